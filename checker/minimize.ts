@@ -1,0 +1,39 @@
+/**
+ * Shrinking a violating trace further than fast-check's shrinker can: fast-check shrinks the choices a
+ * trace was generated from, and a choice can mean another action once an earlier one is gone. Here the
+ * actions themselves are removed, keeping only traces in which every action is enabled and the property
+ * still fails, until no single action can go (a 1-minimal trace). For an `always` property the trace is
+ * first cut at the violating step.
+ */
+import { violationOf } from './trace.ts';
+import type { Model, Property, Violation } from './types.ts';
+
+export function minimizeTrace<S, A>(
+  model: Model<S, A>,
+  property: Property<S>,
+  actions: readonly A[],
+): { actions: A[]; violation: Violation } | undefined {
+  let current = [...actions];
+  let violation = violationOf(model, property, current);
+  if (violation === undefined) return undefined;
+  if (property.kind === 'always') current = current.slice(0, violation.step);
+  // Remove chunks, halving their size (ddmin-style); at size one, repeat until a whole pass removes nothing.
+  let chunk = Math.max(1, Math.floor(current.length / 2));
+  for (;;) {
+    let changed = false;
+    let start = 0;
+    while (start < current.length) {
+      const candidate = [...current.slice(0, start), ...current.slice(start + chunk)];
+      const found = violationOf(model, property, candidate);
+      if (found !== undefined) {
+        current = property.kind === 'always' ? candidate.slice(0, found.step) : candidate;
+        violation = found;
+        changed = true;
+      } else start += chunk;
+    }
+    if (chunk > 1) chunk = Math.floor(chunk / 2);
+    else if (!changed) break;
+  }
+  violation = violationOf(model, property, current)!;
+  return { actions: current, violation };
+}

@@ -1,0 +1,38 @@
+/** Running a fixed list of actions and judging it against one property. */
+import type { Model, Property, Violation } from './types.ts';
+
+export type TraceRun<S> =
+  | { readonly kind: 'ran'; readonly states: readonly S[]; readonly violation: Violation | undefined }
+  | { readonly kind: 'disabled'; readonly step: number; readonly why: string };
+
+/**
+ * Replays `actions` from the initial state. `always` properties are checked in every state, `eventually`
+ * properties on the last one. A disabled action ends the run (`disabled`, with its 1-based step).
+ */
+export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): TraceRun<S> {
+  const states: S[] = [model.initial];
+  let state = model.initial;
+  let violation: Violation | undefined;
+  const judge = (s: S, step: number) => {
+    if (violation !== undefined) return;
+    const outcome = property.check(s);
+    if (!outcome.holds) violation = { step, message: outcome.message, ...(outcome.rounds === undefined ? {} : { rounds: outcome.rounds }) };
+  };
+  if (property.kind === 'always') judge(state, 0);
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i]!;
+    const why = model.whyDisabled(state, action);
+    if (why !== undefined) return { kind: 'disabled', step: i + 1, why };
+    state = model.step(state, action);
+    states.push(state);
+    if (property.kind === 'always') judge(state, i + 1);
+  }
+  if (property.kind === 'eventually') judge(state, actions.length);
+  return { kind: 'ran', states, violation };
+}
+
+/** The violation a trace shows, or undefined when it shows none or is not a valid trace. */
+export function violationOf<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): Violation | undefined {
+  const run = runTrace(model, property, actions);
+  return run.kind === 'ran' ? run.violation : undefined;
+}

@@ -1,0 +1,77 @@
+/** Text rendering of check results: tables a person reads. */
+import type { Action } from '../model/actions.ts';
+import { describeAction } from '../model/actions.ts';
+import type { PropertyResult } from './check.ts';
+import { meetsExpectation } from './check.ts';
+
+export function table(rows: readonly (readonly string[])[], indent = ''): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+export function numberedTrace(actions: readonly Action[], indent = '    '): string {
+  if (actions.length === 0) return `${indent}(no actions: the initial state)`;
+  const width = String(actions.length).length;
+  return actions.map((a, i) => `${indent}${String(i + 1).padStart(width)}. ${describeAction(a)}`).join('\n');
+}
+
+function verdictCell(result: PropertyResult): string {
+  if (result.verdict === 'not-applicable') return 'n/a';
+  if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
+  return result.expected === 'violated' ? 'holds (expected a violation!)' : 'holds';
+}
+
+/** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
+export function reproduceCommand(source: string, result: PropertyResult): string {
+  const path = result.path ? ` --path "${result.path}"` : '';
+  return `npx pgp-cluster-check check ${source} --property ${result.property} --seed ${result.seed}${path}`;
+}
+
+export function violationReport(result: PropertyResult, source: string): string {
+  const lines = [
+    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}:`,
+    numberedTrace(result.actions),
+    `    => ${result.message}`,
+    `  reproduce: ${reproduceCommand(source, result)}`,
+  ];
+  if (result.counterexample) lines.push(`  saved:     ${result.counterexample}`);
+  return lines.join('\n');
+}
+
+/** One config: a row per property. */
+export function resultTable(results: readonly PropertyResult[]): string {
+  const rows = [['property', 'kind', 'verdict', 'runs', 'resync rounds']];
+  for (const r of results) {
+    rows.push([
+      r.property,
+      r.kind,
+      verdictCell(r),
+      r.verdict === 'not-applicable' ? '-' : String(r.runs),
+      r.rounds === null ? '-' : String(r.rounds),
+    ]);
+  }
+  return table(rows, '  ');
+}
+
+/** Every preset: properties down, presets across. */
+export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[]): string {
+  const properties = [...new Set(results.map((r) => r.property))];
+  const rows = [['property', ...presets]];
+  for (const property of properties) {
+    rows.push([
+      property,
+      ...presets.map((preset) => {
+        const r = results.find((x) => x.config === preset && x.property === property);
+        if (!r) return '';
+        const cell = r.verdict === 'not-applicable' ? 'n/a' : r.verdict;
+        return meetsExpectation(r) ? cell : `${cell.toUpperCase()}!`;
+      }),
+    ]);
+  }
+  return table(rows, '  ');
+}
+
+export { verdictCell };

@@ -1,0 +1,62 @@
+/** Reading JSON files users give us, with messages that name the file and where in it. */
+import { readFileSync } from 'node:fs';
+import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { suggest } from '../config/suggest.ts';
+import { formatProblem, validateConfig } from '../config/validate.ts';
+import { usageError } from './io.ts';
+
+/** Line and column (1-based) of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Parses JSON text; on a syntax error, a message with the line and column. */
+export function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+    const where = offset === undefined ? '' : (({ line, column }) => `:${line}:${column}`)(lineColumn(text, offset));
+    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    throw usageError(`${file}${where}: invalid JSON: ${reason}`);
+  }
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(error);
+    throw usageError(`${file}: cannot read: ${why}`);
+  }
+  return parseJson(file, text);
+}
+
+export interface LoadedConfig {
+  readonly config: ClusterConfig;
+  readonly warnings: readonly string[];
+  readonly preset: Preset | undefined;
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+  const result = validateConfig(readJsonFile(file));
+  if (!result.ok) throw usageError(...result.errors.map((p) => `${file}: ${formatProblem(p)}`));
+  return { config: result.config, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
+}
+
+export function loadPreset(name: string): LoadedConfig {
+  const preset = findPreset(name);
+  if (!preset) {
+    const names = PRESETS.map((p) => p.name);
+    const close = suggest(name, names);
+    throw usageError(`--preset: unknown preset "${name}"; valid: ${names.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
+  }
+  return { config: preset.config, warnings: [], preset };
+}

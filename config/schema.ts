@@ -1,0 +1,121 @@
+/**
+ * The cluster configuration file (SPEC §4), declared once.
+ *
+ * This zod schema is the single source of: the TypeScript types of a config (input and resolved), the
+ * runtime validation of a config file, the defaults, and the published JSON Schema
+ * (`schema/cluster-config.schema.json`, generated from this file and kept in step by a test).
+ *
+ * Cross-field rules (duplicate ids, two sponsors, unknown member ids, the range of `maxDown`) are
+ * checked in `validate.ts`, because they need the whole document.
+ */
+import { z } from 'zod';
+
+export const SERVICES = ['mail', 'webMessenger', 'keyserver', 'desktop', 'verifiedDirectory'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export const ZONES = ['internal', 'dmz'] as const;
+export type Zone = (typeof ZONES)[number];
+
+export const ROLES = ['sponsor', 'node'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACCOUNT_MODES = ['highAvailability', 'homeServer'] as const;
+export type AccountMode = (typeof ACCOUNT_MODES)[number];
+
+/** The vendor supports at most six members in one cluster (KB 153476, KB 154069). */
+export const SUPPORTED_MEMBERS = 6;
+/** A hard limit of this tool (member indexes are packed into version stamps): far above any real cluster. */
+export const MAX_MEMBERS = 32;
+
+const memberId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, 'a member id is 1 to 32 letters, digits, ".", "_" or "-"');
+
+export const memberSchema = z.strictObject({
+  id: memberId.describe('Unique name of the member, for example its host name.'),
+  role: z
+    .enum(ROLES)
+    .optional()
+    .describe('"sponsor" for the member others join through (KB 153721); default "node", and the first member is the sponsor when none is named.'),
+  zone: z
+    .enum(ZONES)
+    .default('internal')
+    .describe('"dmz" members keep a fixed replication successor even when it is down (KB 161304).'),
+  services: z
+    .array(z.enum(SERVICES))
+    .default([...SERVICES])
+    .describe('Services this member runs; default all five.'),
+  privateKeys: z
+    .boolean()
+    .default(true)
+    .describe("Whether internal users' private keys replicate to this member (KB 153723); false is the DMZ-mode choice."),
+});
+
+export const webMessengerSchema = z.strictObject({
+  accountMode: z
+    .enum(ACCOUNT_MODES)
+    .default('highAvailability')
+    .describe('Mode of new Web Messenger accounts: replicated to every eligible member, or kept on the member that created them.'),
+  replication: z
+    .union([z.literal('all'), z.array(memberId).min(1)])
+    .default('all')
+    .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
+});
+
+export const loadBalancerSchema = z.strictObject({
+  clusterHostname: z
+    .boolean()
+    .default(true)
+    .describe('Clients use a cluster host name served by a load balancer; without it a desktop client is pinned to the member it enrolled with (KB 156803).'),
+  holdsRejoiningMembers: z
+    .boolean()
+    .default(false)
+    .describe('The balancer keeps a returning member out of rotation until it has caught up (KB 156803).'),
+});
+
+export const faultsSchema = z.strictObject({
+  maxDown: z
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe('Fault budget: at most this many members down or removed at once (0 to members - 1).'),
+  partitions: z.boolean().default(true).describe('Whether links between members may be cut.'),
+  removeMember: z
+    .boolean()
+    .default(false)
+    .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
+});
+
+/**
+ * Choices this model makes where the vendor documents nothing. Each is named, documented in the README,
+ * and can be changed here.
+ */
+export const assumptionsSchema = z.strictObject({
+  dmzAfterRemoval: z
+    .enum(['stale', 'repointed'])
+    .default('stale')
+    .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
+});
+
+export const clusterConfigSchema = z.strictObject({
+  $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+  name: z.string().min(1).default('custom').describe('Name of the deployment, used in reports and file names.'),
+  members: z
+    .array(memberSchema)
+    .describe('The members in ring order (join order): replication flows from each to the next.'),
+  webMessenger: webMessengerSchema.prefault({}),
+  loadBalancer: loadBalancerSchema.prefault({}),
+  faults: faultsSchema.prefault({}),
+  assumptions: assumptionsSchema.prefault({}),
+});
+
+export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
+type ParsedConfig = z.output<typeof clusterConfigSchema>;
+type ParsedMember = ParsedConfig['members'][number];
+
+/** A member with every default applied and its role decided. */
+export type MemberConfig = Omit<ParsedMember, 'role'> & { readonly role: Role };
+
+/** A config with every default applied: what the model runs on and what counterexample files record. */
+export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema'> & { readonly members: readonly MemberConfig[] };

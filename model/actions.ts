@@ -1,0 +1,53 @@
+/**
+ * The trace vocabulary (SPEC §3). A trace is a JSON array of these; a replay is a `reduce` over `step`.
+ */
+import { match } from 'ts-pattern';
+import type { RecordRef } from './records.ts';
+
+export type MemberId = string;
+export type ClientId = string;
+
+export type Action =
+  /** The member goes down. */
+  | { readonly type: 'crash'; readonly member: MemberId }
+  /** It comes back, with its stored data. */
+  | { readonly type: 'recover'; readonly member: MemberId }
+  /** The link between two members is cut. */
+  | { readonly type: 'partition'; readonly a: MemberId; readonly b: MemberId }
+  /** The link is restored. */
+  | { readonly type: 'heal'; readonly a: MemberId; readonly b: MemberId }
+  /** A persistent change made on the member: creates or updates the record. */
+  | { readonly type: 'write'; readonly member: MemberId; readonly record: RecordRef }
+  /** One replication hop: the member sends to its current successor on each kind's ring. */
+  | { readonly type: 'replicate'; readonly member: MemberId }
+  /** The member is broken out of the cluster, with whatever it held. */
+  | { readonly type: 'remove'; readonly member: MemberId }
+  /** A desktop client enrolls at the member, which creates its user record; the client is pinned to it. */
+  | { readonly type: 'enroll'; readonly client: ClientId; readonly member: MemberId };
+
+export type ActionType = Action['type'];
+
+export const ACTION_TYPES: readonly ActionType[] = [
+  'crash',
+  'recover',
+  'partition',
+  'heal',
+  'write',
+  'replicate',
+  'remove',
+  'enroll',
+];
+
+/** One line, like a sentence: `write user:alice on m2`. */
+export function describeAction(action: Action): string {
+  return match(action)
+    .with({ type: 'crash' }, (a) => `crash ${a.member}`)
+    .with({ type: 'recover' }, (a) => `recover ${a.member}`)
+    .with({ type: 'partition' }, (a) => `partition ${a.a} | ${a.b}`)
+    .with({ type: 'heal' }, (a) => `heal ${a.a} | ${a.b}`)
+    .with({ type: 'write' }, (a) => `write ${a.record.kind}:${a.record.key} on ${a.member}`)
+    .with({ type: 'replicate' }, (a) => `replicate ${a.member}`)
+    .with({ type: 'remove' }, (a) => `remove ${a.member}`)
+    .with({ type: 'enroll' }, (a) => `enroll ${a.client} at ${a.member}`)
+    .exhaustive();
+}

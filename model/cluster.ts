@@ -1,0 +1,78 @@
+/**
+ * A config compiled for fast lookups, and the initial state it starts from.
+ */
+import type { ClusterConfig, MemberConfig, Service } from '../config/schema.ts';
+import type { MemberId } from './actions.ts';
+import { DEFAULT_POLICY, type RecordKind } from './records.ts';
+import type { ClusterState } from './state.ts';
+import { INITIAL_STAMP } from './stamps.ts';
+
+export interface ClusterModel {
+  readonly config: ClusterConfig;
+  /** Member configs in ring order. */
+  readonly members: readonly MemberConfig[];
+  readonly size: number;
+  /** Ring position of each member id. */
+  readonly position: ReadonlyMap<MemberId, number>;
+  /**
+   * For each record kind, which ring positions are on that kind's ring: the members that may hold it
+   * by configuration (SPEC §2 row 4: topology applies per kind to the members that may hold that kind).
+   */
+  readonly onRing: Readonly<Record<RecordKind, readonly boolean[]>>;
+  readonly isDmz: readonly boolean[];
+}
+
+export function runsService(member: MemberConfig, service: Service): boolean {
+  return member.services.includes(service);
+}
+
+/**
+ * Eligible for replicated Web Messenger data: runs Web Messenger and is in the replication set
+ * (KB 153723: Web Messenger data replicates only to members running it, optionally to a subset).
+ */
+export function isWebMessengerEligible(config: ClusterConfig, member: MemberConfig): boolean {
+  const set = config.webMessenger.replication;
+  return runsService(member, 'webMessenger') && (set === 'all' || set.includes(member.id));
+}
+
+export function compileCluster(config: ClusterConfig): ClusterModel {
+  const members = config.members;
+  const everyone = members.map(() => true);
+  return {
+    config,
+    members,
+    size: members.length,
+    position: new Map(members.map((m, i) => [m.id, i])),
+    onRing: {
+      user: everyone,
+      // KB 153723: whether internal users' private keys replicate is chosen per member ("DMZ mode").
+      privateKey: members.map((m) => m.privateKeys),
+      domain: everyone,
+      policy: everyone,
+      // KB 153198: keys cached from the mail flow are replicated across the cluster.
+      cachedKey: everyone,
+      wmAccount: members.map((m) => isWebMessengerEligible(config, m)),
+    },
+    isDmz: members.map((m) => m.zone === 'dmz'),
+  };
+}
+
+export function initialState(model: ClusterModel): ClusterState {
+  return {
+    members: model.members.map((m) => ({ id: m.id, status: 'up', records: { [DEFAULT_POLICY]: INITIAL_STAMP } })),
+    cutLinks: {},
+    accounts: {},
+    clients: {},
+    acknowledged: {},
+  };
+}
+
+/** The key of the link between two members: both ids in ring order. */
+export function linkKey(model: ClusterModel, a: number, b: number): string {
+  const [first, second] = a < b ? [a, b] : [b, a];
+  return `${model.members[first]!.id}|${model.members[second]!.id}`;
+}
+
+export function memberAt(model: ClusterModel, id: MemberId): number | undefined {
+  return model.position.get(id);
+}

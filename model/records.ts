@@ -1,0 +1,46 @@
+/**
+ * The replicated data of a cluster (SPEC §2 row 2, KB 153723): each record is identified by `kind:key`.
+ */
+
+/**
+ * - `user`: a user with public keys (internal or external consumer), replicated everywhere (KB 153723).
+ * - `privateKey`: an internal user's private key; replicates only to members that allow it (KB 153723, KB 161304).
+ * - `domain`: a managed domain (KB 153723).
+ * - `policy`: a consumer or mail policy; every member starts with the cluster's default policy.
+ * - `cachedKey`: a key cached from the mail flow, replicated across the cluster (KB 153198).
+ * - `wmAccount`: a Web Messenger account (KB 153723; modes from the vendor's note on Home Server / High Availability).
+ */
+export const RECORD_KINDS = ['user', 'privateKey', 'domain', 'policy', 'cachedKey', 'wmAccount'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export interface RecordRef {
+  readonly kind: RecordKind;
+  readonly key: string;
+}
+
+/** `kind:key`, for example `user:alice`. */
+export type RecordId = `${RecordKind}:${string}`;
+
+export function recordId(ref: RecordRef): RecordId {
+  return `${ref.kind}:${ref.key}`;
+}
+
+export function kindOf(id: RecordId): RecordKind {
+  return id.slice(0, id.indexOf(':')) as RecordKind;
+}
+
+export function keyOf(id: RecordId): string {
+  return id.slice(id.indexOf(':') + 1);
+}
+
+export function isRecordKind(value: unknown): value is RecordKind {
+  return typeof value === 'string' && (RECORD_KINDS as readonly string[]).includes(value);
+}
+
+/** Every member starts with the cluster's default policy (SPEC §3); desktop clients download it. */
+export const DEFAULT_POLICY: RecordId = 'policy:default';
+
+/** The user record a desktop client's enrollment creates (SPEC §3 `enroll`). */
+export function clientUser(client: string): RecordId {
+  return `user:${client}`;
+}

@@ -1,0 +1,112 @@
+/**
+ * Settling: what `eventually` properties look at. Faults stop (or, for survivors, only links heal), then
+ * replication runs round after round until a whole round delivers nothing (quiescence). The number of
+ * rounds is the model's picture of the vendor's resync that "could take several hours or even days"
+ * (KB 153198, per the seed article).
+ *
+ * A round is one `replicate` of every live member, in ring order. Settling is itself a sequence of
+ * ordinary actions, so a replay can show it step by step.
+ */
+import { produce } from 'immer';
+import type { Action } from './actions.ts';
+import type { ClusterModel } from './cluster.ts';
+import type { ClusterState } from './state.ts';
+import { applyAction } from './step.ts';
+
+export interface Settled {
+  readonly state: ClusterState;
+  /** Replication rounds until quiescence, not counting the final round that delivered nothing. */
+  readonly rounds: number;
+  /** `replicate` actions that delivered something. */
+  readonly hops: number;
+  /** False when `maxRounds` passed before a quiet round (the checker reports this as a violation). */
+  readonly quiescent: boolean;
+  /** The actions settling took, for replays: recoveries, heals, then the replication hops that delivered. */
+  readonly actions: readonly Action[];
+}
+
+/** Far more rounds than any finite backlog needs: each round moves every record at least one hop. */
+export function roundLimit(model: ClusterModel): number {
+  return 4 * model.size + 8;
+}
+
+export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
+  const actions = [...prefix];
+  let state = start;
+  let hops = 0;
+  const limit = roundLimit(model);
+  for (let round = 0; round < limit; round++) {
+    let changed = false;
+    for (let m = 0; m < model.size; m++) {
+      if (state.members[m]!.status !== 'up') continue;
+      const action: Action = { type: 'replicate', member: model.members[m]!.id };
+      const next = applyAction(model, state, action);
+      if (next !== state) {
+        changed = true;
+        hops++;
+        actions.push(action);
+        state = next;
+      }
+    }
+    if (!changed) return { state, rounds: round, hops, quiescent: true, actions };
+  }
+  return { state, rounds: limit, hops, quiescent: false, actions };
+}
+
+/** The actions that end every fault: recover each down member, heal each cut link. */
+export function endFaults(state: ClusterState): Action[] {
+  const actions: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
+  return [...actions, ...healLinks(state)];
+}
+
+function healLinks(state: ClusterState): Action[] {
+  return Object.keys(state.cutLinks).map((link) => {
+    const [a, b] = link.split('|') as [string, string];
+    return { type: 'heal', a, b };
+  });
+}
+
+function applyAll(model: ClusterModel, state: ClusterState, actions: readonly Action[]): ClusterState {
+  if (actions.length === 0) return state;
+  return actions.reduce((s, a) => applyAction(model, s, a), state);
+}
+
+/** Settling is deterministic, so each (model, state) is settled once, however many properties ask. */
+function memoized(
+  settle: (model: ClusterModel, state: ClusterState) => Settled,
+): (model: ClusterModel, state: ClusterState) => Settled {
+  const cache = new WeakMap<ClusterModel, WeakMap<ClusterState, Settled>>();
+  return (model, state) => {
+    let byState = cache.get(model);
+    if (!byState) {
+      byState = new WeakMap();
+      cache.set(model, byState);
+    }
+    let result = byState.get(state);
+    if (!result) {
+      result = settle(model, state);
+      byState.set(state, result);
+    }
+    return result;
+  };
+}
+
+/** Faults stop (every down member recovers, every link heals), then replication runs to quiescence. */
+export const settleAll = memoized((model, state) => {
+  const stop = endFaults(state);
+  return replicateToQuiescence(model, applyAll(model, state, stop), stop);
+});
+
+/** Links heal but down members stay down; the live members replicate to quiescence. */
+export const settleSurvivors = memoized((model, state) => {
+  const heal = healLinks(state);
+  return replicateToQuiescence(model, applyAll(model, state, heal), heal);
+});
+
+/** The state with the given members down on top of it (for "with any maxDown members down"). */
+export function withDown(state: ClusterState, down: readonly number[]): ClusterState {
+  if (down.length === 0) return state;
+  return produce(state, (d) => {
+    for (const m of down) d.members[m]!.status = 'down';
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * Who may hold what, and where each member sends it: the replication ring (SPEC §2 rows 4, 6, 7).
+ */
+import { type ClusterModel, linkKey } from './cluster.ts';
+import { keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
+import type { ClusterState } from './state.ts';
+
+export function isLive(state: ClusterState, member: number): boolean {
+  return state.members[member]!.status === 'up';
+}
+
+export function inCluster(state: ClusterState, member: number): boolean {
+  return state.members[member]!.status !== 'removed';
+}
+
+export function isCut(model: ClusterModel, state: ClusterState, a: number, b: number): boolean {
+  return state.cutLinks[linkKey(model, a, b)] === true;
+}
+
+/** Members down or removed: what the fault budget `maxDown` counts (SPEC §3). */
+export function faultsInUse(state: ClusterState): number {
+  let count = 0;
+  for (const m of state.members) if (m.status !== 'up') count++;
+  return count;
+}
+
+/**
+ * Whether a member of the cluster may store this record:
+ * - a private key only where `privateKeys` is true (KB 153723; the DMZ-mode choice of KB 161304);
+ * - a High Availability Web Messenger account on every eligible member, a Home Server account only on
+ *   its home member (the vendor's note on account modes);
+ * - everything else on every member (KB 153723, KB 153198).
+ */
+export function mayHold(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
+  if (!inCluster(state, member)) return false;
+  const kind = kindOf(id);
+  if (kind === 'wmAccount') {
+    const account = state.accounts[keyOf(id)];
+    if (account?.mode === 'homeServer') return account.home === model.members[member]!.id;
+  }
+  return model.onRing[kind][member]!;
+}
+
+/**
+ * The member that `from` sends records of `kind` to: the next member after it on that kind's ring.
+ *
+ * - An internal member re-routes around failures: it skips members that are down, removed or cut off
+ *   from it, and sends to the next one that is up and reachable.
+ * - A DMZ member keeps a fixed successor: the next member in ring order, even when that member is down
+ *   or cut off (KB 161304: "the replication topology is fixed and does not update when a member becomes
+ *   unreachable"). A member that was removed is skipped only under the assumption
+ *   `dmzAfterRemoval: "repointed"`; by default ("stale") the DMZ member keeps sending to it.
+ *
+ * Returns undefined when the ring holds no other member.
+ */
+export function successor(model: ClusterModel, state: ClusterState, from: number, kind: RecordKind): number | undefined {
+  const ring = model.onRing[kind];
+  const fixed = model.isDmz[from]!;
+  const stale = model.config.assumptions.dmzAfterRemoval === 'stale';
+  for (let step = 1; step < model.size; step++) {
+    const next = (from + step) % model.size;
+    if (!ring[next]) continue;
+    const status = state.members[next]!.status;
+    if (fixed) {
+      if (status === 'removed' && !stale) continue;
+      return next;
+    }
+    if (status === 'up' && !isCut(model, state, from, next)) return next;
+  }
+  return undefined;
+}
+
+/** Whether `from` can deliver to `to` right now: `to` is up and the link between them is intact. */
+export function canDeliver(model: ClusterModel, state: ClusterState, from: number, to: number): boolean {
+  return isLive(state, to) && !isCut(model, state, from, to);
+}

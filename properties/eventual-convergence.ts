@@ -1,0 +1,23 @@
+import { settleAll } from '../model/settle.ts';
+import { describeVersion, firstDivergence, membersWhere, names } from './helpers.ts';
+import { type ClusterProperty, holds, violated } from './types.ts';
+
+export const eventualConvergence: ClusterProperty = {
+  name: 'eventual-convergence',
+  kind: 'eventually',
+  source: 'seed article (KB 153198): once a member is back, "a resynchronizing of data should occur"',
+  statement:
+    'Once every member is up, every link healed and all members on one version, replication reaches quiescence and every member in the cluster holds the same version of every record it may hold.',
+  notApplicable: () => undefined,
+  check(model, state) {
+    const settled = settleAll(model, state);
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${settled.rounds} rounds`, settled.rounds);
+    const members = membersWhere(settled.state, (s) => s !== 'removed');
+    const divergence = firstDivergence(model, settled.state, members);
+    if (divergence === undefined) return holds(settled.rounds);
+    return violated(
+      `with every member up and every link healed, replication went quiet after ${settled.rounds} rounds, yet ${divergence.id} (${describeVersion(model, divergence.newest)}) never reached ${names(model, divergence.lacking)}`,
+      settled.rounds,
+    );
+  },
+};

@@ -1,0 +1,98 @@
+/** Small readings of a cluster state shared by several properties. */
+import type { Service } from '../config/schema.ts';
+import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
+import type { ClusterState } from '../model/state.ts';
+import { type Stamp, stampCounter, stampWriter } from '../model/stamps.ts';
+import { mayHold } from '../model/topology.ts';
+
+/** `v2 by m3`, or `the initial version`. */
+export function describeVersion(model: ClusterModel, stamp: Stamp): string {
+  const writer = stampWriter(stamp);
+  return writer === undefined ? 'the initial version' : `v${stampCounter(stamp)} by ${model.members[writer]!.id}`;
+}
+
+export function names(model: ClusterModel, members: readonly number[]): string {
+  return members.map((m) => model.members[m]!.id).join(', ');
+}
+
+/** The newest version of each record among the given members. */
+export function newestAmong(state: ClusterState, members: readonly number[]): Map<RecordId, Stamp> {
+  const newest = new Map<RecordId, Stamp>();
+  for (const m of members) {
+    const records = state.members[m]!.records;
+    for (const id in records) {
+      const rid = id as RecordId;
+      const stamp = records[rid]!;
+      const best = newest.get(rid);
+      if (best === undefined || stamp > best) newest.set(rid, stamp);
+    }
+  }
+  return newest;
+}
+
+export function membersWhere(state: ClusterState, keep: (status: ClusterState['members'][number]['status']) => boolean): number[] {
+  return state.members.flatMap((m, i) => (keep(m.status) ? [i] : []));
+}
+
+/**
+ * The first record that some of `members` may hold but do not hold in its newest version (among
+ * `members`), with who lacks it: the shape of every convergence failure.
+ */
+export function firstDivergence(
+  model: ClusterModel,
+  state: ClusterState,
+  members: readonly number[],
+): { id: RecordId; newest: Stamp; lacking: number[] } | undefined {
+  for (const [id, newest] of newestAmong(state, members)) {
+    const lacking = members.filter((m) => mayHold(model, state, m, id) && state.members[m]!.records[id] !== newest);
+    if (lacking.length > 0) return { id, newest, lacking };
+  }
+  return undefined;
+}
+
+/** Every way to choose `k` of `items` (in order). */
+export function combinations<T>(items: readonly T[], k: number): T[][] {
+  if (k <= 0) return [[]];
+  if (k > items.length) return [];
+  const out: T[][] = [];
+  const pick = (start: number, chosen: T[]) => {
+    if (chosen.length === k) {
+      out.push([...chosen]);
+      return;
+    }
+    for (let i = start; i < items.length; i++) {
+      chosen.push(items[i]!);
+      pick(i + 1, chosen);
+      chosen.pop();
+    }
+  };
+  pick(0, []);
+  return out;
+}
+
+export function anyMemberRuns(model: ClusterModel, service: Service): boolean {
+  return model.members.some((m) => runsService(m, service));
+}
+
+/** Records of one kind that some member of the cluster holds. */
+export function heldRecords(state: ClusterState, kind: RecordKind): RecordId[] {
+  const ids = new Set<RecordId>();
+  for (const m of state.members) for (const id in m.records) if (kindOf(id as RecordId) === kind) ids.add(id as RecordId);
+  return [...ids].sort();
+}
+
+/**
+ * For the availability properties: after settling, every choice of members to take down within what is
+ * left of the fault budget (`maxDown` minus members removed), and the live members that remain.
+ */
+export function outageChoices(model: ClusterModel, settled: ClusterState): { down: number[]; live: number[] }[] {
+  const up = membersWhere(settled, (s) => s === 'up');
+  const removed = settled.members.filter((m) => m.status === 'removed').length;
+  const budget = Math.max(0, model.config.faults.maxDown - removed);
+  return combinations(up, Math.min(budget, up.length)).map((down) => ({ down, live: up.filter((m) => !down.includes(m)) }));
+}
+
+export function withDownText(model: ClusterModel, down: readonly number[]): string {
+  return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
+}

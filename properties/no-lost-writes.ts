@@ -1,0 +1,37 @@
+import type { RecordId } from '../model/records.ts';
+import { settleAll } from '../model/settle.ts';
+import { mayHold } from '../model/topology.ts';
+import { describeVersion, names } from './helpers.ts';
+import { type ClusterProperty, holds, violated } from './types.ts';
+
+export const noLostWrites: ClusterProperty = {
+  name: 'no-lost-writes',
+  kind: 'eventually',
+  source: 'seed article (KB 153198): "highly discouraged to remove/break cluster members"; KB 153476',
+  statement:
+    'Every acknowledged write (or a newer version of its record) is, after faults stop and replication quiesces, on every member that may hold it, and on at least one member of the cluster.',
+  notApplicable: () => undefined,
+  check(model, state) {
+    const settled = settleAll(model, state);
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${settled.rounds} rounds`, settled.rounds);
+    const s = settled.state;
+    const removed = s.members.flatMap((m, i) => (m.status === 'removed' ? [i] : []));
+    const gone = removed.length > 0 ? ` (${names(model, removed)} was removed with what it held)` : '';
+    for (const id in s.acknowledged) {
+      const rid = id as RecordId;
+      const acknowledged = s.acknowledged[rid]!;
+      const holders = s.members.flatMap((m, i) => (m.status !== 'removed' && (m.records[rid] ?? -1) >= acknowledged ? [i] : []));
+      const version = describeVersion(model, acknowledged);
+      if (holders.length === 0) return violated(`the acknowledged write of ${rid} (${version}) is on no member of the cluster${gone}`, settled.rounds);
+      const lacking = s.members.flatMap((m, i) =>
+        mayHold(model, s, i, rid) && (m.records[rid] ?? -1) < acknowledged ? [i] : [],
+      );
+      if (lacking.length > 0)
+        return violated(
+          `after faults stopped and replication went quiet (${settled.rounds} rounds), the acknowledged write of ${rid} (${version}) is missing on ${names(model, lacking)}${gone}`,
+          settled.rounds,
+        );
+    }
+    return holds(settled.rounds);
+  },
+};

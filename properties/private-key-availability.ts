@@ -1,0 +1,35 @@
+import { runsService } from '../model/cluster.ts';
+import { keyOf } from '../model/records.ts';
+import { settleAll } from '../model/settle.ts';
+import { anyMemberRuns, heldRecords, names, outageChoices, withDownText } from './helpers.ts';
+import { type ClusterProperty, holds, violated } from './types.ts';
+
+export const privateKeyAvailability: ClusterProperty = {
+  name: 'private-key-availability',
+  kind: 'eventually',
+  source: 'seed article (KB 153198): "If the server that has private keys goes down..."; KB 153723',
+  statement:
+    'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
+  notApplicable: (model) => {
+    if (!anyMemberRuns(model, 'mail')) return 'no member runs mail';
+    return model.members.some((m) => m.privateKeys) ? undefined : 'no member may hold private keys';
+  },
+  check(model, state) {
+    const settled = settleAll(model, state);
+    const s = settled.state;
+    const keys = heldRecords(s, 'privateKey');
+    for (const { down, live } of outageChoices(model, s)) {
+      for (const id of keys) {
+        const served = live.some((m) => runsService(model.members[m]!, 'mail') && s.members[m]!.records[id] !== undefined);
+        if (!served) {
+          const holders = s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : []));
+          return violated(
+            `after replication went quiet, ${withDownText(model, down)}, the private key of ${keyOf(id)} (held only by ${names(model, holders)}) is on no live member running mail`,
+            settled.rounds,
+          );
+        }
+      }
+    }
+    return holds(settled.rounds);
+  },
+};

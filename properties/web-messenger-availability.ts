@@ -1,0 +1,33 @@
+import { runsService } from '../model/cluster.ts';
+import { keyOf } from '../model/records.ts';
+import { settleAll } from '../model/settle.ts';
+import { anyMemberRuns, heldRecords, outageChoices, withDownText } from './helpers.ts';
+import { type ClusterProperty, holds, violated } from './types.ts';
+
+export const webMessengerAvailability: ClusterProperty = {
+  name: 'web-messenger-availability',
+  kind: 'eventually',
+  source: 'seed article (KB 153198) on High Availability mode; KB 153723 (replication "All" on every member)',
+  statement:
+    'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
+  notApplicable: (model) => (anyMemberRuns(model, 'webMessenger') ? undefined : 'no member runs webMessenger'),
+  check(model, state) {
+    const settled = settleAll(model, state);
+    const s = settled.state;
+    const accounts = heldRecords(s, 'wmAccount');
+    for (const { down, live } of outageChoices(model, s)) {
+      for (const id of accounts) {
+        const served = live.some((m) => runsService(model.members[m]!, 'webMessenger') && s.members[m]!.records[id] !== undefined);
+        if (!served) {
+          const account = s.accounts[keyOf(id)];
+          const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
+          return violated(
+            `after replication went quiet, ${withDownText(model, down)}, Web Messenger account ${keyOf(id)}${how} is held by no live member running webMessenger`,
+            settled.rounds,
+          );
+        }
+      }
+    }
+    return holds(settled.rounds);
+  },
+};

@@ -2,7 +2,7 @@
  * Shrinking a violating trace further than fast-check's shrinker can: fast-check shrinks the choices a
  * trace was generated from, and a choice can mean another action once an earlier one is gone. Here the
  * actions themselves are removed, keeping only traces in which every action is enabled and the property
- * still fails, until no single action can go (a 1-minimal trace). For an `always` property the trace is
+ * still fails, until no single action and no pair of actions can go. For an `always` property the trace is
  * first cut at the violating step.
  */
 import { violationOf } from './trace.ts';
@@ -17,6 +17,20 @@ export function minimizeTrace<S, A>(
   let violation = violationOf(model, property, current);
   if (violation === undefined) return undefined;
   if (property.kind === 'always') current = current.slice(0, violation.step);
+  // Two actions that only make sense together (a crash and its recovery) can only go together.
+  const removePair = (): boolean => {
+    for (let i = 0; i < current.length; i++)
+      for (let j = i + 1; j < current.length; j++) {
+        const candidate = current.filter((_, k) => k !== i && k !== j);
+        const found = violationOf(model, property, candidate);
+        if (found !== undefined) {
+          current = property.kind === 'always' ? candidate.slice(0, found.step) : candidate;
+          violation = found;
+          return true;
+        }
+      }
+    return false;
+  };
   // Remove chunks, halving their size (ddmin-style); at size one, repeat until a whole pass removes nothing.
   let chunk = Math.max(1, Math.floor(current.length / 2));
   for (;;) {
@@ -32,7 +46,7 @@ export function minimizeTrace<S, A>(
       } else start += chunk;
     }
     if (chunk > 1) chunk = Math.floor(chunk / 2);
-    else if (!changed) break;
+    else if (!changed && !removePair()) break;
   }
   violation = violationOf(model, property, current)!;
   return { actions: current, violation };

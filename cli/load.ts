@@ -5,6 +5,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { usageError } from './io.ts';
+import { locateJsonError } from './json-error.ts';
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -18,12 +19,10 @@ export function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-    const where = offset === undefined ? '' : (({ line, column }) => `:${line}:${column}`)(lineColumn(text, offset));
-    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
-    throw usageError(`${file}${where}: invalid JSON: ${reason}`);
+    const located = locateJsonError(text);
+    if (located === undefined) throw usageError(`${file}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    const { line, column } = lineColumn(text, located.offset);
+    throw usageError(`${file}:${line}:${column}: invalid JSON: ${located.message}`);
   }
 }
 

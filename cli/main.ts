@@ -121,7 +121,8 @@ function checkCommand(args: readonly string[], io: Io): number {
     io.out(resultTable(results));
     io.out('');
   }
-  for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`${violationReport(r, source(r))}\n`);
+  for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
+  io.out('');
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(

@@ -4,14 +4,17 @@
  * rounds is the model's picture of the vendor's resync that "could take several hours or even days"
  * (KB 153198, per the seed article).
  *
- * A round is one `replicate` of every live member, in ring order. Settling is itself a sequence of
- * ordinary actions, so a replay can show it step by step.
+ * A round is synchronous: every live member sends, to its successor on each kind's ring, what it held
+ * when the round began; so the rounds count the hops the longest backlog has to travel. Settling is
+ * also listed as ordinary actions (the recoveries, the heals, and each round's `replicate`s in ring
+ * order), so a replay can show it step by step; replayed one after another those actions reach the
+ * same quiescent state, since replication only ever moves the newest version forward along a fixed ring.
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import type { ClusterState } from './state.ts';
-import { applyAction } from './step.ts';
+import { applyAction, deliver, type Hop, replicationHop } from './step.ts';
 
 export interface Settled {
   readonly state: ClusterState;
@@ -36,19 +39,19 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
   let hops = 0;
   const limit = roundLimit(model);
   for (let round = 0; round < limit; round++) {
-    let changed = false;
-    for (let m = 0; m < model.size; m++) {
-      if (state.members[m]!.status !== 'up') continue;
-      const action: Action = { type: 'replicate', member: model.members[m]!.id };
-      const next = applyAction(model, state, action);
-      if (next !== state) {
-        changed = true;
-        hops++;
-        actions.push(action);
-        state = next;
+    // A synchronous round: every live member sends what it held when the round began.
+    const roundHops: Hop[] = [];
+    for (let from = 0; from < model.size; from++) {
+      if (state.members[from]!.status !== 'up') continue;
+      const sends = replicationHop(model, state, from);
+      if (sends.size > 0) {
+        roundHops.push({ from, sends });
+        actions.push({ type: 'replicate', member: model.members[from]!.id });
       }
     }
-    if (!changed) return { state, rounds: round, hops, quiescent: true, actions };
+    if (roundHops.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
+    hops += roundHops.length;
+    state = deliver(state, roundHops);
   }
   return { state, rounds: limit, hops, quiescent: false, actions };
 }

@@ -199,14 +199,7 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
   replicate: (model, state, a) => {
     const from = model.position.get(a.member)!;
     const sends = replicationHop(model, state, from);
-    if (sends.size === 0) return state;
-    const source = state.members[from]!.records;
-    return produce(state, (d) => {
-      for (const [to, ids] of sends) {
-        const target = d.members[to]!.records;
-        for (const id of ids) target[id] = source[id]!;
-      }
-    });
+    return sends.size === 0 ? state : deliver(state, [{ from, sends }]);
   },
   remove: (model, state, a) =>
     produce(state, (d) => {
@@ -223,6 +216,27 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       writeRecord(model, d, model.position.get(a.member)!, clientUser(a.client));
     }),
 };
+
+export interface Hop {
+  readonly from: number;
+  readonly sends: ReadonlyMap<number, readonly RecordId[]>;
+}
+
+/**
+ * Delivers replication hops computed on `state`: each receiver stores the sender's version unless it
+ * already holds one at least as new (two senders may reach one receiver in a synchronous round).
+ */
+export function deliver(state: ClusterState, hops: readonly Hop[]): ClusterState {
+  return produce(state, (d) => {
+    for (const { from, sends } of hops) {
+      const source = state.members[from]!.records;
+      for (const [to, ids] of sends) {
+        const target = d.members[to]!.records;
+        for (const id of ids) if ((target[id] ?? -1) < source[id]!) target[id] = source[id]!;
+      }
+    }
+  });
+}
 
 /** Applies an action assumed enabled. Use `step` unless the precondition was already checked. */
 export function applyAction(model: ClusterModel, state: ClusterState, action: Action): ClusterState {

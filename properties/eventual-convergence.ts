@@ -1,5 +1,5 @@
 import { settleAll } from '../model/settle.ts';
-import { describeVersion, firstDivergence, membersWhere, names } from './helpers.ts';
+import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
 
 export const eventualConvergence: ClusterProperty = {
@@ -11,12 +11,12 @@ export const eventualConvergence: ClusterProperty = {
   notApplicable: () => undefined,
   check(model, state) {
     const settled = settleAll(model, state);
-    if (!settled.quiescent) return violated(`replication did not quiesce within ${settled.rounds} rounds`, settled.rounds);
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const members = membersWhere(settled.state, (s) => s !== 'removed');
     const divergence = firstDivergence(model, settled.state, members);
     if (divergence === undefined) return holds(settled.rounds);
     return violated(
-      `with every member up and every link healed, replication went quiet after ${settled.rounds} rounds, yet ${divergence.id} (${describeVersion(model, divergence.newest)}) never reached ${names(model, divergence.lacking)}`,
+      `with every member up and every link healed, replication went quiet after ${rounds(settled.rounds)}, yet ${divergence.id} (${describeVersion(model, divergence.newest)}) never reached ${names(model, divergence.lacking)}`,
       settled.rounds,
     );
   },

@@ -96,3 +96,8 @@ export function outageChoices(model: ClusterModel, settled: ClusterState): { dow
 export function withDownText(model: ClusterModel, down: readonly number[]): string {
   return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
 }
+
+/** `1 round`, `3 rounds`. */
+export function rounds(n: number): string {
+  return `${n} round${n === 1 ? '' : 's'}`;
+}

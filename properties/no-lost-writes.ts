@@ -1,7 +1,7 @@
 import type { RecordId } from '../model/records.ts';
 import { settleAll } from '../model/settle.ts';
 import { mayHold } from '../model/topology.ts';
-import { describeVersion, names } from './helpers.ts';
+import { describeVersion, rounds, names } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
 
 export const noLostWrites: ClusterProperty = {
@@ -13,7 +13,7 @@ export const noLostWrites: ClusterProperty = {
   notApplicable: () => undefined,
   check(model, state) {
     const settled = settleAll(model, state);
-    if (!settled.quiescent) return violated(`replication did not quiesce within ${settled.rounds} rounds`, settled.rounds);
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const s = settled.state;
     const removed = s.members.flatMap((m, i) => (m.status === 'removed' ? [i] : []));
     const gone = removed.length > 0 ? ` (${names(model, removed)} was removed with what it held)` : '';
@@ -28,7 +28,7 @@ export const noLostWrites: ClusterProperty = {
       );
       if (lacking.length > 0)
         return violated(
-          `after faults stopped and replication went quiet (${settled.rounds} rounds), the acknowledged write of ${rid} (${version}) is missing on ${names(model, lacking)}${gone}`,
+          `after faults stopped and replication went quiet (${rounds(settled.rounds)}), the acknowledged write of ${rid} (${version}) is missing on ${names(model, lacking)}${gone}`,
           settled.rounds,
         );
     }

@@ -1,5 +1,5 @@
 import { settleSurvivors } from '../model/settle.ts';
-import { describeVersion, firstDivergence, membersWhere, names } from './helpers.ts';
+import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
 
 export const survivorConvergence: ClusterProperty = {
@@ -11,14 +11,14 @@ export const survivorConvergence: ClusterProperty = {
   notApplicable: () => undefined,
   check(model, state) {
     const settled = settleSurvivors(model, state);
-    if (!settled.quiescent) return violated(`replication did not quiesce within ${settled.rounds} rounds`, settled.rounds);
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const live = membersWhere(settled.state, (s) => s === 'up');
     const down = membersWhere(settled.state, (s) => s === 'down');
     const divergence = firstDivergence(model, settled.state, live);
     if (divergence === undefined) return holds(settled.rounds);
     const outage = down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
     return violated(
-      `${outage} and every link healed, replication among the live members went quiet after ${settled.rounds} rounds, yet ${divergence.id} (${describeVersion(model, divergence.newest)}) never reached ${names(model, divergence.lacking)}`,
+      `${outage} and every link healed, replication among the live members went quiet after ${rounds(settled.rounds)}, yet ${divergence.id} (${describeVersion(model, divergence.newest)}) never reached ${names(model, divergence.lacking)}`,
       settled.rounds,
     );
   },

@@ -1,0 +1,33 @@
+/** Small builders shared by the tests. */
+import type { ClusterConfigInput } from '../config/schema.ts';
+import { resolveConfig } from '../config/validate.ts';
+import type { Action } from '../model/actions.ts';
+import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
+import type { RecordKind } from '../model/records.ts';
+import type { ClusterState } from '../model/state.ts';
+import { step } from '../model/step.ts';
+
+export function cluster(input: Omit<ClusterConfigInput, 'name'> & { name?: string }): ClusterModel {
+  return compileCluster(resolveConfig({ name: 'test', ...input }));
+}
+
+export const threeMembers = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3' }];
+
+/** The state after a list of actions (each must be enabled). */
+export function run(model: ClusterModel, actions: readonly Action[], from: ClusterState = initialState(model)): ClusterState {
+  return actions.reduce((state, action) => step(model, state, action), from);
+}
+
+export const crash = (member: string): Action => ({ type: 'crash', member });
+export const recover = (member: string): Action => ({ type: 'recover', member });
+export const partition = (a: string, b: string): Action => ({ type: 'partition', a, b });
+export const heal = (a: string, b: string): Action => ({ type: 'heal', a, b });
+export const write = (member: string, kind: RecordKind, key: string): Action => ({ type: 'write', member, record: { kind, key } });
+export const replicate = (member: string): Action => ({ type: 'replicate', member });
+export const remove = (member: string): Action => ({ type: 'remove', member });
+export const enroll = (client: string, member: string): Action => ({ type: 'enroll', client, member });
+
+/** Which members hold a record (any version). */
+export function holders(state: ClusterState, id: string): string[] {
+  return state.members.filter((m) => (m.records as Record<string, number>)[id] !== undefined).map((m) => m.id);
+}

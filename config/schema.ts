@@ -49,6 +49,10 @@ export const memberSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe("Whether internal users' private keys replicate to this member (KB 153723); false is the DMZ-mode choice."),
+  joinsLater: z
+    .boolean()
+    .default(false)
+    .describe('The member starts outside the cluster and joins later through the Sponsor (KB 153721).'),
 });
 
 export const webMessengerSchema = z.strictObject({
@@ -60,6 +64,10 @@ export const webMessengerSchema = z.strictObject({
     .union([z.literal('all'), z.array(memberId).min(1)])
     .default('all')
     .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
+  switchTo: z
+    .enum(ACCOUNT_MODES)
+    .optional()
+    .describe('An administrator may switch the mode of new accounts to this one; existing accounts keep theirs.'),
 });
 
 export const loadBalancerSchema = z.strictObject({
@@ -85,6 +93,27 @@ export const faultsSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
+  upgrades: z
+    .boolean()
+    .default(false)
+    .describe('Whether members may be upgraded one at a time; members on different versions do not replicate (KB 225396).'),
+  maxOutageDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(2)
+    .describe('No member stays down longer than this many days.'),
+});
+
+export const keyCacheSchema = z.strictObject({
+  keyserverTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(999 * 24)
+    .default(24)
+    .describe('Keys fetched from keyservers are purged after this many hours: 1 hour to 999 days, default 1 day (KB 162609).'),
 });
 
 /**
@@ -96,6 +125,10 @@ export const assumptionsSchema = z.strictObject({
     .enum(['stale', 'repointed'])
     .default('stale')
     .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
+  joinWhenSponsorDown: z
+    .enum(['waits', 'anyMember'])
+    .default('waits')
+    .describe('Whether a joining member waits for the Sponsor ("waits": KB 153721 joins go through the Sponsor) or may join through any live member ("anyMember").'),
 });
 
 export const clusterConfigSchema = z.strictObject({
@@ -107,6 +140,7 @@ export const clusterConfigSchema = z.strictObject({
   webMessenger: webMessengerSchema.prefault({}),
   loadBalancer: loadBalancerSchema.prefault({}),
   faults: faultsSchema.prefault({}),
+  keyCache: keyCacheSchema.prefault({}),
   assumptions: assumptionsSchema.prefault({}),
 });
 

@@ -186,6 +186,16 @@ function crossFieldProblems(document: unknown): { errors: ConfigProblem[]; warni
     else seen.set(m.id, m.index);
   }
   const sponsors = members.filter((m) => m.role === 'sponsor');
+  const rawList = (document as { members: unknown[] }).members;
+  const joinsLater = (i: number) => {
+    const entry = rawList[i];
+    return entry !== null && typeof entry === 'object' && (entry as Record<string, unknown>).joinsLater === true;
+  };
+  const sponsorIndex = sponsors[0]?.index ?? (members[0]?.role === undefined ? 0 : undefined);
+  if (sponsorIndex !== undefined && joinsLater(sponsorIndex))
+    errors.push({ path: `members[${sponsorIndex}].joinsLater`, message: 'the sponsor cannot join later: others join through it (KB 153721)' });
+  if (members.length > 0 && members.every((m) => joinsLater(m.index)))
+    errors.push({ path: 'members', message: 'every member joins later; at least the sponsor must start in the cluster' });
   if (sponsors.length > 1) {
     const [first, second] = sponsors as [RawMember, RawMember];
     errors.push({

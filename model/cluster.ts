@@ -63,6 +63,7 @@ export function initialState(model: ClusterModel): ClusterState {
     cutLinks: {},
     accounts: {},
     clients: {},
+    writes: 0,
     acknowledged: {},
   };
 }

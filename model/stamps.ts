@@ -2,37 +2,40 @@
  * Versions of a record, and the rule that orders concurrent writes.
  *
  * The vendor documents no conflict resolution for this multi-master cluster (FACTS §6: "no
- * conflict-resolution rule ... is documented"). Modelling choice: **last writer wins by a per-record
- * Lamport counter**. A write on a member makes version `counter + 1` of the record, where `counter` is
- * that member's own copy's counter (0 if it has none); two writes with the same counter (made on members
- * that could not see each other's) are ordered by ring position, **the member earlier in the ring wins**
- * (the sponsor is usually first). The order is total, so every pair of versions is comparable and
- * replication always converges on one winner.
+ * conflict-resolution rule ... is documented"). Modelling choice: **last writer wins, by the order in
+ * which writes happen**. The cluster numbers its writes 1, 2, 3, … (as synchronized clocks would order
+ * them); a record's version is the number of the write that made it, and a member keeps the newest
+ * version it receives. Two writes of one record made on members that cannot see each other are
+ * therefore resolved in favour of the later one, wherever it was made, and the earlier one counts as
+ * superseded, not lost. The order is total, so replication always converges on one winner.
  *
- * A stamp packs (counter, writer) into one number whose numeric order is the version order.
+ * Only the order of versions matters to the model, never their numbers, so an explorer may renumber
+ * them (see `model/fingerprint.ts`).
+ *
+ * A stamp packs (write number, writer's ring position) into one number; numeric order is version order.
  */
 import { MAX_MEMBERS } from '../config/schema.ts';
 
 export type Stamp = number;
 
-const BASE = MAX_MEMBERS * 2;
+const BASE = MAX_MEMBERS;
 
 /** The stamp of the default policy every member starts with: older than every write. */
 export const INITIAL_STAMP: Stamp = 0;
 
-/** The version a write on ring position `writer` makes over the writer's own copy `previous`. */
-export function nextStamp(previous: Stamp | undefined, writer: number): Stamp {
-  const counter = previous === undefined ? 0 : stampCounter(previous);
-  return (counter + 1) * BASE + (BASE - 1 - writer);
+/** The version made by the cluster's write number `sequence` (1, 2, …), on ring position `writer`. */
+export function makeStamp(sequence: number, writer: number): Stamp {
+  return sequence * BASE + writer;
 }
 
-export function stampCounter(stamp: Stamp): number {
+/** The number of the write that made this version (0 for the initial default policy). */
+export function stampSequence(stamp: Stamp): number {
   return Math.floor(stamp / BASE);
 }
 
 /** Ring position of the member that wrote this version; undefined for the initial default policy. */
 export function stampWriter(stamp: Stamp): number | undefined {
-  return stamp === INITIAL_STAMP ? undefined : BASE - 1 - (stamp % BASE);
+  return stamp === INITIAL_STAMP ? undefined : stamp % BASE;
 }
 
 /** Whether `a` is a newer version than `b` (an absent copy is older than any version). */

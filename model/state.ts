@@ -39,6 +39,8 @@ export interface ClusterState {
   readonly accounts: Readonly<Record<string, WebMessengerAccount>>;
   /** Enrolled desktop clients. */
   readonly clients: Readonly<Record<ClientId, DesktopClient>>;
+  /** How many writes the cluster has acknowledged: the number of the latest (`model/stamps.ts`). */
+  readonly writes: number;
   /** The newest acknowledged version of every record ever written (what `no-lost-writes` answers for). */
   readonly acknowledged: Readonly<Record<RecordId, Stamp>>;
 }

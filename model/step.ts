@@ -8,7 +8,7 @@ import type { Action, MemberId } from './actions.ts';
 import { type ClusterModel, linkKey, runsService } from './cluster.ts';
 import { clientUser, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { nextStamp } from './stamps.ts';
+import { makeStamp } from './stamps.ts';
 import { canDeliver, faultsInUse, isCut, mayHold, successor } from './topology.ts';
 
 export class DisabledActionError extends Error {}
@@ -132,9 +132,9 @@ export function whyDisabled(model: ClusterModel, state: ClusterState, action: Ac
 
 /** A persistent change on a member: a new version of the record, acknowledged to the writer. */
 function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: number, id: RecordId): void {
-  const holder = draft.members[member]!;
-  const stamp = nextStamp(holder.records[id], member);
-  holder.records[id] = stamp;
+  draft.writes += 1;
+  const stamp = makeStamp(draft.writes, member);
+  draft.members[member]!.records[id] = stamp;
   if ((draft.acknowledged[id] ?? -1) < stamp) draft.acknowledged[id] = stamp;
   if (kindOf(id) === 'wmAccount') {
     // The account's mode and home are fixed at its first creation anywhere in the cluster.

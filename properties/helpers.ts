@@ -3,13 +3,13 @@ import type { Service } from '../config/schema.ts';
 import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
-import { type Stamp, stampCounter, stampWriter } from '../model/stamps.ts';
+import { type Stamp, stampSequence, stampWriter } from '../model/stamps.ts';
 import { mayHold } from '../model/topology.ts';
 
-/** `v2 by m3`, or `the initial version`. */
+/** `write #2, on m3`, or `the initial version`. */
 export function describeVersion(model: ClusterModel, stamp: Stamp): string {
   const writer = stampWriter(stamp);
-  return writer === undefined ? 'the initial version' : `v${stampCounter(stamp)} by ${model.members[writer]!.id}`;
+  return writer === undefined ? 'the initial version' : `write #${stampSequence(stamp)}, on ${model.members[writer]!.id}`;
 }
 
 export function names(model: ClusterModel, members: readonly number[]): string {

@@ -37,7 +37,7 @@ describe('eventual-convergence', () => {
     const model = cluster({ members: dmzLast, faults: { removeMember: true } });
     const o = outcome(eventualConvergence, model, trace);
     expect(o).toMatchObject({ holds: false });
-    expect(o.holds === false && o.message).toMatch(/user:alice \(v1 by m3\) never reached m2/);
+    expect(o.holds === false && o.message).toMatch(/user:alice \(write #1, on m3\) never reached m2/);
   });
   it('holds on the same trace when DMZ members are re-pointed after a removal', () => {
     const model = cluster({ members: dmzLast, faults: { removeMember: true }, assumptions: { dmzAfterRemoval: 'repointed' } });
@@ -52,7 +52,7 @@ describe('survivor-convergence', () => {
   });
   it('is violated in KB 161304 layout: with m1 down a change on m4 never leaves m4', () => {
     const o = outcome(survivorConvergence, dmzRing, [crash('m1'), write('m4', 'user', 'alice')]);
-    expect(o.holds === false && o.message).toMatch(/with m1 down.*user:alice \(v1 by m4\) never reached m2, m3/);
+    expect(o.holds === false && o.message).toMatch(/with m1 down.*user:alice \(write #1, on m4\) never reached m2, m3/);
   });
 });
 
@@ -67,7 +67,7 @@ describe('no-lost-writes', () => {
   });
   it('is violated when a member is removed before it replicated its write', () => {
     const o = outcome(noLostWrites, breakable, [write('m2', 'user', 'alice'), remove('m2')]);
-    expect(o.holds === false && o.message).toMatch(/user:alice \(v1 by m2\) is on no member of the cluster \(m2 was removed/);
+    expect(o.holds === false && o.message).toMatch(/user:alice \(write #1, on m2\) is on no member of the cluster \(m2 was removed/);
   });
 });
 

@@ -51,7 +51,7 @@ export function checkTarget(
   expectedViolations?: readonly string[],
 ): PropertyResult[] {
   const selected = target.properties.filter((p) => options.properties.length === 0 || options.properties.includes(p.property.name));
-  return selected.map(({ property, notApplicable, bound }) => {
+  return selected.map(({ property, notApplicable, fast }) => {
     const expected: PropertyResult['expected'] = expectedViolations === undefined ? null : expectedViolations.includes(property.name) ? 'violated' : 'holds';
     const base = {
       config: target.config.name,
@@ -76,7 +76,7 @@ export function checkTarget(
         generated: {},
       };
     }
-    const result = searchRandom(target.model, bound, {
+    const result = searchRandom(target.fast, fast, {
       runs: options.runs,
       seed: options.seed,
       maxLength: options.maxLength,

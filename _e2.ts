@@ -1,0 +1,13 @@
+import { PRESETS } from './config/presets.ts';
+import { componentEngine } from './cli/target.ts';
+import { compileCluster } from './model/cluster.ts';
+import { makeScope } from './model/enabled.ts';
+import { exploreComponents } from './checker/components.ts';
+import { ringSymmetries } from './model/symmetry.ts';
+import { PROPERTIES } from './properties/index.ts';
+const preset = PRESETS[0]!;
+const cluster = compileCluster(preset.config);
+const engine = componentEngine(cluster, makeScope(1, 1), ringSymmetries(cluster));
+const props = PROPERTIES.filter(p => !p.notApplicable(cluster)).map(p => ({ name: p.name, kind: p.kind, combine: 'all' as const, check: (s: any) => p.check(cluster, s) }));
+const r = exploreComponents(engine, props, { maxDepth: 100, maxStates: 5e6 });
+console.log(r.states, r.seconds);

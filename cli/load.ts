@@ -17,7 +17,8 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /** Parses JSON text; on a syntax error, a message with the line and column. */
 export function parseJson(file: string, text: string): unknown {
   try {
-    return JSON.parse(text);
+    // Editors on Windows may start a UTF-8 file with a byte order mark, which JSON.parse rejects.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const located = locateJsonError(text);
     if (located === undefined) throw usageError(`${file}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);

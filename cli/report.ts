@@ -9,12 +9,16 @@ import { numberedTrace, reproduceCommand } from './format.ts';
 const WIDTH = 100;
 const LABEL = 13;
 
-/** Words wrapped to `WIDTH` columns; the first line after `first`, the others indented to match. */
+/**
+ * Words wrapped to `WIDTH` columns; the first line after `first`, the others indented to match. A KB
+ * number stays on one line with its "KB".
+ */
 export function wrap(text: string, first: string, indent = ' '.repeat(first.length)): string {
   const lines: string[] = [];
   let line = first;
   let empty = true;
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+  const words = text.replace(/\bKB (?=\d)/g, 'KB\u00a0').split(/[ \t\n]+/);
+  for (const word of words.filter((w) => w !== '').map((w) => w.replace('\u00a0', ' '))) {
     if (!empty && line.length + 1 + word.length > WIDTH) {
       lines.push(line);
       line = indent + word;

@@ -65,6 +65,18 @@ describe('check --config on a bad file: exit 2, the exact messages, nothing writ
   });
 });
 
+describe('check --config on a good file', () => {
+  it('accepts a UTF-8 byte order mark, as Windows editors write it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcc-ok-'));
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, `\ufeff${JSON.stringify({ name: 'bom', members: [{ id: 'm1' }, { id: 'm2' }] })}`);
+    const { status, out, err } = await cli('check', '--config', file, '--json', '--runs', '5', '--seed', '1', '--property', 'no-lost-writes');
+    expect(err).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(out).results[0]).toMatchObject({ config: 'bom', verdict: 'holds' });
+  });
+});
+
 describe('check --config warnings: printed, and the check still runs', () => {
   it('more than six members: a warning naming the vendor limit (KB 153476, KB 154069)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcc-warn-'));

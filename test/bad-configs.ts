@@ -14,9 +14,10 @@ export interface BadConfig {
   readonly errors: readonly string[];
   /**
    * `rejects`: a JSON Schema validator rejects it too (editors flag it); `cross-field`: JSON Schema
-   * cannot say it (it needs the whole document), so only `check` does; `not JSON`: no schema applies.
+   * cannot say it (it needs the whole document), so only `check` does; `text`: a problem in the file's
+   * text (invalid JSON, a field repeated in one object), which no schema sees.
    */
-  readonly jsonSchema: 'rejects' | 'cross-field' | 'not JSON';
+  readonly jsonSchema: 'rejects' | 'cross-field' | 'text';
 }
 
 const json = (document: unknown) => `${JSON.stringify(document, null, 2)}\n`;
@@ -27,19 +28,25 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     name: 'invalid JSON (a trailing comma)',
     text: '{\n  "members": [\n    { "id": "m1" },\n  ]\n}\n',
     errors: ['FILE:4:3: invalid JSON: unexpected "]"; expected a value (a comma before "]"?)'],
-    jsonSchema: 'not JSON',
+    jsonSchema: 'text',
   },
   {
     name: 'invalid JSON (a missing comma between fields)',
     text: '{\n  "name": "x"\n  "members": []\n}\n',
     errors: ['FILE:3:3: invalid JSON: unexpected "\\""; expected "," or "}"'],
-    jsonSchema: 'not JSON',
+    jsonSchema: 'text',
   },
   {
     name: 'an empty file',
     text: '',
     errors: ['FILE:1:1: invalid JSON: unexpected end of file; expected a value'],
-    jsonSchema: 'not JSON',
+    jsonSchema: 'text',
+  },
+  {
+    name: 'a field given twice in one object (JSON would keep only the last)',
+    text: '{\n  "members": [{ "id": "m1" }, { "id": "m2" }],\n  "faults": { "maxDown": 1 },\n  "faults": { "removeMember": true }\n}\n',
+    errors: ['FILE:4:3: field "faults" appears twice in one object (also at line 3); JSON would keep only the last: merge them'],
+    jsonSchema: 'text',
   },
   {
     name: 'not an object',
@@ -173,6 +180,12 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     name: 'replication: one id where a list belongs',
     text: json({ members: three, webMessenger: { replication: 'm1' } }),
     errors: ['FILE: webMessenger.replication: expected "all" or an array of member ids, got "m1" (for one member, write ["m1"])'],
+    jsonSchema: 'rejects',
+  },
+  {
+    name: 'replication: "All" (as the vendor\'s console writes it) for "all"',
+    text: json({ members: three, webMessenger: { replication: 'All' } }),
+    errors: ['FILE: webMessenger.replication: expected "all" or an array of member ids, got "All"; did you mean "all"?'],
     jsonSchema: 'rejects',
   },
   {

@@ -161,11 +161,13 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
         return `In ${traces(result.runs)} no DMZ member's fixed successor was removed while a change waited on it, but this config allows it (faults.removeMember: true with assumptions.dmzAfterRemoval: "stale"), so a longer search may still find one.`;
       const dmzNote =
         dmz.length === 0
-          ? ''
+          ? removeMember && maxDown > 0
+            ? ' (internal members skip a member that was removed)'
+            : ''
           : removeMember && maxDown > 0
             ? ` (a DMZ member whose successor was removed is re-pointed: assumptions.dmzAfterRemoval: "repointed")`
             : ` (the DMZ member${dmz.length === 1 ? '' : 's'} ${ids(model, dmz)} keep${dmz.length === 1 ? 's' : ''} a fixed successor, and it comes back too)`;
-      return `Once every member is back and every link healed, each member's successor on the ring is reachable again${dmzNote}, so every change reaches every member that may hold it.`;
+      return `Once every member is back and every link healed, each member's successor on the ring is reachable again${dmzNote}, so every change still held in the cluster reaches every member that may hold it.`;
     },
   },
 
@@ -358,7 +360,7 @@ export function advise(model: ClusterModel, result: JudgedResult): Advice {
   }
   const recommendation = entry?.recommendation ?? null;
   if (result.verdict === 'holds') {
-    return { explanation: entry?.holds(context) ?? `No trace of ${traces(result.runs)} broke it.`, recommendation };
+    return { explanation: entry?.holds(context) ?? `No violation in ${traces(result.runs)}.`, recommendation };
   }
   const state = replay(model, result.actions.slice(0, result.step ?? result.actions.length));
   const why = state === undefined || entry === undefined ? undefined : entry.violated({ ...context, state });

@@ -11,6 +11,7 @@ import { presetMatrix, resultTable, violationReport } from './format.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
+import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 
 export const DEFAULT_RUNS = 500;
@@ -107,7 +108,8 @@ function checkCommand(args: readonly string[], io: Io): number {
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
   const source = (r: PropertyResult) => (values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`);
   if (values.json) {
-    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, results }, null, 2));
+    const warnings = loaded.flatMap((l) => l.warnings);
+    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
   const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
@@ -119,9 +121,10 @@ function checkCommand(args: readonly string[], io: Io): number {
     const config = loaded[0]!.config;
     io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
     io.out(resultTable(results));
-    io.out('');
+    // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
+    if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
   }
-  for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
+  if (everyPreset) for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
   io.out('');
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));

@@ -72,7 +72,7 @@ describe('why a property is violated, in the terms of the config and trace', () 
   it("KB 161304's DMZ ring: a change stops at the DMZ member whose successor is down", () => {
     const a = explain({ members: dmzRing }, 'survivor-convergence', 'violated', [crash('m1'), write('m4', 'user', 'bob')]);
     expect(a.explanation).toBe(
-      "m4 is in the DMZ and keeps sending to its fixed successor m1 even while m1 is down (KB 161304: a DMZ member's topology does not update), so user:bob (v1 by m4) stops at m4 and never reaches m2 or m3, and no error is shown.",
+      "m4 is in the DMZ and keeps sending to its fixed successor m1 even while m1 is down (KB 161304: a DMZ member's topology does not update), so user:bob (write #1, on m4) stops at m4 and never reaches m2 or m3, and no error is shown.",
     );
     expect(a.recommendation?.source).toBe('KB 161304');
   });
@@ -81,7 +81,7 @@ describe('why a property is violated, in the terms of the config and trace', () 
     const members = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3', zone: 'dmz' as const }];
     const a = explain({ members, faults: { removeMember: true } }, 'eventual-convergence', 'violated', [remove('m1'), write('m3', 'user', 'alice')]);
     expect(a.explanation).toBe(
-      'm3 is in the DMZ and keeps sending to its fixed successor m1 (KB 161304), which was broken out of the cluster (faults.removeMember: true; assumptions.dmzAfterRemoval: "stale"), so user:alice (v1 by m3) stops at m3 and never reaches m2, even with every member up.',
+      'm3 is in the DMZ and keeps sending to its fixed successor m1 (KB 161304), which was broken out of the cluster (faults.removeMember: true; assumptions.dmzAfterRemoval: "stale"), so user:alice (write #1, on m3) stops at m3 and never reaches m2, even with every member up.',
     );
     expect(a.recommendation?.source).toMatch(/KB 153476.*KB 161304/);
   });
@@ -92,7 +92,7 @@ describe('why a property is violated, in the terms of the config and trace', () 
       remove('m2'),
     ]);
     expect(a.explanation).toBe(
-      'Members may be broken out of the cluster here (faults.removeMember: true), and m2 was removed before it had passed on user:alice (v1 by m2), so that change left the cluster with it.',
+      'Members may be broken out of the cluster here (faults.removeMember: true), and m2 was removed before it had passed on user:alice (write #1, on m2), so that change left the cluster with it.',
     );
   });
 

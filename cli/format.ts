@@ -38,7 +38,16 @@ export function violationReport(result: PropertyResult, source: string): string 
     `    => ${result.message}`,
     `  reproduce: ${reproduceCommand(source, result)}`,
   ];
-  if (result.counterexample) lines.push(`  saved:     ${result.counterexample}`);
+  if (result.counterexample) {
+    const already =
+      result.saved === 'unchanged'
+        ? ' (already there: the same violation was saved before)'
+        : result.saved === 'known'
+          ? ' (already there: another trace of this violation on this config; this one is not saved again)'
+          : '';
+    lines.push(`  saved:     ${result.counterexample}${already}`);
+    lines.push(`  replay:    npx pgp-cluster-check replay ${result.counterexample}`);
+  }
   return lines.join('\n');
 }
 

@@ -251,9 +251,10 @@ function shapeProblems(value: unknown, template: unknown, path: string, what: st
 
 /**
  * Problems with the actions of a file: unknown types, missing or unknown fields, wrong types (against the
- * model's vocabulary), then the first action that is not enabled at its step (`whyDisabled`).
+ * model's vocabulary), then, if there are none and `replay` is set (nothing else is wrong with the file),
+ * the first action that is not enabled at its step (`whyDisabled`).
  */
-function actionProblems(target: Target, actions: readonly Record<string, unknown>[]): string[] {
+function actionProblems(target: Target, actions: readonly Record<string, unknown>[], replay: boolean): string[] {
   const templates = actionTemplates(target);
   const problems: string[] = [];
   actions.forEach((action, i) => {
@@ -266,7 +267,7 @@ function actionProblems(target: Target, actions: readonly Record<string, unknown
     const template = templates.get(action.type as string);
     if (template) problems.push(...shapeProblems(action, template, at, `a ${action.type as string} action`));
   });
-  if (problems.length > 0) return problems;
+  if (problems.length > 0 || !replay) return problems;
   const story = tellTrace(target, actions as unknown as Action[]);
   if (story.kind === 'disabled')
     return [`actions[${story.step - 1}] (step ${story.step}, "${describeAction(story.action)}"): not enabled at this step: ${story.why}`];
@@ -297,6 +298,15 @@ export function parseTraceDocument(file: string, document: unknown): LoadedTrace
   return parseScenario(doc, fail, file);
 }
 
+/** The raw `actions` of a document, when it is a list of objects with a string `type` (else the schema says why). */
+function rawActions(doc: Record<string, unknown>): Record<string, unknown>[] | undefined {
+  const actions = doc.actions;
+  if (!Array.isArray(actions)) return undefined;
+  if (!actions.every((a) => a !== null && typeof a === 'object' && !Array.isArray(a) && typeof (a as { type?: unknown }).type === 'string'))
+    return undefined;
+  return actions as Record<string, unknown>[];
+}
+
 function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly string[]) => Error, file: string): LoadedCounterexample {
   if (doc.formatVersion !== FORMAT_VERSION)
     throw fail([
@@ -313,21 +323,23 @@ function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly st
   const { config, problems: configIssues } =
     doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config) ? configProblems(doc.config, 'config') : { problems: [] };
   problems.push(...configIssues);
-  if (problems.length > 0 || !parsed.success || config === undefined || property === undefined) throw fail(problems);
-  const target = makeTarget(config);
-  const actions = parsed.data.actions;
-  const actionIssues = actionProblems(target, actions);
-  if (parsed.data.violation.step > actions.length)
-    actionIssues.push(`violation.step: ${parsed.data.violation.step} is past the last action (the file has ${actions.length})`);
-  if (parsed.data.states !== undefined && parsed.data.states.length !== actions.length)
-    actionIssues.push(`states: ${parsed.data.states.length} recorded states for ${actions.length} actions; expected one per action`);
-  if (actionIssues.length > 0) throw fail(actionIssues);
+  // The actions can be checked against the model as soon as the config is valid, whatever else is wrong.
+  const target = config === undefined ? undefined : makeTarget(config);
+  const actions = rawActions(doc);
+  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (parsed.success && actions !== undefined) {
+    if (parsed.data.violation.step > actions.length)
+      problems.push(`violation.step: ${parsed.data.violation.step} is past the last action (the file has ${actions.length})`);
+    if (parsed.data.states !== undefined && parsed.data.states.length !== actions.length)
+      problems.push(`states: ${parsed.data.states.length} recorded states for ${actions.length} actions; expected one per action`);
+  }
+  if (problems.length > 0 || !parsed.success || target === undefined || property === undefined) throw fail(problems);
   const { $schema: _schema, ...rest } = parsed.data;
   const document: CounterexampleDocument = {
     ...rest,
     formatVersion: FORMAT_VERSION,
-    config,
-    actions: actions as unknown as Action[],
+    config: target.config,
+    actions: parsed.data.actions as unknown as Action[],
     found: parsed.data.found as FoundBy,
   };
   return { kind: 'counterexample', file, document, target, property };
@@ -353,14 +365,14 @@ function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]
     problems.push(...checked.problems);
     config = checked.config;
   }
-  if (problems.length > 0 || !parsed.success || config === undefined) throw fail(problems);
-  const target = makeTarget(config);
-  const actionIssues = actionProblems(target, parsed.data.actions);
-  if (actionIssues.length > 0) throw fail(actionIssues);
+  const target = config === undefined ? undefined : makeTarget(config);
+  const actions = rawActions(doc);
+  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (problems.length > 0 || !parsed.success || target === undefined) throw fail(problems);
   return {
     kind: 'scenario',
     file,
-    name: parsed.data.name ?? config.name,
+    name: parsed.data.name ?? target.config.name,
     description: parsed.data.description,
     preset: parsed.data.preset,
     target,

@@ -12,6 +12,8 @@ import { replaySteps } from '../checker/replay.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
 import type { ClusterModel } from '../model/cluster.ts';
+import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
+import { isCut, successor } from '../model/topology.ts';
 import { settleAll, settleSurvivors } from '../model/settle.ts';
 import { type Stamp, stampWriter } from '../model/stamps.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -106,17 +108,44 @@ function tellStep(
 ): StoryStep {
   const actor = actorOf(cluster, action);
   const events = eventsOf(cluster, before, after, changes);
+  const idle = events.length === 0 && action.type === 'replicate' && actor !== undefined ? idleReplication(cluster, before, actor) : undefined;
   return {
     step,
     action,
     description: describeAction(action),
     actor,
     events,
-    lines: describeEvents(cluster.config, events, actor),
+    lines: idle === undefined ? describeEvents(cluster.config, events, actor) : [`nothing changed: ${idle}`],
     members: snapshot(after),
     changes,
     state: after,
   };
+}
+
+/**
+ * Why a replication hop delivered nothing: where the member sends each kind of record it holds, and why
+ * that successor got nothing. The point of KB 161304 is that this happens silently, so the replay says it.
+ */
+function idleReplication(cluster: ClusterModel, state: ClusterState, member: string): string {
+  const from = cluster.position.get(member)!;
+  const kinds = [...new Set(Object.keys(state.members[from]!.records).map((id) => kindOf(id as RecordId)))].sort();
+  const reasons = new Map<string, RecordKind[]>();
+  for (const kind of kinds) {
+    const to = successor(cluster, state, from, kind);
+    let reason: string;
+    if (to === undefined) reason = `no other member of the ${kind} ring is up and reachable`;
+    else {
+      const target = state.members[to]!;
+      const fixed = cluster.isDmz[from] ? ` (a DMZ member keeps its fixed successor, KB 161304)` : '';
+      if (target.status !== 'up') reason = `its successor ${target.id} is ${target.status}${fixed}`;
+      else if (isCut(cluster, state, from, to)) reason = `the link to its successor ${target.id} is cut${fixed}`;
+      else reason = `its successor ${target.id} already holds everything it may take`;
+    }
+    reasons.set(reason, [...(reasons.get(reason) ?? []), kind]);
+  }
+  if (reasons.size === 0) return `${member} holds nothing to send`;
+  if (reasons.size === 1) return [...reasons.keys()][0]!;
+  return [...reasons].map(([reason, list]) => `${list.join(', ')}: ${reason}`).join('; ');
 }
 
 function version(cluster: ClusterModel, stamp: Stamp): string {

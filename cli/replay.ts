@@ -14,7 +14,7 @@ import { judgeTrace } from '../checker/replay.ts';
 import type { Violation } from '../checker/types.ts';
 import type { Action } from '../model/actions.ts';
 import { parseFlags } from './args.ts';
-import { type LoadedCounterexample, type LoadedScenario, loadTraceFile } from './counterexample.ts';
+import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from './counterexample.ts';
 import { type CounterexampleReplay, replayCounterexample } from './counterexample-replay.ts';
 import { counterexampleFiles } from './counterexample-save.ts';
 import { type Io, UsageError, usageError } from './io.ts';
@@ -50,7 +50,7 @@ export function replayCommand(args: readonly string[], io: Io): number {
   const loaded = loadTraceFile(file);
   if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
   const replay = replayCounterexample(loaded);
-  if (format === 'json') io.out(JSON.stringify(counterexampleJson(replay), null, 2));
+  if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
   else if (format === 'mermaid') io.out(counterexampleMermaid(replay));
   else io.out(counterexampleTextReport(replay));
   return replay.ok ? 0 : 1;
@@ -204,7 +204,7 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
   const violated = verdicts.filter((v) => v.violation !== undefined);
   if (format === 'json') {
     io.out(
-      JSON.stringify(
+      prettyJson(
         {
           file: loaded.file,
           kind: 'scenario',
@@ -222,8 +222,6 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
             ...(v.reason ? { reason: v.reason } : {}),
           })),
         },
-        null,
-        2,
       ),
     );
     return 0;
@@ -298,7 +296,7 @@ function replayFolder(dir: string, format: Format, io: Io): number {
   const entries = replayFolderEntries(dir);
   const status = entries.some((e) => e.status === 'invalid') ? 2 : entries.some((e) => e.status === 'failed') ? 1 : 0;
   if (format === 'json') {
-    io.out(JSON.stringify({ folder: dir, files: entries }, null, 2));
+    io.out(prettyJson({ folder: dir, files: entries }));
     return status;
   }
   for (const e of entries) {

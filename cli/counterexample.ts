@@ -192,10 +192,13 @@ function schemaProblems(schema: z.ZodType, document: unknown, issues: readonly z
     const where = at === '' ? '' : `${at}: `;
     const actual = valueAt(document, issue.path);
     switch (issue.code) {
-      case 'invalid_type':
-        return [actual === undefined ? `${where}missing required field (${issue.expected})` : `${where}expected ${issue.expected}, got ${describeValue(actual)}`];
+      case 'invalid_type': {
+        const expected = issue.expected === 'record' ? 'object' : issue.expected;
+        return [actual === undefined ? `${where}missing required field (${expected})` : `${where}expected ${expected}, got ${describeValue(actual)}`];
+      }
       case 'invalid_value': {
         const valid = issue.values.map((v) => JSON.stringify(v));
+        if (actual === undefined) return [`${where}missing required field (one of ${valid.join(', ')})`];
         const close = typeof actual === 'string' ? suggest(actual, issue.values.map(String)) : undefined;
         return [`${where}${describeValue(actual)} is not valid; valid: ${valid.join(', ')}${close ? `; did you mean "${close}"?` : ''}`];
       }

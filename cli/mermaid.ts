@@ -30,7 +30,7 @@ export interface DiagramInput {
 
 /** Mermaid's sequence syntax reads `;` as the end of a statement and `#` as the start of an entity code. */
 export function escapeText(text: string): string {
-  return text.replace(/#/g, '#35;').replace(/;/g, '#59;');
+  return text.replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;'));
 }
 
 /** Breaks a long text into lines of about `width` characters at spaces, joined by `<br/>`. */

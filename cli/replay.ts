@@ -81,7 +81,7 @@ function violationLine(property: string, v: Violation): string {
 }
 
 function settlingLines(settling: SettlingStory): string[] {
-  return [`  ${settling.summary}:`, ...stepLines(settling.steps, 's')];
+  return [`  ${settling.summary}${settling.steps.length > 0 ? ':' : ''}`, ...stepLines(settling.steps, 's')];
 }
 
 const OUTCOME_TEXT: Record<CounterexampleReplay['outcome'], string> = {
@@ -275,21 +275,39 @@ export interface FolderEntry {
   readonly details: readonly string[];
 }
 
+/** Replays one file of a folder of counterexamples: what the regression corpus test asserts of each. */
+export function replayEntry(file: string): FolderEntry {
+  let loaded: LoadedCounterexample | LoadedScenario;
+  try {
+    loaded = loadTraceFile(file);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return {
+      file,
+      status: 'invalid',
+      summary: 'invalid file',
+      details: [
+        ...error.problems,
+        'what to do: if the file was edited by hand, correct the field named above; if a change to the model or to the config format made it invalid (a step no longer enabled, a renamed property), re-run `check` on its config and property to save a fresh counterexample, then delete this file',
+      ],
+    };
+  }
+  if (loaded.kind === 'scenario') return { file, status: 'scenario', summary: `scenario with ${loaded.actions.length} actions (ran)`, details: [] };
+  const replay = replayCounterexample(loaded);
+  const summary = `${loaded.property.name} on ${loaded.document.config.name}: ${OUTCOME_TEXT[replay.outcome]}`;
+  return { file, status: replay.ok ? 'ok' : 'failed', summary, details: replay.ok ? replay.notes : replay.explanation };
+}
+
 /** Replays every JSON file of a folder: the regression corpus check. */
 export function replayFolderEntries(dir: string): FolderEntry[] {
-  return counterexampleFiles(dir).map((file): FolderEntry => {
-    let loaded: LoadedCounterexample | LoadedScenario;
-    try {
-      loaded = loadTraceFile(file);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      return { file, status: 'invalid', summary: 'invalid file', details: error.problems };
-    }
-    if (loaded.kind === 'scenario') return { file, status: 'scenario', summary: `scenario with ${loaded.actions.length} actions (ran)`, details: [] };
-    const replay = replayCounterexample(loaded);
-    const summary = `${loaded.property.name} on ${loaded.document.config.name}: ${OUTCOME_TEXT[replay.outcome]}`;
-    return { file, status: replay.ok ? 'ok' : 'failed', summary, details: replay.ok ? replay.notes : replay.explanation };
-  });
+  return counterexampleFiles(dir).map(replayEntry);
+}
+
+/** The failure message of the corpus test for an entry that does not show what it records, else undefined. */
+export function corpusFailure(entry: FolderEntry): string | undefined {
+  if (entry.status === 'ok') return undefined;
+  if (entry.status === 'scenario') return `${entry.file}: a scenario file; the counterexamples folder holds counterexample files only (move it elsewhere)`;
+  return [`${entry.file} does not show what it records: ${entry.summary}`, ...entry.details.map((d) => `  ${d}`)].join('\n');
 }
 
 function replayFolder(dir: string, format: Format, io: Io): number {

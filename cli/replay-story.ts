@@ -215,11 +215,11 @@ export function eventsOf(cluster: ClusterModel, before: ClusterState, after: Clu
   }
   const events: StoryEvent[] = [...status];
   for (const [member, records] of received) events.push({ kind: 'received', member, records });
-  for (const [member, records] of lost) events.push({ kind: 'lost', member, records });
+  for (const [member, records] of lost) events.push({ kind: 'lost', member, records: [...records].sort() });
   return [...events, ...rest];
 
   function other(member: string | undefined, change: StateChange): StoryEvent {
-    const path = member === undefined ? formatChangePath(change.path) : `${member}${formatChangePath(['', ...change.path.slice(2)])}`;
+    const path = formatChangePath(member === undefined ? change.path : [member, ...change.path.slice(2)]);
     return { kind: 'other', member, where: path, before: change.before, after: change.after };
   }
 }

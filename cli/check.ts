@@ -27,6 +27,8 @@ export interface PropertyResult {
   readonly seed: number;
   /** Path of the saved counterexample file, when one was saved. */
   readonly counterexample: string | null;
+  /** How saving went (`--no-save`: absent): a new file, the same file already there, or another file already showing it. */
+  readonly saved?: 'written' | 'unchanged' | 'known';
   /** The shrunk trace, empty unless violated. */
   readonly actions: readonly Action[];
   /** The step (number of actions) at which the property fails, and why. */

@@ -4,7 +4,7 @@
  * instead. The sentences come from `advice.ts`; this file only lays them out.
  */
 import type { PropertyResult } from './check.ts';
-import { numberedTrace, reproduceCommand } from './format.ts';
+import { numberedTrace, reproduceCommand, savedLines } from './format.ts';
 
 const WIDTH = 100;
 const LABEL = 13;
@@ -53,7 +53,7 @@ export function propertyReport(r: PropertyResult, source: string): string {
     lines.push(wrap(`=> ${r.message}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3)));
     if (r.recommendation) lines.push(labelled('instead', `${r.recommendation.text.replace(/\.$/, '')} (${r.recommendation.source}).`));
     lines.push(`  reproduce: ${reproduceCommand(source, r)}`);
-    if (r.counterexample) lines.push(`  saved:     ${r.counterexample}`);
+    lines.push(...savedLines(r));
   }
   return lines.join('\n');
 }

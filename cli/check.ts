@@ -4,6 +4,7 @@
 import { searchRandom } from '../checker/random.ts';
 import type { Action } from '../model/actions.ts';
 import { PROPERTIES } from '../properties/index.ts';
+import { advise, type Recommendation } from './advice.ts';
 import { makeTarget, type Target } from './target.ts';
 
 export interface CheckOptions {
@@ -26,6 +27,8 @@ export interface PropertyResult {
   readonly seed: number;
   /** Path of the saved counterexample file, when one was saved. */
   readonly counterexample: string | null;
+  /** How saving went (`--no-save`: absent): a new file, the same file already there, or another file already showing it. */
+  readonly saved?: 'written' | 'unchanged' | 'known';
   /** The shrunk trace, empty unless violated. */
   readonly actions: readonly Action[];
   /** The step (number of actions) at which the property fails, and why. */
@@ -43,7 +46,14 @@ export interface PropertyResult {
   readonly expected: 'holds' | 'violated' | null;
   /** How often each action type was generated. */
   readonly generated: Readonly<Record<string, number>>;
+  /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
+  readonly explanation: string;
+  /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
+  readonly recommendation: Recommendation | null;
 }
+
+/** A result before its explanation is added. */
+export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation'>;
 
 export function checkTarget(
   target: Target,
@@ -51,7 +61,7 @@ export function checkTarget(
   expectedViolations?: readonly string[],
 ): PropertyResult[] {
   const selected = target.properties.filter((p) => options.properties.length === 0 || options.properties.includes(p.property.name));
-  return selected.map(({ property, notApplicable, fast }) => {
+  const judged = selected.map(({ property, notApplicable, fast }): JudgedResult => {
     const expected: PropertyResult['expected'] = expectedViolations === undefined ? null : expectedViolations.includes(property.name) ? 'violated' : 'holds';
     const base = {
       config: target.config.name,
@@ -97,6 +107,7 @@ export function checkTarget(
       generated: result.generated,
     };
   });
+  return judged.map((r) => ({ ...r, ...advise(target.cluster, r) }));
 }
 
 /** Whether a preset's result is what the preset documents (a not-applicable property counts as holding). */

@@ -38,8 +38,20 @@ export function violationReport(result: PropertyResult, source: string): string 
     `    => ${result.message}`,
     `  reproduce: ${reproduceCommand(source, result)}`,
   ];
-  if (result.counterexample) lines.push(`  saved:     ${result.counterexample}`);
+  lines.push(...savedLines(result));
   return lines.join('\n');
+}
+
+/** Where a violation was saved, and how to replay it (nothing when it was not saved). */
+export function savedLines(result: PropertyResult): string[] {
+  if (!result.counterexample) return [];
+  const already =
+    result.saved === 'unchanged'
+      ? ' (already there: the same violation was saved before)'
+      : result.saved === 'known'
+        ? ' (already there: another trace of this violation on this config; this one is not saved again)'
+        : '';
+  return [`  saved:     ${result.counterexample}${already}`, `  replay:    npx pgp-cluster-check replay ${result.counterexample}`];
 }
 
 /** One config: a row per property. */

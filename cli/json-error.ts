@@ -8,6 +8,33 @@ export interface JsonSyntaxError {
 }
 
 export function locateJsonError(text: string): JsonSyntaxError | undefined {
+  return scanJson(text, () => {});
+}
+
+/** A field name that appears twice in one object: `JSON.parse` silently keeps only the last. */
+export interface DuplicateKey {
+  readonly key: string;
+  /** Offset of the later occurrence, and of the first. */
+  readonly offset: number;
+  readonly firstOffset: number;
+}
+
+/** Every repeated field name in the objects of a (valid) JSON text. */
+export function duplicateKeys(text: string): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  scanJson(text, (keys, key, offset) => {
+    const first = keys.get(key);
+    if (first === undefined) keys.set(key, offset);
+    else found.push({ key, offset, firstOffset: first });
+  });
+  return found;
+}
+
+/**
+ * Reads a JSON text, calling `onKey` for each field name with the names seen so far in its object;
+ * returns where the text first goes wrong, or undefined when it is valid.
+ */
+function scanJson(text: string, onKey: (keys: Map<string, number>, key: string, offset: number) => void): JsonSyntaxError | undefined {
   let i = 0;
   const fail = (message: string): never => {
     throw { offset: i, message } satisfies JsonSyntaxError;
@@ -59,10 +86,13 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       i++;
       return;
     }
+    const keys = new Map<string, number>();
     for (;;) {
       space();
       if (text[i] !== '"') fail(`unexpected ${show()}; expected a field name in double quotes${text[i] === '}' ? ' (a comma before "}"?)' : ''}`);
+      const start = i;
       string();
+      onKey(keys, JSON.parse(text.slice(start, i)) as string, start);
       space();
       if (text[i] !== ':') fail(`unexpected ${show()}; expected ":" after a field name`);
       i++;

@@ -5,7 +5,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { usageError } from './io.ts';
-import { locateJsonError } from './json-error.ts';
+import { duplicateKeys, locateJsonError } from './json-error.ts';
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -16,14 +16,26 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 /** Parses JSON text; on a syntax error, a message with the line and column. */
 export function parseJson(file: string, text: string): unknown {
+  let document: unknown;
   try {
-    return JSON.parse(text);
+    // Editors on Windows may start a UTF-8 file with a byte order mark, which JSON.parse rejects.
+    document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const located = locateJsonError(text);
     if (located === undefined) throw usageError(`${file}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
     const { line, column } = lineColumn(text, located.offset);
     throw usageError(`${file}:${line}:${column}: invalid JSON: ${located.message}`);
   }
+  // Valid JSON, but a repeated field would silently lose all but its last value (two "faults" blocks).
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0)
+    throw usageError(
+      ...duplicates.map(({ key, offset, firstOffset }) => {
+        const at = lineColumn(text, offset);
+        return `${file}:${at.line}:${at.column}: field "${key}" appears twice in one object (also at line ${lineColumn(text, firstOffset).line}); JSON would keep only the last: merge them`;
+      }),
+    );
+  return document;
 }
 
 export function readJsonFile(file: string): unknown {

@@ -3,6 +3,7 @@
  * violated, 1 when something is (or a preset's verdicts differ from its expectations), 2 on bad input.
  */
 import { randomInt } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
@@ -11,21 +12,34 @@ import { presetMatrix, resultTable, violationReport } from './format.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
+import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
+import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
+import { replayCommand } from './replay.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
+/** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
+export const DEFAULT_SAVE_DIR = 'counterexamples';
+/** Overrides the default save folder (the test suite points it at a temporary folder). */
+export const SAVE_DIR_VARIABLE = 'PGP_CLUSTER_CHECK_SAVE_DIR';
 
 const HELP = `pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication
 
 Usage:
   pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N]
-                          [--length N] [--path P] [--json]
-      Random search of the properties on one config, or on every preset (the default).
+                          [--length N] [--path P] [--json] [--save-dir DIR | --no-save]
+      Random search of the properties on one config, or on every preset (the default). Each violation is
+      shrunk and saved as a counterexample file in counterexamples/ (or DIR).
+  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
+      Re-runs a counterexample or scenario file step by step (a folder: every file in it).
+  pgp-cluster-check index [DIR]
+      Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
   pgp-cluster-check list [--json]
       The properties (name, kind, source, statement) and the presets.
 
-Exit status: 0 nothing violated (with every preset: every preset as expected), 1 a violation, 2 bad input.
+Exit status: 0 nothing violated (with every preset: every preset as expected; replay: the file shows what
+it records), 1 a violation (replay: it does not), 2 bad input.
 `;
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -36,6 +50,10 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         return checkCommand(rest, io);
       case 'list':
         return listCommand(rest, io);
+      case 'replay':
+        return replayCommand(rest, io);
+      case 'index':
+        return indexCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -43,8 +61,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         io.out(HELP);
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, list${close ? `; did you mean "${close}"?` : ''}`);
+        const close = suggest(command, ['check', 'replay', 'index', 'list', 'help']);
+        throw usageError(`unknown command "${command}"; valid: check, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   } catch (error) {
@@ -77,9 +95,13 @@ function checkCommand(args: readonly string[], io: Io): number {
     length: { type: 'string' },
     path: { type: 'string' },
     json: { type: 'boolean' },
+    'save-dir': { type: 'string' },
+    'no-save': { type: 'boolean' },
   });
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
+  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('check: give --save-dir or --no-save, not both');
+  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
   const properties = propertyNames(values.property);
   if (values.path !== undefined && properties.length !== 1)
     throw usageError('--path replays one failing case of one property: give exactly one --property with it');
@@ -98,16 +120,25 @@ function checkCommand(args: readonly string[], io: Io): number {
         : PRESETS.map((p) => loadPreset(p.name));
   for (const { warnings } of loaded) for (const w of warnings) io.err(w);
   const everyPreset = values.preset === undefined && values.config === undefined;
+  // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
+  const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
+  const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`}${length}`;
+  const saveDir = values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
+  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
+  store?.checkUsable();
   const started = performance.now();
   const results: PropertyResult[] = [];
   for (const { config, preset } of loaded) {
-    results.push(...checkTarget(makeTarget(config), options, everyPreset ? preset?.violates : undefined));
+    const target = makeTarget(config);
+    const found = checkTarget(target, options, everyPreset ? preset?.violates : undefined);
+    results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
   }
+  if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
-  const source = (r: PropertyResult) => (values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`);
   if (values.json) {
-    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, results }, null, 2));
+    const warnings = loaded.flatMap((l) => l.warnings);
+    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
   const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
@@ -119,9 +150,10 @@ function checkCommand(args: readonly string[], io: Io): number {
     const config = loaded[0]!.config;
     io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
     io.out(resultTable(results));
-    io.out('');
+    // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
+    if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
   }
-  for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
+  if (everyPreset) for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
   io.out('');
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
@@ -135,6 +167,16 @@ function checkCommand(args: readonly string[], io: Io): number {
     io.out(violated === 0 ? `No violations (${seconds.toFixed(1)} s).` : `${violated} propert${violated === 1 ? 'y' : 'ies'} violated (${seconds.toFixed(1)} s).`);
   }
   return failed ? 1 : 0;
+}
+
+function indexCommand(args: readonly string[], io: Io): number {
+  const { positionals } = parseFlags('index', args, {}, 1);
+  const dir = positionals[0] ?? DEFAULT_SAVE_DIR;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(`index: ${dir} is not a folder`);
+  const written = writeIndex(dir, (w) => io.err(w));
+  const count = counterexampleFiles(dir).length;
+  io.out(written ? `wrote ${written} (${count} file${count === 1 ? '' : 's'})` : `${dir}/README.md is up to date (${count} file${count === 1 ? '' : 's'})`);
+  return 0;
 }
 
 function listCommand(args: readonly string[], io: Io): number {

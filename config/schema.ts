@@ -5,8 +5,14 @@
  * runtime validation of a config file, the defaults, and the published JSON Schema
  * (`schema/cluster-config.schema.json`, generated from this file and kept in step by a test).
  *
- * Cross-field rules (duplicate ids, two sponsors, unknown member ids, the range of `maxDown`) are
- * checked in `validate.ts`, because they need the whole document.
+ * Why zod (4) rather than valibot: zod 4 converts a schema to JSON Schema itself (`z.toJSONSchema`, draft
+ * 2020-12), carrying each field's `.describe()` text, its default (with `io: "input"`) and, for strict
+ * objects, `additionalProperties: false`; valibot needs a separate package for that. Its issues carry
+ * the path, the expected type and the valid enum values, which is what `validate.ts` turns into
+ * messages. `.meta()` adds JSON Schema keywords zod cannot derive (`uniqueItems`, "at most one sponsor").
+ *
+ * Cross-field rules (duplicate ids, two sponsors, unknown member ids, `maxDown` against the number of
+ * members) are checked in `validate.ts`, because they need the whole document.
  */
 import { z } from 'zod';
 
@@ -27,122 +33,171 @@ export const SUPPORTED_MEMBERS = 6;
 /** A hard limit of this tool (member indexes are packed into version stamps): far above any real cluster. */
 export const MAX_MEMBERS = 32;
 
-const memberId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, 'a member id is 1 to 32 letters, digits, ".", "_" or "-"');
+/**
+ * A list in which each value may appear once (services, member ids): JSON Schema's `uniqueItems`, and
+ * the same rule at run time. The check also runs when an element is invalid, so that every problem is
+ * reported at once.
+ */
+function setOf<T extends z.ZodType>(list: z.ZodArray<T>, what: string) {
+  return list
+    .superRefine(
+      (values, ctx) => {
+        values.forEach((value, i) => {
+          const first = values.indexOf(value);
+          if (first < i)
+            ctx.addIssue({ code: 'custom', path: [i], input: value, message: `${what} ${JSON.stringify(value)} is listed twice (also [${first}])` });
+        });
+      },
+      { when: (payload) => Array.isArray(payload.value) },
+    )
+    .meta({ uniqueItems: true });
+}
 
-export const memberSchema = z.strictObject({
-  id: memberId.describe('Unique name of the member, for example its host name.'),
-  role: z
-    .enum(ROLES)
-    .optional()
-    .describe('"sponsor" for the member others join through (KB 153721); default "node", and the first member is the sponsor when none is named.'),
-  zone: z
-    .enum(ZONES)
-    .default('internal')
-    .describe('"dmz" members keep a fixed replication successor even when it is down (KB 161304).'),
-  services: z
-    .array(z.enum(SERVICES))
-    .default([...SERVICES])
-    .describe('Services this member runs; default all five.'),
-  privateKeys: z
-    .boolean()
-    .default(true)
-    .describe("Whether internal users' private keys replicate to this member (KB 153723); false is the DMZ-mode choice."),
-  joinsLater: z
-    .boolean()
-    .default(false)
-    .describe('The member starts outside the cluster and joins later through the Sponsor (KB 153721).'),
-});
+/** What a member id may look like: a host name or a short label. */
+export const MEMBER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
-export const webMessengerSchema = z.strictObject({
-  accountMode: z
-    .enum(ACCOUNT_MODES)
-    .default('highAvailability')
-    .describe('Mode of new Web Messenger accounts: replicated to every eligible member, or kept on the member that created them.'),
-  replication: z
-    .union([z.literal('all'), z.array(memberId).min(1)])
-    .default('all')
-    .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
-  switchTo: z
-    .enum(ACCOUNT_MODES)
-    .optional()
-    .describe('An administrator may switch the mode of new accounts to this one; existing accounts keep theirs.'),
-});
+const memberId = z.string().regex(MEMBER_ID_PATTERN, 'a member id is 1 to 32 letters, digits, ".", "_" or "-"');
 
-export const loadBalancerSchema = z.strictObject({
-  clusterHostname: z
-    .boolean()
-    .default(true)
-    .describe('Clients use a cluster host name served by a load balancer; without it a desktop client is pinned to the member it enrolled with (KB 156803).'),
-  holdsRejoiningMembers: z
-    .boolean()
-    .default(false)
-    .describe('The balancer keeps a returning member out of rotation until it has caught up (KB 156803).'),
-});
+export const memberSchema = z
+  .strictObject({
+    id: memberId.describe('Unique name of the member, for example its host name.'),
+    role: z
+      .enum(ROLES)
+      .optional()
+      .describe('"sponsor" for the member others join through (KB 153721); default "node", and the first member is the sponsor when none is named.'),
+    zone: z
+      .enum(ZONES)
+      .default('internal')
+      .describe('"dmz" members keep a fixed replication successor even when it is down (KB 161304).'),
+    services: setOf(z.array(z.enum(SERVICES)), 'service')
+      .default([...SERVICES])
+      .describe('Services this member runs; default all five.'),
+    privateKeys: z
+      .boolean()
+      .default(true)
+      .describe("Whether internal users' private keys replicate to this member (KB 153723); false is the DMZ-mode choice."),
+    joinsLater: z
+      .boolean()
+      .default(false)
+      .describe('The member starts outside the cluster and joins later through the Sponsor (KB 153721).'),
+  })
+  .describe('A member of the cluster: a PGP Encryption Server. Given only an id, it is the vendor\'s recommended member.');
 
-export const faultsSchema = z.strictObject({
-  maxDown: z
-    .number()
-    .int()
-    .min(0)
-    .default(1)
-    .describe('Fault budget: at most this many members down or removed at once (0 to members - 1).'),
-  partitions: z.boolean().default(true).describe('Whether links between members may be cut.'),
-  removeMember: z
-    .boolean()
-    .default(false)
-    .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
-  upgrades: z
-    .boolean()
-    .default(false)
-    .describe('Whether members may be upgraded one at a time; members on different versions do not replicate (KB 225396).'),
-  maxOutageDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(3650)
-    .default(2)
-    .describe('No member stays down longer than this many days.'),
-});
+export const webMessengerSchema = z
+  .strictObject({
+    accountMode: z
+      .enum(ACCOUNT_MODES)
+      .default('highAvailability')
+      .describe('Mode of new Web Messenger accounts: replicated to every eligible member, or kept on the member that created them.'),
+    replication: z
+      .union([z.literal('all'), setOf(z.array(memberId).min(1), 'member id')])
+      .default('all')
+      .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
+    switchTo: z
+      .enum(ACCOUNT_MODES)
+      .optional()
+      .describe('An administrator may switch the mode of new accounts to this one; existing accounts keep theirs.'),
+  })
+  .describe('Web Messenger (Web Email Protection) accounts and their replication (KB 153723).');
 
-export const keyCacheSchema = z.strictObject({
-  keyserverTtlHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(999 * 24)
-    .default(24)
-    .describe('Keys fetched from keyservers are purged after this many hours: 1 hour to 999 days, default 1 day (KB 162609).'),
-});
+export const loadBalancerSchema = z
+  .strictObject({
+    clusterHostname: z
+      .boolean()
+      .default(true)
+      .describe('Clients use a cluster host name served by a load balancer; without it a desktop client is pinned to the member it enrolled with (KB 156803).'),
+    holdsRejoiningMembers: z
+      .boolean()
+      .default(false)
+      .describe('The balancer keeps a returning member out of rotation until it has caught up (KB 156803).'),
+  })
+  .describe('How clients reach the cluster (KB 156803).');
+
+export const faultsSchema = z
+  .strictObject({
+    maxDown: z
+      .number()
+      .int()
+      .min(0)
+      // The bound that depends on the members (at most members - 1) is checked in validate.ts.
+      .max(MAX_MEMBERS - 1)
+      .default(1)
+      .describe('Fault budget: at most this many members down or removed at once (0 to members - 1).'),
+    partitions: z.boolean().default(true).describe('Whether links between members may be cut.'),
+    removeMember: z
+      .boolean()
+      .default(false)
+      .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
+    upgrades: z
+      .boolean()
+      .default(false)
+      .describe('Whether members may be upgraded one at a time; members on different versions do not replicate (KB 225396).'),
+    maxOutageDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(2)
+      .describe('No member stays down longer than this many days.'),
+  })
+  .describe('What may go wrong in the checked traces: the fault budget and the kinds of fault.');
+
+export const keyCacheSchema = z
+  .strictObject({
+    keyserverTtlHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(999 * 24)
+      .default(24)
+      .describe('Keys fetched from keyservers are purged after this many hours: 1 hour to 999 days, default 1 day (KB 162609).'),
+  })
+  .describe('The key cache (KB 162609): keys cached from mail flow are purged after a fixed 180 days.');
 
 /**
  * Choices this model makes where the vendor documents nothing. Each is named, documented in the README,
  * and can be changed here.
  */
-export const assumptionsSchema = z.strictObject({
-  dmzAfterRemoval: z
-    .enum(['stale', 'repointed'])
-    .default('stale')
-    .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
-  joinWhenSponsorDown: z
-    .enum(['waits', 'anyMember'])
-    .default('waits')
-    .describe('Whether a joining member waits for the Sponsor ("waits": KB 153721 joins go through the Sponsor) or may join through any live member ("anyMember").'),
-});
+export const assumptionsSchema = z
+  .strictObject({
+    dmzAfterRemoval: z
+      .enum(['stale', 'repointed'])
+      .default('stale')
+      .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
+    joinWhenSponsorDown: z
+      .enum(['waits', 'anyMember'])
+      .default('waits')
+      .describe('Whether a joining member waits for the Sponsor ("waits": KB 153721 joins go through the Sponsor) or may join through any live member ("anyMember").'),
+  })
+  .describe('Choices the model makes where the vendor documents nothing (modelling choices; see the README).');
 
-export const clusterConfigSchema = z.strictObject({
-  $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
-  name: z.string().min(1).default('custom').describe('Name of the deployment, used in reports and file names.'),
-  members: z
-    .array(memberSchema)
-    .describe('The members in ring order (join order): replication flows from each to the next.'),
-  webMessenger: webMessengerSchema.prefault({}),
-  loadBalancer: loadBalancerSchema.prefault({}),
-  faults: faultsSchema.prefault({}),
-  keyCache: keyCacheSchema.prefault({}),
-  assumptions: assumptionsSchema.prefault({}),
-});
+/** JSON Schema for "this member is the sponsor": used to say "at most one sponsor" (checked in validate.ts). */
+const SPONSOR_MEMBER = { type: 'object', properties: { role: { const: 'sponsor' } }, required: ['role'] } as const;
+
+export const clusterConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    name: z.string().min(1).default('custom').describe('Name of the deployment, used in reports and file names.'),
+    members: z
+      .array(memberSchema)
+      // KB 153198: a cluster is two or more servers. More than six is unsupported (KB 153476) but
+      // allowed, with a warning (validate.ts).
+      .min(2)
+      .max(MAX_MEMBERS)
+      // One sponsor at most (validate.ts checks it, with the other cross-field rules).
+      .meta({ contains: SPONSOR_MEMBER, minContains: 0, maxContains: 1 })
+      .describe('The members in ring order (join order): replication flows from each to the next. At least two; the vendor supports up to six (KB 153476).'),
+    webMessenger: webMessengerSchema.prefault({}),
+    loadBalancer: loadBalancerSchema.prefault({}),
+    faults: faultsSchema.prefault({}),
+    keyCache: keyCacheSchema.prefault({}),
+    assumptions: assumptionsSchema.prefault({}),
+  })
+  .meta({
+    title: 'pgp-cluster-check cluster configuration',
+    description:
+      'A PGP Encryption Server cluster for pgp-cluster-check: its members in ring order, Web Messenger, load balancer, fault budget and modelling assumptions. Every field but members has a default.',
+  });
 
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
 type ParsedConfig = z.output<typeof clusterConfigSchema>;
@@ -153,3 +208,20 @@ export type MemberConfig = Omit<ParsedMember, 'role'> & { readonly role: Role };
 
 /** A config with every default applied: what the model runs on and what counterexample files record. */
 export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema'> & { readonly members: readonly MemberConfig[] };
+
+/**
+ * The published JSON Schema (`schema/cluster-config.schema.json`): generated from `clusterConfigSchema`
+ * by `npm run schema`; a test fails when the committed file differs from this.
+ */
+export function clusterConfigJsonSchema(): Record<string, unknown> {
+  // `io: "input"`: the shape a person writes, where fields with a default are optional.
+  return z.toJSONSchema(clusterConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** The published file's text: what `npm run schema` writes and the test compares. */
+export function clusterConfigJsonSchemaText(): string {
+  return `${JSON.stringify(clusterConfigJsonSchema(), null, 2)}\n`;
+}
+
+/** Where the published JSON Schema lives, from the repository root; examples name it in `"$schema"`. */
+export const JSON_SCHEMA_FILE = 'schema/cluster-config.schema.json';

@@ -18,8 +18,14 @@ export function editDistance(a: string, b: string): number {
   return d[x.length]![y.length]!;
 }
 
-/** The closest candidate within about a third of the input's length; none for inputs under three letters. */
+/**
+ * The closest candidate within about a third of the input's length (none for inputs under three letters),
+ * or one that differs only in case.
+ */
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  // A difference of case only ("DMZ", "All") is always worth pointing out.
+  const sameButCase = candidates.find((c) => c !== input && c.toLowerCase() === input.toLowerCase());
+  if (sameButCase !== undefined) return sameButCase;
   if (input.length < 3) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

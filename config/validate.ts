@@ -2,17 +2,24 @@
  * Turning an untrusted document into a resolved `ClusterConfig`, or into one clear message per problem.
  *
  * Every problem names its field path in the form users write it (`members[2].services[1]`), says what was
- * wrong and what would be valid, and offers a "did you mean" where a name is close to a valid one.
+ * wrong and what would be valid, and offers a "did you mean" where a name is close to a valid one. All
+ * problems are reported at once: the schema's issues and the cross-field rules below run on the same
+ * raw document, whatever else is wrong with it.
+ *
+ * The file has three parts: reading values and the schema at a path; turning zod's issues into
+ * messages; the cross-field rules (`CROSS_FIELD_RULES`), one small function each, so a rule is added by
+ * writing one function and listing it.
  */
 import { z } from 'zod';
-import { suggest } from './suggest.ts';
 import {
   type ClusterConfig,
   clusterConfigSchema,
   MAX_MEMBERS,
+  MEMBER_ID_PATTERN,
   type MemberConfig,
   SUPPORTED_MEMBERS,
 } from './schema.ts';
+import { suggest } from './suggest.ts';
 
 export interface ConfigProblem {
   /** Field path as users write it, for example `members[2].services[1]`; empty for the whole document. */
@@ -37,10 +44,13 @@ export function formatProblem(problem: ConfigProblem): string {
   return problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Reading values and the schema at a path
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value}"`;
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -54,30 +64,6 @@ function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
   return here;
 }
 
-/** What a field is called in messages: `service` for `members[0].services[1]`, `zone` for `.zone`. */
-function noun(path: readonly PropertyKey[]): string {
-  const last = [...path].reverse().find((p) => typeof p === 'string');
-  if (last === 'services') return 'service';
-  if (last === 'replication') return 'member id';
-  return typeof last === 'string' ? last : 'value';
-}
-
-function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
-  let schema: z.ZodType = clusterConfigSchema;
-  for (const part of path) {
-    const def = unwrap(schema);
-    if (def instanceof z.ZodObject) {
-      const next = (def.shape as Record<string, z.ZodType>)[String(part)];
-      if (!next) return [];
-      schema = next;
-    } else if (def instanceof z.ZodArray) {
-      schema = def.element as z.ZodType;
-    } else return [];
-  }
-  const def = unwrap(schema);
-  return def instanceof z.ZodObject ? Object.keys(def.shape) : [];
-}
-
 function unwrap(schema: z.ZodType): z.ZodType {
   let s: z.ZodType = schema;
   for (;;) {
@@ -87,50 +73,379 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-function problemFromIssue(document: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
-  const path = issue.path;
+/** The schema of the field at `path` (defaults and optionals unwrapped), if the path leads anywhere. */
+function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
+  let schema: z.ZodType = clusterConfigSchema;
+  for (const part of path) {
+    const def = unwrap(schema);
+    if (def instanceof z.ZodObject) {
+      const next = (def.shape as Record<string, z.ZodType>)[String(part)];
+      if (!next) return undefined;
+      schema = next;
+    } else if (def instanceof z.ZodArray) {
+      schema = def.element as z.ZodType;
+    } else return undefined;
+  }
+  return unwrap(schema);
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  const def = schemaAt(path);
+  return def instanceof z.ZodObject ? Object.keys(def.shape) : [];
+}
+
+/** What a field is called in messages: `service` for `members[0].services[1]`, `zone` for `.zone`. */
+function noun(path: readonly PropertyKey[]): string {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  if (last === 'services') return 'service';
+  if (last === 'replication' || last === 'id') return 'member id';
+  return typeof last === 'string' ? last : 'value';
+}
+
+function didYouMean(input: unknown, candidates: readonly string[]): string {
+  const close = typeof input === 'string' ? suggest(input, candidates) : undefined;
+  return close ? `; did you mean "${close}"?` : '';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The schema's issues as messages
+
+/** A problem found by the schema; a `range` problem gives way to a cross-field rule's at the same path. */
+interface SchemaProblem extends ConfigProblem {
+  readonly range?: boolean;
+}
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+};
+
+function expectedText(expected: string, path: readonly PropertyKey[]): string {
+  const last = path[path.length - 1];
+  if (expected === 'array' && last === 'members') return 'an array of members, such as [{ "id": "m1" }, { "id": "m2" }]';
+  if (expected === 'array' && last === 'services') return 'an array of services, such as ["mail", "desktop"]';
+  if (expected === 'object' && typeof last === 'number') return 'an object, such as { "id": "m1" }';
+  if (expected === 'string' && last === 'id') return 'a member id, such as "m1"';
+  return EXPECTED[expected] ?? expected;
+}
+
+/** A hint for the usual slips: quotes around true/false or a number, a single value for a list. */
+function typeHint(expected: string, actual: unknown): string {
+  if (expected === 'boolean' && (actual === 'true' || actual === 'false')) return ` (write ${actual} without quotes)`;
+  if ((expected === 'number' || expected === 'int') && typeof actual === 'string' && /^-?\d+(\.\d+)?$/.test(actual.trim()))
+    return ` (write ${actual.trim()} without quotes)`;
+  if (expected === 'array' && typeof actual === 'string') return ` (write [${JSON.stringify(actual)}])`;
+  if (expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean')) return ` (write "${actual}")`;
+  return '';
+}
+
+function rangeText(path: readonly PropertyKey[]): string {
+  const def = schemaAt(path);
+  if (def instanceof z.ZodNumber) {
+    const min = def.minValue;
+    const max = def.maxValue;
+    if (min !== null && max !== null && Number.isFinite(min) && Number.isFinite(max)) return `${min} to ${max}`;
+    if (min !== null && Number.isFinite(min)) return `${min} or more`;
+    if (max !== null && Number.isFinite(max)) return `${max} or less`;
+  }
+  return 'see the schema';
+}
+
+function sizeProblem(document: unknown, issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, path: readonly PropertyKey[]): SchemaProblem {
   const at = formatPath(path);
+  const actual = valueAt(document, path);
+  const last = path[path.length - 1];
+  if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+    return { path: at, message: `${describeValue(actual)} is out of range; valid: ${rangeText(path)}`, range: true };
+  if (issue.origin === 'array' && Array.isArray(actual)) {
+    if (last === 'members') {
+      // KB 153198: a cluster is two or more servers; KB 153476: the vendor supports up to six.
+      if (actual.length === 0) return { path: at, message: 'no members; a cluster has at least two (KB 153198)' };
+      if (actual.length === 1) return { path: at, message: 'only one member; a cluster has at least two (KB 153198)' };
+      return {
+        path: at,
+        message: `${actual.length} members; this tool models at most ${MAX_MEMBERS}, and the vendor supports at most ${SUPPORTED_MEMBERS} (KB 153476)`,
+      };
+    }
+    if (last === 'replication') return { path: at, message: 'an empty array; give "all" or the ids of at least one member' };
+    const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+    return { path: at, message: `${actual.length} items; expected ${bound}` };
+  }
+  if (issue.origin === 'string' && issue.code === 'too_small' && Number(issue.minimum) === 1)
+    return { path: at, message: 'empty; expected a non-empty string' };
+  return { path: at, message: issue.message };
+}
+
+/** Issues of a union: those of the one branch whose shape fits the value, when exactly one does. */
+function fittingBranch(issue: z.core.$ZodIssueInvalidUnion): readonly z.core.$ZodIssue[] | undefined {
+  const wrongShape = (branch: readonly z.core.$ZodIssue[]) =>
+    branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+  const fitting = issue.errors.filter((branch) => !wrongShape(branch));
+  return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+function problemsFromIssue(document: unknown, issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): SchemaProblem[] {
+  const path = [...prefix, ...issue.path];
+  const at = formatPath(path);
+  const actual = valueAt(document, path);
   switch (issue.code) {
     case 'invalid_value': {
-      const actual = valueAt(document, path);
       const valid = issue.values.map((v) => String(v));
-      const close = typeof actual === 'string' ? suggest(actual, valid) : undefined;
-      return [
-        {
-          path: at,
-          message: `unknown ${noun(path)} ${describeValue(actual)}; valid: ${valid.join(', ')}${close ? `; did you mean "${close}"?` : ''}`,
-        },
-      ];
+      if (typeof actual !== 'string') return [{ path: at, message: `expected one of ${valid.join(', ')}; got ${describeValue(actual)}` }];
+      return [{ path: at, message: `unknown ${noun(path)} ${describeValue(actual)}; valid: ${valid.join(', ')}${didYouMean(actual, valid)}` }];
     }
     case 'unrecognized_keys': {
       const known = knownKeysAt(path);
-      return issue.keys.map((key) => {
-        const close = suggest(key, known);
-        return {
-          path: formatPath([...path, key]),
-          message: `unknown field; valid here: ${known.join(', ')}${close ? `; did you mean "${close}"?` : ''}`,
-        };
-      });
+      return issue.keys.map((key) => ({
+        path: formatPath([...path, key]),
+        message: `unknown field; valid here: ${known.join(', ')}${didYouMean(key, known)}`,
+      }));
     }
     case 'invalid_type': {
-      const actual = valueAt(document, path);
-      if (actual === undefined) return [{ path: at, message: `missing required field (${issue.expected})` }];
-      return [{ path: at, message: `expected ${issue.expected}, got ${describeValue(actual)}` }];
+      const expected = expectedText(issue.expected, path);
+      if (actual === undefined) return [{ path: at, message: `missing required field; expected ${expected}` }];
+      return [{ path: at, message: `expected ${expected}, got ${describeValue(actual)}${typeHint(issue.expected, actual)}` }];
     }
     case 'invalid_union': {
-      const actual = valueAt(document, path);
+      const branch = fittingBranch(issue);
+      if (branch !== undefined) return branch.flatMap((inner) => problemsFromIssue(document, inner, path));
       if (path[path.length - 1] === 'replication') {
-        return [{ path: at, message: `expected "all" or a non-empty list of member ids, got ${describeValue(actual)}` }];
+        const members = valueAt(document, ['members']);
+        const namesMember = Array.isArray(members) && members.some((m) => isRecord(m) && m.id === actual);
+        const hint = namesMember ? ` (for one member, write [${JSON.stringify(actual)}])` : didYouMean(actual, ['all']);
+        return [{ path: at, message: `expected "all" or an array of member ids, got ${describeValue(actual)}${hint}` }];
       }
       return [{ path: at, message: `invalid value ${describeValue(actual)}` }];
     }
     case 'too_small':
     case 'too_big':
+      return [sizeProblem(document, issue, path)];
     case 'invalid_format':
-      return [{ path: at, message: issue.message }];
+      return [{ path: at, message: `invalid ${noun(path)} ${describeValue(actual)}: ${issue.message}` }];
     default:
       return [{ path: at, message: issue.message }];
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cross-field rules
+
+/** A member entry as written: its id only when it is a string. */
+interface RawMember {
+  readonly index: number;
+  readonly id: string | undefined;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** A document of unknown shape, read defensively for the cross-field rules. */
+interface RawDocument {
+  readonly root: Readonly<Record<string, unknown>>;
+  /** The member entries, or undefined when `members` is not an array. */
+  readonly members: readonly RawMember[] | undefined;
+  /** Each string member id and the index of its first entry. */
+  readonly ids: ReadonlyMap<string, number>;
+  /** A top-level section (`faults`, `webMessenger`, ...) when it is an object. */
+  section(name: string): Readonly<Record<string, unknown>> | undefined;
+}
+
+interface Findings {
+  error(path: string, message: string): void;
+  warning(path: string, message: string): void;
+}
+
+/** A rule that spans fields: reads the raw document, reports what it finds. */
+type CrossFieldRule = (document: RawDocument, findings: Findings) => void;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function readRaw(root: Record<string, unknown>): RawDocument {
+  const list = root.members;
+  const members = Array.isArray(list)
+    ? list.map((m, index) => {
+        const fields = isRecord(m) ? m : {};
+        return { index, id: typeof fields.id === 'string' ? fields.id : undefined, fields };
+      })
+    : undefined;
+  const ids = new Map<string, number>();
+  for (const m of members ?? []) if (m.id !== undefined && !ids.has(m.id)) ids.set(m.id, m.index);
+  return {
+    root,
+    members,
+    ids,
+    section: (name) => {
+      const value = root[name];
+      return isRecord(value) ? value : undefined;
+    },
+  };
+}
+
+/** The index of the sponsor as `resolveRoles` will decide it: the one named, else the first member. */
+function sponsorIndex(members: readonly RawMember[]): number | undefined {
+  const named = members.find((m) => m.fields.role === 'sponsor');
+  if (named !== undefined) return named.index;
+  return members.length > 0 && members[0]!.fields.role === undefined ? 0 : undefined;
+}
+
+/** More than six members: supported by the vendor only up to six (KB 153476, KB 154069); check anyway. */
+const supportedSize: CrossFieldRule = ({ members }, { warning }) => {
+  if (members === undefined || members.length <= SUPPORTED_MEMBERS || members.length > MAX_MEMBERS) return;
+  warning(
+    'members',
+    `${members.length} members; the vendor supports at most ${SUPPORTED_MEMBERS} in one cluster (KB 153476, KB 154069): the ring gets riskier as it grows; checking anyway`,
+  );
+};
+
+const uniqueMemberIds: CrossFieldRule = ({ members, ids }, { error }) => {
+  for (const m of members ?? []) {
+    if (m.id === undefined) continue;
+    const first = ids.get(m.id)!;
+    if (first !== m.index) error(`members[${m.index}].id`, `duplicate member id "${m.id}" (also members[${first}])`);
+  }
+};
+
+/**
+ * One sponsor (KB 153198: "one of the servers is designated ... the Sponsor"): not two, and not none
+ * when the first member is explicitly a "node" (the first member is the sponsor only when none is named
+ * and it says nothing else).
+ */
+const oneSponsor: CrossFieldRule = ({ members }, { error }) => {
+  if (members === undefined || members.length === 0) return;
+  const sponsors = members.filter((m) => m.fields.role === 'sponsor');
+  const first = sponsors[0];
+  for (const extra of sponsors.slice(1)) {
+    error(
+      `members[${extra.index}].role`,
+      `a second sponsor${extra.id ? ` ("${extra.id}")` : ''}; members[${first!.index}]${first!.id ? ` "${first!.id}"` : ''} is already the sponsor, and a cluster has one; valid here: node`,
+    );
+  }
+  if (sponsors.length === 0 && members[0]!.fields.role === 'node')
+    error(
+      'members[0].role',
+      'no member is the sponsor, and a cluster has one; set "role": "sponsor" on the member the others joined through, or leave "role" out here (the first member is the sponsor when none is named)',
+    );
+};
+
+/** The lifecycle fields (issue 6): the sponsor is in the cluster from the start (KB 153721). */
+const sponsorStartsInCluster: CrossFieldRule = ({ members }, { error }) => {
+  if (members === undefined || members.length === 0) return;
+  const sponsor = sponsorIndex(members);
+  const joinsLater = (m: RawMember) => m.fields.joinsLater === true;
+  if (sponsor !== undefined && joinsLater(members[sponsor]!))
+    error(`members[${sponsor}].joinsLater`, 'the sponsor cannot join later: others join through it (KB 153721)');
+  if (members.every(joinsLater)) error('members', 'every member joins later; at least the sponsor must start in the cluster');
+};
+
+/**
+ * Every place a config names members by id. Each entry is the path of an array of member ids; a new
+ * field that names members is one more line here.
+ */
+const MEMBER_REFERENCES: readonly (readonly string[])[] = [['webMessenger', 'replication']];
+
+const knownMemberReferences: CrossFieldRule = ({ root, ids }, { error }) => {
+  if (ids.size === 0) return; // no valid ids to compare with: the members' own problems say why
+  const valid = [...ids.keys()];
+  for (const path of MEMBER_REFERENCES) {
+    const list = valueAt(root, path);
+    if (!Array.isArray(list)) continue;
+    list.forEach((id, i) => {
+      // An id that is not even well formed has its own message from the schema.
+      if (typeof id === 'string' && MEMBER_ID_PATTERN.test(id) && !ids.has(id))
+        error(`${formatPath([...path, i])}`, `unknown member id "${id}"; valid: ${valid.join(', ')}${didYouMean(id, valid)}`);
+    });
+  }
+};
+
+/**
+ * KB 153723: Web Messenger data replicates only to members that run Web Messenger; a member in the
+ * replication set that does not run it receives nothing. Not an error: the model handles it, but it is
+ * rarely what the administrator meant.
+ */
+const replicationTargetsRunWebMessenger: CrossFieldRule = ({ members, section }, { warning }) => {
+  const list = section('webMessenger')?.replication;
+  if (!Array.isArray(list) || members === undefined) return;
+  list.forEach((id, i) => {
+    const member = members.find((m) => m.id === id);
+    const services = member?.fields.services;
+    if (member !== undefined && Array.isArray(services) && !services.includes('webMessenger'))
+      warning(
+        `webMessenger.replication[${i}]`,
+        `member "${id}" does not run webMessenger, so it receives no Web Messenger data (KB 153723); add "webMessenger" to members[${member.index}].services, or leave it out here`,
+      );
+  });
+};
+
+/** The fault budget: 0 to members - 1 (SPEC §4); the schema knows only the tool's own bounds. */
+const faultBudget: CrossFieldRule = ({ members, section }, { error }) => {
+  const maxDown = section('faults')?.maxDown;
+  if (members === undefined || members.length < 2 || typeof maxDown !== 'number' || !Number.isInteger(maxDown)) return;
+  if (maxDown < 0 || maxDown > members.length - 1)
+    error('faults.maxDown', `${maxDown} is out of range; valid: 0 to ${members.length - 1} (members - 1)`);
+};
+
+export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  supportedSize,
+  uniqueMemberIds,
+  oneSponsor,
+  sponsorStartsInCluster,
+  knownMemberReferences,
+  replicationTargetsRunWebMessenger,
+  faultBudget,
+];
+
+function crossFieldProblems(root: Record<string, unknown>): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  const findings: Findings = {
+    error: (path, message) => errors.push({ path, message }),
+    warning: (path, message) => warnings.push({ path, message }),
+  };
+  const document = readRaw(root);
+  for (const rule of CROSS_FIELD_RULES) rule(document, findings);
+  return { errors, warnings };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+/**
+ * Where a path sits in the document, for listing problems from the top of the file down: each step is
+ * the position of the key among its object's keys (a key the document lacks comes after those it has)
+ * or the array index.
+ */
+function documentPosition(document: unknown, path: string): number[] {
+  const steps = path.match(/[^.[\]]+/g) ?? [];
+  const position: number[] = [];
+  let here: unknown = document;
+  for (const step of steps) {
+    if (Array.isArray(here) && /^\d+$/.test(step)) {
+      position.push(Number(step));
+      here = here[Number(step)];
+    } else if (isRecord(here)) {
+      const keys = Object.keys(here);
+      const i = keys.indexOf(step);
+      position.push(i < 0 ? keys.length : i);
+      here = here[step];
+    } else {
+      position.push(Number.MAX_SAFE_INTEGER);
+      here = undefined;
+    }
+  }
+  return position;
+}
+
+function byDocumentOrder(document: unknown, problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const keyed = problems.map((problem, i) => ({ problem, i, at: documentPosition(document, problem.path) }));
+  keyed.sort((x, y) => {
+    for (let k = 0; k < Math.min(x.at.length, y.at.length); k++) if (x.at[k] !== y.at[k]) return x.at[k]! - y.at[k]!;
+    return x.at.length - y.at.length || x.i - y.i;
+  });
+  return keyed.map((k) => k.problem);
 }
 
 /** The first member is the sponsor when none is named (SPEC §4). */
@@ -142,106 +457,24 @@ function resolveRoles(members: readonly (Omit<MemberConfig, 'role'> & { readonly
   }));
 }
 
-interface RawMember {
-  readonly index: number;
-  readonly id: string | undefined;
-  readonly role: unknown;
-}
-
-function rawMembers(document: unknown): RawMember[] | undefined {
-  if (document === null || typeof document !== 'object') return undefined;
-  const members = (document as Record<string, unknown>).members;
-  if (!Array.isArray(members)) return undefined;
-  return members.map((m, index) => {
-    const entry = m !== null && typeof m === 'object' ? (m as Record<string, unknown>) : {};
-    return { index, id: typeof entry.id === 'string' ? entry.id : undefined, role: entry.role };
-  });
-}
-
-/**
- * Rules that span fields. They run on the raw document, so that they are reported together with any
- * type errors elsewhere in the file ("every problem at once").
- */
-function crossFieldProblems(document: unknown): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
-  const errors: ConfigProblem[] = [];
-  const warnings: ConfigProblem[] = [];
-  const members = rawMembers(document);
-  if (members === undefined) return { errors, warnings };
-  if (members.length === 0) errors.push({ path: 'members', message: 'no members; a cluster has at least two (KB 153198)' });
-  else if (members.length === 1)
-    errors.push({ path: 'members', message: 'only one member; a cluster has at least two (KB 153198)' });
-  if (members.length > MAX_MEMBERS)
-    errors.push({ path: 'members', message: `${members.length} members; this tool models at most ${MAX_MEMBERS}` });
-  else if (members.length > SUPPORTED_MEMBERS)
-    warnings.push({
-      path: 'members',
-      message: `${members.length} members; the vendor supports at most ${SUPPORTED_MEMBERS} in one cluster (KB 153476, KB 154069); checking anyway`,
-    });
-  const seen = new Map<string, number>();
-  for (const m of members) {
-    if (m.id === undefined) continue;
-    const first = seen.get(m.id);
-    if (first !== undefined)
-      errors.push({ path: `members[${m.index}].id`, message: `duplicate member id "${m.id}" (also members[${first}])` });
-    else seen.set(m.id, m.index);
-  }
-  const sponsors = members.filter((m) => m.role === 'sponsor');
-  const rawList = (document as { members: unknown[] }).members;
-  const joinsLater = (i: number) => {
-    const entry = rawList[i];
-    return entry !== null && typeof entry === 'object' && (entry as Record<string, unknown>).joinsLater === true;
-  };
-  const sponsorIndex = sponsors[0]?.index ?? (members[0]?.role === undefined ? 0 : undefined);
-  if (sponsorIndex !== undefined && joinsLater(sponsorIndex))
-    errors.push({ path: `members[${sponsorIndex}].joinsLater`, message: 'the sponsor cannot join later: others join through it (KB 153721)' });
-  if (members.length > 0 && members.every((m) => joinsLater(m.index)))
-    errors.push({ path: 'members', message: 'every member joins later; at least the sponsor must start in the cluster' });
-  if (sponsors.length > 1) {
-    const [first, second] = sponsors as [RawMember, RawMember];
-    errors.push({
-      path: `members[${second.index}].role`,
-      message: `a second sponsor ("${second.id}"); members[${first.index}] "${first.id}" is already the sponsor, and a cluster has one`,
-    });
-  }
-  const root = document as Record<string, unknown>;
-  const wm = root.webMessenger;
-  const replication = wm !== null && typeof wm === 'object' ? (wm as Record<string, unknown>).replication : undefined;
-  if (Array.isArray(replication)) {
-    replication.forEach((id, i) => {
-      if (typeof id === 'string' && !seen.has(id)) {
-        const valid = [...seen.keys()];
-        const close = suggest(id, valid);
-        errors.push({
-          path: `webMessenger.replication[${i}]`,
-          message: `unknown member id "${id}"; valid: ${valid.join(', ')}${close ? `; did you mean "${close}"?` : ''}`,
-        });
-      }
-    });
-  }
-  const faults = root.faults;
-  const maxDown = faults !== null && typeof faults === 'object' ? (faults as Record<string, unknown>).maxDown : undefined;
-  if (typeof maxDown === 'number' && Number.isInteger(maxDown) && members.length > 0 && maxDown > members.length - 1)
-    errors.push({
-      path: 'faults.maxDown',
-      message: `${maxDown} is out of range; valid: 0 to ${members.length - 1} (members - 1)`,
-    });
-  return { errors, warnings };
-}
-
 /** Validates a parsed JSON document (of unknown shape) as a cluster config and resolves its defaults. */
 export function validateConfig(document: unknown): ConfigResult {
-  if (document === null || typeof document !== 'object' || Array.isArray(document))
-    return { ok: false, errors: [{ path: '', message: `a config is a JSON object, got ${describeValue(document)}` }] };
+  if (!isRecord(document))
+    return { ok: false, errors: [{ path: '', message: `a config is a JSON object, such as { "members": [...] }; got ${describeValue(document)}` }] };
   const parsed = clusterConfigSchema.safeParse(document);
   const crossField = crossFieldProblems(document);
-  const errors = [
-    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemFromIssue(document, issue))),
+  const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsFromIssue(document, issue));
+  const errors: ConfigProblem[] = [
+    // A cross-field rule that speaks about a value's range knows more (e.g. the number of members).
+    ...schemaProblems
+      .filter((p) => !(p.range && crossField.errors.some((e) => e.path === p.path)))
+      .map(({ path, message }) => ({ path, message })),
     ...crossField.errors,
   ];
-  if (!parsed.success || errors.length > 0) return { ok: false, errors };
+  if (!parsed.success || errors.length > 0) return { ok: false, errors: byDocumentOrder(document, errors) };
   const { $schema: _ignored, ...rest } = parsed.data;
   const config: ClusterConfig = { ...rest, members: resolveRoles(rest.members) };
-  return { ok: true, config, warnings: crossField.warnings };
+  return { ok: true, config, warnings: byDocumentOrder(document, crossField.warnings) };
 }
 
 /** Like `validateConfig`, for configs written in code (presets, tests): throws on a problem. */

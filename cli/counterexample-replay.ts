@@ -1,0 +1,146 @@
+/**
+ * Replaying a counterexample file and deciding whether it still shows what it records: the verdict that
+ * `replay` turns into its exit status and that the regression corpus test asserts.
+ *
+ * What a file records is its property's verdict on its trace: `"expect": "violated"` with the violation at
+ * `violation.step`, or `"expect": "holds"` (a documented risk that was fixed). The violation's message is
+ * not part of it: a reworded message is reported as a note, not as a failure, so that improving a
+ * property's wording does not break the corpus.
+ */
+import { firstDivergentStep, judgeTrace } from '../checker/replay.ts';
+import type { Violation } from '../checker/types.ts';
+import { PRESETS } from '../config/presets.ts';
+import { describeAction } from '../model/actions.ts';
+import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
+import { type SettlingStory, type Snapshot, type Story, tellSettling, tellTrace } from './replay-story.ts';
+
+export type ReplayOutcome =
+  /** `expect: violated`, and the trace still violates the property at the recorded step. */
+  | 'reproduced'
+  /** `expect: holds`, and the trace still does not violate it. */
+  | 'still-fixed'
+  /** `expect: violated`, but the trace no longer violates the property. */
+  | 'no-longer-violated'
+  /** `expect: violated`, and it is violated, but at another step. */
+  | 'moved'
+  /** `expect: holds`, but the trace violates the property again. */
+  | 'violated-again'
+  /** The property no longer applies to the recorded config. */
+  | 'not-applicable';
+
+export interface CounterexampleReplay {
+  readonly loaded: LoadedCounterexample;
+  readonly story: Extract<Story, { kind: 'ran' }>;
+  /** The violation the trace shows now, if any. */
+  readonly violation: Violation | undefined;
+  readonly settling: SettlingStory | undefined;
+  readonly outcome: ReplayOutcome;
+  /** Whether the replay shows what the file records. */
+  readonly ok: boolean;
+  /** The first step whose members differ from the recorded `states`, in words. */
+  readonly divergence: { readonly step: number; readonly lines: readonly string[] } | undefined;
+  /** Notes for an ok replay (a reworded message, a step that differs but still violates). */
+  readonly notes: readonly string[];
+  /** For a replay that is not ok: what differs and what to do, one line each. */
+  readonly explanation: readonly string[];
+}
+
+/** The differences between a recorded snapshot and the one the model gives now, one line per member. */
+export function describeSnapshotDifference(recorded: Snapshot, now: Snapshot): string[] {
+  const lines: string[] = [];
+  for (const id of [...new Set([...Object.keys(recorded), ...Object.keys(now)])]) {
+    const was = recorded[id];
+    const is = now[id];
+    if (was === undefined || is === undefined) {
+      lines.push(was === undefined ? `${id}: not in the recording` : `${id}: recorded, but no longer a member`);
+      continue;
+    }
+    const parts: string[] = [];
+    if (was.status !== is.status) parts.push(`recorded ${was.status}, now ${is.status}`);
+    const missing = was.records.filter((r) => !is.records.includes(r));
+    const extra = is.records.filter((r) => !was.records.includes(r));
+    if (missing.length > 0) parts.push(`no longer holds ${missing.join(', ')}`);
+    if (extra.length > 0) parts.push(`now also holds ${extra.join(', ')}`);
+    if (parts.length > 0) lines.push(`${id}: ${parts.join('; ')}`);
+  }
+  return lines;
+}
+
+function violationText(v: { readonly step: number; readonly message: string }): string {
+  return `violated after step ${v.step}: ${v.message}`;
+}
+
+/** The command that searches this file's config and property afresh. */
+export function freshSearchCommand(loaded: LoadedCounterexample): string {
+  const { config, property, found } = loaded.document;
+  const preset = PRESETS.find((p) => p.name === config.name && canonicalJson(p.config) === canonicalJson(config));
+  if (preset) return `npx pgp-cluster-check check --preset ${preset.name} --property ${property}`;
+  if (found.command) return found.command.replace(/ --seed .*$/, '');
+  return `npx pgp-cluster-check check --config CONFIG.json --property ${property} (with this file's "config" saved as CONFIG.json)`;
+}
+
+/** Replays a loaded counterexample file and judges whether it still shows what it records. */
+export function replayCounterexample(loaded: LoadedCounterexample): CounterexampleReplay {
+  const { document, target, property, file } = loaded;
+  const story = tellTrace(target, document.actions);
+  // The loader has already replayed every step, so a disabled action cannot happen here.
+  if (story.kind !== 'ran') throw new Error(`internal error: ${file} step ${story.step} is not enabled: ${story.why}`);
+  const bound = target.properties.find((p) => p.property.name === property.name)!;
+  const violation = bound.notApplicable === undefined ? judgeTrace(target.model, bound.bound, document.actions) : undefined;
+  const settling = bound.notApplicable === undefined ? tellSettling(target, property, story.final) : undefined;
+  const recorded = document.violation;
+  const outcome: ReplayOutcome =
+    bound.notApplicable !== undefined
+      ? 'not-applicable'
+      : document.expect === 'holds'
+        ? violation === undefined
+          ? 'still-fixed'
+          : 'violated-again'
+        : violation === undefined
+          ? 'no-longer-violated'
+          : violation.step === recorded.step
+            ? 'reproduced'
+            : 'moved';
+  const ok = outcome === 'reproduced' || outcome === 'still-fixed';
+  const divergent = document.states ? firstDivergentStep(document.states, story.steps.map((s) => s.members)) : undefined;
+  const divergence =
+    divergent === undefined
+      ? undefined
+      : { step: divergent.step, lines: describeSnapshotDifference(document.states![divergent.step - 1]!, story.steps[divergent.step - 1]!.members) };
+  const stepName = (n: number) => `step ${n} (${describeAction(document.actions[n - 1]!)})`;
+  const notes: string[] = [];
+  const explanation: string[] = [];
+  if (ok) {
+    if (violation !== undefined && violation.message !== recorded.message) notes.push(`the message now reads: ${violation.message}`);
+    if (divergence) notes.push(`${stepName(divergence.step)} now reaches another state than recorded (${divergence.lines.join('; ')}), yet the verdict is the same`);
+  } else {
+    const now =
+      outcome === 'not-applicable'
+        ? `${property.name} does not apply to this config any more: ${bound.notApplicable}`
+        : violation === undefined
+          ? `${property.name} holds on this trace`
+          : `${property.name} ${violationText(violation)}`;
+    explanation.push(
+      document.expect === 'holds'
+        ? `recorded: fixed ("expect": "holds"): ${property.name} must not be violated by this trace (it once was: ${violationText(recorded)})`
+        : `recorded: ${property.name} ${violationText(recorded)}`,
+    );
+    explanation.push(`now:      ${now}`);
+    if (divergence) explanation.push(`first step that differs from the recording: ${stepName(divergence.step)}: ${divergence.lines.join('; ')}`);
+    else if (document.states)
+      explanation.push(
+        `every step reaches the state it recorded; what changed is ${property.kind === 'eventually' ? "the settling after the last step or the property's check" : "the property's check"}`,
+      );
+    if (document.expect === 'holds') {
+      explanation.push(
+        'what to do: this file documents a fixed risk, and the trace breaks the property again: fix the regression, or, if the risk is accepted again, set "expect": "violated" in the file',
+      );
+    } else {
+      explanation.push(
+        `what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds" (and say why in "note"), so that it guards the fix from now on; otherwise the risk shows another way now, or the change broke something: re-run \`${freshSearchCommand(loaded)}\` to save a fresh counterexample, check it, then delete this file`,
+      );
+    }
+  }
+  return { loaded, story, violation, settling, outcome, ok, divergence, notes, explanation };
+}
+

@@ -1,0 +1,272 @@
+/**
+ * Saving counterexamples (SPEC §8) and the folder's index.
+ *
+ * - Names are stable and readable: `<config>--<property>--<hash>.json`, the hash a short SHA-256 of config +
+ *   property + actions (`counterexampleName`).
+ * - Writes are atomic: the text goes to a temporary file in the same folder, is flushed, then hard-linked
+ *   to its name, which fails if the name is taken, so a file is never half-written and never replaced
+ *   (where hard links are not available: an existence check, then a rename). The temporary file is
+ *   always removed.
+ * - A different file is never overwritten: if the name is taken by a file that records something else
+ *   (a hash collision, or a file edited by hand), the new one is saved as `<name>-2.json`, `-3`, ...
+ * - Saving the same violation twice is a no-op: a file with the same config, property and actions that
+ *   expects the violation is reported as `unchanged`.
+ * - A violation the folder already documents is not saved again: when a file for the same config and
+ *   property (a different trace) expects the violation and still reproduces it, the new trace is reported
+ *   as `known`, pointing at that file. So `npm start`, which searches with a fresh seed each time, does
+ *   not add a near-copy of every known risk at every run; a new file appears only for a config and
+ *   property that no file shows yet, or when the files that show it no longer reproduce.
+ */
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CheckOptions, PropertyResult } from './check.ts';
+import type { Target } from './target.ts';
+import {
+  buildCounterexample,
+  type CounterexampleDocument,
+  type FoundBy,
+  canonicalJson,
+  counterexampleName,
+  counterexampleText,
+  identityOf,
+  type LoadedCounterexample,
+  loadTraceFile,
+} from './counterexample.ts';
+import { replayCounterexample } from './counterexample-replay.ts';
+import { reproduceCommand } from './format.ts';
+import { UsageError, usageError } from './io.ts';
+
+/** `written`: a new file; `unchanged`: this very violation was already saved; `known`: another trace of it is. */
+export type SaveStatus = 'written' | 'unchanged' | 'known';
+
+export interface SaveResult {
+  readonly status: SaveStatus;
+  /** The file that records the violation: the new one, or the one already there. */
+  readonly path: string;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function writeTemporary(path: string, text: string): string {
+  const temporary = temporaryPath(path);
+  const fd = openSync(temporary, 'wx');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return temporary;
+}
+
+/**
+ * Writes `text` to `path` atomically, only if `path` does not exist yet. Returns false (and writes
+ * nothing) when it exists.
+ */
+export function writeNewFileAtomically(path: string, text: string): boolean {
+  const temporary = writeTemporary(path, text);
+  try {
+    linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    // No hard links on this file system: check, then rename (atomic, though not race-free against another writer).
+    if (existsSync(path)) return false;
+    renameSync(temporary, path);
+    return true;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** Writes `text` to `path` atomically, replacing what is there (for the generated index). */
+export function replaceFileAtomically(path: string, text: string): void {
+  const temporary = writeTemporary(path, text);
+  try {
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a path component is not a directory';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The counterexample files of a folder (`*.json`), sorted by name. */
+export function counterexampleFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** A folder of counterexamples that `check` saves into. */
+export class CounterexampleStore {
+  private loaded: LoadedCounterexample[] | undefined;
+  /** Files written by this store, in order. */
+  readonly written: string[] = [];
+
+  constructor(
+    readonly dir: string,
+    private readonly warn: (text: string) => void = () => {},
+  ) {}
+
+  /** Fails early (exit 2) when the folder cannot be used: it exists and is not a directory. */
+  checkUsable(): void {
+    if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw usageError(`--save-dir: ${this.dir} is not a directory`);
+  }
+
+  private existing(): LoadedCounterexample[] {
+    if (this.loaded) return this.loaded;
+    this.loaded = [];
+    for (const file of counterexampleFiles(this.dir)) {
+      try {
+        const loaded = loadTraceFile(file);
+        if (loaded.kind === 'counterexample') this.loaded.push(loaded);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        this.warn(`warning: ${error.problems[0]} (this file is ignored when saving; \`npx pgp-cluster-check replay ${file}\` lists every problem)`);
+      }
+    }
+    return this.loaded;
+  }
+
+  /** Saves a counterexample unless the folder already records it (see the file comment). */
+  save(document: CounterexampleDocument, target: Target): SaveResult {
+    const identity = identityOf(document.config, document.property, document.actions);
+    const existing = this.existing();
+    const same = existing.find(
+      (e) => e.document.expect === 'violated' && identityOf(e.document.config, e.document.property, e.document.actions) === identity,
+    );
+    if (same) return { status: 'unchanged', path: same.file };
+    const config = canonicalJson(document.config);
+    const known = existing.find(
+      (e) =>
+        e.document.expect === 'violated' &&
+        e.document.property === document.property &&
+        canonicalJson(e.document.config) === config &&
+        replayCounterexample(e).ok,
+    );
+    if (known) return { status: 'known', path: known.file };
+    const name = counterexampleName(document.config, document.property, document.actions);
+    const text = counterexampleText(document);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      for (let n = 1; n < 1000; n++) {
+        const path = join(this.dir, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
+        if (writeNewFileAtomically(path, text)) {
+          this.written.push(path);
+          this.loaded = [...existing, { kind: 'counterexample', file: path, document, target, property: target.properties.find((p) => p.property.name === document.property)!.property }];
+          return { status: 'written', path };
+        }
+      }
+    } catch (error) {
+      throw usageError(`cannot save a counterexample in ${this.dir}: ${describeFsError(error)}`);
+    }
+    throw usageError(`cannot save a counterexample in ${this.dir}: every name from ${name} to -999 is taken`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The index: counterexamples/README.md, generated from the files.
+
+export const INDEX_NAME = 'README.md';
+const INDEX_MARKER = '<!-- Generated by pgp-cluster-check';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** The index of a folder's counterexample files: one line each, with property, config, length and a link. */
+export function indexText(dir: string): string {
+  const rows: string[] = [];
+  for (const file of counterexampleFiles(dir)) {
+    const name = basename(file);
+    const link = `[${cell(name)}](${encodeURI(name)})`;
+    try {
+      const loaded = loadTraceFile(file);
+      if (loaded.kind === 'counterexample') {
+        const d = loaded.document;
+        rows.push(`| ${cell(d.property)} | ${cell(d.config.name)} | ${d.actions.length} | ${d.expect} | ${link} |`);
+      } else rows.push(`| (a scenario, not a counterexample) | ${cell(loaded.name)} | ${loaded.actions.length} | - | ${link} |`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      rows.push(`| (invalid file: see \`replay\`) | - | - | - | ${link} |`);
+    }
+  }
+  return [
+    `${INDEX_MARKER} from the JSON files in this folder. Do not edit it: run \`npx pgp-cluster-check index\` instead. -->`,
+    '# Counterexamples',
+    '',
+    'Each file is a violation that `pgp-cluster-check check` found, shrunk and saved. `npm test` replays every one',
+    'and fails when a file no longer shows what it records (`"expect": "violated"`: a known risk that must keep',
+    'reproducing; `"expect": "holds"`: a risk that was fixed and must stay fixed). `npx pgp-cluster-check replay FILE`',
+    'tells one step by step; `--format mermaid` draws it as a sequence diagram.',
+    '',
+    '| property | config | actions | expect | file |',
+    '| --- | --- | --- | --- | --- |',
+    ...(rows.length === 0 ? ['| (none yet) | | | | |'] : rows),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes the folder's index (README.md) when it is missing or out of date. A README.md that this tool did
+ * not generate is left alone. Returns the path when it wrote, undefined otherwise.
+ */
+export function writeIndex(dir: string, warn: (text: string) => void = () => {}): string | undefined {
+  const path = join(dir, INDEX_NAME);
+  const text = indexText(dir);
+  if (existsSync(path)) {
+    const current = readFileSync(path, 'utf8');
+    if (current === text) return undefined;
+    if (!current.startsWith(INDEX_MARKER)) {
+      warn(`warning: ${path} was not generated by pgp-cluster-check; the index is not written there`);
+      return undefined;
+    }
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    replaceFileAtomically(path, text);
+  } catch (error) {
+    throw usageError(`cannot write the index ${path}: ${describeFsError(error)}`);
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Saving what `check` found.
+
+/** Saves a violated result's counterexample and returns the result with its path; other results pass through. */
+export function saveViolation(store: CounterexampleStore, target: Target, result: PropertyResult, options: CheckOptions, source: string): PropertyResult {
+  if (result.verdict !== 'violated' || result.step === null || result.message === null) return result;
+  const found: FoundBy = {
+    seed: result.seed,
+    runs: result.runs,
+    originalLength: result.originalLength ?? result.actions.length,
+    ...(result.path ? { path: result.path } : {}),
+    maxRuns: options.runs,
+    maxLength: options.maxLength,
+    command: reproduceCommand(source, result),
+  };
+  const violation = { step: result.step, message: result.message, ...(result.rounds === null ? {} : { rounds: result.rounds }) };
+  const document = buildCounterexample(target, result.property, result.actions, violation, found);
+  const saved = store.save(document, target);
+  return { ...result, counterexample: saved.path, saved: saved.status };
+}

@@ -1,0 +1,82 @@
+/**
+ * The example configs in `examples/` (issue 4): each gives exactly the verdicts documented beside it in
+ * `examples/expected.json`, at the default search budget, through the command line.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROPERTIES } from '../properties/index.ts';
+import type { Io } from './io.ts';
+import { run } from './main.ts';
+
+interface Expected {
+  readonly description: string;
+  readonly violates: readonly string[];
+  readonly notApplicable: readonly string[];
+}
+
+const root = join(import.meta.dirname, '..');
+const folder = join(root, 'examples');
+const expected: Record<string, Expected> = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')).examples;
+const files = readdirSync(folder).filter((f) => f.endsWith('.json') && f !== 'expected.json');
+const names = PROPERTIES.map((p) => p.name);
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), isTty: false };
+  const status = await run(argv, io);
+  return { status, out, err };
+}
+
+describe('examples/', () => {
+  it('documents the verdicts of every example, and of nothing else', () => {
+    expect(Object.keys(expected).sort()).toEqual([...files].sort());
+    for (const [file, e] of Object.entries(expected)) {
+      expect(e.description, file).toMatch(/\w/);
+      for (const name of [...e.violates, ...e.notApplicable]) expect(names, `${file}: ${name}`).toContain(name);
+    }
+  });
+
+  it('has an example for each deployment the issue names, and one that violates eventual-convergence', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['recommended.json', 'dmz-kb161304.json', 'two-sites.json', 'two-member-pair.json', 'dmz-successor-removed.json']),
+    );
+    expect(Object.values(expected).some((e) => e.violates.includes('eventual-convergence'))).toBe(true);
+  });
+
+  it.each(files)('%s gives its documented verdicts at the default budget', async (file) => {
+    const e = expected[file]!;
+    const { status, out, err } = await cli('check', '--config', relative(process.cwd(), join(folder, file)), '--json', '--seed', '1');
+    expect(err).toBe('');
+    expect(status).toBe(e.violates.length > 0 ? 1 : 0);
+    const results: { property: string; verdict: string; explanation: string; recommendation: unknown }[] = JSON.parse(out).results;
+    const verdicts = Object.fromEntries(results.map((r) => [r.property, r.verdict]));
+    const documented = Object.fromEntries(
+      names.map((n) => [n, e.violates.includes(n) ? 'violated' : e.notApplicable.includes(n) ? 'not-applicable' : 'holds']),
+    );
+    expect(verdicts).toEqual(documented);
+    for (const r of results) {
+      // SPEC §7's keys, and the risk report's.
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(['config', 'property', 'verdict', 'runs', 'seed', 'counterexample', 'actions', 'explanation', 'recommendation']),
+      );
+      expect(r.explanation, r.property).toMatch(/\w/);
+      if (r.verdict === 'violated') expect(r.recommendation, r.property).toEqual({ text: expect.any(String), source: expect.stringMatching(/KB \d{6}/) });
+    }
+  });
+
+  it('the text report of a config reads as a risk report', async () => {
+    const file = relative(process.cwd(), join(folder, 'dmz-successor-removed.json'));
+    const { status, out } = await cli('check', '--config', file, '--seed', '1', '--property', 'eventual-convergence', '--property', 'private-keys-stay-put');
+    expect(status).toBe(1);
+    expect(out).toMatch(/^pgp-cluster-check: config "dmz-successor-removed" \(3 members\), seed 1;/);
+    expect(out).toMatch(/\neventual-convergence: VIOLATED \(found after \d+ traces?\)\n {2}why: {7}gateway is in the DMZ and keeps sending to its fixed successor mail1/);
+    expect(out).toMatch(/\n {2}trace: {5}the shortest found, \d+ actions?/);
+    expect(out).toMatch(/\n {2}instead: {3}Do not break members out of the cluster/);
+    expect(out.replace(/\s+/g, ' ')).toMatch(/its replication topology does not update \(KB 153476; seed article KB 153198; KB 161304\)\./);
+    expect(out).toMatch(/\n {2}reproduce: npx pgp-cluster-check check --config .*dmz-successor-removed\.json --property eventual-convergence --seed 1 --path "/);
+    expect(out).toMatch(/\nprivate-keys-stay-put: holds \(no violation in 500 random traces\)\n {2}why: {7}gateway has privateKeys: false/);
+    expect(out).toMatch(/1 property violated \(\d+\.\d s\)\.\n$/);
+  });
+});

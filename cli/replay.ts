@@ -1,0 +1,333 @@
+/**
+ * `replay FILE|DIR [--json | --format text|json|mermaid]` (SPEC §7).
+ *
+ * - A counterexample file: re-runs its actions on its recorded config step by step, shows what each step
+ *   changed, the settling (`eventually` properties), where and why the property fails, and whether that
+ *   is what the file records. Exit 0 when it is, 1 when it is not, 2 when the file is unreadable or invalid.
+ * - A scenario file (`{"preset"|"config", "actions"}`): runs the actions, shows each step and the final
+ *   state, and reports every property the trace violates. Exit 0 when it ran, 2 when it could not.
+ * - A folder: replays every JSON file in it, one line each (what the regression corpus test does).
+ */
+import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { judgeTrace } from '../checker/replay.ts';
+import type { Violation } from '../checker/types.ts';
+import type { Action } from '../model/actions.ts';
+import { parseFlags } from './args.ts';
+import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from './counterexample.ts';
+import { type CounterexampleReplay, replayCounterexample } from './counterexample-replay.ts';
+import { counterexampleFiles } from './counterexample-save.ts';
+import { type Io, UsageError, usageError } from './io.ts';
+import { mermaidDiagram } from './mermaid.ts';
+import {
+  cutLinks,
+  describeConfig,
+  describeMembers,
+  type SettlingStory,
+  type Snapshot,
+  type Story,
+  type StoryStep,
+  snapshot,
+  tellTrace,
+} from './replay-story.ts';
+
+type Format = 'text' | 'json' | 'mermaid';
+
+const FORMATS: readonly Format[] = ['text', 'json', 'mermaid'];
+
+export function replayCommand(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseFlags('replay', args, { json: { type: 'boolean' }, format: { type: 'string' } }, 1);
+  const file = positionals[0];
+  if (file === undefined) throw usageError('replay: give a counterexample or scenario file (or a folder of them): replay FILE [--json | --format mermaid]');
+  if (values.format !== undefined && !(FORMATS as readonly string[]).includes(values.format))
+    throw usageError(`--format: unknown format "${values.format}"; valid: ${FORMATS.join(', ')}`);
+  if (values.json && values.format !== undefined && values.format !== 'json') throw usageError('replay: give --json or --format, not both');
+  const format: Format = values.json ? 'json' : ((values.format as Format | undefined) ?? 'text');
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    if (format === 'mermaid') throw usageError('--format mermaid draws one file; give a file, not a folder');
+    return replayFolder(file, format, io);
+  }
+  const loaded = loadTraceFile(file);
+  if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
+  const replay = replayCounterexample(loaded);
+  if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
+  else if (format === 'mermaid') io.out(counterexampleMermaid(replay));
+  else io.out(counterexampleTextReport(replay));
+  return replay.ok ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Text.
+
+function stepLines(steps: readonly StoryStep[], prefix = ''): string[] {
+  const width = Math.max(1, ...steps.map((s) => `${prefix}${s.step}`.length));
+  return steps.flatMap((s) => [
+    `  ${`${prefix}${s.step}`.padStart(width)}. ${s.description}`,
+    ...s.lines.map((line) => `  ${' '.repeat(width)}    ${line}`),
+  ]);
+}
+
+function startLines(state: Story['initial']): string[] {
+  return ['  start:', ...describeMembers(snapshot(state)).map((l) => `    ${l}`)];
+}
+
+function endLines(title: string, members: Snapshot, links: readonly string[]): string[] {
+  return [`  ${title}:`, ...describeMembers(members).map((l) => `    ${l}`), ...(links.length > 0 ? [`    cut links: ${links.join(', ')}`] : [])];
+}
+
+function violationLine(property: string, v: Violation): string {
+  const rounds = v.rounds === undefined ? '' : ` (settling took ${v.rounds} replication round${v.rounds === 1 ? '' : 's'})`;
+  return `  ✗ ${property} is violated after step ${v.step}: ${v.message}${rounds}`;
+}
+
+function settlingLines(settling: SettlingStory): string[] {
+  return [`  ${settling.summary}${settling.steps.length > 0 ? ':' : ''}`, ...stepLines(settling.steps, 's')];
+}
+
+const OUTCOME_TEXT: Record<CounterexampleReplay['outcome'], string> = {
+  reproduced: 'reproduced: the replay shows the violation the file records',
+  'still-fixed': 'still fixed: the file documents a fixed risk ("expect": "holds"), and the trace still does not violate the property',
+  'no-longer-violated': 'NOT REPRODUCED: the trace no longer violates the property',
+  moved: 'NOT REPRODUCED: the property is violated at another step than recorded',
+  'violated-again': 'REGRESSION: the file documents a fixed risk, and the trace violates the property again',
+  'not-applicable': 'NOT REPRODUCED: the property no longer applies to this config',
+};
+
+export function counterexampleTextReport(replay: CounterexampleReplay): string {
+  const { loaded, story, violation, settling } = replay;
+  const { document, property, file } = loaded;
+  const found = document.found;
+  const out: string[] = [
+    `replay ${file}`,
+    `  property: ${property.name} (${property.kind}): ${property.statement}`,
+    `  config:   ${document.config.name}: ${describeConfig(document.config)}`,
+    `  recorded: ${document.expect === 'violated' ? `violated after step ${document.violation.step}` : 'holds (a fixed risk)'}; found with seed ${found.seed} after ${found.runs} trace${found.runs === 1 ? '' : 's'}, shrunk from ${found.originalLength} to ${document.actions.length} action${document.actions.length === 1 ? '' : 's'}`,
+    ...(document.note ? [`  note:     ${document.note}`] : []),
+    '',
+    ...startLines(story.initial),
+  ];
+  if (violation?.step === 0) out.push(violationLine(property.name, violation));
+  for (const step of story.steps) {
+    out.push(...stepLines([step]));
+    if (violation !== undefined && violation.step === step.step && property.kind !== 'eventually') out.push(violationLine(property.name, violation));
+  }
+  if (settling) out.push(...settlingLines(settling));
+  if (violation !== undefined && property.kind === 'eventually') out.push(violationLine(property.name, violation));
+  if (violation === undefined) out.push(`  ✓ ${property.name} is not violated by this trace`);
+  out.push('', ...endLines('members at the end of the trace', snapshot(story.final), cutLinks(story.final)));
+  if (settling && settling.steps.length > 0) {
+    const last = settling.steps[settling.steps.length - 1]!;
+    out.push(...endLines('members after settling', last.members, cutLinks(last.state)));
+  }
+  out.push('', `verdict: ${OUTCOME_TEXT[replay.outcome]} (exit ${replay.ok ? 0 : 1})`);
+  for (const note of replay.notes) out.push(`  note: ${note}`);
+  for (const line of replay.explanation) out.push(`  ${line}`);
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JSON (SPEC §7: {"steps": [{"action", "members"}], "violation"}; more keys welcome).
+
+function stepJson(s: StoryStep) {
+  return { step: s.step, action: s.action, description: s.description, changes: s.lines, members: s.members, cutLinks: cutLinks(s.state) };
+}
+
+function violationJson(property: string, v: Violation | undefined) {
+  return v === undefined ? null : { property, step: v.step, message: v.message, ...(v.rounds === undefined ? {} : { rounds: v.rounds }) };
+}
+
+export function counterexampleJson(replay: CounterexampleReplay) {
+  const { loaded, story, violation, settling } = replay;
+  const { document, property } = loaded;
+  return {
+    file: loaded.file,
+    kind: 'counterexample',
+    config: document.config.name,
+    property: property.name,
+    propertyKind: property.kind,
+    expect: document.expect,
+    initial: snapshot(story.initial),
+    steps: story.steps.map(stepJson),
+    settling:
+      settling === undefined
+        ? null
+        : { mode: settling.mode, summary: settling.summary, rounds: settling.rounds, quiescent: settling.quiescent, actions: settling.actions, steps: settling.steps.map(stepJson) },
+    violation: violationJson(property.name, violation),
+    recorded: document.violation,
+    outcome: replay.outcome,
+    ok: replay.ok,
+    divergence: replay.divergence ?? null,
+    notes: replay.notes,
+    explanation: replay.explanation,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Mermaid.
+
+export function counterexampleMermaid(replay: CounterexampleReplay): string {
+  const { loaded, story, violation, settling } = replay;
+  const { document, property } = loaded;
+  return mermaidDiagram({
+    title: `${document.config.name}: ${property.name} (${basename(loaded.file)})`,
+    config: document.config,
+    steps: story.steps,
+    settling,
+    violations: violation === undefined ? [] : [{ property: property.name, step: violation.step, message: violation.message }],
+    verdictWhenNone: `${property.name} is not violated by this trace`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scenarios.
+
+export interface ScenarioVerdict {
+  readonly property: string;
+  readonly verdict: 'holds' | 'violated' | 'not-applicable';
+  readonly violation: Violation | undefined;
+  readonly reason: string | undefined;
+}
+
+/** Every property's verdict on a scenario's trace. */
+export function judgeScenario(loaded: LoadedScenario): ScenarioVerdict[] {
+  return loaded.target.properties.map(({ property, notApplicable, bound }) => {
+    if (notApplicable !== undefined) return { property: property.name, verdict: 'not-applicable', violation: undefined, reason: notApplicable };
+    const violation = judgeTrace(loaded.target.model, bound, loaded.actions as Action[]);
+    return { property: property.name, verdict: violation === undefined ? 'holds' : 'violated', violation, reason: undefined };
+  });
+}
+
+function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number {
+  const story = tellTrace(loaded.target, loaded.actions);
+  if (story.kind !== 'ran') throw new Error(`internal error: ${loaded.file} step ${story.step} is not enabled: ${story.why}`);
+  const verdicts = judgeScenario(loaded);
+  const violated = verdicts.filter((v) => v.violation !== undefined);
+  if (format === 'json') {
+    io.out(
+      prettyJson(
+        {
+          file: loaded.file,
+          kind: 'scenario',
+          name: loaded.name,
+          config: loaded.target.config.name,
+          initial: snapshot(story.initial),
+          steps: story.steps.map(stepJson),
+          final: { members: snapshot(story.final), cutLinks: cutLinks(story.final) },
+          violation: violated.length === 0 ? null : violationJson(violated[0]!.property, violated[0]!.violation),
+          violations: violated.map((v) => violationJson(v.property, v.violation)),
+          properties: verdicts.map((v) => ({
+            property: v.property,
+            verdict: v.verdict,
+            ...(v.violation ? { step: v.violation.step, message: v.violation.message } : {}),
+            ...(v.reason ? { reason: v.reason } : {}),
+          })),
+        },
+      ),
+    );
+    return 0;
+  }
+  if (format === 'mermaid') {
+    io.out(
+      mermaidDiagram({
+        title: `scenario ${loaded.name} (${basename(loaded.file)})`,
+        config: loaded.target.config,
+        steps: story.steps,
+        violations: violated.map((v) => ({ property: v.property, step: v.violation!.step, message: v.violation!.message })),
+        verdictWhenNone: 'no property is violated by this scenario',
+      }),
+    );
+    return 0;
+  }
+  const width = Math.max(...verdicts.map((v) => v.property.length));
+  const out = [
+    `replay scenario ${loaded.file}${loaded.name ? ` (${loaded.name})` : ''}`,
+    ...(loaded.description ? [`  ${loaded.description}`] : []),
+    `  config: ${loaded.target.config.name}: ${describeConfig(loaded.target.config)}`,
+    '',
+    ...startLines(story.initial),
+    ...stepLines(story.steps),
+    '',
+    ...endLines('members at the end', snapshot(story.final), cutLinks(story.final)),
+    '',
+    '  properties (eventually properties judged after settling the final state):',
+    ...verdicts.map((v) => {
+      const name = v.property.padEnd(width);
+      if (v.verdict === 'not-applicable') return `    ${name}  n/a: ${v.reason}`;
+      if (v.violation === undefined) return `    ${name}  holds`;
+      return `    ${name}  VIOLATED after step ${v.violation.step}: ${v.violation.message}`;
+    }),
+    '',
+    violated.length === 0
+      ? 'No property is violated by this scenario.'
+      : `${violated.length} propert${violated.length === 1 ? 'y is' : 'ies are'} violated by this scenario: ${violated.map((v) => v.property).join(', ')}.`,
+  ];
+  io.out(out.join('\n'));
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A folder.
+
+export interface FolderEntry {
+  readonly file: string;
+  readonly status: 'ok' | 'failed' | 'invalid' | 'scenario';
+  readonly summary: string;
+  readonly details: readonly string[];
+}
+
+/** Replays one file of a folder of counterexamples: what the regression corpus test asserts of each. */
+export function replayEntry(file: string): FolderEntry {
+  let loaded: LoadedCounterexample | LoadedScenario;
+  try {
+    loaded = loadTraceFile(file);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return {
+      file,
+      status: 'invalid',
+      summary: 'invalid file',
+      details: [
+        ...error.problems,
+        'what to do: if the file was edited by hand, correct the field named above; if a change to the model or to the config format made it invalid (a step no longer enabled, a renamed property), re-run `check` on its config and property to save a fresh counterexample, then delete this file',
+      ],
+    };
+  }
+  if (loaded.kind === 'scenario') return { file, status: 'scenario', summary: `scenario with ${loaded.actions.length} actions (ran)`, details: [] };
+  const replay = replayCounterexample(loaded);
+  const summary = `${loaded.property.name} on ${loaded.document.config.name}: ${OUTCOME_TEXT[replay.outcome]}`;
+  return { file, status: replay.ok ? 'ok' : 'failed', summary, details: replay.ok ? replay.notes : replay.explanation };
+}
+
+/** Replays every JSON file of a folder: the regression corpus check. */
+export function replayFolderEntries(dir: string): FolderEntry[] {
+  return counterexampleFiles(dir).map(replayEntry);
+}
+
+/** The failure message of the corpus test for an entry that does not show what it records, else undefined. */
+export function corpusFailure(entry: FolderEntry): string | undefined {
+  if (entry.status === 'ok') return undefined;
+  if (entry.status === 'scenario') return `${entry.file}: a scenario file; the counterexamples folder holds counterexample files only (move it elsewhere)`;
+  return [`${entry.file} does not show what it records: ${entry.summary}`, ...entry.details.map((d) => `  ${d}`)].join('\n');
+}
+
+function replayFolder(dir: string, format: Format, io: Io): number {
+  const entries = replayFolderEntries(dir);
+  const status = entries.some((e) => e.status === 'invalid') ? 2 : entries.some((e) => e.status === 'failed') ? 1 : 0;
+  if (format === 'json') {
+    io.out(prettyJson({ folder: dir, files: entries }));
+    return status;
+  }
+  for (const e of entries) {
+    const mark = e.status === 'ok' || e.status === 'scenario' ? 'ok  ' : e.status === 'failed' ? 'FAIL' : 'BAD ';
+    io.out(`${mark} ${e.file}: ${e.summary}`);
+    for (const d of e.details) io.out(`       ${d}`);
+  }
+  const failed = entries.filter((e) => e.status === 'failed').length;
+  const invalid = entries.filter((e) => e.status === 'invalid').length;
+  io.out(
+    entries.length === 0
+      ? `No counterexample files in ${dir}.`
+      : `${entries.length} file${entries.length === 1 ? '' : 's'}: ${entries.length - failed - invalid} as recorded, ${failed} not reproduced, ${invalid} invalid.`,
+  );
+  return status;
+}

@@ -31,6 +31,19 @@ export interface Decomposition<S, A> {
   readonly groupSize?: number;
   /** Names a component in messages (`user:alice`, `client laptop1`). */
   describeSlot?(slot: number): string;
+  /** How states settle, for properties judged on settled states (see `ComponentProperty.settled`). */
+  readonly settling?: Settling<S, A>;
+}
+
+/**
+ * Settling a state for an `eventually` property, in steps the engine can memoize: the actions that end
+ * the faults (shared actions of the candidates), then rounds of replication until one changes nothing.
+ */
+export interface Settling<S, A> {
+  endings(state: S, mode: string): readonly A[];
+  /** One round, or undefined when the state is quiet. */
+  round(state: S): S | undefined;
+  readonly roundLimit: number;
 }
 
 /** How a property over a whole state follows from its components. */
@@ -42,6 +55,15 @@ export interface ComponentProperty<S> {
   /** `all`: holds when every component satisfies it (always, eventually); `any`: when one does (sometimes). */
   readonly combine: Combine;
   check(state: S): Outcome;
+  /**
+   * For a property judged on the settled state: how it settles and the judgement. With a
+   * `Settling` in the decomposition the engine then settles through its tables instead of calling
+   * `check`; `check` must equal this judgement of the settled state.
+   */
+  readonly settled?: {
+    readonly mode: string;
+    judge(settled: { readonly state: S; readonly rounds: number; readonly quiescent: boolean }): Outcome;
+  };
 }
 
 export type Tuple = Int32Array;
@@ -52,13 +74,16 @@ function lessThan(a: readonly number[], b: readonly number[]): boolean {
 }
 
 const UNKNOWN = -1;
+const QUIET = -2;
 
 export class ComponentEngine<S, A> {
   /** Representative state of each interned component. */
   readonly components: S[] = [];
   private readonly ids = new Map<string, number>();
-  /** next[slot][component][candidate]: the successor component, UNKNOWN until computed. */
+  /** next[slot][component][candidate]: the successor under an action the slot owns, UNKNOWN until computed. */
   private readonly next: Int32Array[][];
+  /** sharedNext[component][candidate]: the successor under a shared action (the same for every slot). */
+  private readonly sharedNext: Int32Array[] = [];
   /** enabled[component][candidate]: 0 unknown, 1 enabled, 2 not enabled (owned and shared actions only). */
   private readonly enabledMemo: Uint8Array[] = [];
   private readonly verdicts = new Map<string, Outcome[]>();
@@ -193,21 +218,61 @@ export class ComponentEngine<S, A> {
     return -1;
   }
 
-  /** The successor of one component under candidate `c`. */
+  /** The successor of one component of slot `slot` under candidate `c`. */
   componentStep(slot: number, component: number, c: number): number {
-    let row = this.next[slot]![component];
+    const shared = this.owners[c] === 'shared';
+    const table = shared ? this.sharedNext : this.next[slot]!;
+    let row = table[component];
     if (row === undefined) {
       row = new Int32Array(this.candidates.length).fill(UNKNOWN);
-      this.next[slot]![component] = row;
+      table[component] = row;
     }
     let to = row[c]!;
     if (to === UNKNOWN) {
       this.modelSteps++;
       const after = this.base.step(this.components[component]!, this.candidates[c]!);
-      to = this.intern(this.decomposition.project(after, slot));
+      // A shared action changes only the shared state, so its result needs no projection and is the
+      // same for every slot; an owned action's result is projected back onto its slot.
+      to = this.intern(shared ? after : this.decomposition.project(after, slot));
       row[c] = to;
     }
     return to;
+  }
+
+  private readonly roundNext: number[] = [];
+  private readonly settledMemo = new Map<string, { id: number; rounds: number; quiescent: boolean }[]>();
+
+  /** A component settled in `mode`, through the tables: fault endings, then memoized rounds. */
+  settledComponent(component: number, mode: string): { id: number; rounds: number; quiescent: boolean } {
+    const settling = this.decomposition.settling!;
+    let memo = this.settledMemo.get(mode);
+    if (!memo) {
+      memo = [];
+      this.settledMemo.set(mode, memo);
+    }
+    const known = memo[component];
+    if (known) return known;
+    let at = component;
+    for (const action of settling.endings(this.components[component]!, mode)) at = this.componentStep(0, at, this.candidateIndex(action)!);
+    let rounds = 0;
+    let quiescent = false;
+    for (; rounds < settling.roundLimit; rounds++) {
+      let next = this.roundNext[at];
+      if (next === undefined) {
+        this.modelSteps++;
+        const after = settling.round(this.components[at]!);
+        next = after === undefined ? QUIET : this.intern(after);
+        this.roundNext[at] = next;
+      }
+      if (next === QUIET) {
+        quiescent = true;
+        break;
+      }
+      at = next;
+    }
+    const result = { id: at, rounds, quiescent };
+    memo[component] = result;
+    return result;
   }
 
   step(tuple: Tuple, c: number): Tuple {
@@ -232,7 +297,10 @@ export class ComponentEngine<S, A> {
     }
     let outcome = memo[component];
     if (outcome === undefined) {
-      outcome = property.check(this.components[component]!);
+      if (property.settled && this.decomposition.settling) {
+        const settled = this.settledComponent(component, property.settled.mode);
+        outcome = property.settled.judge({ state: this.components[settled.id]!, rounds: settled.rounds, quiescent: settled.quiescent });
+      } else outcome = property.check(this.components[component]!);
       memo[component] = outcome;
     }
     return outcome;

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { minimizeTrace } from './minimize.ts';
+import { isFinding } from './trace.ts';
 import type { Model, Property, Violation } from './types.ts';
 
 export interface RandomOptions {
@@ -29,7 +30,11 @@ export interface FoundViolation<A> {
 }
 
 export interface RandomResult<A> {
-  readonly verdict: 'holds' | 'violated';
+  /**
+   * Whether the search found something: a violation (`violated`), or for a `sometimes` property a state
+   * that reaches it (`reached`); `holds` and `unreached` when it did not.
+   */
+  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached';
   /** Random walks run (up to and including the first violating one). */
   readonly runs: number;
   /**
@@ -92,12 +97,15 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   let statesChecked = 0;
   let firstLength: number | undefined;
   let searching = true;
-  /** Whether a state is fine; every prefix of a walk is a trace, judged where it ends. */
+  /**
+   * Whether a state is not (yet) a finding: every prefix of a walk is a trace, judged where it ends. A
+   * finding is a violation, or for a `sometimes` property a state that reaches it.
+   */
   const fine = (state: S): boolean => {
     const outcome = property.check(state);
     if (searching) statesChecked++;
     if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
-    return outcome.holds;
+    return !isFinding(property, outcome);
   };
   const predicate = (choices: number[]): boolean => {
     if (searching) runs++;
@@ -130,13 +138,14 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   };
   const details = fc.check(fc.property(choices, predicate), parameters);
   if (!details.failed || details.counterexample === null) {
-    return { verdict: 'holds', runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
+    const verdict = property.kind === 'sometimes' ? 'unreached' : 'holds';
+    return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
   }
   const walk = interpretChoices(model, details.counterexample[0]);
   const minimal = minimizeTrace(model, property, cutAtFirstViolation(model, property, walk));
   if (minimal === undefined) throw new Error(`internal error: the counterexample for ${property.name} did not replay`);
   return {
-    verdict: 'violated',
+    verdict: property.kind === 'sometimes' ? 'reached' : 'violated',
     runs,
     statesChecked,
     seed: options.seed,
@@ -154,10 +163,10 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
 /** The shortest prefix of a walk that violates the property where it ends (or the whole walk). */
 function cutAtFirstViolation<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): A[] {
   let state = model.initial;
-  if (!property.check(state).holds) return [];
+  if (isFinding(property, property.check(state))) return [];
   for (let i = 0; i < actions.length; i++) {
     state = model.step(state, actions[i]!);
-    if (!property.check(state).holds) return actions.slice(0, i + 1);
+    if (isFinding(property, property.check(state))) return actions.slice(0, i + 1);
   }
   return [...actions];
 }

@@ -46,6 +46,8 @@ export interface PropertyResult {
   readonly expected: 'holds' | 'violated' | null;
   /** How often each action type was generated. */
   readonly generated: Readonly<Record<string, number>>;
+  /** For a `sometimes` property: whether the search reached it (its verdict then holds) and the witness trace is `actions`. */
+  readonly reached?: boolean;
   /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
@@ -93,9 +95,27 @@ export function checkTarget(
       ...(options.path === undefined ? {} : { path: options.path }),
     });
     const found = result.counterexample;
+    if (property.kind === 'sometimes') {
+      // A `sometimes` property holds when the search reaches it; its trace is the witness.
+      const reached = result.verdict === 'reached';
+      return {
+        ...base,
+        verdict: reached ? 'holds' : 'violated',
+        reached,
+        runs: result.runs,
+        actions: found?.actions ?? [],
+        step: found?.violation.step ?? null,
+        message: reached ? (found?.violation.message ?? null) : `not reached in ${result.runs} traces: the search never reached the states this fault can break`,
+        reason: null,
+        rounds: null,
+        originalLength: found?.originalLength ?? null,
+        path: found?.path ?? null,
+        generated: result.generated,
+      };
+    }
     return {
       ...base,
-      verdict: result.verdict,
+      verdict: result.verdict === 'violated' ? 'violated' : 'holds',
       runs: result.runs,
       actions: found?.actions ?? [],
       step: found?.violation.step ?? null,

@@ -8,7 +8,7 @@ import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { type CheckOptions, checkTarget, meetsExpectation, type PropertyResult } from './check.ts';
-import { presetMatrix, resultTable, violationReport } from './format.ts';
+import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -145,7 +145,9 @@ function checkCommand(args: readonly string[], io: Io): number {
   if (everyPreset) {
     io.out(`pgp-cluster-check: every preset, ${header}\n`);
     io.out(presetMatrix(loaded.map((l) => l.config.name), results));
-    io.out('\n  holds / violated / n/a (not applicable); UPPER CASE! marks a verdict that differs from what the preset documents.\n');
+    io.out(
+      '\n  holds / violated / n/a (not applicable); reached / unreached for the `sometimes` properties that guard against\n  vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.\n',
+    );
   } else {
     const config = loaded[0]!.config;
     io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
@@ -153,8 +155,9 @@ function checkCommand(args: readonly string[], io: Io): number {
     // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
     if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
   }
-  if (everyPreset) for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
-  io.out('');
+  if (everyPreset)
+    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
+  io.out(`\nactions generated: ${generatedSummary(results)}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(

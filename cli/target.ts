@@ -2,7 +2,7 @@
  * Wiring a cluster config to the generic checker: the compiled model as a `Model`, the property
  * catalogue bound to it as `Property`s, and the fast component engine that random search runs on.
  */
-import { ComponentEngine, type Tuple } from '../checker/components.ts';
+import { ComponentEngine, type ComponentProperty, type Tuple } from '../checker/components.ts';
 import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
@@ -55,6 +55,18 @@ export function componentEngine(
   return new ComponentEngine(checkableModel(cluster, scope), clusterDecomposition(cluster, scope, group), candidateActions(cluster, scope));
 }
 
+/** A property as the component engine takes it: combined over components, settled through its tables. */
+export function componentProperty(cluster: ClusterModel, property: ClusterProperty): ComponentProperty<ClusterState> {
+  const { settles, judge } = property;
+  return {
+    name: property.name,
+    kind: property.kind,
+    combine: property.kind === 'sometimes' ? 'any' : 'all',
+    check: (state) => property.check(cluster, state),
+    ...(settles !== undefined && judge !== undefined ? { settled: { mode: settles, judge: (view) => judge(cluster, view) } } : {}),
+  };
+}
+
 export function makeTarget(
   config: ClusterConfig,
   properties: readonly ClusterProperty[] = PROPERTIES,
@@ -74,7 +86,7 @@ export function makeTarget(
         property,
         notApplicable: property.notApplicable(cluster),
         bound: { name: property.name, kind: property.kind, check },
-        fast: engine.bind({ name: property.name, kind: property.kind, combine: property.kind === 'sometimes' ? 'any' : 'all', check }),
+        fast: engine.bind(componentProperty(cluster, property)),
       };
     }),
   };

@@ -13,6 +13,7 @@
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { stateKey } from './fingerprint.ts';
+import { faultEndings, replicationRound, roundLimit, type SettleMode } from './settle.ts';
 import type { Scope } from './enabled.ts';
 import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
@@ -100,6 +101,11 @@ export function clusterDecomposition(model: ClusterModel, scope: Scope, group: r
     keyUnder: (state: ClusterState, g: number) => stateKey(model, state, group[g]!),
     groupSize: group.length,
     describeSlot: (slot: number) => describeSlot(slots[slot]!),
+    settling: {
+      endings: (state: ClusterState, mode: string) => faultEndings(state, mode as SettleMode),
+      round: (state: ClusterState) => replicationRound(model, state),
+      roundLimit: roundLimit(model),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { type CheckOptions, checkTarget, meetsExpectation, type PropertyResult } from './check.ts';
 import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
+import { exploreCommand } from './explore-command.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -31,6 +32,11 @@ Usage:
                           [--length N] [--path P] [--json] [--save-dir DIR | --no-save]
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
+  pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
+                            [--writes N] [--clients N] [--full] [--no-symmetry] [--json] [--save-dir DIR | --no-save]
+      Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
+      violation. By default one record (or client) at a time against the shared faults, which is exact;
+      --full explores the full product.
   pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
       Re-runs a counterexample or scenario file step by step (a folder: every file in it).
   pgp-cluster-check index [DIR]
@@ -48,6 +54,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     switch (command) {
       case 'check':
         return checkCommand(rest, io);
+      case 'explore':
+        return exploreCommand(rest, io, { propertyNames, saveDir: saveDirOf });
       case 'list':
         return listCommand(rest, io);
       case 'replay':
@@ -61,8 +69,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         io.out(HELP);
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'replay', 'index', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
+        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'list', 'help']);
+        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   } catch (error) {
@@ -85,6 +93,13 @@ function propertyNames(requested: readonly string[] | undefined): string[] {
   return [...(requested ?? [])];
 }
 
+/** Where to save counterexamples: `--save-dir`, else the default folder; undefined with `--no-save`. */
+function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }): string | undefined {
+  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('give --save-dir or --no-save, not both');
+  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
+  return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
+}
+
 function checkCommand(args: readonly string[], io: Io): number {
   const { values } = parseFlags('check', args, {
     preset: { type: 'string' },
@@ -100,8 +115,6 @@ function checkCommand(args: readonly string[], io: Io): number {
   });
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
-  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('check: give --save-dir or --no-save, not both');
-  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
   const properties = propertyNames(values.property);
   if (values.path !== undefined && properties.length !== 1)
     throw usageError('--path replays one failing case of one property: give exactly one --property with it');
@@ -123,7 +136,7 @@ function checkCommand(args: readonly string[], io: Io): number {
   // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
   const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
   const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`}${length}`;
-  const saveDir = values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
+  const saveDir = saveDirOf(values);
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
   const started = performance.now();

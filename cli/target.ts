@@ -10,7 +10,7 @@ import { type ClusterModel, compileCluster, initialState } from '../model/cluste
 import { candidateActions, DEFAULT_SCOPE, enabledActions, type Scope } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, whyDisabled } from '../model/step.ts';
+import { applyAction, preconditions } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 
@@ -41,7 +41,10 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
     initial: initialState(cluster),
     enabled: (state) => enabledActions(cluster, state, candidates),
     step: (state, action) => applyAction(cluster, state, action),
-    whyDisabled: (state, action) => whyDisabled(cluster, state, action),
+    // The preconditions table directly: the same rules `whyDisabled` dispatches to, without building a
+    // ts-pattern matcher on every call (this runs for every candidate of every new state).
+    whyDisabled: (state, action) =>
+      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };

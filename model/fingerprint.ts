@@ -19,10 +19,59 @@ const STATUS_CODE = { up: 'u', down: 'd', removed: 'r' } as const;
  */
 export function stateKey(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
   const n = model.size;
-  const inverse = new Array<number>(n);
-  for (let p = 0; p < n; p++) inverse[perm[p]!] = p;
+  const members = state.members;
   let key = '';
-  for (let p = 0; p < n; p++) key += STATUS_CODE[state.members[perm[p]!]!.status];
+  for (let p = 0; p < n; p++) key += STATUS_CODE[members[perm[p]!]!.status];
+  key += '|';
+  for (const _ in state.cutLinks) {
+    key += relabelLinks(model, state, perm);
+    break;
+  }
+  // Records, in sorted order; versions renumbered per record by rank (only their order matters).
+  const ids: RecordId[] = [];
+  for (const m of members) for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+  for (const id in state.acknowledged) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+  if (ids.length > 1) ids.sort();
+  const stamps: number[] = [];
+  for (const id of ids) {
+    stamps.length = 0;
+    for (const m of members) {
+      const v = m.records[id];
+      if (v !== undefined && !stamps.includes(v)) stamps.push(v);
+    }
+    const acked = state.acknowledged[id];
+    if (acked !== undefined && !stamps.includes(acked)) stamps.push(acked);
+    if (stamps.length > 1) stamps.sort((x, y) => x - y);
+    key += `|${id}=`;
+    for (let p = 0; p < n; p++) {
+      const v = members[perm[p]!]!.records[id];
+      key += v === undefined ? '.' : stamps.indexOf(v);
+    }
+    if (acked !== undefined) key += `/${stamps.indexOf(acked)}`;
+  }
+  const inverse = isIdentity(perm) ? perm : invert(perm);
+  for (const name in state.accounts) {
+    const account = state.accounts[name]!;
+    key += `|a:${name}=${account.mode[0]}${inverse[model.position.get(account.home)!]}`;
+  }
+  for (const name in state.clients) key += `|c:${name}=${inverse[model.position.get(state.clients[name]!.member)!]}`;
+  return key;
+}
+
+function isIdentity(perm: readonly number[]): boolean {
+  for (let p = 0; p < perm.length; p++) if (perm[p] !== p) return false;
+  return true;
+}
+
+function invert(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  for (let p = 0; p < perm.length; p++) inverse[perm[p]!] = p;
+  return inverse;
+}
+
+/** Cut links as position pairs under a relabelling, sorted. */
+function relabelLinks(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
+  const inverse = invert(perm);
   const links: string[] = [];
   for (const link in state.cutLinks) {
     const bar = link.indexOf('|');
@@ -30,34 +79,7 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     const b = inverse[model.position.get(link.slice(bar + 1))!]!;
     links.push(a < b ? `${a}-${b}` : `${b}-${a}`);
   }
-  key += `|${links.sort().join(',')}`;
-  const ids = new Set<RecordId>();
-  for (const m of state.members) for (const id in m.records) ids.add(id as RecordId);
-  for (const id in state.acknowledged) ids.add(id as RecordId);
-  for (const id of [...ids].sort()) {
-    const stamps: number[] = [];
-    for (const m of state.members) {
-      const v = m.records[id];
-      if (v !== undefined && !stamps.includes(v)) stamps.push(v);
-    }
-    const acked = state.acknowledged[id];
-    if (acked !== undefined && !stamps.includes(acked)) stamps.push(acked);
-    stamps.sort((x, y) => x - y);
-    key += `|${id}=`;
-    for (let p = 0; p < n; p++) {
-      const v = state.members[perm[p]!]!.records[id];
-      key += v === undefined ? '.' : String(stamps.indexOf(v));
-    }
-    if (acked !== undefined) key += `/${stamps.indexOf(acked)}`;
-  }
-  for (const name of Object.keys(state.accounts).sort()) {
-    const account = state.accounts[name]!;
-    key += `|a:${name}=${account.mode[0]}${inverse[model.position.get(account.home)!]}`;
-  }
-  for (const name of Object.keys(state.clients).sort()) {
-    key += `|c:${name}=${inverse[model.position.get(state.clients[name]!.member)!]}`;
-  }
-  return key;
+  return links.sort().join(',');
 }
 
 /** The canonical key: the least key over the given permutations (the identity alone: no symmetry). */

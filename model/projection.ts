@@ -2,6 +2,9 @@
  * Splitting a cluster state into independent components: one per record of the scope and one per
  * desktop client, each with all of the shared state (members' status, cut links).
  *
+ * A client's component holds its user record and only whether each member holds the default policy
+ * (its versions are the default policy's own component's business).
+ *
  * Why this is exact: every action's effect on one record depends only on the shared state and on that
  * record (a write of one record, a replication hop moving it, a recovery or a partition), and every
  * property is a conjunction over records and clients (convergence of each record, availability of each
@@ -17,6 +20,7 @@ import { faultEndings, replicationRound, roundLimit, type SettleMode } from './s
 import type { Scope } from './enabled.ts';
 import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
+import { INITIAL_STAMP } from './stamps.ts';
 
 export type Slot = { readonly type: 'record'; readonly id: RecordId } | { readonly type: 'client'; readonly client: string };
 
@@ -58,13 +62,19 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
     };
   }
   const user = clientUser(slot.client);
-  const mine = (r: string) => r === user || r === DEFAULT_POLICY;
   return {
     ...state,
-    members: keepRecords(state.members, mine),
+    // The client's own record, and whether each member holds the default policy at all: its versions
+    // belong to the default policy's own component (writes of it would otherwise reach two components).
+    members: state.members.map((m) => {
+      const records: Record<RecordId, number> = {};
+      if (m.records[user] !== undefined) records[user] = m.records[user]!;
+      if (m.records[DEFAULT_POLICY] !== undefined) records[DEFAULT_POLICY] = INITIAL_STAMP;
+      return { ...m, records };
+    }),
     accounts: {},
     clients: pick(state.clients, (c) => c === slot.client),
-    acknowledged: pick(state.acknowledged, mine),
+    acknowledged: pick(state.acknowledged, (r) => r === user),
   };
 }
 

@@ -7,9 +7,11 @@ import { existsSync, statSync } from 'node:fs';
 import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { type CheckOptions, checkTarget, meetsExpectation, type PropertyResult } from './check.ts';
+import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
 import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
 import { exploreCommand } from './explore-command.ts';
+import { defaultWorkers, runTasks } from './parallel.ts';
+import { progressLine } from './progress.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -29,7 +31,7 @@ const HELP = `pgp-cluster-check: a property-based model checker for PGP Encrypti
 
 Usage:
   pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N]
-                          [--length N] [--path P] [--json] [--save-dir DIR | --no-save]
+                          [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
@@ -100,7 +102,7 @@ function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolea
   return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
 }
 
-function checkCommand(args: readonly string[], io: Io): number {
+async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('check', args, {
     preset: { type: 'string' },
     config: { type: 'string' },
@@ -112,6 +114,7 @@ function checkCommand(args: readonly string[], io: Io): number {
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
     'no-save': { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
@@ -139,13 +142,21 @@ function checkCommand(args: readonly string[], io: Io): number {
   const saveDir = saveDirOf(values);
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
+  const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
   const started = performance.now();
+  const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset ? preset?.violates : undefined }));
+  const progress = progressLine(io, !values.json);
+  const judged = await checkTargets(jobs, options, workers, (tasks) =>
+    runTasks(tasks, workers, (done) =>
+      progress.update(`checking: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`),
+    ),
+  );
+  progress.done();
   const results: PropertyResult[] = [];
-  for (const { config, preset } of loaded) {
-    const target = makeTarget(config);
-    const found = checkTarget(target, options, everyPreset ? preset?.violates : undefined);
+  jobs.forEach(({ target }, j) => {
+    const found = judged[j]!;
     results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
-  }
+  });
   if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');

@@ -55,7 +55,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   try {
     switch (command) {
       case 'check':
-        return checkCommand(rest, io);
+        return await checkCommand(rest, io);
       case 'explore':
         return exploreCommand(rest, io, { propertyNames, saveDir: saveDirOf });
       case 'list':

@@ -39,7 +39,7 @@ export async function runTasks(
   // By config when there are enough configs to go round; otherwise task by task.
   const assign = (index: number) => (configs.length >= threads ? configs.indexOf(tasks[index]!.config) % threads : index % threads);
   const queues = Array.from({ length: threads }, () => [] as number[]);
-  tasks.forEach((_, index) => queues[assign(index)]!.push(index));
+  for (let index = 0; index < tasks.length; index++) queues[assign(index)]!.push(index);
   const outcomes: SearchOutcome[] = new Array(tasks.length);
   await Promise.all(
     queues.map(

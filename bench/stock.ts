@@ -20,6 +20,8 @@ interface Holder {
   state: ClusterState;
 }
 
+let stockSteps = 0;
+
 class ClusterCommand implements fc.Command<Holder, Holder> {
   constructor(
     private readonly model: ClusterModel,
@@ -30,6 +32,7 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
     return whyDisabled(this.model, m.state, this.action) === undefined;
   }
   run(m: Holder, real: Holder): void {
+    stockSteps++;
     m.state = applyAction(this.model, m.state, this.action);
     real.state = m.state;
     for (const p of this.always) {
@@ -63,29 +66,41 @@ export function stockCommands(model: ClusterModel, always: readonly ClusterPrope
 }
 
 export interface StockResult {
+  /** Command sequences run (each one trace, judged where it ends). */
   readonly traces: number;
+  /** Commands that ran (a skipped command, whose precondition failed, does not count). */
+  readonly steps: number;
   readonly failed: boolean;
   readonly seconds: number;
+  /** Seconds to the first failing trace, before fast-check shrinks it. */
+  readonly foundAfterSeconds: number | undefined;
 }
 
 /** One `fc.assert`-style run of one property the stock way; counts the traces it ran. */
 export function runStock(config: ClusterConfig, property: ClusterProperty, runs: number, seed: number, maxCommands = 12): StockResult {
+  const started = performance.now();
   const model = compileCluster(config);
   const always = property.kind === 'always' ? [property] : [];
   let traces = 0;
-  const started = performance.now();
+  let foundAfterSeconds: number | undefined;
+  stockSteps = 0;
   const result = fc.check(
     fc.property(fc.commands(stockCommands(model, always), { maxCommands, size: 'max' }), (cmds) => {
-      traces++;
+      if (foundAfterSeconds === undefined) traces++;
       const holder: Holder = { state: initialState(model) };
-      fc.modelRun(() => ({ model: holder, real: holder }), cmds);
-      // An eventually property is judged on the state the trace ended in, as in our checker.
-      if (property.kind === 'eventually') {
-        const outcome = property.check(model, holder.state);
-        if (!outcome.holds) throw new Error(`${property.name}: ${outcome.message}`);
+      try {
+        fc.modelRun(() => ({ model: holder, real: holder }), cmds);
+        // An eventually property is judged on the state the trace ended in.
+        if (property.kind === 'eventually') {
+          const outcome = property.check(model, holder.state);
+          if (!outcome.holds) throw new Error(`${property.name}: ${outcome.message}`);
+        }
+      } catch (error) {
+        foundAfterSeconds ??= (performance.now() - started) / 1000;
+        throw error;
       }
     }),
     { seed, numRuns: runs },
   );
-  return { traces, failed: result.failed, seconds: (performance.now() - started) / 1000 };
+  return { traces, steps: stockSteps, failed: result.failed, seconds: (performance.now() - started) / 1000, foundAfterSeconds };
 }

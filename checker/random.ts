@@ -48,6 +48,8 @@ export interface RandomResult<A> {
   readonly maxRounds: number | undefined;
   /** How often each class of action was generated, over all traces run. */
   readonly generated: Readonly<Record<string, number>>;
+  /** Seconds from the start of the search to the first finding (before shrinking); undefined without one. */
+  readonly foundAfterSeconds?: number;
 }
 
 const CHOICE_MAX = 0x7fff;
@@ -97,6 +99,8 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   let statesChecked = 0;
   let firstLength: number | undefined;
   let searching = true;
+  const started = performance.now();
+  let foundAfterSeconds: number | undefined;
   /**
    * Whether a state is not (yet) a finding: every prefix of a walk is a trace, judged where it ends. A
    * finding is a violation, or for a `sometimes` property a state that reaches it.
@@ -127,6 +131,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
       // The first failure ends the search; what follows is fast-check's shrinking.
       firstLength = length;
       searching = false;
+      foundAfterSeconds = (performance.now() - started) / 1000;
     }
     return ok;
   };
@@ -157,6 +162,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     },
     maxRounds,
     generated,
+    ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
   };
 }
 

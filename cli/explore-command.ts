@@ -27,6 +27,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     writes: { type: 'string' },
     clients: { type: 'string' },
     full: { type: 'boolean' },
+    'write-once': { type: 'boolean' },
     'no-symmetry': { type: 'boolean' },
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
@@ -40,6 +41,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     clients: intFlag('clients', values.clients, EXPLORE_DEFAULTS.clients, 0, 4),
     maxDepth: intFlag('depth', values.depth, EXPLORE_DEFAULTS.maxDepth, 0, 10_000),
     maxStates: intFlag('max-states', values['max-states'], EXPLORE_DEFAULTS.maxStates, 1, 200_000_000),
+    writeOnce: values['write-once'] === true,
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
@@ -55,7 +57,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   progress.done();
   const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
   const command = (property: string) =>
-    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}`;
+    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}`;
   const saved = new Map<string, string>();
   if (store) {
     const target = makeTarget(loaded.config);
@@ -87,7 +89,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind, ${b.clients} client${b.clients === 1 ? '' : 's'}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     report.reduction === 'per-record'
       ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
       : '  reduction: none: the full product of every record and client',

@@ -26,6 +26,8 @@ export interface ExploreBounds {
   readonly clients: number;
   readonly maxDepth: number;
   readonly maxStates: number;
+  /** Each record written at most once. */
+  readonly writeOnce?: boolean;
 }
 
 export interface ExploreChoices {
@@ -69,7 +71,7 @@ export interface ExploreReport {
 }
 
 export function exploreScope(bounds: ExploreBounds): Scope {
-  return makeScope(bounds.writes, bounds.clients);
+  return { ...makeScope(bounds.writes, bounds.clients), writeOnce: bounds.writeOnce === true };
 }
 
 export function exploreConfig(

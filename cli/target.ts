@@ -7,7 +7,7 @@ import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
-import { candidateActions, DEFAULT_SCOPE, enabledActions, type Scope } from '../model/enabled.ts';
+import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, preconditions } from '../model/step.ts';
@@ -39,12 +39,13 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
   const candidates = candidateActions(cluster, scope);
   return {
     initial: initialState(cluster),
-    enabled: (state) => enabledActions(cluster, state, candidates),
+    enabled: (state) => enabledActions(cluster, state, candidates, scope),
     step: (state, action) => applyAction(cluster, state, action),
     // The preconditions table directly: the same rules `whyDisabled` dispatches to, without building a
     // ts-pattern matcher on every call (this runs for every candidate of every new state).
     whyDisabled: (state, action) =>
-      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action),
+      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action) ??
+      outsideScope(scope, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };

@@ -16,7 +16,7 @@ export function minimizeTrace<S, A>(
   let current = [...actions];
   let violation = violationOf(model, property, current);
   if (violation === undefined) return undefined;
-  if (property.kind === 'always') current = current.slice(0, violation.step);
+  if (property.kind !== 'eventually') current = current.slice(0, violation.step);
   // Two actions that only make sense together (a crash and its recovery) can only go together.
   const removePair = (): boolean => {
     for (let i = 0; i < current.length; i++)
@@ -24,7 +24,7 @@ export function minimizeTrace<S, A>(
         const candidate = current.filter((_, k) => k !== i && k !== j);
         const found = violationOf(model, property, candidate);
         if (found !== undefined) {
-          current = property.kind === 'always' ? candidate.slice(0, found.step) : candidate;
+          current = property.kind !== 'eventually' ? candidate.slice(0, found.step) : candidate;
           violation = found;
           return true;
         }
@@ -40,7 +40,7 @@ export function minimizeTrace<S, A>(
       const candidate = [...current.slice(0, start), ...current.slice(start + chunk)];
       const found = violationOf(model, property, candidate);
       if (found !== undefined) {
-        current = property.kind === 'always' ? candidate.slice(0, found.step) : candidate;
+        current = property.kind !== 'eventually' ? candidate.slice(0, found.step) : candidate;
         violation = found;
         changed = true;
       } else start += chunk;

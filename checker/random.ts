@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { minimizeTrace } from './minimize.ts';
+import { isFinding } from './trace.ts';
 import type { Model, Property, Violation } from './types.ts';
 
 export interface RandomOptions {
@@ -29,15 +30,26 @@ export interface FoundViolation<A> {
 }
 
 export interface RandomResult<A> {
-  readonly verdict: 'holds' | 'violated';
-  /** Traces run (up to and including the first violating one). */
+  /**
+   * Whether the search found something: a violation (`violated`), or for a `sometimes` property a state
+   * that reaches it (`reached`); `holds` and `unreached` when it did not.
+   */
+  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached';
+  /** Random walks run (up to and including the first violating one). */
   readonly runs: number;
+  /**
+   * States judged during the search: every prefix of a walk is a trace of its own and is judged where
+   * it ends, so a violation is found at the first point it can be seen.
+   */
+  readonly statesChecked: number;
   readonly seed: number;
   readonly counterexample: FoundViolation<A> | undefined;
   /** The most replication rounds any settling took (eventually properties). */
   readonly maxRounds: number | undefined;
   /** How often each class of action was generated, over all traces run. */
   readonly generated: Readonly<Record<string, number>>;
+  /** Seconds from the start of the search to the first finding (before shrinking); undefined without one. */
+  readonly foundAfterSeconds?: number;
 }
 
 const CHOICE_MAX = 0x7fff;
@@ -47,7 +59,7 @@ export function interpretChoices<S, A>(model: Model<S, A>, choices: readonly num
   const actions: A[] = [];
   let state = model.initial;
   for (const choice of choices) {
-    const action = pickEnabled(model, model.enabled(state), choice);
+    const action = model.pick ? model.pick(state, choice) : pickEnabled(model, model.enabled(state), choice);
     if (action === undefined) break;
     if (counts) {
       const cls = model.classify(action);
@@ -62,51 +74,66 @@ export function interpretChoices<S, A>(model: Model<S, A>, choices: readonly num
 /** A class first (uniformly among the classes that have an enabled action), then an action of it. */
 export function pickEnabled<S, A>(model: Model<S, A>, enabled: readonly A[], choice: number): A | undefined {
   if (enabled.length === 0) return undefined;
-  const classes: A[][] = [];
-  const index = new Map<string, number>();
+  const classes: string[] = [];
+  const sizes: number[] = [];
   for (const action of enabled) {
     const cls = model.classify(action);
-    let at = index.get(cls);
-    if (at === undefined) {
-      at = classes.length;
-      index.set(cls, at);
-      classes.push([]);
-    }
-    classes[at]!.push(action);
+    const at = classes.indexOf(cls);
+    if (at === -1) {
+      classes.push(cls);
+      sizes.push(1);
+    } else sizes[at]!++;
   }
-  const group = classes[choice % classes.length]!;
-  return group[Math.floor(choice / classes.length) % group.length];
+  const chosen = choice % classes.length;
+  let nth = Math.floor(choice / classes.length) % sizes[chosen]!;
+  for (const action of enabled) {
+    if (model.classify(action) === classes[chosen] && nth-- === 0) return action;
+  }
+  return undefined;
 }
 
 export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, options: RandomOptions): RandomResult<A> {
   const generated: Record<string, number> = {};
   let maxRounds: number | undefined;
   let runs = 0;
+  let statesChecked = 0;
   let firstLength: number | undefined;
-  let counting = true;
+  let searching = true;
+  const started = performance.now();
+  let foundAfterSeconds: number | undefined;
+  /**
+   * Whether a state is not (yet) a finding: every prefix of a walk is a trace, judged where it ends. A
+   * finding is a violation, or for a `sometimes` property a state that reaches it.
+   */
+  const fine = (state: S): boolean => {
+    const outcome = property.check(state);
+    if (searching) statesChecked++;
+    if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
+    return !isFinding(property, outcome);
+  };
   const predicate = (choices: number[]): boolean => {
-    const actions = interpretChoices(model, choices, counting ? generated : undefined);
+    if (searching) runs++;
     let state = model.initial;
-    const states = [state];
-    for (const action of actions) {
-      state = model.step(state, action);
-      states.push(state);
-    }
-    if (counting) runs++;
-    const judged = property.kind === 'always' ? states : [state];
-    for (const s of judged) {
-      const outcome = property.check(s);
-      if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
-      if (!outcome.holds) {
-        if (counting) {
-          // The first failure ends the search; what follows is fast-check's shrinking.
-          firstLength = actions.length;
-          counting = false;
-        }
-        return false;
+    let length = 0;
+    let ok = fine(state);
+    for (let i = 0; ok && i < choices.length; i++) {
+      const action = model.pick ? model.pick(state, choices[i]!) : pickEnabled(model, model.enabled(state), choices[i]!);
+      if (action === undefined) break;
+      if (searching) {
+        const cls = model.classify(action);
+        generated[cls] = (generated[cls] ?? 0) + 1;
       }
+      state = model.step(state, action);
+      length++;
+      ok = fine(state);
     }
-    return true;
+    if (!ok && searching) {
+      // The first failure ends the search; what follows is fast-check's shrinking.
+      firstLength = length;
+      searching = false;
+      foundAfterSeconds = (performance.now() - started) / 1000;
+    }
+    return ok;
   };
   const choices = fc.array(fc.nat({ max: CHOICE_MAX }), { maxLength: options.maxLength, size: 'max' });
   const parameters: fc.Parameters<[number[]]> = {
@@ -116,22 +143,36 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   };
   const details = fc.check(fc.property(choices, predicate), parameters);
   if (!details.failed || details.counterexample === null) {
-    return { verdict: 'holds', runs, seed: options.seed, counterexample: undefined, maxRounds, generated };
+    const verdict = property.kind === 'sometimes' ? 'unreached' : 'holds';
+    return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
   }
-  const shrunkByFastCheck = interpretChoices(model, details.counterexample[0]);
-  const minimal = minimizeTrace(model, property, shrunkByFastCheck);
+  const walk = interpretChoices(model, details.counterexample[0]);
+  const minimal = minimizeTrace(model, property, cutAtFirstViolation(model, property, walk));
   if (minimal === undefined) throw new Error(`internal error: the counterexample for ${property.name} did not replay`);
   return {
-    verdict: 'violated',
+    verdict: property.kind === 'sometimes' ? 'reached' : 'violated',
     runs,
+    statesChecked,
     seed: options.seed,
     counterexample: {
       actions: minimal.actions,
       violation: minimal.violation,
-      originalLength: firstLength ?? shrunkByFastCheck.length,
+      originalLength: firstLength ?? walk.length,
       path: details.counterexamplePath ?? '',
     },
     maxRounds,
     generated,
+    ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
   };
+}
+
+/** The shortest prefix of a walk that violates the property where it ends (or the whole walk). */
+function cutAtFirstViolation<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): A[] {
+  let state = model.initial;
+  if (isFinding(property, property.check(state))) return [];
+  for (let i = 0; i < actions.length; i++) {
+    state = model.step(state, actions[i]!);
+    if (isFinding(property, property.check(state))) return actions.slice(0, i + 1);
+  }
+  return [...actions];
 }

@@ -1,13 +1,22 @@
 /** Running a fixed list of actions and judging it against one property. */
-import type { Model, Property, Violation } from './types.ts';
+import type { Model, Outcome, Property, Violation } from './types.ts';
 
 export type TraceRun<S> =
   | { readonly kind: 'ran'; readonly states: readonly S[]; readonly violation: Violation | undefined }
   | { readonly kind: 'disabled'; readonly step: number; readonly why: string };
 
 /**
+ * Whether a state is a finding for a property: for `always` and `eventually` a state that breaks it,
+ * for `sometimes` a state that reaches it (a witness).
+ */
+export function isFinding<S>(property: Property<S>, outcome: Outcome): boolean {
+  return property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
+}
+
+/**
  * Replays `actions` from the initial state. `always` properties are checked in every state, `eventually`
- * properties on the last one. A disabled action ends the run (`disabled`, with its 1-based step).
+ * properties on the last one, `sometimes` properties in every state (the first state that reaches one
+ * is its finding). A disabled action ends the run (`disabled`, with its 1-based step).
  */
 export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): TraceRun<S> {
   const states: S[] = [model.initial];
@@ -16,16 +25,19 @@ export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, action
   const judge = (s: S, step: number) => {
     if (violation !== undefined) return;
     const outcome = property.check(s);
-    if (!outcome.holds) violation = { step, message: outcome.message, ...(outcome.rounds === undefined ? {} : { rounds: outcome.rounds }) };
+    if (!isFinding(property, outcome)) return;
+    const message = outcome.holds ? `${property.name} is reached` : outcome.message;
+    violation = { step, message, ...(outcome.rounds === undefined ? {} : { rounds: outcome.rounds }) };
   };
-  if (property.kind === 'always') judge(state, 0);
+  const everyState = property.kind !== 'eventually';
+  if (everyState) judge(state, 0);
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
     const why = model.whyDisabled(state, action);
     if (why !== undefined) return { kind: 'disabled', step: i + 1, why };
     state = model.step(state, action);
     states.push(state);
-    if (property.kind === 'always') judge(state, i + 1);
+    if (everyState) judge(state, i + 1);
   }
   if (property.kind === 'eventually') judge(state, actions.length);
   return { kind: 'ran', states, violation };

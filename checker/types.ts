@@ -21,6 +21,11 @@ export interface Model<S, A> {
   describe(action: A): string;
   /** A coarse class of an action (its type): random search picks a class first, then one of its actions. */
   classify(action: A): string;
+  /**
+   * Optional fast path for random search: the action `choice` selects among the enabled ones, the same
+   * way `pickEnabled` (in `checker/random.ts`) would, or undefined when none is enabled.
+   */
+  pick?(state: S, choice: number): A | undefined;
 }
 
 export interface Property<S> {

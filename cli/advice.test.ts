@@ -41,11 +41,25 @@ function explain(input: Omit<ClusterConfigInput, 'name'>, property: string, verd
 const dmzRing = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3', zone: 'dmz' as const }, { id: 'm4', zone: 'dmz' as const }];
 
 describe('every property has advice', () => {
-  it.each(PROPERTIES.map((p) => p.name))('%s: a recommendation with its source', (name) => {
+  // `sometimes` properties guard the search against vacuous passes; their explanation says whether the
+  // search reached them, and they carry no vendor recommendation.
+  it.each(PROPERTIES.filter((p) => p.kind !== 'sometimes').map((p) => p.name))('%s: a recommendation with its source', (name) => {
     const advice = ADVICE[name];
     expect(advice, `add an entry for ${name} to ADVICE in cli/advice.ts`).toBeDefined();
     expect(advice!.recommendation.text).toMatch(/\w/);
     expect(advice!.recommendation.source).toMatch(/KB \d{6}/);
+  });
+});
+
+describe('sometimes properties', () => {
+  it('say whether the search reached them, with the witness, and recommend nothing', () => {
+    const model = cluster({ members: threeMembers });
+    const witness = [crash('m2'), write('m1', 'user', 'alice')];
+    const reached = advise(model, result('outage-backlog', 'holds', witness, { kind: 'sometimes', reached: true, runs: 4, step: 2 }));
+    expect(reached.explanation).toBe('Reached after 4 random traces: crash m2, then write user:alice on m1.');
+    expect(reached.recommendation).toBeNull();
+    const missed = advise(model, result('outage-backlog', 'violated', [], { kind: 'sometimes', reached: false, runs: 500 }));
+    expect(missed.explanation).toMatch(/^Not reached in 500 random traces: the properties about this fault were not put to the test; raise --runs or --length/);
   });
 });
 

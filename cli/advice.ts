@@ -9,7 +9,7 @@
  * in the config guarantees it, only what the search showed.
  */
 import type { ClusterConfig, Service } from '../config/schema.ts';
-import type { Action } from '../model/actions.ts';
+import { type Action, describeAction } from '../model/actions.ts';
 import { type ClusterModel, initialState, isWebMessengerEligible, runsService } from '../model/cluster.ts';
 import { clientUser, DEFAULT_POLICY, keyOf, kindOf, type RecordId } from '../model/records.ts';
 import { settleAll, settleSurvivors } from '../model/settle.ts';
@@ -357,6 +357,17 @@ export function advise(model: ClusterModel, result: JudgedResult): Advice {
   if (result.verdict === 'not-applicable') {
     const why = entry?.notApplicable?.(context) ?? `It does not apply to this config: ${result.reason ?? 'see the property'}.`;
     return { explanation: why, recommendation: null };
+  }
+  if (result.kind === 'sometimes') {
+    // A guard against vacuous passes: say whether the search got there, and how.
+    if (result.reached) {
+      const steps = result.actions.map(describeAction).join(', then ');
+      return { explanation: `Reached after ${traces(result.runs)}: ${steps || 'in the initial state'}.`, recommendation: null };
+    }
+    return {
+      explanation: `Not reached in ${traces(result.runs)}: the properties about this fault were not put to the test; raise --runs or --length, or use explore.`,
+      recommendation: null,
+    };
   }
   const recommendation = entry?.recommendation ?? null;
   if (result.verdict === 'holds') {

@@ -1,9 +1,10 @@
 /**
  * `check`: random search of every property on one config, or on every preset.
  */
-import { searchRandom } from '../checker/random.ts';
+import { type RandomResult, searchRandom } from '../checker/random.ts';
+import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
-import { PROPERTIES } from '../properties/index.ts';
+import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { advise, type Recommendation } from './advice.ts';
 import { makeTarget, type Target } from './target.ts';
 
@@ -46,6 +47,8 @@ export interface PropertyResult {
   readonly expected: 'holds' | 'violated' | null;
   /** How often each action type was generated. */
   readonly generated: Readonly<Record<string, number>>;
+  /** For a `sometimes` property: whether the search reached it (its verdict then holds) and the witness trace is `actions`. */
+  readonly reached?: boolean;
   /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
@@ -55,47 +58,143 @@ export interface PropertyResult {
 /** A result before its explanation is added. */
 export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation'>;
 
-export function checkTarget(
+/** One random search: a property of a config, from one seed. */
+export interface SearchTask {
+  readonly config: ClusterConfig;
+  readonly property: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly maxLength: number;
+  readonly path?: string;
+}
+
+/** A task's result, and the seed it ran from (a shard's own seed). */
+export interface SearchOutcome {
+  readonly seed: number;
+  readonly result: RandomResult<Action>;
+}
+
+/**
+ * Targets (and their warmed-up component engines) by config, so the searches of one config share one
+ * engine. Keyed by the config's JSON: a task sent to a worker thread arrives as a copy.
+ */
+const targets = new Map<string, Target>();
+
+/** Runs one search task (in this thread; `cli/parallel.ts` runs them in worker threads). */
+export function runSearchTask(task: SearchTask): SearchOutcome {
+  const key = JSON.stringify(task.config);
+  let target = targets.get(key);
+  if (!target) {
+    target = makeTarget(task.config);
+    targets.set(key, target);
+  }
+  const bound = target.properties.find((p) => p.property.name === task.property)!;
+  const result = searchRandom(target.fast, bound.fast, {
+    runs: task.runs,
+    seed: task.seed,
+    maxLength: task.maxLength,
+    ...(task.path === undefined ? {} : { path: task.path }),
+  });
+  return { seed: task.seed, result };
+}
+
+/**
+ * How a search of `runs` traces is split over `shards` workers: shard `i` runs from seed `seed + i`, so
+ * one shard (`--workers 1`) is exactly the search from `seed`, and a shard's violation is reproduced by
+ * `--seed` (its seed) `--workers 1`.
+ */
+export function shardTasks(config: ClusterConfig, property: string, options: CheckOptions, shards: number): SearchTask[] {
+  const count = options.path === undefined ? Math.max(1, Math.min(shards, options.runs)) : 1;
+  return Array.from({ length: count }, (_, i) => ({
+    config,
+    property,
+    runs: Math.floor(options.runs / count) + (i < options.runs % count ? 1 : 0),
+    seed: (options.seed + i) | 0,
+    maxLength: options.maxLength,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  }));
+}
+
+/**
+ * One property's shards merged, in shard order (so the outcome depends only on the seed and the number
+ * of shards, never on which worker finished first): the first shard that found something wins.
+ */
+export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
+  const generated: Record<string, number> = {};
+  let runs = 0;
+  let statesChecked = 0;
+  let maxRounds: number | undefined;
+  for (const { result } of outcomes) {
+    runs += result.runs;
+    statesChecked += result.statesChecked;
+    if (result.maxRounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, result.maxRounds);
+    for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
+  }
+  const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
+  return { seed: winner.seed, result: { ...winner.result, runs, statesChecked, generated, ...(maxRounds === undefined ? {} : { maxRounds }) } };
+}
+
+function expectationOf(property: string, expectedViolations?: readonly string[]): PropertyResult['expected'] {
+  return expectedViolations === undefined ? null : expectedViolations.includes(property) ? 'violated' : 'holds';
+}
+
+/** A property's result from its (merged) search, or as not applicable. */
+export function judgeResult(
   target: Target,
-  options: CheckOptions,
-  expectedViolations?: readonly string[],
-): PropertyResult[] {
-  const selected = target.properties.filter((p) => options.properties.length === 0 || options.properties.includes(p.property.name));
-  const judged = selected.map(({ property, notApplicable, bound }): JudgedResult => {
-    const expected: PropertyResult['expected'] = expectedViolations === undefined ? null : expectedViolations.includes(property.name) ? 'violated' : 'holds';
-    const base = {
-      config: target.config.name,
-      property: property.name,
-      kind: property.kind,
-      seed: options.seed,
-      counterexample: null,
-      expected,
-    } as const;
-    if (notApplicable !== undefined) {
+  property: ClusterProperty,
+  outcome: SearchOutcome | undefined,
+  expectedViolations: readonly string[] | undefined,
+  searchSeed: number,
+): PropertyResult {
+  const base = {
+    config: target.config.name,
+    property: property.name,
+    kind: property.kind,
+    counterexample: null,
+    expected: expectationOf(property.name, expectedViolations),
+  } as const;
+  const judged = ((): JudgedResult => {
+    if (outcome === undefined) {
       return {
         ...base,
+        seed: searchSeed,
         verdict: 'not-applicable',
         runs: 0,
         actions: [],
         step: null,
         message: null,
-        reason: notApplicable,
+        reason: property.notApplicable(target.cluster) ?? null,
         rounds: null,
         originalLength: null,
         path: null,
         generated: {},
       };
     }
-    const result = searchRandom(target.model, bound, {
-      runs: options.runs,
-      seed: options.seed,
-      maxLength: options.maxLength,
-      ...(options.path === undefined ? {} : { path: options.path }),
-    });
+    const { seed, result } = outcome;
     const found = result.counterexample;
+    if (property.kind === 'sometimes') {
+      // A `sometimes` property holds when the search reaches it; its trace is the witness.
+      const reached = result.verdict === 'reached';
+      return {
+        ...base,
+        seed,
+        verdict: reached ? 'holds' : 'violated',
+        reached,
+        runs: result.runs,
+        actions: found?.actions ?? [],
+        step: found?.violation.step ?? null,
+        message: reached ? (found?.violation.message ?? null) : `not reached in ${result.runs} traces: the search never reached the states this fault can break`,
+        reason: null,
+        rounds: null,
+        originalLength: found?.originalLength ?? null,
+        path: found?.path ?? null,
+        generated: result.generated,
+      };
+    }
     return {
       ...base,
-      verdict: result.verdict,
+      seed,
+      verdict: result.verdict === 'violated' ? 'violated' : 'holds',
       runs: result.runs,
       actions: found?.actions ?? [],
       step: found?.violation.step ?? null,
@@ -106,8 +205,44 @@ export function checkTarget(
       path: found?.path ?? null,
       generated: result.generated,
     };
+  })();
+  return { ...judged, ...advise(target.cluster, judged) };
+}
+
+function selectedProperties(target: Target, options: CheckOptions) {
+  return target.properties.filter((p) => options.properties.length === 0 || options.properties.includes(p.property.name));
+}
+
+/** Checks one config in this thread, one shard per property (the same as `--workers 1`). */
+export function checkTarget(target: Target, options: CheckOptions, expectedViolations?: readonly string[]): PropertyResult[] {
+  return selectedProperties(target, options).map(({ property, notApplicable }) => {
+    const outcome = notApplicable === undefined ? runSearchTask(shardTasks(target.config, property.name, options, 1)[0]!) : undefined;
+    return judgeResult(target, property, outcome, expectedViolations, options.seed);
   });
-  return judged.map((r) => ({ ...r, ...advise(target.cluster, r) }));
+}
+
+/** Checks several configs with the searches spread over `workers` worker threads, merged deterministically. */
+export async function checkTargets(
+  jobs: readonly { readonly target: Target; readonly expectedViolations?: readonly string[] | undefined }[],
+  options: CheckOptions,
+  workers: number,
+  run: (tasks: readonly SearchTask[]) => Promise<SearchOutcome[]>,
+): Promise<PropertyResult[][]> {
+  const plan = jobs.map(({ target }) =>
+    selectedProperties(target, options).map(({ property, notApplicable }) =>
+      notApplicable === undefined ? shardTasks(target.config, property.name, options, workers) : [],
+    ),
+  );
+  const outcomes = await run(plan.flat(2));
+  let next = 0;
+  return jobs.map(({ target, expectedViolations }, j) =>
+    selectedProperties(target, options).map(({ property }, p) => {
+      const tasks = plan[j]![p]!;
+      const mine = outcomes.slice(next, next + tasks.length);
+      next += tasks.length;
+      return judgeResult(target, property, tasks.length === 0 ? undefined : mergeShards(mine), expectedViolations, options.seed);
+    }),
+  );
 }
 
 /** Whether a preset's result is what the preset documents (a not-applicable property counts as holding). */

@@ -1,3 +1,4 @@
+import { PROPERTIES } from '../properties/index.ts';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ describe('check', () => {
     const { status, out } = await cli('check', '--preset', 'recommended', '--json', '--seed', '5', '--runs', '50');
     expect(status).toBe(0);
     const doc = JSON.parse(out);
-    expect(doc.results).toHaveLength(7);
+    expect(doc.results).toHaveLength(PROPERTIES.length);
     for (const r of doc.results) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['config', 'property', 'verdict', 'runs', 'seed', 'counterexample', 'actions']));
       expect(r.config).toBe('recommended');
@@ -111,7 +112,7 @@ describe('list', () => {
     const { status, out } = await cli('list', '--json');
     expect(status).toBe(0);
     const doc = JSON.parse(out);
-    expect(doc.properties).toHaveLength(7);
+    expect(doc.properties).toHaveLength(PROPERTIES.length);
     for (const p of doc.properties) expect(Object.keys(p)).toEqual(['name', 'kind', 'source', 'statement']);
     expect(doc.presets.map((p: { name: string }) => p.name)).toEqual([
       'recommended',

@@ -3,6 +3,7 @@
  * expected messages (one line per problem, naming the file and the field path), prints no stack trace
  * and nothing on stdout, and writes nothing.
  */
+import { PROPERTIES } from '../properties/index.ts';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ describe('check --config warnings: printed, and the check still runs', () => {
     expect(status).toBe(0);
     const doc = JSON.parse(out);
     expect(doc.warnings).toEqual([err.trimEnd()]);
-    expect(doc.results).toHaveLength(7);
+    expect(doc.results).toHaveLength(PROPERTIES.length);
     expect(doc.results.every((r: { config: string; runs: number }) => r.config === 'seven')).toBe(true);
   });
 

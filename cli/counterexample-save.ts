@@ -20,6 +20,7 @@
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Action } from '../model/actions.ts';
 import type { CheckOptions, PropertyResult } from './check.ts';
 import type { Target } from './target.ts';
 import {
@@ -32,6 +33,7 @@ import {
   identityOf,
   type LoadedCounterexample,
   loadTraceFile,
+  type RecordedViolation,
 } from './counterexample.ts';
 import { replayCounterexample } from './counterexample-replay.ts';
 import { reproduceCommand } from './format.ts';
@@ -266,7 +268,18 @@ export function saveViolation(store: CounterexampleStore, target: Target, result
     command: reproduceCommand(source, result),
   };
   const violation = { step: result.step, message: result.message, ...(result.rounds === null ? {} : { rounds: result.rounds }) };
-  const document = buildCounterexample(target, result.property, result.actions, violation, found);
-  const saved = store.save(document, target);
+  const saved = saveFinding(store, target, result.property, result.actions, violation, found);
   return { ...result, counterexample: saved.path, saved: saved.status };
+}
+
+/** Saves one violating trace, however it was found (random search or exploration). */
+export function saveFinding(
+  store: CounterexampleStore,
+  target: Target,
+  property: string,
+  actions: readonly Action[],
+  violation: RecordedViolation,
+  found: FoundBy,
+): SaveResult {
+  return store.save(buildCounterexample(target, property, actions, violation, found), target);
 }

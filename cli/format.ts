@@ -21,8 +21,17 @@ export function numberedTrace(actions: readonly Action[], indent = '    '): stri
 
 function verdictCell(result: PropertyResult): string {
   if (result.verdict === 'not-applicable') return 'n/a';
+  if (result.kind === 'sometimes') return result.reached ? 'reached' : 'NOT REACHED';
   if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
   return result.expected === 'violated' ? 'holds (expected a violation!)' : 'holds';
+}
+
+/** How often each action type was generated, over every search in `results`: `crash 1203, recover 980, …`. */
+export function generatedSummary(results: readonly PropertyResult[]): string {
+  const totals: Record<string, number> = {};
+  for (const r of results) for (const [type, n] of Object.entries(r.generated)) totals[type] = (totals[type] ?? 0) + n;
+  const entries = Object.entries(totals).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? 'no actions generated' : entries.map(([type, n]) => `${type} ${n}`).join(', ');
 }
 
 /** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
@@ -79,7 +88,7 @@ export function presetMatrix(presets: readonly string[], results: readonly Prope
       ...presets.map((preset) => {
         const r = results.find((x) => x.config === preset && x.property === property);
         if (!r) return '';
-        const cell = r.verdict === 'not-applicable' ? 'n/a' : r.verdict;
+        const cell = r.verdict === 'not-applicable' ? 'n/a' : r.kind === 'sometimes' ? (r.reached ? 'reached' : 'unreached') : r.verdict;
         return meetsExpectation(r) ? cell : `${cell.toUpperCase()}!`;
       }),
     ]);

@@ -7,8 +7,11 @@ import { existsSync, statSync } from 'node:fs';
 import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { type CheckOptions, checkTarget, meetsExpectation, type PropertyResult } from './check.ts';
-import { presetMatrix, resultTable, violationReport } from './format.ts';
+import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
+import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
+import { exploreCommand } from './explore-command.ts';
+import { defaultWorkers, runTasks } from './parallel.ts';
+import { progressLine } from './progress.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -28,9 +31,15 @@ const HELP = `pgp-cluster-check: a property-based model checker for PGP Encrypti
 
 Usage:
   pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N]
-                          [--length N] [--path P] [--json] [--save-dir DIR | --no-save]
+                          [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
+  pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
+                            [--writes N] [--clients N] [--write-once] [--full] [--no-symmetry] [--json]
+                            [--save-dir DIR | --no-save]
+      Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
+      violation. By default one record (or client) at a time against the shared faults, which is exact;
+      --full explores the full product.
   pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
       Re-runs a counterexample or scenario file step by step (a folder: every file in it).
   pgp-cluster-check index [DIR]
@@ -47,7 +56,9 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   try {
     switch (command) {
       case 'check':
-        return checkCommand(rest, io);
+        return await checkCommand(rest, io);
+      case 'explore':
+        return exploreCommand(rest, io, { propertyNames, saveDir: saveDirOf });
       case 'list':
         return listCommand(rest, io);
       case 'replay':
@@ -61,8 +72,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         io.out(HELP);
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'replay', 'index', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
+        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'list', 'help']);
+        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   } catch (error) {
@@ -85,7 +96,14 @@ function propertyNames(requested: readonly string[] | undefined): string[] {
   return [...(requested ?? [])];
 }
 
-function checkCommand(args: readonly string[], io: Io): number {
+/** Where to save counterexamples: `--save-dir`, else the default folder; undefined with `--no-save`. */
+function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }): string | undefined {
+  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('give --save-dir or --no-save, not both');
+  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
+  return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
+}
+
+async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('check', args, {
     preset: { type: 'string' },
     config: { type: 'string' },
@@ -97,11 +115,10 @@ function checkCommand(args: readonly string[], io: Io): number {
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
     'no-save': { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
-  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('check: give --save-dir or --no-save, not both');
-  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
   const properties = propertyNames(values.property);
   if (values.path !== undefined && properties.length !== 1)
     throw usageError('--path replays one failing case of one property: give exactly one --property with it');
@@ -123,16 +140,24 @@ function checkCommand(args: readonly string[], io: Io): number {
   // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
   const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
   const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`}${length}`;
-  const saveDir = values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
+  const saveDir = saveDirOf(values);
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
+  const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
   const started = performance.now();
+  const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset ? preset?.violates : undefined }));
+  const progress = progressLine(io, !values.json);
+  const judged = await checkTargets(jobs, options, workers, (tasks) =>
+    runTasks(tasks, workers, (done) =>
+      progress.update(`checking: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`),
+    ),
+  );
+  progress.done();
   const results: PropertyResult[] = [];
-  for (const { config, preset } of loaded) {
-    const target = makeTarget(config);
-    const found = checkTarget(target, options, everyPreset ? preset?.violates : undefined);
+  jobs.forEach(({ target }, j) => {
+    const found = judged[j]!;
     results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
-  }
+  });
   if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
@@ -145,7 +170,9 @@ function checkCommand(args: readonly string[], io: Io): number {
   if (everyPreset) {
     io.out(`pgp-cluster-check: every preset, ${header}\n`);
     io.out(presetMatrix(loaded.map((l) => l.config.name), results));
-    io.out('\n  holds / violated / n/a (not applicable); UPPER CASE! marks a verdict that differs from what the preset documents.\n');
+    io.out(
+      '\n  holds / violated / n/a (not applicable); reached / unreached for the `sometimes` properties that guard against\n  vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.\n',
+    );
   } else {
     const config = loaded[0]!.config;
     io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
@@ -153,8 +180,9 @@ function checkCommand(args: readonly string[], io: Io): number {
     // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
     if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
   }
-  if (everyPreset) for (const r of results.filter((x) => x.verdict === 'violated')) io.out(`\n${violationReport(r, source(r))}`);
-  io.out('');
+  if (everyPreset)
+    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
+  io.out(`\nactions generated: ${generatedSummary(results)}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(

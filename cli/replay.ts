@@ -183,7 +183,9 @@ export function counterexampleMermaid(replay: CounterexampleReplay): string {
 
 export interface ScenarioVerdict {
   readonly property: string;
-  readonly verdict: 'holds' | 'violated' | 'not-applicable';
+  /** `reached` / `unreached` for the `sometimes` properties (the trace reaches the state they describe, or not). */
+  readonly verdict: 'holds' | 'violated' | 'not-applicable' | 'reached' | 'unreached';
+  /** Where the property is violated, or for a `sometimes` property where it is first reached. */
   readonly violation: Violation | undefined;
   readonly reason: string | undefined;
 }
@@ -193,6 +195,8 @@ export function judgeScenario(loaded: LoadedScenario): ScenarioVerdict[] {
   return loaded.target.properties.map(({ property, notApplicable, bound }) => {
     if (notApplicable !== undefined) return { property: property.name, verdict: 'not-applicable', violation: undefined, reason: notApplicable };
     const violation = judgeTrace(loaded.target.model, bound, loaded.actions as Action[]);
+    if (property.kind === 'sometimes')
+      return { property: property.name, verdict: violation === undefined ? 'unreached' : 'reached', violation, reason: undefined };
     return { property: property.name, verdict: violation === undefined ? 'holds' : 'violated', violation, reason: undefined };
   });
 }
@@ -201,7 +205,7 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
   const story = tellTrace(loaded.target, loaded.actions);
   if (story.kind !== 'ran') throw new Error(`internal error: ${loaded.file} step ${story.step} is not enabled: ${story.why}`);
   const verdicts = judgeScenario(loaded);
-  const violated = verdicts.filter((v) => v.violation !== undefined);
+  const violated = verdicts.filter((v) => v.verdict === 'violated');
   if (format === 'json') {
     io.out(
       prettyJson(
@@ -253,6 +257,8 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
     ...verdicts.map((v) => {
       const name = v.property.padEnd(width);
       if (v.verdict === 'not-applicable') return `    ${name}  n/a: ${v.reason}`;
+      if (v.verdict === 'reached') return `    ${name}  reached at step ${v.violation!.step}`;
+      if (v.verdict === 'unreached') return `    ${name}  not reached`;
       if (v.violation === undefined) return `    ${name}  holds`;
       return `    ${name}  VIOLATED after step ${v.violation.step}: ${v.violation.message}`;
     }),

@@ -1,27 +1,37 @@
 /**
- * Wiring a cluster config to the generic checker: the compiled model as a `Model`, and the property
- * catalogue bound to it as `Property`s.
+ * Wiring a cluster config to the generic checker: the compiled model as a `Model`, the property
+ * catalogue bound to it as `Property`s, and the fast component engine that random search runs on.
  */
-import type { ClusterConfig } from '../config/schema.ts';
+import { ComponentEngine, type ComponentProperty, type Tuple } from '../checker/components.ts';
 import type { Model, Property } from '../checker/types.ts';
+import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
-import { candidateActions, DEFAULT_SCOPE, enabledActions, type Scope } from '../model/enabled.ts';
+import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope } from '../model/enabled.ts';
+import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, whyDisabled } from '../model/step.ts';
+import { applyAction, preconditions } from '../model/step.ts';
+import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 
 export interface BoundProperty {
   readonly property: ClusterProperty;
   /** Why it does not apply to this config, if it does not. */
   readonly notApplicable: string | undefined;
+  /** Bound to the plain model (replay, reports). */
   readonly bound: Property<ClusterState>;
+  /** Bound to the component engine (search). */
+  readonly fast: Property<Tuple>;
 }
 
 export interface Target {
   readonly config: ClusterConfig;
   readonly cluster: ClusterModel;
+  /** The plain model: every action through immer. */
   readonly model: Model<ClusterState, Action>;
+  /** The same model on the component engine (`checker/components.ts`), which search runs on. */
+  readonly engine: ComponentEngine<ClusterState, Action>;
+  readonly fast: Model<Tuple, Action>;
   readonly properties: readonly BoundProperty[];
 }
 
@@ -29,19 +39,35 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
   const candidates = candidateActions(cluster, scope);
   return {
     initial: initialState(cluster),
-    enabled: (state) => enabledActions(cluster, state, candidates),
+    enabled: (state) => enabledActions(cluster, state, candidates, scope),
     step: (state, action) => applyAction(cluster, state, action),
-    whyDisabled: (state, action) => whyDisabled(cluster, state, action),
+    // The preconditions table directly: the same rules `whyDisabled` dispatches to, without building a
+    // ts-pattern matcher on every call (this runs for every candidate of every new state).
+    whyDisabled: (state, action) =>
+      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action) ??
+      outsideScope(scope, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };
 }
 
-export function bindProperty(cluster: ClusterModel, property: ClusterProperty): BoundProperty {
+export function componentEngine(
+  cluster: ClusterModel,
+  scope: Scope = DEFAULT_SCOPE,
+  group: readonly (readonly number[])[] = [identity(cluster.size)],
+): ComponentEngine<ClusterState, Action> {
+  return new ComponentEngine(checkableModel(cluster, scope), clusterDecomposition(cluster, scope, group), candidateActions(cluster, scope));
+}
+
+/** A property as the component engine takes it: combined over components, settled through its tables. */
+export function componentProperty(cluster: ClusterModel, property: ClusterProperty): ComponentProperty<ClusterState> {
+  const { settles, judge } = property;
   return {
-    property,
-    notApplicable: property.notApplicable(cluster),
-    bound: { name: property.name, kind: property.kind, check: (state) => property.check(cluster, state) },
+    name: property.name,
+    kind: property.kind,
+    combine: property.kind === 'sometimes' ? 'any' : 'all',
+    check: (state) => property.check(cluster, state),
+    ...(settles !== undefined && judge !== undefined ? { settled: { mode: settles, judge: (view) => judge(cluster, view) } } : {}),
   };
 }
 
@@ -51,10 +77,21 @@ export function makeTarget(
   scope: Scope = DEFAULT_SCOPE,
 ): Target {
   const cluster = compileCluster(config);
+  const engine = componentEngine(cluster, scope, ringSymmetries(cluster));
   return {
     config,
     cluster,
     model: checkableModel(cluster, scope),
-    properties: properties.map((p) => bindProperty(cluster, p)),
+    engine,
+    fast: engine.asModel(),
+    properties: properties.map((property) => {
+      const check = (state: ClusterState) => property.check(cluster, state);
+      return {
+        property,
+        notApplicable: property.notApplicable(cluster),
+        bound: { name: property.name, kind: property.kind, check },
+        fast: engine.bind(componentProperty(cluster, property)),
+      };
+    }),
   };
 }

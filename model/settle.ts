@@ -33,6 +33,23 @@ export function roundLimit(model: ClusterModel): number {
   return 4 * model.size + 8;
 }
 
+/** One synchronous round's hops: every live member's replication hop, computed on the same state. */
+export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
+  const hops: Hop[] = [];
+  for (let from = 0; from < model.size; from++) {
+    if (state.members[from]!.status !== 'up') continue;
+    const sends = replicationHop(model, state, from);
+    if (sends.size > 0) hops.push({ from, sends });
+  }
+  return hops;
+}
+
+/** One synchronous round of replication, or undefined when it would deliver nothing (quiescence). */
+export function replicationRound(model: ClusterModel, state: ClusterState): ClusterState | undefined {
+  const hops = roundHops(model, state);
+  return hops.length === 0 ? undefined : deliver(state, hops);
+}
+
 export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
   const actions = [...prefix];
   let state = start;
@@ -40,26 +57,31 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
   const limit = roundLimit(model);
   for (let round = 0; round < limit; round++) {
     // A synchronous round: every live member sends what it held when the round began.
-    const roundHops: Hop[] = [];
-    for (let from = 0; from < model.size; from++) {
-      if (state.members[from]!.status !== 'up') continue;
-      const sends = replicationHop(model, state, from);
-      if (sends.size > 0) {
-        roundHops.push({ from, sends });
-        actions.push({ type: 'replicate', member: model.members[from]!.id });
-      }
-    }
-    if (roundHops.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
-    hops += roundHops.length;
-    state = deliver(state, roundHops);
+    const thisRound = roundHops(model, state);
+    if (thisRound.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
+    for (const { from } of thisRound) actions.push({ type: 'replicate', member: model.members[from]!.id });
+    hops += thisRound.length;
+    state = deliver(state, thisRound);
   }
   return { state, rounds: limit, hops, quiescent: false, actions };
 }
 
+/**
+ * How a state settles: `all` — faults stop (every down member recovers, every cut link heals);
+ * `survivors` — links heal but down members stay down. Then replication runs to quiescence.
+ */
+export type SettleMode = 'all' | 'survivors';
+
+/** The actions that end the faults a settling ends, in order: recoveries, then heals. */
+export function faultEndings(state: ClusterState, mode: SettleMode): Action[] {
+  const recoveries: Action[] =
+    mode === 'all' ? state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id })) : [];
+  return [...recoveries, ...healLinks(state)];
+}
+
 /** The actions that end every fault: recover each down member, heal each cut link. */
 export function endFaults(state: ClusterState): Action[] {
-  const actions: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
-  return [...actions, ...healLinks(state)];
+  return faultEndings(state, 'all');
 }
 
 function healLinks(state: ClusterState): Action[] {
@@ -76,7 +98,7 @@ function applyAll(model: ClusterModel, state: ClusterState, actions: readonly Ac
 
 /** Settling is deterministic, so each (model, state) is settled once, however many properties ask. */
 function memoized(
-  settle: (model: ClusterModel, state: ClusterState) => Settled,
+  settleOnce: (model: ClusterModel, state: ClusterState) => Settled,
 ): (model: ClusterModel, state: ClusterState) => Settled {
   const cache = new WeakMap<ClusterModel, WeakMap<ClusterState, Settled>>();
   return (model, state) => {
@@ -87,24 +109,29 @@ function memoized(
     }
     let result = byState.get(state);
     if (!result) {
-      result = settle(model, state);
+      result = settleOnce(model, state);
       byState.set(state, result);
     }
     return result;
   };
 }
 
+function settleBy(mode: SettleMode) {
+  return memoized((model, state) => {
+    const stop = faultEndings(state, mode);
+    return replicateToQuiescence(model, applyAll(model, state, stop), stop);
+  });
+}
+
 /** Faults stop (every down member recovers, every link heals), then replication runs to quiescence. */
-export const settleAll = memoized((model, state) => {
-  const stop = endFaults(state);
-  return replicateToQuiescence(model, applyAll(model, state, stop), stop);
-});
+export const settleAll = settleBy('all');
 
 /** Links heal but down members stay down; the live members replicate to quiescence. */
-export const settleSurvivors = memoized((model, state) => {
-  const heal = healLinks(state);
-  return replicateToQuiescence(model, applyAll(model, state, heal), heal);
-});
+export const settleSurvivors = settleBy('survivors');
+
+export function settle(model: ClusterModel, state: ClusterState, mode: SettleMode): Settled {
+  return mode === 'all' ? settleAll(model, state) : settleSurvivors(model, state);
+}
 
 /** The state with the given members down on top of it (for "with any maxDown members down"). */
 export function withDown(state: ClusterState, down: readonly number[]): ClusterState {

@@ -1,18 +1,16 @@
 import { runsService } from '../model/cluster.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
-import { settleAll } from '../model/settle.ts';
 import { anyMemberRuns, outageChoices, withDownText } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const desktopPolicyAvailability: ClusterProperty = {
+export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'desktop-policy-availability',
-  kind: 'eventually',
   source: 'KB 156803 (clients pinned to the server they enrolled with), KB 153217',
   statement:
     'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
   notApplicable: (model) => (anyMemberRuns(model, 'desktop') ? undefined : 'no member runs desktop'),
-  check(model, state) {
-    const settled = settleAll(model, state);
+  settles: 'all',
+  judge(model, settled) {
     const s = settled.state;
     const clusterHostname = model.config.loadBalancer.clusterHostname;
     const canServe = (m: number, user: string) =>
@@ -36,4 +34,4 @@ export const desktopPolicyAvailability: ClusterProperty = {
     }
     return holds(settled.rounds);
   },
-};
+});

@@ -1,16 +1,14 @@
-import { settleAll } from '../model/settle.ts';
 import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const eventualConvergence: ClusterProperty = {
+export const eventualConvergence: ClusterProperty = judgedAfterSettling({
   name: 'eventual-convergence',
-  kind: 'eventually',
   source: 'seed article (KB 153198): once a member is back, "a resynchronizing of data should occur"',
   statement:
     'Once every member is up, every link healed and all members on one version, replication reaches quiescence and every member in the cluster holds the same version of every record it may hold.',
   notApplicable: () => undefined,
-  check(model, state) {
-    const settled = settleAll(model, state);
+  settles: 'all',
+  judge(model, settled) {
     if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const members = membersWhere(settled.state, (s) => s !== 'removed');
     const divergence = firstDivergence(model, settled.state, members);
@@ -20,4 +18,4 @@ export const eventualConvergence: ClusterProperty = {
       settled.rounds,
     );
   },
-};
+});

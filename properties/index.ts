@@ -2,10 +2,14 @@
  * The property catalogue (SPEC §5). Adding a property is adding one file and one line here.
  */
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';
+import { dmzSuccessorUnreachable } from './dmz-successor-unreachable.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
 import { noLostWrites } from './no-lost-writes.ts';
+import { outageBacklog } from './outage-backlog.ts';
+import { partitionDivergence } from './partition-divergence.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
+import { removalTookAWrite } from './removal-took-a-write.ts';
 import { survivorConvergence } from './survivor-convergence.ts';
 import type { ClusterProperty } from './types.ts';
 import { webMessengerAvailability } from './web-messenger-availability.ts';
@@ -18,6 +22,12 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   webMessengerAvailability,
   privateKeyAvailability,
   desktopPolicyAvailability,
+  // Non-vacuity (`sometimes`): one per kind of fault, so that no property passes because the search
+  // never reached the states that could break it.
+  outageBacklog,
+  partitionDivergence,
+  dmzSuccessorUnreachable,
+  removalTookAWrite,
 ];
 
 export function findProperty(name: string): ClusterProperty | undefined {

@@ -1,18 +1,16 @@
 import type { RecordId } from '../model/records.ts';
-import { settleAll } from '../model/settle.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, rounds, names } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const noLostWrites: ClusterProperty = {
+export const noLostWrites: ClusterProperty = judgedAfterSettling({
   name: 'no-lost-writes',
-  kind: 'eventually',
   source: 'seed article (KB 153198): "highly discouraged to remove/break cluster members"; KB 153476',
   statement:
     'Every acknowledged write (or a newer version of its record) is, after faults stop and replication quiesces, on every member that may hold it, and on at least one member of the cluster.',
   notApplicable: () => undefined,
-  check(model, state) {
-    const settled = settleAll(model, state);
+  settles: 'all',
+  judge(model, settled) {
     if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const s = settled.state;
     const removed = s.members.flatMap((m, i) => (m.status === 'removed' ? [i] : []));
@@ -34,4 +32,4 @@ export const noLostWrites: ClusterProperty = {
     }
     return holds(settled.rounds);
   },
-};
+});

@@ -1,12 +1,10 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { settleAll } from '../model/settle.ts';
 import { anyMemberRuns, heldRecords, names, outageChoices, withDownText } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const privateKeyAvailability: ClusterProperty = {
+export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'private-key-availability',
-  kind: 'eventually',
   source: 'seed article (KB 153198): "If the server that has private keys goes down..."; KB 153723',
   statement:
     'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
@@ -14,8 +12,8 @@ export const privateKeyAvailability: ClusterProperty = {
     if (!anyMemberRuns(model, 'mail')) return 'no member runs mail';
     return model.members.some((m) => m.privateKeys) ? undefined : 'no member may hold private keys';
   },
-  check(model, state) {
-    const settled = settleAll(model, state);
+  settles: 'all',
+  judge(model, settled) {
     const s = settled.state;
     const keys = heldRecords(s, 'privateKey');
     for (const { down, live } of outageChoices(model, s)) {
@@ -32,4 +30,4 @@ export const privateKeyAvailability: ClusterProperty = {
     }
     return holds(settled.rounds);
   },
-};
+});

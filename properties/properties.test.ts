@@ -10,9 +10,13 @@ import type { ClusterModel } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { cluster, crash, enroll, partition, remove, run, threeMembers, write } from '../test/helpers.ts';
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';
+import { dmzSuccessorUnreachable } from './dmz-successor-unreachable.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
 import { PROPERTIES } from './index.ts';
 import { noLostWrites } from './no-lost-writes.ts';
+import { outageBacklog } from './outage-backlog.ts';
+import { partitionDivergence } from './partition-divergence.ts';
+import { removalTookAWrite } from './removal-took-a-write.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
 import { survivorConvergence } from './survivor-convergence.ts';
@@ -167,9 +171,56 @@ describe('desktop-policy-availability', () => {
   });
 });
 
+describe('outage-backlog (sometimes)', () => {
+  it('is reached when a write lands while a member is down', () => {
+    expect(outcome(outageBacklog, recommended, [crash('m2'), write('m1', 'user', 'alice')])).toMatchObject({ holds: true });
+  });
+  it('is not reached by an outage alone, or by a write made before it and replicated', () => {
+    expect(outcome(outageBacklog, recommended, [crash('m2')])).toMatchObject({ holds: false });
+    const replicated: Action[] = [write('m1', 'user', 'alice'), { type: 'replicate', member: 'm1' }, { type: 'replicate', member: 'm2' }, crash('m2')];
+    expect(outcome(outageBacklog, recommended, replicated)).toMatchObject({ holds: false });
+  });
+});
+
+describe('partition-divergence (sometimes)', () => {
+  it('is reached when a write lands on one side of a cut link', () => {
+    expect(outcome(partitionDivergence, recommended, [partition('m1', 'm2'), write('m1', 'user', 'alice')])).toMatchObject({ holds: true });
+  });
+  it('is not reached when the link is cut but both sides hold the same', () => {
+    expect(outcome(partitionDivergence, recommended, [partition('m1', 'm2')])).toMatchObject({ holds: false });
+  });
+  it('is not applicable when links are never cut', () => {
+    expect(partitionDivergence.notApplicable(cluster({ members: threeMembers, faults: { partitions: false } }))).toMatch(/partitions is false/);
+  });
+});
+
+describe('dmz-successor-unreachable (sometimes)', () => {
+  const dmzRing = cluster({ members: [{ id: 'm1' }, { id: 'm2' }, { id: 'm3', zone: 'dmz' }, { id: 'm4', zone: 'dmz' }] });
+  it("is reached when a DMZ member holds the only live copy while its fixed successor is down (KB 161304)", () => {
+    expect(outcome(dmzSuccessorUnreachable, dmzRing, [crash('m1'), write('m4', 'user', 'alice')])).toMatchObject({ holds: true });
+  });
+  it('is not reached while the successor is up', () => {
+    expect(outcome(dmzSuccessorUnreachable, dmzRing, [write('m4', 'user', 'alice')])).toMatchObject({ holds: false });
+  });
+  it('is not applicable without a DMZ member', () => {
+    expect(dmzSuccessorUnreachable.notApplicable(recommended)).toBe('no member is in the DMZ');
+  });
+});
+
+describe('removal-took-a-write (sometimes)', () => {
+  const breakable = cluster({ members: threeMembers, faults: { removeMember: true } });
+  it('is reached when a member is removed with the only copy of a write', () => {
+    expect(outcome(removalTookAWrite, breakable, [write('m2', 'user', 'alice'), remove('m2')])).toMatchObject({ holds: true });
+  });
+  it('is not reached when the write was passed on first', () => {
+    const passedOn: Action[] = [write('m2', 'user', 'alice'), { type: 'replicate', member: 'm2' }, remove('m2')];
+    expect(outcome(removalTookAWrite, breakable, passedOn)).toMatchObject({ holds: false });
+  });
+});
+
 describe('the catalogue', () => {
-  it('has the seven properties of SPEC §5, each with a source and a statement', () => {
-    expect(PROPERTIES.map((p) => p.name)).toEqual([
+  it('has the seven properties of SPEC §5 first, each with a source and a statement, then the sometimes guards', () => {
+    expect(PROPERTIES.filter((p) => p.kind !== 'sometimes').map((p) => p.name)).toEqual([
       'eventual-convergence',
       'survivor-convergence',
       'no-lost-writes',
@@ -177,6 +228,12 @@ describe('the catalogue', () => {
       'web-messenger-availability',
       'private-key-availability',
       'desktop-policy-availability',
+    ]);
+    expect(PROPERTIES.filter((p) => p.kind === 'sometimes').map((p) => p.name)).toEqual([
+      'outage-backlog',
+      'partition-divergence',
+      'dmz-successor-unreachable',
+      'removal-took-a-write',
     ]);
     for (const p of PROPERTIES) {
       expect(p.source.length).toBeGreaterThan(5);

@@ -1,16 +1,14 @@
-import { settleSurvivors } from '../model/settle.ts';
 import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const survivorConvergence: ClusterProperty = {
+export const survivorConvergence: ClusterProperty = judgedAfterSettling({
   name: 'survivor-convergence',
-  kind: 'eventually',
   source: 'KB 161304 (DMZ members keep a fixed successor), KB 153198',
   statement:
     'With at most maxDown members down and no cut links, replication among the live members reaches quiescence with every live member holding every record that any live member holds and that it may hold.',
   notApplicable: () => undefined,
-  check(model, state) {
-    const settled = settleSurvivors(model, state);
+  settles: 'survivors',
+  judge(model, settled) {
     if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
     const live = membersWhere(settled.state, (s) => s === 'up');
     const down = membersWhere(settled.state, (s) => s === 'down');
@@ -22,4 +20,4 @@ export const survivorConvergence: ClusterProperty = {
       settled.rounds,
     );
   },
-};
+});

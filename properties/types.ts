@@ -8,6 +8,7 @@
  * - `sometimes`: a state that must be reachable, so that the other properties do not pass vacuously.
  */
 import type { ClusterModel } from '../model/cluster.ts';
+import { type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 
 export type PropertyKind = 'always' | 'eventually' | 'sometimes';
@@ -26,6 +27,30 @@ export interface ClusterProperty {
   /** A reason the property does not apply to this config (SPEC §5 `not-applicable`), or undefined. */
   notApplicable(model: ClusterModel): string | undefined;
   check(model: ClusterModel, state: ClusterState): Outcome;
+  /**
+   * For an `eventually` property judged on a settled state: how the state settles, and the judgement
+   * of the settled state. A checker may then settle states its own (memoized) way; `check` is always
+   * `judge(settle(state))`. Properties that settle some other way leave these out.
+   */
+  readonly settles?: SettleMode;
+  judge?(model: ClusterModel, settled: SettledView): Outcome;
+}
+
+/** What a settled state's judgement reads: the settled state, the rounds it took, and whether it went quiet. */
+export interface SettledView {
+  readonly state: ClusterState;
+  readonly rounds: number;
+  readonly quiescent: boolean;
+}
+
+/** An `eventually` property judged on the settled state: `check` settles, then judges. */
+export function judgedAfterSettling(
+  spec: Omit<ClusterProperty, 'kind' | 'check' | 'settles' | 'judge'> & {
+    readonly settles: SettleMode;
+    judge(model: ClusterModel, settled: SettledView): Outcome;
+  },
+): ClusterProperty {
+  return { ...spec, kind: 'eventually', check: (model, state) => spec.judge(model, settle(model, state, spec.settles)) };
 }
 
 export const HOLDS: Outcome = { holds: true };

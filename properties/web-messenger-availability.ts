@@ -1,18 +1,16 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { settleAll } from '../model/settle.ts';
 import { anyMemberRuns, heldRecords, outageChoices, withDownText } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
-export const webMessengerAvailability: ClusterProperty = {
+export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   name: 'web-messenger-availability',
-  kind: 'eventually',
   source: 'seed article (KB 153198) on High Availability mode; KB 153723 (replication "All" on every member)',
   statement:
     'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
   notApplicable: (model) => (anyMemberRuns(model, 'webMessenger') ? undefined : 'no member runs webMessenger'),
-  check(model, state) {
-    const settled = settleAll(model, state);
+  settles: 'all',
+  judge(model, settled) {
     const s = settled.state;
     const accounts = heldRecords(s, 'wmAccount');
     for (const { down, live } of outageChoices(model, s)) {
@@ -30,4 +28,4 @@ export const webMessengerAvailability: ClusterProperty = {
     }
     return holds(settled.rounds);
   },
-};
+});

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench` (`-- --json` for JSON): the speed of the checker, measured side by side in one run.
+ *
+ * - random search, ours against the stock fast-check approach (`bench/stock.ts`): traces and model
+ *   steps per second on a property that holds, and the ratio;
+ * - time to the first violation, median over 20 seeds, for every violation a preset documents;
+ * - exploration of the `recommended` preset: one record at a time (exhausted), the full product
+ *   (distinct states per second, bytes per visited state), and the exhaustive verdict with every key
+ *   written at most once;
+ * - the cost of one immer update of the model, which is what the component engine saves.
+ *
+ * Repetitions alternate ours and stock so that both see the same machine load; medians are quoted.
+ * Options: --json, --quick (fewer repetitions, for a smoke run).
+ */
+import { searchRandom } from '../checker/random.ts';
+import { checkTargets, runSearchTask } from '../cli/check.ts';
+import { exploreConfig } from '../cli/explore.ts';
+import { makeTarget } from '../cli/target.ts';
+import { PRESETS } from '../config/presets.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import type { Action } from '../model/actions.ts';
+import { compileCluster, initialState } from '../model/cluster.ts';
+import { applyAction } from '../model/step.ts';
+import { findProperty } from '../properties/index.ts';
+import { runStock } from './stock.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+for (const arg of args)
+  if (arg !== '--json' && arg !== '--quick') {
+    console.error(`error: unknown option "${arg}"; valid: --json, --quick`);
+    process.exit(2);
+  }
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+const log = (text: string) => {
+  if (!json) console.log(text);
+};
+const recommended = PRESETS.find((p) => p.name === 'recommended')!.config;
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Random search throughput: ours against the stock approach, on a property that holds.
+
+/** Our random search from a cold start: a fresh target and component engine every time. */
+function ours(config: ClusterConfig, property: string, runs: number, seed: number) {
+  const started = performance.now();
+  const target = makeTarget(config);
+  const bound = target.properties.find((p) => p.property.name === property)!;
+  const built = (performance.now() - started) / 1000;
+  const result = searchRandom(target.fast, bound.fast, { runs, seed, maxLength: 12 });
+  const seconds = (performance.now() - started) / 1000;
+  // Time to the first violation counts from before the target is built, as the stock approach's does.
+  const found = result.foundAfterSeconds === undefined ? undefined : built + result.foundAfterSeconds;
+  return { traces: result.runs, steps: result.statesChecked - result.runs, seconds, foundAfterSeconds: found };
+}
+
+const throughputRuns = quick ? 2_000 : 10_000;
+const repetitions = quick ? 3 : 7;
+const throughput = ['eventual-convergence', 'web-messenger-availability'].map((name) => {
+  const property = findProperty(name)!;
+  const o = { traces: [] as number[], steps: [] as number[] };
+  const s = { traces: [] as number[], steps: [] as number[] };
+  for (let rep = 0; rep < repetitions; rep++) {
+    const a = ours(recommended, name, throughputRuns, 1000 + rep);
+    o.traces.push(a.traces / a.seconds);
+    o.steps.push(a.steps / a.seconds);
+    const b = runStock(recommended, property, throughputRuns, 1000 + rep);
+    s.traces.push(b.traces / b.seconds);
+    s.steps.push(b.steps / b.seconds);
+  }
+  const row = {
+    property: name,
+    oursTracesPerSecond: Math.round(median(o.traces)),
+    oursStepsPerSecond: Math.round(median(o.steps)),
+    stockTracesPerSecond: Math.round(median(s.traces)),
+    stockStepsPerSecond: Math.round(median(s.steps)),
+    tracesRatio: +(median(o.traces) / median(s.traces)).toFixed(1),
+  };
+  log(
+    `random search on recommended, ${name} (holds; ${throughputRuns} traces of up to 12 actions, median of ${repetitions}):\n` +
+      `  ours  ${row.oursTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.oursStepsPerSecond.toLocaleString('en-US')} model steps/s (every prefix of a walk judged)\n` +
+      `  stock ${row.stockTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.stockStepsPerSecond.toLocaleString('en-US')} model steps/s (fc.commands + fc.modelRun)\n` +
+      `  ratio ${row.tracesRatio}x traces/s`,
+  );
+  return row;
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Time to the first violation, median over 20 seeds, for every documented violation.
+
+const seeds = quick ? 5 : 20;
+const firstViolation = PRESETS.flatMap((preset) =>
+  preset.violates.map((name) => {
+    const property = findProperty(name)!;
+    const o: number[] = [];
+    const s: number[] = [];
+    let oursMissed = 0;
+    let stockMissed = 0;
+    for (let seed = 0; seed < seeds; seed++) {
+      const a = ours(preset.config, name, 5_000, seed);
+      if (a.foundAfterSeconds === undefined) oursMissed++;
+      else o.push(a.foundAfterSeconds * 1000);
+      const b = runStock(preset.config, property, 5_000, seed);
+      if (b.foundAfterSeconds === undefined) stockMissed++;
+      else s.push(b.foundAfterSeconds * 1000);
+    }
+    const row = {
+      preset: preset.name,
+      property: name,
+      oursMedianMs: o.length ? +median(o).toFixed(2) : null,
+      stockMedianMs: s.length ? +median(s).toFixed(2) : null,
+      oursMissed,
+      stockMissed,
+    };
+    log(
+      `first violation, ${preset.name} / ${name} (median of ${seeds} seeds, from a cold start): ours ${row.oursMedianMs} ms, stock ${row.stockMedianMs} ms` +
+        `${oursMissed || stockMissed ? ` (not found in 5,000 traces: ours ${oursMissed}, stock ${stockMissed})` : ''}`,
+    );
+    return row;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Exploration of `recommended`.
+
+const defaults = { writes: 1, clients: 1, maxDepth: 60, maxStates: 20_000_000 };
+const everything = { full: false, symmetry: true, properties: [] };
+const perRecord = exploreConfig(recommended, defaults, everything);
+log(
+  `explore recommended, one record at a time (1 key per kind, 1 client): ${perRecord.states.toLocaleString('en-US')} states, ${perRecord.exhausted ? 'exhausted' : 'NOT exhausted'} in ${perRecord.seconds.toFixed(2)} s (${perRecord.statesPerSecond.toLocaleString('en-US')} states/s)`,
+);
+const writeOnce = exploreConfig(recommended, { ...defaults, writeOnce: true }, everything);
+log(
+  `explore recommended, every key written at most once: exhaustive verdict in ${writeOnce.seconds.toFixed(3)} s (${writeOnce.states.toLocaleString('en-US')} states, ${writeOnce.exhausted ? 'exhausted' : 'NOT exhausted'}; ${writeOnce.results.filter((r) => r.verdict === 'violated').length} violations)`,
+);
+const productBudget = quick ? 300_000 : 2_000_000;
+const product = exploreConfig(recommended, { ...defaults, maxStates: productBudget }, { ...everything, full: true });
+log(
+  `explore recommended, full product (compact rows): ${product.states.toLocaleString('en-US')} distinct states in ${product.seconds.toFixed(2)} s = ${product.statesPerSecond.toLocaleString('en-US')} states/s, ${product.bytesPerState} bytes per visited state; ${product.exhausted ? 'exhausted' : `not exhausted at ${productBudget.toLocaleString('en-US')} states (depth ${product.depth})`}`,
+);
+const productOnce = exploreConfig(recommended, { ...defaults, maxStates: productBudget, writeOnce: true }, { ...everything, full: true });
+log(
+  `explore recommended, full product, written at most once: ${productOnce.states.toLocaleString('en-US')} states in ${productOnce.seconds.toFixed(2)} s = ${productOnce.statesPerSecond.toLocaleString('en-US')} states/s; ${productOnce.exhausted ? 'exhausted' : `not exhausted at ${productBudget.toLocaleString('en-US')} states (depth ${productOnce.depth})`}`,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// 4. What one immer update of the model costs.
+
+const cluster = compileCluster(recommended);
+let state = initialState(cluster);
+state = applyAction(cluster, state, { type: 'write', member: 'm1', record: { kind: 'user', key: 'alice' } });
+const samples: [string, Action][] = [
+  ['crash', { type: 'crash', member: 'm2' }],
+  ['partition', { type: 'partition', a: 'm1', b: 'm3' }],
+  ['write', { type: 'write', member: 'm2', record: { kind: 'domain', key: 'example.com' } }],
+  ['replicate', { type: 'replicate', member: 'm1' }],
+];
+const updates = samples.map(([name, action]) => {
+  const n = quick ? 20_000 : 200_000;
+  for (let i = 0; i < 10_000; i++) applyAction(cluster, state, action);
+  const started = performance.now();
+  for (let i = 0; i < n; i++) applyAction(cluster, state, action);
+  const microseconds = ((performance.now() - started) * 1000) / n;
+  return { action: name, microseconds: +microseconds.toFixed(2) };
+});
+log(`one immer update of the model (µs): ${updates.map((u) => `${u.action} ${u.microseconds}`).join(', ')}`);
+
+// ---------------------------------------------------------------------------------------------------
+// 5. `npm start`'s work: every preset, default budget, in this thread.
+
+const startStarted = performance.now();
+await checkTargets(
+  PRESETS.map((p) => ({ target: makeTarget(p.config), expectedViolations: p.violates })),
+  { runs: 500, seed: 1, maxLength: 12, properties: [] },
+  1,
+  async (tasks) => tasks.map(runSearchTask),
+);
+const startSeconds = (performance.now() - startStarted) / 1000;
+log(`every preset at the default budget (npm start's search, one thread): ${startSeconds.toFixed(2)} s`);
+
+if (json) {
+  console.log(
+    JSON.stringify(
+      {
+        node: process.version,
+        quick,
+        throughput,
+        firstViolation,
+        explore: {
+          perRecord: { states: perRecord.states, seconds: perRecord.seconds, statesPerSecond: perRecord.statesPerSecond, exhausted: perRecord.exhausted },
+          writeOnce: { states: writeOnce.states, seconds: writeOnce.seconds, exhausted: writeOnce.exhausted },
+          product: {
+            states: product.states,
+            seconds: product.seconds,
+            statesPerSecond: product.statesPerSecond,
+            bytesPerState: product.bytesPerState,
+            exhausted: product.exhausted,
+            depth: product.depth,
+          },
+          productWriteOnce: { states: productOnce.states, seconds: productOnce.seconds, statesPerSecond: productOnce.statesPerSecond, exhausted: productOnce.exhausted },
+        },
+        immerUpdateMicroseconds: updates,
+        everyPresetSeconds: startSeconds,
+      },
+      null,
+      2,
+    ),
+  );
+}

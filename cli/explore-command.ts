@@ -1,0 +1,125 @@
+/** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
+import type { Action } from '../model/actions.ts';
+import { describeAction } from '../model/actions.ts';
+import { intFlag, parseFlags } from './args.ts';
+import { CounterexampleStore, saveFinding } from './counterexample-save.ts';
+import { type ExploreReport, exploreConfig } from './explore.ts';
+import { numberedTrace, table } from './format.ts';
+import { type Io, usageError } from './io.ts';
+import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
+import { count, progressLine } from './progress.ts';
+import { makeTarget } from './target.ts';
+
+export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000 } as const;
+
+export interface ExploreFlagContext {
+  readonly propertyNames: (requested: readonly string[] | undefined) => string[];
+  readonly saveDir: (values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }) => string | undefined;
+}
+
+export function exploreCommand(args: readonly string[], io: Io, context: ExploreFlagContext): number {
+  const { values } = parseFlags('explore', args, {
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    property: { type: 'string', multiple: true },
+    depth: { type: 'string' },
+    'max-states': { type: 'string' },
+    writes: { type: 'string' },
+    clients: { type: 'string' },
+    full: { type: 'boolean' },
+    'write-once': { type: 'boolean' },
+    'no-symmetry': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'save-dir': { type: 'string' },
+    'no-save': { type: 'boolean' },
+  });
+  if (values.preset === undefined && values.config === undefined) throw usageError('explore: give --preset NAME or --config FILE');
+  if (values.preset !== undefined && values.config !== undefined) throw usageError('explore: give --preset or --config, not both');
+  const properties = context.propertyNames(values.property);
+  const bounds = {
+    writes: intFlag('writes', values.writes, EXPLORE_DEFAULTS.writes, 0, 4),
+    clients: intFlag('clients', values.clients, EXPLORE_DEFAULTS.clients, 0, 4),
+    maxDepth: intFlag('depth', values.depth, EXPLORE_DEFAULTS.maxDepth, 0, 10_000),
+    maxStates: intFlag('max-states', values['max-states'], EXPLORE_DEFAULTS.maxStates, 1, 200_000_000),
+    writeOnce: values['write-once'] === true,
+  };
+  const saveDir = context.saveDir(values);
+  const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
+  for (const w of loaded.warnings) io.err(w);
+  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
+  store?.checkUsable();
+  const progress = progressLine(io, !values.json);
+  const report = exploreConfig(loaded.config, bounds, { full: values.full === true, symmetry: !values['no-symmetry'], properties }, (p) =>
+    progress.update(
+      `exploring ${loaded.config.name}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
+    ),
+  );
+  progress.done();
+  const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
+  const command = (property: string) =>
+    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}`;
+  const saved = new Map<string, string>();
+  if (store) {
+    const target = makeTarget(loaded.config);
+    for (const r of report.results) {
+      if (r.verdict !== 'violated' || r.shortest === null) continue;
+      const found = { seed: 0, runs: 0, originalLength: r.shortest.length, command: command(r.property), by: 'explore', states: report.states };
+      const file = saveFinding(store, target, r.property, r.shortest, { step: r.shortest.length, message: r.message ?? 'violated' }, found);
+      saved.set(r.property, file.path);
+    }
+  }
+  const violated = report.results.filter((r) => r.verdict === 'violated' || r.verdict === 'unreached');
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          ...report,
+          results: report.results.map((r) => ({ ...r, counterexample: saved.get(r.property) ?? null })),
+        },
+        null,
+        2,
+      ),
+    );
+    return violated.length > 0 ? 1 : 0;
+  }
+  io.out(exploreText(report, saved));
+  return violated.length > 0 ? 1 : 0;
+}
+
+export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
+  const b = report.bounds;
+  const lines = [
+    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    report.reduction === 'per-record'
+      ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
+      : '  reduction: none: the full product of every record and client',
+    `  symmetry:  ${report.symmetry === 1 ? 'none (no rotation of the ring maps every member onto an interchangeable one)' : `${report.symmetry} rotations of the ring that map members onto interchangeable ones`}`,
+    `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited' : 'NOT exhausted: a bound was hit (raise --depth or --max-states)'}`,
+    '',
+    table(
+      [
+        ['property', 'kind', 'verdict', 'shortest'],
+        ...report.results.map((r) => [
+          r.property,
+          r.kind,
+          r.verdict === 'not-applicable' ? 'n/a' : r.verdict === 'violated' ? 'VIOLATED' : r.verdict === 'unreached' ? 'NOT REACHED' : r.verdict,
+          r.shortest === null ? '-' : `${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}`,
+        ]),
+      ],
+      '  ',
+    ),
+  ];
+  for (const r of report.results) {
+    if (r.verdict !== 'violated' || r.shortest === null) continue;
+    lines.push('', `${r.property} is violated; a shortest trace (${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}):`);
+    lines.push(numberedTrace(r.shortest as Action[]), `    => ${r.message}`);
+    const file = saved.get(r.property);
+    if (file) lines.push(`  saved:     ${file}`, `  replay:    npx pgp-cluster-check replay ${file}`);
+  }
+  const witnesses = report.results.filter((r) => r.verdict === 'reached' && r.shortest !== null);
+  if (witnesses.length > 0) {
+    lines.push('', 'sometimes properties reached (the shortest way there):');
+    for (const r of witnesses) lines.push(`  ${r.property}: ${r.shortest!.map(describeAction).join(', then ') || 'the initial state'}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { exploreComponents } from '../checker/components.ts';
+import { explore } from '../checker/explore.ts';
+import { exploreProduct } from '../checker/product.ts';
+import { PRESETS } from '../config/presets.ts';
+import { compileCluster } from '../model/cluster.ts';
+import type { Scope } from '../model/enabled.ts';
+import { stateKey } from '../model/fingerprint.ts';
+import { identity, ringSymmetries } from '../model/symmetry.ts';
+import { PROPERTIES } from '../properties/index.ts';
+import { cli } from '../test/cli.ts';
+import { checkTarget } from './check.ts';
+import { exploreConfig } from './explore.ts';
+import { checkableModel, componentEngine, componentProperty, makeTarget } from './target.ts';
+
+/** A small scope: a record replicated everywhere, a private key, a Web Messenger account, a client. */
+const small: Scope = {
+  keys: { user: ['alice'], privateKey: ['alice'], domain: [], policy: [], cachedKey: [], wmAccount: ['ivan'] },
+  clients: ['laptop1'],
+};
+
+const summary = (results: readonly { name?: string; property?: string; verdict: string; shortest: readonly unknown[] | null }[]) =>
+  results.map((r) => `${r.name ?? r.property}: ${r.verdict}, shortest ${r.shortest?.length ?? '-'}`);
+
+describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name, preset) => {
+  const cluster = compileCluster(preset.config);
+  const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
+
+  it('one record at a time gives the full product’s verdicts and shortest lengths (plain model, depth 4)', () => {
+    const plain = checkableModel(cluster, small);
+    const full = explore(
+      plain,
+      properties.map((p) => ({ name: p.name, kind: p.kind, check: (s: Parameters<typeof p.check>[1]) => p.check(cluster, s) })),
+      { maxDepth: 4, maxStates: 5_000_000, key: (s) => stateKey(cluster, s, identity(cluster.size)) },
+    );
+    const perRecord = exploreComponents(componentEngine(cluster, small), properties.map((p) => componentProperty(cluster, p)), {
+      maxDepth: 4,
+      maxStates: 5_000_000,
+    });
+    expect(summary(perRecord.results)).toEqual(summary(full.results));
+    expect(perRecord.states).toBeLessThan(full.states);
+  });
+
+  it('the compact product explorer on the component engine agrees with the plain model (depth 3)', () => {
+    const plain = checkableModel(cluster, small);
+    const full = explore(
+      plain,
+      properties.map((p) => ({ name: p.name, kind: p.kind, check: (s: Parameters<typeof p.check>[1]) => p.check(cluster, s) })),
+      { maxDepth: 3, maxStates: 5_000_000, key: (s) => stateKey(cluster, s, identity(cluster.size)) },
+    );
+    const product = exploreProduct(componentEngine(cluster, small), properties.map((p) => componentProperty(cluster, p)), {
+      maxDepth: 3,
+      maxStates: 5_000_000,
+    });
+    expect(product.states).toBe(full.states);
+    expect(summary(product.results)).toEqual(summary(full.results));
+  });
+
+  it('symmetry reduction changes no verdict and no shortest length', () => {
+    const group = ringSymmetries(cluster).length;
+    // Without a symmetry (a sponsor that differs, a DMZ) the reduction does nothing: nothing to compare.
+    if (group === 1) return;
+    const bounds = { writes: 1, clients: 1, maxDepth: 6, maxStates: 5_000_000 };
+    const withSymmetry = exploreConfig(preset.config, bounds, { full: false, symmetry: true, properties: [] });
+    const without = exploreConfig(preset.config, bounds, { full: false, symmetry: false, properties: [] });
+    expect(withSymmetry.symmetry).toBe(group);
+    expect(summary(withSymmetry.results)).toEqual(summary(without.results));
+    expect(withSymmetry.states).toBeLessThan(without.states);
+  });
+
+  it('its shortest trace is never longer than the one check shrinks to', () => {
+    const checked = checkTarget(makeTarget(preset.config), { runs: 500, seed: 7, maxLength: 12, properties: [] }).filter(
+      (r) => r.verdict === 'violated' && r.kind !== 'sometimes',
+    );
+    expect(checked.map((r) => r.property)).toEqual([...preset.violates]);
+    for (const r of checked) {
+      // Exploring to the depth of check's trace is enough to find one at least as short.
+      const explored = exploreConfig(
+        preset.config,
+        { writes: 2, clients: 2, maxDepth: r.actions.length, maxStates: 5_000_000 },
+        { full: false, symmetry: true, properties: [r.property] },
+      );
+      const finding = explored.results[0]!;
+      expect(finding.verdict).toBe('violated');
+      expect(finding.shortest!.length).toBeLessThanOrEqual(r.actions.length);
+    }
+  });
+});
+
+describe('the explore command', () => {
+  it('--json: results with shortest traces, and states, transitions, depth, exhausted, seconds; exit 1 on a violation', async () => {
+    const { status, out } = await cli('explore', '--preset', 'home-server', '--json', '--no-save');
+    expect(status).toBe(1);
+    const doc = JSON.parse(out);
+    for (const key of ['results', 'states', 'transitions', 'depth', 'exhausted', 'seconds', 'reduction', 'symmetry', 'statesPerSecond'])
+      expect(doc).toHaveProperty(key);
+    expect(doc.exhausted).toBe(true);
+    expect(doc.reduction).toBe('per-record');
+    const wm = doc.results.find((r: { property: string }) => r.property === 'web-messenger-availability');
+    expect(wm.verdict).toBe('violated');
+    expect(wm.shortest).toEqual([{ type: 'write', member: 'm1', record: { kind: 'wmAccount', key: 'ivan@external.org' } }]);
+    for (const r of doc.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['property', 'verdict', 'shortest']));
+  });
+
+  it('exits 0 when nothing is violated, and says it exhausted the space', async () => {
+    const { status, out } = await cli('explore', '--preset', 'recommended', '--no-save');
+    expect(status).toBe(0);
+    expect(out).toMatch(/exhausted: every reachable state within the bounds was visited/);
+    expect(out).toMatch(/symmetry: {2}3 rotations of the ring/);
+  });
+
+  it('saves a violation as a counterexample that replay reproduces', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pcc-explore-'));
+    const { status, out } = await cli('explore', '--preset', 'pinned-clients', '--save-dir', dir);
+    expect(status).toBe(1);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    expect(out).toContain(`saved:     ${join(dir, files[0]!)}`);
+    expect((await cli('replay', join(dir, files[0]!))).status).toBe(0);
+  });
+
+  it('refuses bad flags with exit 2', async () => {
+    expect((await cli('explore')).status).toBe(2);
+    expect((await cli('explore', '--preset', 'recommended', '--writes', '9')).err).toMatch(/--writes: 9 is out of range; valid: 0 to 4/);
+    expect((await cli('explore', '--preset', 'recommended', '--depth', 'deep')).err).toMatch(/--depth: expected a whole number/);
+  });
+});

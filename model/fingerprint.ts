@@ -1,0 +1,93 @@
+/**
+ * Canonical keys of states, for deduplication in exploration and for memoizing verdicts.
+ *
+ * Two states with the same key behave the same from then on, so a checker may treat them as one:
+ * - versions are renumbered per record by rank, since only their order matters (`model/stamps.ts`);
+ *   who wrote a version and the count of writes so far change messages, never behaviour;
+ * - under a symmetry of the cluster (`model/symmetry.ts`) members are relabelled first, and the key of
+ *   a state is the least key over the symmetry group.
+ */
+import type { ClusterModel } from './cluster.ts';
+import type { RecordId } from './records.ts';
+import type { ClusterState } from './state.ts';
+
+const STATUS_CODE = { up: 'u', down: 'd', removed: 'r' } as const;
+
+/**
+ * The key of a state with members relabelled by `perm`: position `p` of the key describes the member
+ * at ring position `perm[p]`. The identity permutation gives the plain key.
+ */
+export function stateKey(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
+  const n = model.size;
+  const members = state.members;
+  let key = '';
+  for (let p = 0; p < n; p++) key += STATUS_CODE[members[perm[p]!]!.status];
+  key += '|';
+  for (const _ in state.cutLinks) {
+    key += relabelLinks(model, state, perm);
+    break;
+  }
+  // Records, in sorted order; versions renumbered per record by rank (only their order matters).
+  const ids: RecordId[] = [];
+  for (const m of members) for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+  for (const id in state.acknowledged) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+  if (ids.length > 1) ids.sort();
+  const stamps: number[] = [];
+  for (const id of ids) {
+    stamps.length = 0;
+    for (const m of members) {
+      const v = m.records[id];
+      if (v !== undefined && !stamps.includes(v)) stamps.push(v);
+    }
+    const acked = state.acknowledged[id];
+    if (acked !== undefined && !stamps.includes(acked)) stamps.push(acked);
+    if (stamps.length > 1) stamps.sort((x, y) => x - y);
+    key += `|${id}=`;
+    for (let p = 0; p < n; p++) {
+      const v = members[perm[p]!]!.records[id];
+      key += v === undefined ? '.' : stamps.indexOf(v);
+    }
+    if (acked !== undefined) key += `/${stamps.indexOf(acked)}`;
+  }
+  const inverse = isIdentity(perm) ? perm : invert(perm);
+  for (const name in state.accounts) {
+    const account = state.accounts[name]!;
+    key += `|a:${name}=${account.mode[0]}${inverse[model.position.get(account.home)!]}`;
+  }
+  for (const name in state.clients) key += `|c:${name}=${inverse[model.position.get(state.clients[name]!.member)!]}`;
+  return key;
+}
+
+function isIdentity(perm: readonly number[]): boolean {
+  for (let p = 0; p < perm.length; p++) if (perm[p] !== p) return false;
+  return true;
+}
+
+function invert(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  for (let p = 0; p < perm.length; p++) inverse[perm[p]!] = p;
+  return inverse;
+}
+
+/** Cut links as position pairs under a relabelling, sorted. */
+function relabelLinks(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
+  const inverse = invert(perm);
+  const links: string[] = [];
+  for (const link in state.cutLinks) {
+    const bar = link.indexOf('|');
+    const a = inverse[model.position.get(link.slice(0, bar))!]!;
+    const b = inverse[model.position.get(link.slice(bar + 1))!]!;
+    links.push(a < b ? `${a}-${b}` : `${b}-${a}`);
+  }
+  return links.sort().join(',');
+}
+
+/** The canonical key: the least key over the given permutations (the identity alone: no symmetry). */
+export function canonicalKey(model: ClusterModel, state: ClusterState, group: readonly (readonly number[])[]): string {
+  let best = stateKey(model, state, group[0]!);
+  for (let g = 1; g < group.length; g++) {
+    const key = stateKey(model, state, group[g]!);
+    if (key < best) best = key;
+  }
+  return best;
+}

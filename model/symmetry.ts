@@ -1,0 +1,48 @@
+/**
+ * Symmetry: relabellings of members under which the cluster behaves the same, so that an explorer can
+ * treat states that differ only by such a relabelling as one.
+ *
+ * Members are interchangeable when everything the model reads about them is equal: zone, services,
+ * private-key setting, Web Messenger eligibility, and the sponsor role where the model reads it. But
+ * members also have a place in the ring, and replication follows it: swapping two members of a
+ * three-member ring reverses its direction, which changes where a `replicate` sends. So a relabelling
+ * is a symmetry only if it also keeps every member's successor: for a ring that means a rotation that
+ * maps each member to an interchangeable one. The group is computed from the config; for most real
+ * configs (a sponsor that differs, a DMZ) it is the identity alone, and symmetry reduction changes
+ * nothing, soundly.
+ */
+import { type ClusterModel, isWebMessengerEligible } from './cluster.ts';
+
+/** What the model reads about a member, as one comparable string. */
+function behaviour(model: ClusterModel, i: number, roleMatters: boolean): string {
+  const m = model.members[i]!;
+  return JSON.stringify([
+    m.zone,
+    [...m.services].sort(),
+    m.privateKeys,
+    isWebMessengerEligible(model.config, m),
+    roleMatters ? m.role : '',
+  ]);
+}
+
+/**
+ * The rotations of the ring that map every member to an interchangeable one, as permutations
+ * (`perm[p]` = the position that position `p` is relabelled from); the identity comes first.
+ */
+export function ringSymmetries(model: ClusterModel): number[][] {
+  const n = model.size;
+  // The core model never reads the sponsor role; the join rule of the lifecycle model will.
+  const roleMatters = false;
+  const labels = model.members.map((_, i) => behaviour(model, i, roleMatters));
+  const group: number[][] = [];
+  for (let shift = 0; shift < n; shift++) {
+    if (labels.every((label, i) => label === labels[(i + shift) % n])) {
+      group.push(Array.from({ length: n }, (_, p) => (p + shift) % n));
+    }
+  }
+  return group;
+}
+
+export function identity(n: number): number[] {
+  return Array.from({ length: n }, (_, p) => p);
+}

@@ -110,6 +110,7 @@ export class ComponentEngine<S, A> {
     this.next = Array.from({ length: slots }, () => []);
     this.owned = Array.from({ length: slots }, () => []);
     this.ownedEnabled = Array.from({ length: slots }, () => []);
+    this.ownedCounts = Array.from({ length: slots }, () => []);
     this.shared = [];
     this.owners = candidates.map((action, c) => {
       const owner = decomposition.owner(action);
@@ -201,10 +202,11 @@ export class ComponentEngine<S, A> {
    */
   pickIndex(tuple: Tuple, choice: number): number {
     const counts = this.counts;
-    counts.fill(0);
-    const shared = this.sharedList(tuple);
-    for (const c of shared) counts[this.classOf[c]!]!++;
-    for (let slot = 0; slot < tuple.length; slot++) for (const c of this.ownedList(slot, tuple[slot]!)) counts[this.classOf[c]!]!++;
+    counts.set(this.classCounts(this.sharedOf(tuple[0]!), this.sharedCounts, tuple[0]!));
+    for (let slot = 0; slot < tuple.length; slot++) {
+      const owned = this.classCounts(this.ownedList(slot, tuple[slot]!), this.ownedCounts[slot]!, tuple[slot]!);
+      for (let k = 0; k < counts.length; k++) counts[k]! += owned[k]!;
+    }
     let present = 0;
     for (let k = 0; k < counts.length; k++) if (counts[k]! > 0) present++;
     if (present === 0) return -1;
@@ -212,10 +214,24 @@ export class ComponentEngine<S, A> {
     let cls = 0;
     for (; cls < counts.length; cls++) if (counts[cls]! > 0 && wanted-- === 0) break;
     let nth = Math.floor(choice / present) % counts[cls]!;
-    for (const c of shared) if (this.classOf[c] === cls && nth-- === 0) return c;
+    for (const c of this.sharedOf(tuple[0]!)) if (this.classOf[c] === cls && nth-- === 0) return c;
     for (let slot = 0; slot < tuple.length; slot++)
       for (const c of this.ownedList(slot, tuple[slot]!)) if (this.classOf[c] === cls && nth-- === 0) return c;
     return -1;
+  }
+
+  private readonly sharedCounts: Int32Array[] = [];
+  private readonly ownedCounts: Int32Array[][];
+
+  /** How many of a component's enabled actions fall in each class, memoized. */
+  private classCounts(list: readonly number[], memo: Int32Array[], component: number): Int32Array {
+    let counts = memo[component];
+    if (counts === undefined) {
+      counts = new Int32Array(this.classNames.length);
+      for (const c of list) counts[this.classOf[c]!]!++;
+      memo[component] = counts;
+    }
+    return counts;
   }
 
   /** The successor of one component of slot `slot` under candidate `c`. */

@@ -18,7 +18,7 @@ describe('check', () => {
     const { status, out } = await cli('check', '--preset', 'recommended', '--json', '--seed', '5', '--runs', '50');
     expect(status).toBe(0);
     const doc = JSON.parse(out);
-    expect(doc.results).toHaveLength(7);
+    expect(doc.results).toHaveLength(11);
     for (const r of doc.results) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['config', 'property', 'verdict', 'runs', 'seed', 'counterexample', 'actions']));
       expect(r.config).toBe('recommended');
@@ -43,7 +43,7 @@ describe('check', () => {
     const { status, out } = await cli('check', '--seed', '11', '--runs', '300');
     expect(status).toBe(0);
     expect(out).toMatch(/property\s+recommended\s+dmz-ring\s+home-server\s+single-key-holder\s+pinned-clients\s+broken-member/);
-    expect(out).toMatch(/All 6 presets gave their documented verdicts/);
+    expect(out).toMatch(/All 11 presets gave their documented verdicts/);
   });
 
   it('the text report shows the trace and how to reproduce it', async () => {
@@ -111,7 +111,7 @@ describe('list', () => {
     const { status, out } = await cli('list', '--json');
     expect(status).toBe(0);
     const doc = JSON.parse(out);
-    expect(doc.properties).toHaveLength(7);
+    expect(doc.properties).toHaveLength(11);
     for (const p of doc.properties) expect(Object.keys(p)).toEqual(['name', 'kind', 'source', 'statement']);
     expect(doc.presets.map((p: { name: string }) => p.name)).toEqual([
       'recommended',
@@ -120,6 +120,11 @@ describe('list', () => {
       'single-key-holder',
       'pinned-clients',
       'broken-member',
+      'growing',
+      'rolling-upgrade',
+      'long-outage',
+      'mode-switch',
+      'no-holdout',
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * violated, 1 when something is (or a preset's verdicts differ from its expectations), 2 on bad input.
  */
 import { randomInt } from 'node:crypto';
-import { PRESETS } from '../config/presets.ts';
+import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { type CheckOptions, checkTarget, meetsExpectation, type PropertyResult } from './check.ts';
@@ -101,7 +101,7 @@ function checkCommand(args: readonly string[], io: Io): number {
   const started = performance.now();
   const results: PropertyResult[] = [];
   for (const { config, preset } of loaded) {
-    results.push(...checkTarget(makeTarget(config), options, everyPreset ? preset?.violates : undefined));
+    results.push(...checkTarget(makeTarget(config), options, everyPreset && preset ? expectedViolations(preset) : undefined));
   }
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
@@ -140,7 +140,7 @@ function checkCommand(args: readonly string[], io: Io): number {
 function listCommand(args: readonly string[], io: Io): number {
   const { values } = parseFlags('list', args, { json: { type: 'boolean' } });
   const properties = PROPERTIES.map(({ name, kind, source, statement }) => ({ name, kind, source, statement }));
-  const presets = PRESETS.map(({ name, description, violates }) => ({ name, description, violates }));
+  const presets = PRESETS.map(({ name, description, violates, alsoViolates }) => ({ name, description, violates, alsoViolates }));
   if (values.json) {
     io.out(JSON.stringify({ properties, presets }, null, 2));
     return 0;
@@ -149,6 +149,8 @@ function listCommand(args: readonly string[], io: Io): number {
   for (const p of properties) io.out(`  ${p.name} (${p.kind})\n    ${p.statement}\n    source: ${p.source}\n`);
   io.out('Presets:\n');
   for (const p of presets)
-    io.out(`  ${p.name}: ${p.description}\n    expected violations: ${p.violates.length === 0 ? 'none' : p.violates.join(', ')}\n`);
+    io.out(
+      `  ${p.name}: ${p.description}\n    expected violations: ${p.violates.length === 0 ? 'none' : p.violates.join(', ')}${p.alsoViolates.length === 0 ? '' : `; lifecycle: ${p.alsoViolates.join(', ')}`}\n`,
+    );
   return 0;
 }

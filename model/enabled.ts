@@ -1,7 +1,8 @@
 /**
- * The enabled actions of a state, within a scope: the finite pools of record keys and client names that
- * random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
+ * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
+ * steps that random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
  */
+import { ACCOUNT_MODES } from '../config/schema.ts';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { RECORD_KINDS, type RecordKind } from './records.ts';
@@ -13,7 +14,16 @@ export interface Scope {
   readonly keys: Readonly<Record<RecordKind, readonly string[]>>;
   /** Desktop clients that may enroll. */
   readonly clients: readonly string[];
+  /** The steps `advanceTime` may take, in hours. */
+  readonly hours: readonly number[];
 }
+
+/**
+ * Time steps that reach every threshold of the model in one or two steps: an hour; a day (the default
+ * keyserver TTL, and an SKM key's renewal lead); two days (the default longest outage); a week; two weeks
+ * (an SKM key's validity); three weeks; 180 days (the mail-flow key-cache retention) (KB 162609, KB 157933).
+ */
+export const DEFAULT_HOURS: readonly number[] = [1, 24, 48, 7 * 24, 14 * 24, 21 * 24, 180 * 24];
 
 const KEY_NAMES: Readonly<Record<RecordKind, readonly string[]>> = {
   user: ['alice', 'bob', 'carol', 'dave'],
@@ -21,17 +31,18 @@ const KEY_NAMES: Readonly<Record<RecordKind, readonly string[]>> = {
   domain: ['example.com', 'example.net', 'example.org', 'example.edu'],
   policy: ['default', 'finance', 'legal', 'sales'],
   cachedKey: ['erin@partner.org', 'frank@partner.org', 'grace@partner.org', 'heidi@partner.org'],
+  fetchedKey: ['olivia@vendor.com', 'peggy@vendor.com', 'rupert@vendor.com', 'sybil@vendor.com'],
   wmAccount: ['ivan@external.org', 'judy@external.org', 'mallory@external.org', 'niaj@external.org'],
 };
 const CLIENT_NAMES = ['laptop1', 'laptop2', 'laptop3', 'laptop4'];
 
-/** A scope of `keysPerKind` keys of each kind and `clients` clients (each at most 4). */
-export function makeScope(keysPerKind: number, clients: number): Scope {
+/** A scope of `keysPerKind` keys of each kind and `clients` clients (each at most 4), and these time steps. */
+export function makeScope(keysPerKind: number, clients: number, hours: readonly number[] = DEFAULT_HOURS): Scope {
   const keys = Object.fromEntries(RECORD_KINDS.map((k) => [k, KEY_NAMES[k].slice(0, keysPerKind)])) as Record<
     RecordKind,
     string[]
   >;
-  return { keys, clients: CLIENT_NAMES.slice(0, clients) };
+  return { keys, clients: CLIENT_NAMES.slice(0, clients), hours };
 }
 
 export const DEFAULT_SCOPE: Scope = makeScope(2, 2);
@@ -49,6 +60,12 @@ export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
     for (const kind of RECORD_KINDS) for (const key of scope.keys[kind]) out.push({ type: 'write', member, record: { kind, key } });
   for (const member of ids) out.push({ type: 'replicate', member }, { type: 'remove', member });
   for (const client of scope.clients) for (const member of ids) out.push({ type: 'enroll', client, member });
+  // The lifecycle actions, only where the config allows them.
+  for (const m of model.members) if (m.joinsLater) out.push({ type: 'join', member: m.id });
+  if (model.config.faults.upgrades) for (const member of ids) out.push({ type: 'upgrade', member });
+  for (const hours of scope.hours) out.push({ type: 'advanceTime', hours });
+  if (model.config.webMessenger.switchTo !== undefined)
+    for (const mode of ACCOUNT_MODES) out.push({ type: 'setAccountMode', mode });
   return out;
 }
 

@@ -9,6 +9,11 @@
  * also listed as ordinary actions (the recoveries, the heals, and each round's `replicate`s in ring
  * order), so a replay can show it step by step; replayed one after another those actions reach the
  * same quiescent state, since replication only ever moves the newest version forward along a fixed ring.
+ *
+ * Settling is not time: no time passes while it runs (so nothing is purged and no SKM key changes). A
+ * member still waiting to join is not in the cluster and stays outside. Ending every fault includes
+ * finishing a rolling upgrade: every member of the cluster moves to the newest release any member runs
+ * (`eventual-convergence` speaks of "all members on one version", KB 225396).
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
@@ -51,15 +56,21 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
     }
     if (roundHops.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
     hops += roundHops.length;
-    state = deliver(state, roundHops);
+    state = deliver(model, state, roundHops);
   }
   return { state, rounds: limit, hops, quiescent: false, actions };
 }
 
-/** The actions that end every fault: recover each down member, heal each cut link. */
+/**
+ * The actions that end every fault: recover each down member, heal each cut link, and upgrade each member
+ * of the cluster that runs an older release than another member does.
+ */
 export function endFaults(state: ClusterState): Action[] {
   const actions: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
-  return [...actions, ...healLinks(state)];
+  const inCluster = state.members.filter((m) => m.status === 'up' || m.status === 'down');
+  const newest = Math.max(...inCluster.map((m) => m.version));
+  const upgrades: Action[] = inCluster.filter((m) => m.version < newest).map((m) => ({ type: 'upgrade', member: m.id }));
+  return [...actions, ...healLinks(state), ...upgrades];
 }
 
 function healLinks(state: ClusterState): Action[] {

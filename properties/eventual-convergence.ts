@@ -1,5 +1,5 @@
 import { settleAll } from '../model/settle.ts';
-import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
+import { clusterMembers, describeVersion, firstDivergence, names, rounds } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
 
 export const eventualConvergence: ClusterProperty = {
@@ -12,7 +12,7 @@ export const eventualConvergence: ClusterProperty = {
   check(model, state) {
     const settled = settleAll(model, state);
     if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
-    const members = membersWhere(settled.state, (s) => s !== 'removed');
+    const members = clusterMembers(settled.state);
     const divergence = firstDivergence(model, settled.state, members);
     if (divergence === undefined) return holds(settled.rounds);
     return violated(

@@ -1,14 +1,19 @@
 /**
- * The property catalogue (SPEC §5). Adding a property is adding one file and one line here.
+ * The property catalogue: the seven of SPEC §5, then the cluster's later life (joining, time, the load
+ * balancer's rotation). Adding a property is adding one file and one line here.
  */
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
+import { joinUnderOutage } from './join-under-outage.ts';
 import { noLostWrites } from './no-lost-writes.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
+import { purgedKeysStayPurged } from './purged-keys-stay-purged.ts';
+import { skmKeysStayValid } from './skm-keys-stay-valid.ts';
 import { survivorConvergence } from './survivor-convergence.ts';
 import type { ClusterProperty } from './types.ts';
 import { webMessengerAvailability } from './web-messenger-availability.ts';
+import { webMessengerRejoinFreshness } from './web-messenger-rejoin-freshness.ts';
 
 export const PROPERTIES: readonly ClusterProperty[] = [
   eventualConvergence,
@@ -18,6 +23,10 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   webMessengerAvailability,
   privateKeyAvailability,
   desktopPolicyAvailability,
+  joinUnderOutage,
+  skmKeysStayValid,
+  purgedKeysStayPurged,
+  webMessengerRejoinFreshness,
 ];
 
 export function findProperty(name: string): ClusterProperty | undefined {

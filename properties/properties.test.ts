@@ -168,7 +168,7 @@ describe('desktop-policy-availability', () => {
 });
 
 describe('the catalogue', () => {
-  it('has the seven properties of SPEC §5, each with a source and a statement', () => {
+  it('has the seven properties of SPEC §5, then the four of the cluster\'s later life, each with a source and a statement', () => {
     expect(PROPERTIES.map((p) => p.name)).toEqual([
       'eventual-convergence',
       'survivor-convergence',
@@ -177,6 +177,10 @@ describe('the catalogue', () => {
       'web-messenger-availability',
       'private-key-availability',
       'desktop-policy-availability',
+      'join-under-outage',
+      'skm-keys-stay-valid',
+      'purged-keys-stay-purged',
+      'web-messenger-rejoin-freshness',
     ]);
     for (const p of PROPERTIES) {
       expect(p.source.length).toBeGreaterThan(5);

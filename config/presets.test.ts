@@ -37,3 +37,37 @@ describe('determinism', () => {
     expect(verdicts(3)).toEqual(verdicts(4));
   });
 });
+
+describe('expectations', () => {
+  it('for the seven core properties, the six SPEC §6 presets keep SPEC\'s table, and the lifecycle presets add theirs', () => {
+    expect(Object.fromEntries(PRESETS.map((p) => [p.name, p.violates]))).toEqual({
+      recommended: [],
+      'dmz-ring': ['survivor-convergence'],
+      'home-server': ['web-messenger-availability'],
+      'single-key-holder': ['private-key-availability'],
+      'pinned-clients': ['desktop-policy-availability'],
+      'broken-member': ['no-lost-writes'],
+      growing: [],
+      'rolling-upgrade': ['survivor-convergence'],
+      'long-outage': ['desktop-policy-availability'],
+      'mode-switch': ['web-messenger-availability'],
+      'no-holdout': [],
+    });
+  });
+  it('for the lifecycle properties: rejoin freshness wherever the balancer lets members straight back and some account can be owed', () => {
+    expect(Object.fromEntries(PRESETS.map((p) => [p.name, p.alsoViolates]))).toEqual({
+      recommended: [],
+      'dmz-ring': ['web-messenger-rejoin-freshness'],
+      // Home Server accounts are never replicated, so a returning member owes none.
+      'home-server': [],
+      'single-key-holder': ['web-messenger-rejoin-freshness'],
+      'pinned-clients': ['web-messenger-rejoin-freshness'],
+      'broken-member': ['web-messenger-rejoin-freshness'],
+      growing: ['join-under-outage'],
+      'rolling-upgrade': [],
+      'long-outage': ['skm-keys-stay-valid'],
+      'mode-switch': [],
+      'no-holdout': ['web-messenger-rejoin-freshness'],
+    });
+  });
+});

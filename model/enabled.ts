@@ -14,8 +14,8 @@ export interface Scope {
   readonly keys: Readonly<Record<RecordKind, readonly string[]>>;
   /** Desktop clients that may enroll. */
   readonly clients: readonly string[];
-  /** The steps `advanceTime` may take, in hours. */
-  readonly hours: readonly number[];
+  /** The steps `advanceTime` may take, in hours (`DEFAULT_HOURS` when absent). */
+  readonly hours?: readonly number[];
 }
 
 /**
@@ -83,7 +83,7 @@ export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
   // The lifecycle actions, only where the config allows them.
   for (const m of model.members) if (m.joinsLater) out.push({ type: 'join', member: m.id });
   if (model.config.faults.upgrades) for (const member of ids) out.push({ type: 'upgrade', member });
-  for (const hours of scope.hours) out.push({ type: 'advanceTime', hours });
+  for (const hours of scope.hours ?? DEFAULT_HOURS) out.push({ type: 'advanceTime', hours });
   if (model.config.webMessenger.switchTo !== undefined)
     for (const mode of ACCOUNT_MODES) out.push({ type: 'setAccountMode', mode });
   return out;

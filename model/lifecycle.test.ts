@@ -202,6 +202,20 @@ describe('time: key-cache purge (KB 162609)', () => {
     expect(holders(run(model, [advance(24)], sent), 'fetchedKey:olivia')).toEqual([]);
   });
 
+  it('a copy past its retention is replaced by any live version, even one that ranks lower as a version', () => {
+    // m1 cached olivia first (v1 by m1 outranks v1 by m3), then was down while it expired; m3 cached it
+    // again. Back up, m1 takes m3's live copy and passes it on to m2.
+    const s = run(model, [write('m1', 'fetchedKey', 'olivia'), crash('m1'), days(1), write('m3', 'fetchedKey', 'olivia'), recover('m1')]);
+    const fresh = s.members[2]!.records['fetchedKey:olivia'];
+    expect(s.members[0]!.records['fetchedKey:olivia']).toBeGreaterThan(fresh!);
+    const after = run(model, [replicate('m3'), replicate('m1')], s);
+    expect(after.members.map((m) => [m.records['fetchedKey:olivia'], m.cachedAt['fetchedKey:olivia']])).toEqual([
+      [fresh, 24],
+      [fresh, 24],
+      [fresh, 24],
+    ]);
+  });
+
   it('a key purged at its retention is no longer an acknowledged write (it is purged, not lost)', () => {
     const s = run(model, [write('m1', 'fetchedKey', 'olivia'), write('m2', 'cachedKey', 'erin')]);
     expect(Object.keys(s.acknowledged)).toEqual(['fetchedKey:olivia', 'cachedKey:erin']);

@@ -8,7 +8,7 @@ import { ACCOUNT_MODES } from '../config/schema.ts';
 import type { Action, MemberId } from './actions.ts';
 import { type ClusterModel, linkKey, runsService } from './cluster.ts';
 import { clientReachesServer } from './desktop.ts';
-import { clientUser, isCacheKind, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
+import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
 import { admitted, owedOnReturn } from './rotation.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { nextStamp } from './stamps.ts';
@@ -276,9 +276,14 @@ export function replicationHop(model: ClusterModel, state: ClusterState, from: n
       targets.set(kind, to);
     }
     if (to === undefined) continue;
-    if ((kind === 'cachedKey' || kind === 'fetchedKey') && sender.cachedAt[rid]! + model.retention[kind] <= state.clock) continue;
     const theirs = state.members[to]!.records[rid];
-    if ((theirs === undefined || theirs < records[rid]!) && mayHold(model, state, to, rid)) {
+    let stale = theirs === undefined || theirs < records[rid]!;
+    if (kind === 'cachedKey' || kind === 'fetchedKey') {
+      if (sender.cachedAt[rid]! + model.retention[kind] <= state.clock) continue;
+      // A copy past its retention is as good as purged: any live version replaces it.
+      if (!stale) stale = state.members[to]!.cachedAt[rid]! + model.retention[kind] <= state.clock;
+    }
+    if (stale && mayHold(model, state, to, rid)) {
       const list = sends.get(to);
       if (list) list.push(rid);
       else sends.set(to, [rid]);
@@ -291,7 +296,7 @@ export function replicationHop(model: ClusterModel, state: ClusterState, from: n
 function purge(model: ClusterModel, member: Draft<MemberState>, now: number): void {
   for (const id in member.cachedAt) {
     const rid = id as RecordId;
-    const kind = kindOf(rid) as 'cachedKey' | 'fetchedKey';
+    const kind = kindOf(rid) as CacheKind;
     if (member.cachedAt[rid]! + model.retention[kind] <= now) {
       delete member.records[rid];
       delete member.cachedAt[rid];
@@ -405,7 +410,7 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       // A cached key whose acknowledged version was purged at its retention is not a lost write.
       for (const id in d.acknowledgedCachedAt) {
         const rid = id as RecordId;
-        if (d.acknowledgedCachedAt[rid]! + model.retention[kindOf(rid) as 'cachedKey' | 'fetchedKey'] <= to) {
+        if (d.acknowledgedCachedAt[rid]! + model.retention[kindOf(rid) as CacheKind] <= to) {
           delete d.acknowledged[rid];
           delete d.acknowledgedCachedAt[rid];
         }
@@ -442,9 +447,15 @@ export function deliver(model: ClusterModel, state: ClusterState, hops: readonly
       for (const [to, ids] of sends) {
         const target = d.members[to]!;
         for (const id of ids) {
-          if ((target.records[id] ?? -1) < source.records[id]!) {
+          const at = source.cachedAt[id];
+          const theirs = target.records[id];
+          // A cached key past its retention on the receiver is replaced by any live version (`replicationHop`).
+          const replace =
+            theirs === undefined ||
+            theirs < source.records[id]! ||
+            (at !== undefined && target.cachedAt[id]! + model.retention[kindOf(id) as CacheKind] <= state.clock);
+          if (replace) {
             target.records[id] = source.records[id]!;
-            const at = source.cachedAt[id];
             if (at !== undefined) target.cachedAt[id] = at;
           }
         }

@@ -47,9 +47,9 @@ export function membersWhere(state: ClusterState, keep: (status: ClusterState['m
 
 /**
  * The first record that some of `members` may hold but do not hold in its newest version (among
- * `members`), with who lacks it: the shape of every convergence failure. A member holding a copy past its
- * retention is not counted as lacking a newer one: it drops its copy at its next purge, and no time passes
- * while settling.
+ * `members`), with who lacks it: the shape of every convergence failure. A member holding a cached key past
+ * its retention lacks the live version, even one with the same stamp (a key re-cached after a purge starts
+ * again at version 1): replication replaces such a copy.
  */
 export function firstDivergence(
   model: ClusterModel,
@@ -58,7 +58,7 @@ export function firstDivergence(
 ): { id: RecordId; newest: Stamp; lacking: number[] } | undefined {
   for (const [id, newest] of newestAmong(model, state, members)) {
     const lacking = members.filter(
-      (m) => mayHold(model, state, m, id) && state.members[m]!.records[id] !== newest && !isPastRetention(model, state, m, id),
+      (m) => mayHold(model, state, m, id) && (state.members[m]!.records[id] !== newest || isPastRetention(model, state, m, id)),
     );
     if (lacking.length > 0) return { id, newest, lacking };
   }

@@ -1,5 +1,6 @@
 import { replicateToQuiescence, settleAll, withDown } from '../model/settle.ts';
 import { applyAction, preconditions } from '../model/step.ts';
+import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
@@ -29,7 +30,7 @@ export const joinUnderOutage: ClusterProperty = {
         if (!joined.quiescent) return violated(`${withDownText(model, down)}, after ${id} joined replication did not quiesce within ${rounds(joined.rounds)}`, most);
         const j = joined.state;
         for (const [rid, newest] of newestAmong(model, j, [...live, w])) {
-          if (mayHold(model, j, w, rid) && j.members[w]!.records[rid] !== newest)
+          if (mayHold(model, j, w, rid) && (j.members[w]!.records[rid] !== newest || isPastRetention(model, j, w, rid)))
             return violated(
               `after replication went quiet, ${withDownText(model, down)}, ${id} joined, but once replication went quiet again (${rounds(joined.rounds)}) it still lacks ${rid} (${describeVersion(model, newest)})`,
               most,

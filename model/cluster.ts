@@ -74,11 +74,11 @@ export function compileCluster(config: ClusterConfig): ClusterModel {
 }
 
 /**
- * Every member starts up with the cluster's default policy, on the current release, in the Web Messenger
- * rotation if it runs Web Messenger; a member with `joinsLater` starts outside the cluster, waiting.
+ * Every member starts up with the cluster's default policy, on the current release, owing nothing; a
+ * member with `joinsLater` starts outside the cluster, waiting.
  */
 export function initialState(model: ClusterModel): ClusterState {
-  const member = (m: MemberConfig, i: number): MemberState => ({
+  const member = (m: MemberConfig): MemberState => ({
     id: m.id,
     status: m.joinsLater ? 'waiting' : 'up',
     records: m.joinsLater ? {} : { [DEFAULT_POLICY]: INITIAL_STAMP },
@@ -87,7 +87,6 @@ export function initialState(model: ClusterModel): ClusterState {
     purgedAt: 0,
     downSince: 0,
     upSince: 0,
-    inRotation: !m.joinsLater && model.runsWebMessenger[i]!,
     owedAtReturn: {},
   });
   return {

@@ -25,6 +25,7 @@ import {
 } from '../test/helpers.ts';
 import { initialState } from './cluster.ts';
 import { candidateActions, DEFAULT_SCOPE, enabledActions } from './enabled.ts';
+import { inRotation } from './rotation.ts';
 import { settleAll } from './settle.ts';
 import { applyAction, whyDisabled } from './step.ts';
 import { passTime, SKM_VALIDITY_HOURS, timeHorizon } from './time.ts';
@@ -35,7 +36,8 @@ const growing = cluster({ members: threeAndAJoiner });
 describe('joining (KB 153721)', () => {
   it('a joinsLater member starts outside the cluster: waiting, holding nothing, in no ring, not a fault', () => {
     const s = initialState(growing);
-    expect(s.members[3]).toMatchObject({ status: 'waiting', records: {}, inRotation: false });
+    expect(s.members[3]).toMatchObject({ status: 'waiting', records: {} });
+    expect(inRotation(growing, s, 3)).toBe(false);
     expect(faultsInUse(s)).toBe(0);
     // m3's successor skips m4 until it joins: the ring order is the config order.
     expect(successor(growing, s, 2, 'user')).toBe(0);
@@ -326,12 +328,13 @@ describe("the load balancer's Web Messenger rotation (KB 156803)", () => {
   const noHoldout = cluster({ members: threeMembers });
   const holdout = cluster({ members: threeMembers, loadBalancer: { holdsRejoiningMembers: true } });
   const trace = [crash('m2'), write('m1', 'wmAccount', 'ivan'), recover('m2')];
+  const rotation = (model: typeof holdout, s: ReturnType<typeof initialState>) => s.members.map((_, i) => inRotation(model, s, i));
 
   it('every member running Web Messenger starts in rotation; a crash takes it out', () => {
-    expect(initialState(holdout).members.map((m) => m.inRotation)).toEqual([true, true, true]);
-    expect(run(holdout, [crash('m2')]).members[1]!.inRotation).toBe(false);
+    expect(rotation(holdout, initialState(holdout))).toEqual([true, true, true]);
+    expect(rotation(holdout, run(holdout, [crash('m2')]))).toEqual([true, false, true]);
     const some = cluster({ members: [{ id: 'm1' }, { id: 'm2', services: ['mail'] }] });
-    expect(initialState(some).members.map((m) => m.inRotation)).toEqual([true, false]);
+    expect(rotation(some, initialState(some))).toEqual([true, false]);
   });
 
   it('a returning member owes the accounts its live peers hold, at the newest version they hold', () => {
@@ -341,34 +344,40 @@ describe("the load balancer's Web Messenger rotation (KB 156803)", () => {
 
   it('without holdsRejoiningMembers it re-enters rotation at once, before it has caught up', () => {
     const s = run(noHoldout, trace);
-    expect(s.members[1]).toMatchObject({ inRotation: true, records: { 'policy:default': 0 } });
+    expect(s.members[1]!.records).toEqual({ 'policy:default': 0 });
+    expect(inRotation(noHoldout, s, 1)).toBe(true);
   });
 
   it('with holdsRejoiningMembers it is held out until replication brings it what it owes', () => {
     const s = run(holdout, trace);
-    expect(s.members[1]!.inRotation).toBe(false);
+    expect(inRotation(holdout, s, 1)).toBe(false);
+    // m3 sends to m1, not to m2: m2 is still held out.
+    expect(inRotation(holdout, run(holdout, [replicate('m3')], s), 1)).toBe(false);
     // m1 sends to m2 (its successor): m2 has caught up and re-enters rotation.
-    expect(run(holdout, [replicate('m1')], s).members[1]!.inRotation).toBe(true);
+    expect(inRotation(holdout, run(holdout, [replicate('m1')], s), 1)).toBe(true);
   });
 
   it('a returning member that owes nothing re-enters at once', () => {
-    expect(run(holdout, [crash('m2'), recover('m2')]).members[1]!.inRotation).toBe(true);
+    expect(inRotation(holdout, run(holdout, [crash('m2'), recover('m2')]), 1)).toBe(true);
   });
 
   it('owes no Home Server account of another member, and nothing outside the replication set', () => {
     const hs = cluster({ members: threeMembers, webMessenger: { accountMode: 'homeServer' }, loadBalancer: { holdsRejoiningMembers: true } });
     const s = run(hs, trace);
-    expect(s.members[1]).toMatchObject({ owedAtReturn: {}, inRotation: true });
+    expect(s.members[1]!.owedAtReturn).toEqual({});
+    expect(inRotation(hs, s, 1)).toBe(true);
     const subset = cluster({ members: threeMembers, webMessenger: { replication: ['m1', 'm3'] }, loadBalancer: { holdsRejoiningMembers: true } });
-    expect(run(subset, trace).members[1]).toMatchObject({ owedAtReturn: {}, inRotation: true });
+    const t = run(subset, trace);
+    expect(t.members[1]!.owedAtReturn).toEqual({});
+    expect(inRotation(subset, t, 1)).toBe(true);
   });
 
   it('a joining member owes what its live peers hold beyond the Sponsor\'s copy', () => {
     const model = cluster({ members: threeAndAJoiner, loadBalancer: { holdsRejoiningMembers: true } });
     const s = run(model, [write('m1', 'wmAccount', 'ivan'), write('m2', 'wmAccount', 'judy'), join('m4')]);
     expect(Object.keys(s.members[3]!.owedAtReturn).sort()).toEqual(['wmAccount:ivan', 'wmAccount:judy']);
-    expect(s.members[3]!.inRotation).toBe(false);
-    expect(run(model, [replicate('m2'), replicate('m3')], s).members[3]!.inRotation).toBe(true);
+    expect(inRotation(model, s, 3)).toBe(false);
+    expect(inRotation(model, run(model, [replicate('m2'), replicate('m3')], s), 3)).toBe(true);
   });
 });
 

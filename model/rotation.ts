@@ -4,8 +4,13 @@
  *
  * A member running Web Messenger is in rotation while it is up. When it returns (recovers, or joins) it
  * owes the Web Messenger accounts its live peers hold at that moment, each at the newest version they
- * hold. Without `holdsRejoiningMembers` it re-enters rotation at once; with it, only once it holds every
- * account it owes, at that version or newer.
+ * hold (the state records this, `owedAtReturn`). Without `holdsRejoiningMembers` it re-enters rotation at
+ * once; with it, only once it holds every account it owes, at that version or newer.
+ *
+ * Membership of the rotation is read off the state rather than stored: what a member holds only grows
+ * while it is up (accounts are never purged), so "held out until it has caught up, then in until it goes
+ * down" is exactly "up, and caught up or not held out". Keeping it derived keeps every piece of state
+ * about one record or one member (an explorer may split the state per record).
  *
  * What it owes is limited to what it may hold (modelling choice): a Home Server account of another member
  * is never replicated to it, and a member outside the Web Messenger replication set receives no account
@@ -42,7 +47,8 @@ export function caughtUp(member: MemberState): boolean {
   return true;
 }
 
-/** Whether a member that is up and runs Web Messenger is let into rotation now. */
-export function admitted(model: ClusterModel, member: MemberState): boolean {
-  return !model.config.loadBalancer.holdsRejoiningMembers || caughtUp(member);
+/** Whether the load balancer sends Web Messenger users to this member now. */
+export function inRotation(model: ClusterModel, state: ClusterState, member: number): boolean {
+  const m = state.members[member]!;
+  return m.status === 'up' && model.runsWebMessenger[member]! && (!model.config.loadBalancer.holdsRejoiningMembers || caughtUp(m));
 }

@@ -38,11 +38,10 @@ export interface MemberState {
   readonly downSince: number;
   /** The hour it last came up (start, recovery, join); a crash in that same hour continues the outage. */
   readonly upSince: number;
-  /** Whether the load balancer sends Web Messenger users to it (only members running `webMessenger`). */
-  readonly inRotation: boolean;
   /**
    * The Web Messenger accounts its live peers held when it last returned (recovered or joined), at the
-   * newest version they held, limited to accounts it may hold (KB 156803).
+   * newest version they held, limited to accounts it may hold (KB 156803). Whether the load balancer has
+   * it in rotation follows from this, its status and its records (`model/rotation.ts`).
    */
   readonly owedAtReturn: Readonly<Record<RecordId, Stamp>>;
 }

@@ -9,7 +9,7 @@ import type { Action, MemberId } from './actions.ts';
 import { type ClusterModel, linkKey, runsService } from './cluster.ts';
 import { clientReachesServer } from './desktop.ts';
 import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
-import { admitted, owedOnReturn } from './rotation.ts';
+import { owedOnReturn } from './rotation.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { nextStamp } from './stamps.ts';
 import { formatHours, HOURS_PER_DAY, passTime } from './time.ts';
@@ -227,12 +227,6 @@ export function whyDisabled(model: ClusterModel, state: ClusterState, action: Ac
     .exhaustive();
 }
 
-/** A member out of the Web Messenger rotation re-enters it once it is up and admitted (`rotation.ts`). */
-function reconsiderRotation(model: ClusterModel, draft: Draft<ClusterState>, member: number): void {
-  const m = draft.members[member]!;
-  if (!m.inRotation && m.status === 'up' && model.runsWebMessenger[member] && admitted(model, m)) m.inRotation = true;
-}
-
 /** A persistent change on a member: a new version of the record, acknowledged to the writer. */
 function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: number, id: RecordId): void {
   const holder = draft.members[member]!;
@@ -249,7 +243,6 @@ function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: nu
     // The account's mode and home are fixed at its first creation anywhere in the cluster, with the mode
     // new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
     draft.accounts[keyOf(id)] ??= { mode: draft.accountMode, home: model.members[member]!.id };
-    reconsiderRotation(model, draft, member);
   }
 }
 
@@ -316,7 +309,6 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
     produce(state, (d) => {
       const m = d.members[model.position.get(a.member)!]!;
       m.status = 'down';
-      m.inRotation = false;
       // A crash in the hour the member came back (no time between) continues the same outage.
       if (m.upSince !== d.clock) m.downSince = d.clock;
     }),
@@ -328,7 +320,6 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       m.status = 'up';
       m.upSince = d.clock;
       m.owedAtReturn = owed;
-      m.inRotation = model.runsWebMessenger[at]! && admitted(model, m);
     });
   },
   partition: (model, state, a) =>
@@ -351,7 +342,6 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       member.status = 'removed';
       member.records = {};
       member.cachedAt = {};
-      member.inRotation = false;
       member.owedAtReturn = {};
       const prefix = `${a.member}|`;
       const suffix = `|${a.member}`;
@@ -394,7 +384,6 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       m.upSince = d.clock;
       m.downSince = d.clock;
       m.owedAtReturn = owed;
-      m.inRotation = model.runsWebMessenger[joiner]! && admitted(model, m);
     });
   },
   upgrade: (model, state, a) =>
@@ -437,8 +426,7 @@ export interface Hop {
 /**
  * Delivers replication hops computed on `state`: each receiver stores the sender's version (and, for a
  * cached key, when it was cached) unless it already holds one at least as new (two senders may reach one
- * receiver in a synchronous round). A receiver held out of the Web Messenger rotation re-enters it once
- * it has caught up.
+ * receiver in a synchronous round).
  */
 export function deliver(model: ClusterModel, state: ClusterState, hops: readonly Hop[]): ClusterState {
   return produce(state, (d) => {
@@ -459,7 +447,6 @@ export function deliver(model: ClusterModel, state: ClusterState, hops: readonly
             if (at !== undefined) target.cachedAt[id] = at;
           }
         }
-        reconsiderRotation(model, d, to);
       }
     }
   });

@@ -1,4 +1,5 @@
 import { keyOf, type RecordId } from '../model/records.ts';
+import { inRotation } from '../model/rotation.ts';
 import { describeVersion } from './helpers.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 
@@ -10,8 +11,9 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
     'Every member in the Web Messenger rotation holds every account that its live peers held when it last returned (recovered or joined), at the version they held or newer, among the accounts it may hold.',
   notApplicable: (model) => (model.runsWebMessenger.some(Boolean) ? undefined : 'no member runs webMessenger'),
   check(model, state) {
-    for (const m of state.members) {
-      if (!m.inRotation) continue;
+    for (let i = 0; i < model.size; i++) {
+      const m = state.members[i]!;
+      if (!inRotation(model, state, i)) continue;
       for (const id in m.owedAtReturn) {
         const rid = id as RecordId;
         const owed = m.owedAtReturn[rid]!;

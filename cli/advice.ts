@@ -348,6 +348,70 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       return `In ${traces(result.runs)} every enrolled client could still download its policy with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
   },
+
+  'join-under-outage': {
+    recommendation: {
+      text: 'Join new members while the Sponsor is up and reachable on port 444 from the joining server; a join is a full copy from the Sponsor, so plan it when no member is down, with 4 to 5 times the Sponsor\'s backup size free on the joiner.',
+      source: 'KB 153721; KB 154069',
+    },
+    violated({ model, config }) {
+      const waiting = model.members.filter((m) => m.joinsLater).map((m) => m.id);
+      const sponsor = model.members.find((m) => m.role === 'sponsor')?.id ?? 'the sponsor';
+      if (config.assumptions.joinWhenSponsorDown === 'waits')
+        return `${list(waiting)} ${waiting.length === 1 ? 'joins' : 'join'} through the Sponsor ${sponsor} (KB 153721), and with ${sponsor} down (within faults.maxDown) a join cannot start: under assumptions.joinWhenSponsorDown "waits" the joiner waits for the Sponsor.`;
+      return undefined;
+    },
+    holds({ model, config, result }) {
+      if (config.faults.maxDown === 0) return 'No member is ever down here (faults.maxDown: 0), so a waiting member can always join through the Sponsor.';
+      return `In ${traces(result.runs)} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+    },
+    notApplicable: () => 'No member waits to join (no member has joinsLater: true).',
+  },
+
+  'skm-keys-stay-valid': {
+    recommendation: {
+      text: 'Let desktop clients renew their server-managed keys from any member: give them a cluster host name behind a load balancer, and keep outages well under the 14 days an SKM key is valid.',
+      source: 'KB 157933; KB 156803',
+    },
+    violated({ config }) {
+      if (!config.loadBalancer.clusterHostname)
+        return `Each client renews its SKM key (valid 14 days, renewed the day before it expires) only with the member it enrolled with, since there is no cluster host name (KB 156803), and members here may stay down up to ${config.faults.maxOutageDays} days (faults.maxOutageDays): long enough for a key to lapse (KB 157933).`;
+      return undefined;
+    },
+    holds({ config, result }) {
+      if (config.loadBalancer.clusterHostname)
+        return 'Clients reach the cluster by its host name, so a client renews its SKM key with any live desktop member that holds its user and policy.';
+      return `Clients are pinned to the member they enrolled with, but no member stays down longer than ${config.faults.maxOutageDays} days (faults.maxOutageDays), well under the 14-day SKM validity; no key lapsed in ${traces(result.runs)}.`;
+    },
+  },
+
+  'purged-keys-stay-purged': {
+    recommendation: {
+      text: 'Keys cached from the mail flow are purged 180 days after caching and keys fetched from keyservers after the configured time to live; bring members back promptly, since a member purges its cache only while it is up.',
+      source: 'KB 162609',
+    },
+    violated: () => undefined,
+    holds({ result }) {
+      return `Replication never sends a key past its retention, and each member purges its cache as time passes while it is up; in ${traces(result.runs)} no expired key came back.`;
+    },
+  },
+
+  'web-messenger-rejoin-freshness': {
+    recommendation: {
+      text: 'Have the load balancer hold a returning member out of the Web Messenger rotation until replication has caught it up (loadBalancer.holdsRejoiningMembers), so users are not routed to a member that has not yet received their messages.',
+      source: 'KB 156803',
+    },
+    violated({ config }) {
+      if (!config.loadBalancer.holdsRejoiningMembers)
+        return 'The load balancer puts a returning member back into the Web Messenger rotation at once (holdsRejoiningMembers: false), before replication has brought it the accounts its peers held: users routed to it may not see all their messages (KB 156803).';
+      return undefined;
+    },
+    holds({ config, result }) {
+      if (config.loadBalancer.holdsRejoiningMembers)
+        return 'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true).';
+      return `In ${traces(result.runs)} no member returned to the rotation while it lacked an account its peers held.`;
+    },
+  },
 };
 
 /** The explanation and recommendation for one result. */

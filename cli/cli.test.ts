@@ -44,7 +44,7 @@ describe('check', () => {
     const { status, out } = await cli('check', '--seed', '11', '--runs', '300');
     expect(status).toBe(0);
     expect(out).toMatch(/property\s+recommended\s+dmz-ring\s+home-server\s+single-key-holder\s+pinned-clients\s+broken-member/);
-    expect(out).toMatch(/All 6 presets gave their documented verdicts/);
+    expect(out).toMatch(/All 11 presets gave their documented verdicts/);
   });
 
   it('the text report shows the trace and how to reproduce it', async () => {
@@ -121,6 +121,11 @@ describe('list', () => {
       'single-key-holder',
       'pinned-clients',
       'broken-member',
+      'growing',
+      'rolling-upgrade',
+      'long-outage',
+      'mode-switch',
+      'no-holdout',
     ]);
   });
 });

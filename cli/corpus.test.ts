@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../config/presets.ts';
-import { corpusFile, doctored, writeDoc, tempDir } from '../test/cli.ts';
+import { expectedViolations, PRESETS } from '../config/presets.ts';
+import { doctored, kb161304File, tempDir, writeDoc } from '../test/cli.ts';
 import { loadTraceFile } from './counterexample.ts';
 import { counterexampleFiles, indexText } from './counterexample-save.ts';
 import { corpusFailure, replayEntry } from './replay.ts';
@@ -26,7 +26,7 @@ describe('the regression corpus (counterexamples/)', () => {
       const loaded = loadTraceFile(file);
       return loaded.kind === 'counterexample' && loaded.document.expect === 'violated' ? [`${loaded.document.config.name}/${loaded.document.property}`] : [];
     });
-    const missing = PRESETS.flatMap((p) => p.violates.map((property) => `${p.name}/${property}`)).filter((key) => !recorded.includes(key));
+    const missing = PRESETS.flatMap((p) => expectedViolations(p).map((property) => `${p.name}/${property}`)).filter((key) => !recorded.includes(key));
     if (missing.length > 0)
       throw new Error(
         `no counterexample file for ${missing.join(', ')}: run \`npx pgp-cluster-check check --preset NAME --property PROPERTY\`, which saves one in counterexamples/, and commit it`,
@@ -46,7 +46,8 @@ describe('the regression corpus (counterexamples/)', () => {
 
 describe('a corpus file that no longer shows what it records fails the corpus check with a clear message', () => {
   it('names the file, what it recorded and shows now, the first step that differs, and what to do', () => {
-    const file = doctored(corpusFile('dmz-ring', 'survivor-convergence'), (d) => {
+    // KB 161304's own case, saved as the checker saves it; then its write moved from m3 to m2.
+    const file = doctored(kb161304File(), (d) => {
       const actions = structuredClone(d.actions) as { member: string }[];
       actions[1]!.member = 'm2';
       return { ...d, actions };
@@ -63,7 +64,7 @@ describe('a corpus file that no longer shows what it records fails the corpus ch
 
   it('when every step is as recorded but the property changed, it says so', () => {
     // The same trace on a config where the DMZ members are internal: every recorded state is reached, but the verdict differs.
-    const file = doctored(corpusFile('dmz-ring', 'survivor-convergence'), (d) => {
+    const file = doctored(kb161304File(), (d) => {
       const config = structuredClone(d.config) as { members: { zone: string }[] };
       for (const m of config.members) m.zone = 'internal';
       return { ...d, config };
@@ -74,7 +75,7 @@ describe('a corpus file that no longer shows what it records fails the corpus ch
   });
 
   it('an invalid file (say, a step the model no longer allows) fails with its problem and what to do', () => {
-    const file = doctored(corpusFile('dmz-ring', 'survivor-convergence'), (d) => ({ ...d, actions: [...(d.actions as unknown[]), { type: 'crash', member: 'm2' }] }));
+    const file = doctored(kb161304File(), (d) => ({ ...d, actions: [...(d.actions as unknown[]), { type: 'crash', member: 'm2' }] }));
     const failure = corpusFailure(replayEntry(file));
     expect(failure).toMatch(/does not show what it records: invalid file/);
     expect(failure).toMatch(/actions\[2\] \(step 3, "crash m2"\): not enabled at this step/);

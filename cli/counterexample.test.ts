@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cli, corpusFile, listing, readJson, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, corpusFile, kb161304File, listing, readJson, tempDir, writeDoc } from '../test/cli.ts';
 import { canonicalJson, counterexampleName, fileSlug, loadTraceFile, parseTraceDocument, prettyJson } from './counterexample.ts';
 import { UsageError } from './io.ts';
 
-const dmz = corpusFile('dmz-ring', 'survivor-convergence');
+const dmz = kb161304File();
+/** A file as `check` shipped it in the corpus (its name, its `found`, its layout). */
+const shipped = corpusFile('dmz-ring', 'survivor-convergence');
 const base = readJson(dmz);
 const actions = base.actions as Record<string, unknown>[];
 
@@ -108,7 +110,7 @@ describe('bad counterexample and scenario files: exit 2, a message naming the fi
 
 describe('the file format', () => {
   it('a shipped file loads, with its full resolved config, actions and how it was found', () => {
-    const loaded = loadTraceFile(dmz);
+    const loaded = loadTraceFile(shipped);
     expect(loaded.kind).toBe('counterexample');
     if (loaded.kind !== 'counterexample') return;
     const d = loaded.document;
@@ -127,10 +129,10 @@ describe('the file format', () => {
   });
 
   it('names are config, property and a content hash of config + property + actions', () => {
-    const loaded = loadTraceFile(dmz);
+    const loaded = loadTraceFile(shipped);
     if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample');
     const { config, property, actions: acts } = loaded.document;
-    expect(dmz.endsWith(counterexampleName(config, property, acts))).toBe(true);
+    expect(shipped.endsWith(counterexampleName(config, property, acts))).toBe(true);
     expect(counterexampleName(config, property, acts.slice(1))).not.toBe(counterexampleName(config, property, acts));
     expect(counterexampleName({ ...config, name: 'my cluster/1' }, property, acts)).toMatch(/^my-cluster-1--survivor-convergence--[0-9a-f]{8}\.json$/);
     expect(fileSlug('...')).toBe('config');
@@ -138,9 +140,9 @@ describe('the file format', () => {
 
   it('canonical JSON does not depend on key order; the pretty form parses back to the same data', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe(canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
-    const doc = readJson(dmz);
+    const doc = readJson(shipped);
     expect(JSON.parse(prettyJson(doc))).toEqual(doc);
-    expect(readFileSync(dmz, 'utf8')).toBe(`${prettyJson(doc)}\n`);
+    expect(readFileSync(shipped, 'utf8')).toBe(`${prettyJson(doc)}\n`);
     const tricky = { message: 'user:frank, policy:default: ok', list: ['a,b', 'c:d'] };
     expect(JSON.parse(prettyJson(tricky))).toEqual(tricky);
   });

@@ -5,6 +5,7 @@ import { intFlag, parseFlags } from './args.ts';
 import { CounterexampleStore, saveFinding } from './counterexample-save.ts';
 import { type ExploreReport, exploreConfig } from './explore.ts';
 import { numberedTrace, table } from './format.ts';
+import { DEFAULT_HOURS } from '../model/enabled.ts';
 import { type Io, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { count, progressLine } from './progress.ts';
@@ -28,6 +29,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     clients: { type: 'string' },
     full: { type: 'boolean' },
     'write-once': { type: 'boolean' },
+    hours: { type: 'string' },
     'no-symmetry': { type: 'boolean' },
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
@@ -42,6 +44,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     maxDepth: intFlag('depth', values.depth, EXPLORE_DEFAULTS.maxDepth, 0, 10_000),
     maxStates: intFlag('max-states', values['max-states'], EXPLORE_DEFAULTS.maxStates, 1, 200_000_000),
     writeOnce: values['write-once'] === true,
+    hours: hoursFlag(values.hours),
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
@@ -57,7 +60,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   progress.done();
   const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
   const command = (property: string) =>
-    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}`;
+    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}${values.hours !== undefined ? ` --hours ${values.hours}` : ''}`;
   const saved = new Map<string, string>();
   if (store) {
     const target = makeTarget(loaded.config);
@@ -86,10 +89,21 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   return violated.length > 0 ? 1 : 0;
 }
 
+/** `--hours 24,336`: the time steps, in hours; `--hours default` for the model's default steps. */
+function hoursFlag(value: string | undefined): number[] {
+  if (value === undefined) return [];
+  if (value === 'default') return [...DEFAULT_HOURS];
+  const parts = value.split(',').map((p) => p.trim());
+  const hours = parts.map(Number);
+  if (parts.some((p) => !/^\d+$/.test(p)) || hours.some((h) => h < 1 || h > 10_000))
+    throw usageError(`--hours: expected whole numbers of hours from 1 to 10000, separated by commas (or "default": ${DEFAULT_HOURS.join(',')}), got "${value}"`);
+  return [...new Set(hours)].sort((a, b) => a - b);
+}
+
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     report.reduction === 'per-record'
       ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
       : '  reduction: none: the full product of every record and client',
@@ -102,7 +116,7 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
         ...report.results.map((r) => [
           r.property,
           r.kind,
-          r.verdict === 'not-applicable' ? 'n/a' : r.verdict === 'violated' ? 'VIOLATED' : r.verdict === 'unreached' ? 'NOT REACHED' : r.verdict,
+          r.verdict === 'not-applicable' ? 'n/a' : r.verdict === 'violated' ? 'VIOLATED' : r.verdict === 'unreached' ? 'NOT REACHED' : r.verdict === 'not-explored' ? 'not explored (no time)' : r.verdict,
           r.shortest === null ? '-' : `${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}`,
         ]),
       ],

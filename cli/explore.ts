@@ -28,6 +28,12 @@ export interface ExploreBounds {
   readonly maxStates: number;
   /** Each record written at most once. */
   readonly writeOnce?: boolean;
+  /**
+   * The steps `advanceTime` may take, in hours. Empty (the default): time does not pass, and the
+   * properties only time can break are reported as not explored. Every absolute hour is part of a
+   * state, so each step multiplies the space.
+   */
+  readonly hours?: readonly number[];
 }
 
 export interface ExploreChoices {
@@ -39,7 +45,8 @@ export interface ExploreChoices {
   readonly properties: readonly string[];
 }
 
-export type ExploreVerdict = 'holds' | 'violated' | 'reached' | 'unreached' | 'not-applicable';
+/** `not-explored`: a property only time can break, in bounds where time does not pass. */
+export type ExploreVerdict = 'holds' | 'violated' | 'reached' | 'unreached' | 'not-applicable' | 'not-explored';
 
 export interface ExploredProperty {
   readonly property: string;
@@ -71,7 +78,7 @@ export interface ExploreReport {
 }
 
 export function exploreScope(bounds: ExploreBounds): Scope {
-  return { ...makeScope(bounds.writes, bounds.clients), writeOnce: bounds.writeOnce === true };
+  return { ...makeScope(bounds.writes, bounds.clients, bounds.hours ?? []), writeOnce: bounds.writeOnce === true };
 }
 
 export function exploreConfig(
@@ -84,7 +91,9 @@ export function exploreConfig(
   const group = choices.symmetry ? ringSymmetries(cluster) : [identity(cluster.size)];
   const engine: ComponentEngine<ClusterState, Action> = componentEngine(cluster, exploreScope(bounds), group);
   const selected = PROPERTIES.filter((p) => choices.properties.length === 0 || choices.properties.includes(p.name));
-  const applicable = selected.filter((p) => p.notApplicable(cluster) === undefined);
+  const timeless = (bounds.hours ?? []).length === 0;
+  const unexplored = (p: (typeof selected)[number]) => timeless && p.needsTime === true;
+  const applicable = selected.filter((p) => p.notApplicable(cluster) === undefined && !unexplored(p));
   const options = { maxDepth: bounds.maxDepth, maxStates: bounds.maxStates, ...(onProgress ? { onProgress } : {}) };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
   const result: ExploreResult<Action> & { bytesPerState?: number } = choices.full
@@ -94,6 +103,15 @@ export function exploreConfig(
     const reason = property.notApplicable(cluster);
     if (reason !== undefined)
       return { property: property.name, kind: property.kind, verdict: 'not-applicable', shortest: null, message: null, reason };
+    if (unexplored(property))
+      return {
+        property: property.name,
+        kind: property.kind,
+        verdict: 'not-explored',
+        shortest: null,
+        message: null,
+        reason: 'only time passing can break it, and time does not pass in these bounds (give --hours)',
+      };
     const finding = result.results[applicable.indexOf(property)]!;
     return {
       property: property.name,

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { PRESETS } from '../config/presets.ts';
+import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
@@ -35,7 +35,7 @@ Usage:
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
-                            [--writes N] [--clients N] [--write-once] [--full] [--no-symmetry] [--json]
+                            [--writes N] [--clients N] [--write-once] [--hours LIST] [--full] [--no-symmetry] [--json]
                             [--save-dir DIR | --no-save]
       Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
       violation. By default one record (or client) at a time against the shared faults, which is exact;
@@ -145,7 +145,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   store?.checkUsable();
   const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
   const started = performance.now();
-  const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset ? preset?.violates : undefined }));
+  const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
   const judged = await checkTargets(jobs, options, workers, (tasks) =>
     runTasks(tasks, workers, (done) =>
@@ -210,7 +210,7 @@ function indexCommand(args: readonly string[], io: Io): number {
 function listCommand(args: readonly string[], io: Io): number {
   const { values } = parseFlags('list', args, { json: { type: 'boolean' } });
   const properties = PROPERTIES.map(({ name, kind, source, statement }) => ({ name, kind, source, statement }));
-  const presets = PRESETS.map(({ name, description, violates }) => ({ name, description, violates }));
+  const presets = PRESETS.map(({ name, description, violates, alsoViolates }) => ({ name, description, violates, alsoViolates }));
   if (values.json) {
     io.out(JSON.stringify({ properties, presets }, null, 2));
     return 0;
@@ -219,6 +219,8 @@ function listCommand(args: readonly string[], io: Io): number {
   for (const p of properties) io.out(`  ${p.name} (${p.kind})\n    ${p.statement}\n    source: ${p.source}\n`);
   io.out('Presets:\n');
   for (const p of presets)
-    io.out(`  ${p.name}: ${p.description}\n    expected violations: ${p.violates.length === 0 ? 'none' : p.violates.join(', ')}\n`);
+    io.out(
+      `  ${p.name}: ${p.description}\n    expected violations: ${p.violates.length === 0 ? 'none' : p.violates.join(', ')}${p.alsoViolates.length === 0 ? '' : `; lifecycle: ${p.alsoViolates.join(', ')}`}\n`,
+    );
   return 0;
 }

@@ -59,11 +59,11 @@ describe('what a step changed, read off the state difference', () => {
 
   it('a state field the renderer does not know yet (say, one a later action adds) is still described', () => {
     const before = recommended.model.initial;
-    const after = produce(before as ClusterState & { time?: number }, (d) => {
-      d.time = 24;
-      (d.members[0] as { version?: number }).version = 2;
+    const after = produce(before as ClusterState & { weather?: string }, (d) => {
+      d.weather = 'rain';
+      (d.members[0] as { mood?: number }).mood = 2;
     });
     const events = eventsOf(recommended.cluster, before, after, diffStates(before, after));
-    expect(describeEvents(recommended.config, events, undefined)).toEqual(['m1.version: (absent) → 2', 'time: (absent) → 24']);
+    expect(describeEvents(recommended.config, events, undefined)).toEqual(['m1.mood: (absent) → 2', 'weather: (absent) → "rain"']);
   });
 });

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { cli, corpusFile, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, corpusFile, kb161304File, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';
 
-const dmz = corpusFile('dmz-ring', 'survivor-convergence');
+const dmz = kb161304File();
 const homeServer = corpusFile('home-server', 'web-messenger-availability');
 const broken = corpusFile('broken-member', 'no-lost-writes');
 
 /** SPEC §7's shape of `replay --json` (more keys are allowed). */
-const member = z.object({ up: z.boolean(), records: z.array(z.string().regex(/^(user|privateKey|domain|policy|cachedKey|wmAccount):.+$/)) });
+const member = z.object({ up: z.boolean(), records: z.array(z.string().regex(/^(user|privateKey|domain|policy|cachedKey|fetchedKey|wmAccount):.+$/)) });
 const replayJson = z.object({
   steps: z.array(z.object({ action: z.object({ type: z.string() }).loose(), members: z.record(z.string(), member) })),
   violation: z.object({ step: z.number(), message: z.string() }).loose().nullable(),

@@ -3,17 +3,33 @@ import { checkTarget } from '../cli/check.ts';
 import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
 import { makeTarget } from '../cli/target.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { PRESETS } from './presets.ts';
+import { expectedViolations, PRESETS } from './presets.ts';
+
+/** SPEC §5's seven properties: what `violates` speaks of. */
+const CORE = [
+  'eventual-convergence',
+  'survivor-convergence',
+  'no-lost-writes',
+  'private-keys-stay-put',
+  'web-messenger-availability',
+  'private-key-availability',
+  'desktop-policy-availability',
+];
+/** The lifecycle properties: what `alsoViolates` speaks of. */
+const LIFECYCLE = ['join-under-outage', 'skm-keys-stay-valid', 'purged-keys-stay-purged', 'web-messenger-rejoin-freshness'];
 
 describe.each(PRESETS.map((p) => [p.name, p] as const))('preset %s', (_name, preset) => {
   it('names only known properties in its expectations', () => {
-    for (const name of preset.violates) expect(PROPERTIES.map((p) => p.name)).toContain(name);
+    const known = PROPERTIES.map((p) => p.name);
+    for (const name of [...preset.violates, ...preset.alsoViolates]) expect(known).toContain(name);
+    for (const name of preset.violates) expect(CORE).toContain(name);
+    for (const name of preset.alsoViolates) expect(LIFECYCLE).toContain(name);
   });
 
   it.each([1, 20261128])('gives exactly its documented verdicts at the default budget (seed %i)', (seed) => {
     const results = checkTarget(makeTarget(preset.config), { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH, properties: [] });
     const violated = results.filter((r) => r.verdict === 'violated').map((r) => r.property);
-    expect(violated).toEqual([...preset.violates]);
+    expect(violated).toEqual(expectedViolations(preset));
     for (const r of results.filter((x) => x.verdict === 'violated')) {
       expect(r.actions.length).toBeLessThanOrEqual(3);
       expect(r.message).toBeTruthy();
@@ -32,5 +48,39 @@ describe('determinism', () => {
     const verdicts = (seed: number) =>
       checkTarget(makeTarget(preset.config), { runs: 500, seed, maxLength: 12, properties: [] }).map((r) => r.verdict);
     expect(verdicts(3)).toEqual(verdicts(4));
+  });
+});
+
+describe('expectations', () => {
+  it('for the seven core properties, the six SPEC §6 presets keep SPEC\'s table, and the lifecycle presets add theirs', () => {
+    expect(Object.fromEntries(PRESETS.map((p) => [p.name, p.violates]))).toEqual({
+      recommended: [],
+      'dmz-ring': ['survivor-convergence'],
+      'home-server': ['web-messenger-availability'],
+      'single-key-holder': ['private-key-availability'],
+      'pinned-clients': ['desktop-policy-availability'],
+      'broken-member': ['no-lost-writes'],
+      growing: [],
+      'rolling-upgrade': ['survivor-convergence'],
+      'long-outage': ['desktop-policy-availability'],
+      'mode-switch': ['web-messenger-availability'],
+      'no-holdout': [],
+    });
+  });
+  it('for the lifecycle properties: rejoin freshness wherever the balancer lets members straight back and some account can be owed', () => {
+    expect(Object.fromEntries(PRESETS.map((p) => [p.name, p.alsoViolates]))).toEqual({
+      recommended: [],
+      'dmz-ring': ['web-messenger-rejoin-freshness'],
+      // Home Server accounts are never replicated, so a returning member owes none.
+      'home-server': [],
+      'single-key-holder': ['web-messenger-rejoin-freshness'],
+      'pinned-clients': ['web-messenger-rejoin-freshness'],
+      'broken-member': ['web-messenger-rejoin-freshness'],
+      growing: ['join-under-outage'],
+      'rolling-upgrade': [],
+      'long-outage': ['skm-keys-stay-valid'],
+      'mode-switch': [],
+      'no-holdout': ['web-messenger-rejoin-freshness'],
+    });
   });
 });

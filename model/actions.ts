@@ -2,7 +2,9 @@
  * The trace vocabulary (SPEC §3). A trace is a JSON array of these; a replay is a `reduce` over `step`.
  */
 import { match } from 'ts-pattern';
+import type { AccountMode } from '../config/schema.ts';
 import type { RecordRef } from './records.ts';
+import { formatHours } from './time.ts';
 
 export type MemberId = string;
 export type ClientId = string;
@@ -23,7 +25,15 @@ export type Action =
   /** The member is broken out of the cluster, with whatever it held. */
   | { readonly type: 'remove'; readonly member: MemberId }
   /** A desktop client enrolls at the member, which creates its user record; the client is pinned to it. */
-  | { readonly type: 'enroll'; readonly client: ClientId; readonly member: MemberId };
+  | { readonly type: 'enroll'; readonly client: ClientId; readonly member: MemberId }
+  /** A member configured with `joinsLater` joins through the Sponsor: a full copy, then its place in the ring. */
+  | { readonly type: 'join'; readonly member: MemberId }
+  /** The member moves to the next software release. */
+  | { readonly type: 'upgrade'; readonly member: MemberId }
+  /** Time passes: key caches purge, SKM keys are renewed or lapse. */
+  | { readonly type: 'advanceTime'; readonly hours: number }
+  /** New Web Messenger accounts take this mode from now on; existing accounts keep theirs. */
+  | { readonly type: 'setAccountMode'; readonly mode: AccountMode };
 
 export type ActionType = Action['type'];
 
@@ -36,6 +46,10 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'replicate',
   'remove',
   'enroll',
+  'join',
+  'upgrade',
+  'advanceTime',
+  'setAccountMode',
 ];
 
 /** One line, like a sentence: `write user:alice on m2`. */
@@ -49,5 +63,9 @@ export function describeAction(action: Action): string {
     .with({ type: 'replicate' }, (a) => `replicate ${a.member}`)
     .with({ type: 'remove' }, (a) => `remove ${a.member}`)
     .with({ type: 'enroll' }, (a) => `enroll ${a.client} at ${a.member}`)
+    .with({ type: 'join' }, (a) => `join ${a.member}`)
+    .with({ type: 'upgrade' }, (a) => `upgrade ${a.member}`)
+    .with({ type: 'advanceTime' }, (a) => `advance time by ${typeof a.hours === 'number' ? formatHours(a.hours) : String(a.hours)}`)
+    .with({ type: 'setAccountMode' }, (a) => `set the mode of new Web Messenger accounts to ${a.mode}`)
     .exhaustive();
 }

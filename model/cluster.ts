@@ -3,9 +3,10 @@
  */
 import type { ClusterConfig, MemberConfig, Service } from '../config/schema.ts';
 import type { MemberId } from './actions.ts';
-import { DEFAULT_POLICY, type RecordKind } from './records.ts';
-import type { ClusterState } from './state.ts';
+import { type CacheKind, DEFAULT_POLICY, type RecordKind } from './records.ts';
+import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
+import { retentionHours, timeHorizon } from './time.ts';
 
 export interface ClusterModel {
   readonly config: ClusterConfig;
@@ -20,6 +21,14 @@ export interface ClusterModel {
    */
   readonly onRing: Readonly<Record<RecordKind, readonly boolean[]>>;
   readonly isDmz: readonly boolean[];
+  /** Ring position of the Sponsor, the member others join through (KB 153721). */
+  readonly sponsor: number;
+  readonly runsWebMessenger: readonly boolean[];
+  readonly runsDesktop: readonly boolean[];
+  /** Hours each kind of cached key is kept (KB 162609). */
+  readonly retention: Readonly<Record<CacheKind, number>>;
+  /** The last hour time may reach (`timeHorizon`). */
+  readonly horizon: number;
 }
 
 export function runsService(member: MemberConfig, service: Service): boolean {
@@ -51,20 +60,45 @@ export function compileCluster(config: ClusterConfig): ClusterModel {
       policy: everyone,
       // KB 153198: keys cached from the mail flow are replicated across the cluster.
       cachedKey: everyone,
+      // KB 153198 says cached keys replicate; it draws no line between keys from mail and from keyservers.
+      fetchedKey: everyone,
       wmAccount: members.map((m) => isWebMessengerEligible(config, m)),
     },
     isDmz: members.map((m) => m.zone === 'dmz'),
+    sponsor: Math.max(0, members.findIndex((m) => m.role === 'sponsor')),
+    runsWebMessenger: members.map((m) => runsService(m, 'webMessenger')),
+    runsDesktop: members.map((m) => runsService(m, 'desktop')),
+    retention: { cachedKey: retentionHours(config, 'cachedKey'), fetchedKey: retentionHours(config, 'fetchedKey') },
+    horizon: timeHorizon(config),
   };
 }
 
+/**
+ * Every member starts up with the cluster's default policy, on the current release, owing nothing; a
+ * member with `joinsLater` starts outside the cluster, waiting.
+ */
 export function initialState(model: ClusterModel): ClusterState {
+  const member = (m: MemberConfig): MemberState => ({
+    id: m.id,
+    status: m.joinsLater ? 'waiting' : 'up',
+    records: m.joinsLater ? {} : { [DEFAULT_POLICY]: INITIAL_STAMP },
+    version: 0,
+    cachedAt: {},
+    purgedAt: 0,
+    downSince: 0,
+    upSince: 0,
+    owedAtReturn: {},
+  });
   return {
-    members: model.members.map((m) => ({ id: m.id, status: 'up', records: { [DEFAULT_POLICY]: INITIAL_STAMP } })),
+    members: model.members.map(member),
     cutLinks: {},
     accounts: {},
     clients: {},
     writes: 0,
     acknowledged: {},
+    acknowledgedCachedAt: {},
+    clock: 0,
+    accountMode: model.config.webMessenger.accountMode,
   };
 }
 

@@ -11,17 +11,28 @@ import type { ClusterModel } from './cluster.ts';
 import type { RecordId } from './records.ts';
 import type { ClusterState } from './state.ts';
 
-const STATUS_CODE = { up: 'u', down: 'd', removed: 'r' } as const;
+const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
 
 /**
  * The key of a state with members relabelled by `perm`: position `p` of the key describes the member
  * at ring position `perm[p]`. The identity permutation gives the plain key.
+ *
+ * Every field of the state that can change what happens next is in the key (hours as they are: time is
+ * bounded by its horizon); only the count of writes and who wrote each version are left out, and
+ * versions are renumbered per record by rank, together with the versions members are owed.
+ *
+ * What a member is owed (`owedAtReturn`, `model/rotation.ts`) counts only while it matters: for a member
+ * that is up and does not yet hold that version. A member's Web Messenger accounts only ever get newer,
+ * so an owed version it holds stays held; and a member that is down is owed afresh when it recovers.
  */
 export function stateKey(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
   const n = model.size;
   const members = state.members;
-  let key = '';
-  for (let p = 0; p < n; p++) key += STATUS_CODE[members[perm[p]!]!.status];
+  let key = `${state.clock}${state.accountMode === 'homeServer' ? 'h' : 'a'}`;
+  for (let p = 0; p < n; p++) {
+    const m = members[perm[p]!]!;
+    key += `;${STATUS_CODE[m.status]}${m.version},${m.purgedAt},${m.downSince},${m.upSince}`;
+  }
   key += '|';
   for (const _ in state.cutLinks) {
     key += relabelLinks(model, state, perm);
@@ -29,32 +40,54 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
   }
   // Records, in sorted order; versions renumbered per record by rank (only their order matters).
   const ids: RecordId[] = [];
-  for (const m of members) for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+  /** The version owed that still matters (see above), or undefined. */
+  const owing = (m: ClusterState['members'][number], id: RecordId): number | undefined => {
+    const owed = m.owedAtReturn[id];
+    return owed !== undefined && m.status === 'up' && (m.records[id] ?? -1) < owed ? owed : undefined;
+  };
+  for (const m of members) {
+    for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
+    for (const id in m.owedAtReturn) if (owing(m, id as RecordId) !== undefined && !ids.includes(id as RecordId)) ids.push(id as RecordId);
+  }
   for (const id in state.acknowledged) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
   if (ids.length > 1) ids.sort();
   const stamps: number[] = [];
+  const note = (v: number | undefined) => {
+    if (v !== undefined && !stamps.includes(v)) stamps.push(v);
+  };
   for (const id of ids) {
     stamps.length = 0;
     for (const m of members) {
-      const v = m.records[id];
-      if (v !== undefined && !stamps.includes(v)) stamps.push(v);
+      note(m.records[id]);
+      note(owing(m, id));
     }
     const acked = state.acknowledged[id];
-    if (acked !== undefined && !stamps.includes(acked)) stamps.push(acked);
+    note(acked);
     if (stamps.length > 1) stamps.sort((x, y) => x - y);
     key += `|${id}=`;
     for (let p = 0; p < n; p++) {
-      const v = members[perm[p]!]!.records[id];
+      const m = members[perm[p]!]!;
+      const v = m.records[id];
       key += v === undefined ? '.' : stamps.indexOf(v);
+      const cached = m.cachedAt[id];
+      if (cached !== undefined) key += `@${cached}`;
+      const owed = owing(m, id);
+      if (owed !== undefined) key += `^${stamps.indexOf(owed)}`;
+      key += ',';
     }
     if (acked !== undefined) key += `/${stamps.indexOf(acked)}`;
+    const ackedAt = state.acknowledgedCachedAt[id];
+    if (ackedAt !== undefined) key += `@${ackedAt}`;
   }
   const inverse = isIdentity(perm) ? perm : invert(perm);
   for (const name in state.accounts) {
     const account = state.accounts[name]!;
-    key += `|a:${name}=${account.mode[0]}${inverse[model.position.get(account.home)!]}`;
+    key += `|a:${name}=${account.mode === 'homeServer' ? 'h' : 'a'}${inverse[model.position.get(account.home)!]}`;
   }
-  for (const name in state.clients) key += `|c:${name}=${inverse[model.position.get(state.clients[name]!.member)!]}`;
+  for (const name in state.clients) {
+    const client = state.clients[name]!;
+    key += `|c:${name}=${inverse[model.position.get(client.member)!]},${client.skmIssued},${client.lastContact}`;
+  }
   return key;
 }
 

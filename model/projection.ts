@@ -34,12 +34,14 @@ export function scopeSlots(scope: Scope): Slot[] {
   ];
 }
 
+/** Members with only the records (and what they cached when, and what they are owed) that `keep` keeps. */
 function keepRecords(members: readonly MemberState[], keep: (id: RecordId) => boolean): MemberState[] {
-  return members.map((m) => {
-    const records: Record<RecordId, number> = {};
-    for (const id in m.records) if (keep(id as RecordId)) records[id as RecordId] = m.records[id as RecordId]!;
-    return { ...m, records };
-  });
+  return members.map((m) => ({
+    ...m,
+    records: pick(m.records, keep as (key: string) => boolean),
+    cachedAt: pick(m.cachedAt, keep as (key: string) => boolean),
+    owedAtReturn: pick(m.owedAtReturn, keep as (key: string) => boolean),
+  }));
 }
 
 function pick<T>(from: Readonly<Record<string, T>>, keep: (key: string) => boolean): Record<string, T> {
@@ -59,6 +61,7 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
       accounts: id.startsWith('wmAccount:') ? pick(state.accounts, (k) => k === key) : {},
       clients: {},
       acknowledged: pick(state.acknowledged, (r) => r === id),
+      acknowledgedCachedAt: pick(state.acknowledgedCachedAt, (r) => r === id),
     };
   }
   const user = clientUser(slot.client);
@@ -70,11 +73,12 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
       const records: Record<RecordId, number> = {};
       if (m.records[user] !== undefined) records[user] = m.records[user]!;
       if (m.records[DEFAULT_POLICY] !== undefined) records[DEFAULT_POLICY] = INITIAL_STAMP;
-      return { ...m, records };
+      return { ...m, records, cachedAt: {}, owedAtReturn: {} };
     }),
     accounts: {},
     clients: pick(state.clients, (c) => c === slot.client),
     acknowledged: pick(state.acknowledged, (r) => r === user),
+    acknowledgedCachedAt: {},
   };
 }
 

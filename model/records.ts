@@ -7,10 +7,15 @@
  * - `privateKey`: an internal user's private key; replicates only to members that allow it (KB 153723, KB 161304).
  * - `domain`: a managed domain (KB 153723).
  * - `policy`: a consumer or mail policy; every member starts with the cluster's default policy.
- * - `cachedKey`: a key cached from the mail flow, replicated across the cluster (KB 153198).
+ * - `cachedKey`: a key cached from the mail flow, replicated across the cluster (KB 153198); purged 180 days
+ *   after it was cached (KB 162609).
+ * - `fetchedKey`: a key fetched from an external keyserver and cached; purged after
+ *   `keyCache.keyserverTtlHours`, 1 day by default (KB 162609). Like every cached key it replicates across
+ *   the cluster (KB 153198). Modelling choice: a member fetches keys while processing mail (to encrypt to an
+ *   external recipient), so fetching needs `mail`, like caching from the mail flow.
  * - `wmAccount`: a Web Messenger account (KB 153723; modes from the vendor's note on Home Server / High Availability).
  */
-export const RECORD_KINDS = ['user', 'privateKey', 'domain', 'policy', 'cachedKey', 'wmAccount'] as const;
+export const RECORD_KINDS = ['user', 'privateKey', 'domain', 'policy', 'cachedKey', 'fetchedKey', 'wmAccount'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export interface RecordRef {
@@ -31,6 +36,13 @@ export function kindOf(id: RecordId): RecordKind {
 
 export function keyOf(id: RecordId): string {
   return id.slice(id.indexOf(':') + 1);
+}
+
+/** The kinds held in a member's key cache, each purged when its retention has passed (KB 162609). */
+export type CacheKind = 'cachedKey' | 'fetchedKey';
+
+export function isCacheKind(kind: RecordKind): kind is CacheKind {
+  return kind === 'cachedKey' || kind === 'fetchedKey';
 }
 
 export function isRecordKind(value: unknown): value is RecordKind {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cluster, crash, holders, partition, run, threeMembers, write } from '../test/helpers.ts';
+import { cluster, crash, days, enroll, holders, partition, recover, run, threeAndAJoiner, threeMembers, write } from '../test/helpers.ts';
 import { replicateToQuiescence, settleAll, settleSurvivors } from './settle.ts';
 
 describe('settling', () => {
@@ -41,6 +41,23 @@ describe('settling', () => {
   it('is memoized per state: asking twice gives the same object', () => {
     const s = run(model, [write('m2', 'domain', 'example.com')]);
     expect(settleAll(model, s)).toBe(settleAll(model, s));
+  });
+
+  it('a member waiting to join stays outside: settling does not join it', () => {
+    const growing = cluster({ members: threeAndAJoiner });
+    const settled = settleAll(growing, run(growing, [crash('m1'), write('m2', 'user', 'alice')]));
+    expect(settled.state.members[3]).toMatchObject({ status: 'waiting', records: {} });
+    expect(holders(settled.state, 'user:alice')).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('no time passes while settling: nothing is purged and no SKM key changes', () => {
+    const s = run(model, [write('m1', 'fetchedKey', 'olivia'), enroll('laptop1', 'm1'), crash('m1'), days(1)]);
+    const settled = settleAll(model, s);
+    expect(settled.state.clock).toBe(s.clock);
+    expect(settled.state.clients).toEqual(s.clients);
+    // m1 comes back with the key past its retention: it keeps it until its next purge, and does not send it.
+    expect(holders(settled.state, 'fetchedKey:olivia')).toEqual(['m1']);
+    expect(settled.actions[0]).toEqual(recover('m1'));
   });
 
   it('a longer ring takes more rounds to resync a backlog', () => {

@@ -9,6 +9,11 @@
  * also listed as ordinary actions (the recoveries, the heals, and each round's `replicate`s in ring
  * order), so a replay can show it step by step; replayed one after another those actions reach the
  * same quiescent state, since replication only ever moves the newest version forward along a fixed ring.
+ *
+ * Settling is not time: no time passes while it runs (so nothing is purged and no SKM key changes). A
+ * member still waiting to join is not in the cluster and stays outside. Ending every fault includes
+ * finishing a rolling upgrade: every member of the cluster moves to the newest release any member runs
+ * (`eventual-convergence` speaks of "all members on one version", KB 225396).
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
@@ -47,7 +52,7 @@ export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
 /** One synchronous round of replication, or undefined when it would deliver nothing (quiescence). */
 export function replicationRound(model: ClusterModel, state: ClusterState): ClusterState | undefined {
   const hops = roundHops(model, state);
-  return hops.length === 0 ? undefined : deliver(state, hops);
+  return hops.length === 0 ? undefined : deliver(model, state, hops);
 }
 
 export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
@@ -61,25 +66,30 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
     if (thisRound.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
     for (const { from } of thisRound) actions.push({ type: 'replicate', member: model.members[from]!.id });
     hops += thisRound.length;
-    state = deliver(state, thisRound);
+    state = deliver(model, state, thisRound);
   }
   return { state, rounds: limit, hops, quiescent: false, actions };
 }
 
 /**
- * How a state settles: `all` — faults stop (every down member recovers, every cut link heals);
- * `survivors` — links heal but down members stay down. Then replication runs to quiescence.
+ * How a state settles: `all` — faults stop (every down member recovers, every cut link heals, and every
+ * member of the cluster on an older release than another is upgraded: "all members on one version");
+ * `survivors` — links heal but down members stay down and releases stay as they are. Then replication
+ * runs to quiescence. Waiting members stay outside the cluster and time does not pass.
  */
 export type SettleMode = 'all' | 'survivors';
 
-/** The actions that end the faults a settling ends, in order: recoveries, then heals. */
+/** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
 export function faultEndings(state: ClusterState, mode: SettleMode): Action[] {
-  const recoveries: Action[] =
-    mode === 'all' ? state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id })) : [];
-  return [...recoveries, ...healLinks(state)];
+  if (mode === 'survivors') return healLinks(state);
+  const recoveries: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
+  const inCluster = state.members.filter((m) => m.status === 'up' || m.status === 'down');
+  const newest = Math.max(...inCluster.map((m) => m.version));
+  const upgrades: Action[] = inCluster.filter((m) => m.version < newest).map((m) => ({ type: 'upgrade', member: m.id }));
+  return [...recoveries, ...healLinks(state), ...upgrades];
 }
 
-/** The actions that end every fault: recover each down member, heal each cut link. */
+/** The actions that end every fault: recover each down member, heal each cut link, upgrade the laggards. */
 export function endFaults(state: ClusterState): Action[] {
   return faultEndings(state, 'all');
 }

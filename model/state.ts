@@ -1,20 +1,49 @@
 /**
  * The state of a cluster: plain, immutable data (updated only through immer in `step.ts`).
  * Members are held in ring order (the order of `members` in the config, which is the join order).
+ *
+ * Everything here is JSON-like (no Maps, Sets or classes) and bounded for a bounded scope: time runs up
+ * to a horizon (`model/time.ts`), each member upgrades at most once, and stamps grow only with writes.
  */
 import type { AccountMode } from '../config/schema.ts';
 import type { ClientId, MemberId } from './actions.ts';
 import type { RecordId } from './records.ts';
 import type { Stamp } from './stamps.ts';
 
-/** `up`; `down` (an outage: it keeps its data); `removed` (broken out of the cluster with its data). */
-export type MemberStatus = 'up' | 'down' | 'removed';
+/**
+ * `up`; `down` (an outage: it keeps its data); `removed` (broken out of the cluster with its data);
+ * `waiting` (configured with `joinsLater` and not yet joined: outside the cluster, in no ring, not counted
+ * by the fault budget, holding nothing).
+ */
+export type MemberStatus = 'up' | 'down' | 'removed' | 'waiting';
 
 export interface MemberState {
   readonly id: MemberId;
   readonly status: MemberStatus;
   /** The version of each record this member stores. */
   readonly records: Readonly<Record<RecordId, Stamp>>;
+  /**
+   * The software release it runs: 0 the current one, 1 the next (each member upgrades at most once).
+   * Members on different releases do not replicate with each other (KB 225396).
+   */
+  readonly version: number;
+  /**
+   * For each key in its key cache (`cachedKey`, `fetchedKey`), the hour the version it holds was cached.
+   * The time travels with the key when it replicates, so every copy expires together (KB 162609).
+   */
+  readonly cachedAt: Readonly<Record<RecordId, number>>;
+  /** The hour this member's key-cache purge last ran (it runs while the member is up and time passes). */
+  readonly purgedAt: number;
+  /** The hour its current (or latest) outage began: no member stays down longer than `faults.maxOutageDays`. */
+  readonly downSince: number;
+  /** The hour it last came up (start, recovery, join); a crash in that same hour continues the outage. */
+  readonly upSince: number;
+  /**
+   * The Web Messenger accounts its live peers held when it last returned (recovered or joined), at the
+   * newest version they held, limited to accounts it may hold (KB 156803). Whether the load balancer has
+   * it in rotation follows from this, its status and its records (`model/rotation.ts`).
+   */
+  readonly owedAtReturn: Readonly<Record<RecordId, Stamp>>;
 }
 
 /**
@@ -29,6 +58,10 @@ export interface WebMessengerAccount {
 export interface DesktopClient {
   /** The member the client enrolled with; without a cluster host name it is pinned to it (KB 156803). */
   readonly member: MemberId;
+  /** The hour its current SKM key was issued (at enrollment, then at each renewal); valid 14 days (KB 157933). */
+  readonly skmIssued: number;
+  /** The last hour the client talked to a server (enrollment, or time passing while it reaches one). */
+  readonly lastContact: number;
 }
 
 export interface ClusterState {
@@ -41,6 +74,15 @@ export interface ClusterState {
   readonly clients: Readonly<Record<ClientId, DesktopClient>>;
   /** How many writes the cluster has acknowledged: the number of the latest (`model/stamps.ts`). */
   readonly writes: number;
-  /** The newest acknowledged version of every record ever written (what `no-lost-writes` answers for). */
+  /**
+   * The newest acknowledged version of every record ever written (what `no-lost-writes` answers for). A
+   * cached key leaves this list when its acknowledged version passes its retention: purged, not lost.
+   */
   readonly acknowledged: Readonly<Record<RecordId, Stamp>>;
+  /** For acknowledged cached keys: the hour their acknowledged version was cached. */
+  readonly acknowledgedCachedAt: Readonly<Record<RecordId, number>>;
+  /** Hours since the start of the trace. */
+  readonly clock: number;
+  /** The mode new Web Messenger accounts take (`webMessenger.accountMode`, until `setAccountMode`). */
+  readonly accountMode: AccountMode;
 }

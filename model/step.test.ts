@@ -150,7 +150,7 @@ describe('effects', () => {
   it('enroll creates the client user record on the member and pins the client to it', () => {
     const s = run(model, [enroll('laptop1', 'm3')]);
     expect(holders(s, 'user:laptop1')).toEqual(['m3']);
-    expect(s.clients.laptop1).toEqual({ member: 'm3' });
+    expect(s.clients.laptop1).toEqual({ member: 'm3', skmIssued: 0, lastContact: 0 });
   });
   it('the state is never mutated: every step returns a new state and leaves the old one as it was', () => {
     const before = run(model, [write('m1', 'user', 'alice')]);

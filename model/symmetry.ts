@@ -21,6 +21,7 @@ function behaviour(model: ClusterModel, i: number, roleMatters: boolean): string
     [...m.services].sort(),
     m.privateKeys,
     isWebMessengerEligible(model.config, m),
+    m.joinsLater,
     roleMatters ? m.role : '',
   ]);
 }
@@ -31,8 +32,8 @@ function behaviour(model: ClusterModel, i: number, roleMatters: boolean): string
  */
 export function ringSymmetries(model: ClusterModel): number[][] {
   const n = model.size;
-  // The core model never reads the sponsor role; the join rule of the lifecycle model will.
-  const roleMatters = false;
+  // The model reads the sponsor role only to join a waiting member through it.
+  const roleMatters = model.members.some((m) => m.joinsLater);
   const labels = model.members.map((_, i) => behaviour(model, i, roleMatters));
   const group: number[][] = [];
   for (let shift = 0; shift < n; shift++) {

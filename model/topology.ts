@@ -9,18 +9,20 @@ export function isLive(state: ClusterState, member: number): boolean {
   return state.members[member]!.status === 'up';
 }
 
+/** Up or down: not removed, and not still waiting to join. */
 export function inCluster(state: ClusterState, member: number): boolean {
-  return state.members[member]!.status !== 'removed';
+  const status = state.members[member]!.status;
+  return status === 'up' || status === 'down';
 }
 
 export function isCut(model: ClusterModel, state: ClusterState, a: number, b: number): boolean {
   return state.cutLinks[linkKey(model, a, b)] === true;
 }
 
-/** Members down or removed: what the fault budget `maxDown` counts (SPEC §3). */
+/** Members down or removed: what the fault budget `maxDown` counts (SPEC §3); a waiting member is not a fault. */
 export function faultsInUse(state: ClusterState): number {
   let count = 0;
-  for (const m of state.members) if (m.status !== 'up') count++;
+  for (const m of state.members) if (m.status === 'down' || m.status === 'removed') count++;
   return count;
 }
 
@@ -32,7 +34,11 @@ export function faultsInUse(state: ClusterState): number {
  * - everything else on every member (KB 153723, KB 153198).
  */
 export function mayHold(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
-  if (!inCluster(state, member)) return false;
+  return inCluster(state, member) && mayHoldOnceIn(model, state, member, id);
+}
+
+/** `mayHold` for a member once it is in the cluster, whatever its status now (a joining member's full copy). */
+export function mayHoldOnceIn(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
   const kind = kindOf(id);
   if (kind === 'wmAccount') {
     const account = state.accounts[keyOf(id)];
@@ -50,6 +56,8 @@ export function mayHold(model: ClusterModel, state: ClusterState, member: number
  *   or cut off (KB 161304: "the replication topology is fixed and does not update when a member becomes
  *   unreachable"). A member that was removed is skipped only under the assumption
  *   `dmzAfterRemoval: "repointed"`; by default ("stale") the DMZ member keeps sending to it.
+ * - A member still waiting to join is in no ring: every member skips it until it joins, and then it takes
+ *   its place in ring order (KB 153721; the ring order is the config order).
  *
  * Returns undefined when the ring holds no other member.
  */
@@ -61,6 +69,7 @@ export function successor(model: ClusterModel, state: ClusterState, from: number
     const next = (from + step) % model.size;
     if (!ring[next]) continue;
     const status = state.members[next]!.status;
+    if (status === 'waiting') continue;
     if (fixed) {
       if (status === 'removed' && !stale) continue;
       return next;
@@ -70,7 +79,16 @@ export function successor(model: ClusterModel, state: ClusterState, from: number
   return undefined;
 }
 
-/** Whether `from` can deliver to `to` right now: `to` is up and the link between them is intact. */
+/**
+ * Whether `from` can deliver to `to` right now: `to` is up, the link between them is intact, and both run
+ * the same release. KB 225396: "replication does not happen between members on different releases"
+ * (trusted over KB 153476, which says mixed versions "continue to share cluster data").
+ *
+ * Modelling choice: a member on another release is still reachable, so the ring does not re-route around
+ * it (routing follows reachability, KB 161304); the sender sends and is refused, and its changes go no
+ * further along the ring until the releases match.
+ */
 export function canDeliver(model: ClusterModel, state: ClusterState, from: number, to: number): boolean {
-  return isLive(state, to) && !isCut(model, state, from, to);
+  const target = state.members[to]!;
+  return target.status === 'up' && target.version === state.members[from]!.version && !isCut(model, state, from, to);
 }

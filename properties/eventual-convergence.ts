@@ -1,5 +1,5 @@
-import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
-import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
+import { clusterMembers, describeVersion, firstDivergence, names, rounds } from './helpers.ts';
+import { type ClusterProperty, holds, judgedAfterSettling, violated } from './types.ts';
 
 export const eventualConvergence: ClusterProperty = judgedAfterSettling({
   name: 'eventual-convergence',
@@ -10,7 +10,7 @@ export const eventualConvergence: ClusterProperty = judgedAfterSettling({
   settles: 'all',
   judge(model, settled) {
     if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
-    const members = membersWhere(settled.state, (s) => s !== 'removed');
+    const members = clusterMembers(settled.state);
     const divergence = firstDivergence(model, settled.state, members);
     if (divergence === undefined) return holds(settled.rounds);
     return violated(

@@ -4,7 +4,8 @@ import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type Stamp, stampSequence, stampWriter } from '../model/stamps.ts';
-import { mayHold } from '../model/topology.ts';
+import { isPastRetention } from '../model/time.ts';
+import { inCluster, mayHold } from '../model/topology.ts';
 
 /** `write #2, on m3`, or `the initial version`. */
 export function describeVersion(model: ClusterModel, stamp: Stamp): string {
@@ -16,13 +17,17 @@ export function names(model: ClusterModel, members: readonly number[]): string {
   return members.map((m) => model.members[m]!.id).join(', ');
 }
 
-/** The newest version of each record among the given members. */
-export function newestAmong(state: ClusterState, members: readonly number[]): Map<RecordId, Stamp> {
+/**
+ * The newest version of each record among the given members, leaving out cached keys past their retention
+ * (they go at their holder's next purge, and replication does not spread them: KB 162609).
+ */
+export function newestAmong(model: ClusterModel, state: ClusterState, members: readonly number[]): Map<RecordId, Stamp> {
   const newest = new Map<RecordId, Stamp>();
   for (const m of members) {
     const records = state.members[m]!.records;
     for (const id in records) {
       const rid = id as RecordId;
+      if (isPastRetention(model, state, m, rid)) continue;
       const stamp = records[rid]!;
       const best = newest.get(rid);
       if (best === undefined || stamp > best) newest.set(rid, stamp);
@@ -31,21 +36,30 @@ export function newestAmong(state: ClusterState, members: readonly number[]): Ma
   return newest;
 }
 
+/** The members of the cluster: up or down, not removed and not waiting to join. */
+export function clusterMembers(state: ClusterState): number[] {
+  return state.members.flatMap((_, i) => (inCluster(state, i) ? [i] : []));
+}
+
 export function membersWhere(state: ClusterState, keep: (status: ClusterState['members'][number]['status']) => boolean): number[] {
   return state.members.flatMap((m, i) => (keep(m.status) ? [i] : []));
 }
 
 /**
  * The first record that some of `members` may hold but do not hold in its newest version (among
- * `members`), with who lacks it: the shape of every convergence failure.
+ * `members`), with who lacks it: the shape of every convergence failure. A member holding a cached key past
+ * its retention lacks the live version, even one with the same stamp (a key re-cached after a purge starts
+ * again at version 1): replication replaces such a copy.
  */
 export function firstDivergence(
   model: ClusterModel,
   state: ClusterState,
   members: readonly number[],
 ): { id: RecordId; newest: Stamp; lacking: number[] } | undefined {
-  for (const [id, newest] of newestAmong(state, members)) {
-    const lacking = members.filter((m) => mayHold(model, state, m, id) && state.members[m]!.records[id] !== newest);
+  for (const [id, newest] of newestAmong(model, state, members)) {
+    const lacking = members.filter(
+      (m) => mayHold(model, state, m, id) && (state.members[m]!.records[id] !== newest || isPastRetention(model, state, m, id)),
+    );
     if (lacking.length > 0) return { id, newest, lacking };
   }
   return undefined;

@@ -1,18 +1,23 @@
 /**
- * The property catalogue (SPEC §5). Adding a property is adding one file and one line here.
+ * The property catalogue: the seven of SPEC §5, then the cluster's later life (joining, time, the load
+ * balancer's rotation). Adding a property is adding one file and one line here.
  */
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';
 import { dmzSuccessorUnreachable } from './dmz-successor-unreachable.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
+import { joinUnderOutage } from './join-under-outage.ts';
 import { noLostWrites } from './no-lost-writes.ts';
 import { outageBacklog } from './outage-backlog.ts';
 import { partitionDivergence } from './partition-divergence.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
+import { purgedKeysStayPurged } from './purged-keys-stay-purged.ts';
 import { removalTookAWrite } from './removal-took-a-write.ts';
+import { skmKeysStayValid } from './skm-keys-stay-valid.ts';
 import { survivorConvergence } from './survivor-convergence.ts';
 import type { ClusterProperty } from './types.ts';
 import { webMessengerAvailability } from './web-messenger-availability.ts';
+import { webMessengerRejoinFreshness } from './web-messenger-rejoin-freshness.ts';
 
 export const PROPERTIES: readonly ClusterProperty[] = [
   eventualConvergence,
@@ -22,6 +27,10 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   webMessengerAvailability,
   privateKeyAvailability,
   desktopPolicyAvailability,
+  joinUnderOutage,
+  skmKeysStayValid,
+  purgedKeysStayPurged,
+  webMessengerRejoinFreshness,
   // Non-vacuity (`sometimes`): one per kind of fault, so that no property passes because the search
   // never reached the states that could break it.
   outageBacklog,

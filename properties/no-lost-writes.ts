@@ -1,4 +1,5 @@
 import type { RecordId } from '../model/records.ts';
+import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, rounds, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
@@ -18,12 +19,12 @@ export const noLostWrites: ClusterProperty = judgedAfterSettling({
     for (const id in s.acknowledged) {
       const rid = id as RecordId;
       const acknowledged = s.acknowledged[rid]!;
-      const holders = s.members.flatMap((m, i) => (m.status !== 'removed' && (m.records[rid] ?? -1) >= acknowledged ? [i] : []));
+      // A cached key past its retention on a member counts as gone from it (it goes at its next purge).
+      const held = (i: number) => (isPastRetention(model, s, i, rid) ? -1 : (s.members[i]!.records[rid] ?? -1));
+      const holders = s.members.flatMap((m, i) => (m.status !== 'removed' && held(i) >= acknowledged ? [i] : []));
       const version = describeVersion(model, acknowledged);
       if (holders.length === 0) return violated(`the acknowledged write of ${rid} (${version}) is on no member of the cluster${gone}`, settled.rounds);
-      const lacking = s.members.flatMap((m, i) =>
-        mayHold(model, s, i, rid) && (m.records[rid] ?? -1) < acknowledged ? [i] : [],
-      );
+      const lacking = s.members.flatMap((_, i) => (mayHold(model, s, i, rid) && held(i) < acknowledged ? [i] : []));
       if (lacking.length > 0)
         return violated(
           `after faults stopped and replication went quiet (${rounds(settled.rounds)}), the acknowledged write of ${rid} (${version}) is missing on ${names(model, lacking)}${gone}`,

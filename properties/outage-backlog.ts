@@ -12,7 +12,7 @@ export const outageBacklog: ClusterProperty = {
   notApplicable: (model) => (model.config.faults.maxDown === 0 ? 'no member may go down (faults.maxDown is 0)' : undefined),
   check(model, state) {
     const live = state.members.flatMap((m, i) => (m.status === 'up' ? [i] : []));
-    const newest = newestAmong(state, live);
+    const newest = newestAmong(model, state, live);
     for (let m = 0; m < model.size; m++) {
       const member = state.members[m]!;
       if (member.status !== 'down') continue;

@@ -219,7 +219,7 @@ describe('removal-took-a-write (sometimes)', () => {
 });
 
 describe('the catalogue', () => {
-  it('has the seven properties of SPEC §5 first, each with a source and a statement, then the sometimes guards', () => {
+  it('has the seven properties of SPEC §5, then the four of the cluster\'s later life, then the sometimes guards', () => {
     expect(PROPERTIES.filter((p) => p.kind !== 'sometimes').map((p) => p.name)).toEqual([
       'eventual-convergence',
       'survivor-convergence',
@@ -228,6 +228,10 @@ describe('the catalogue', () => {
       'web-messenger-availability',
       'private-key-availability',
       'desktop-policy-availability',
+      'join-under-outage',
+      'skm-keys-stay-valid',
+      'purged-keys-stay-purged',
+      'web-messenger-rejoin-freshness',
     ]);
     expect(PROPERTIES.filter((p) => p.kind === 'sometimes').map((p) => p.name)).toEqual([
       'outage-backlog',

@@ -33,6 +33,8 @@ export interface ClusterProperty {
    * `judge(settle(state))`. Properties that settle some other way leave these out.
    */
   readonly settles?: SettleMode;
+  /** True for a property that only time passing can break (an exploration without time steps cannot). */
+  readonly needsTime?: boolean;
   judge?(model: ClusterModel, settled: SettledView): Outcome;
 }
 

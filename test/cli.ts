@@ -2,8 +2,12 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildCounterexample, counterexampleText } from '../cli/counterexample.ts';
 import type { Io } from '../cli/io.ts';
 import { run } from '../cli/main.ts';
+import { makeTarget } from '../cli/target.ts';
+import { findPreset } from '../config/presets.ts';
+import type { Action } from '../model/actions.ts';
 
 export async function cli(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
   let out = '';
@@ -45,3 +49,22 @@ export function doctored(source: string, edit: (doc: Record<string, unknown>) =>
   return writeDoc(dir, 'doctored.json', edit(readJson(source)));
 }
 
+
+/**
+ * A counterexample of KB 161304's case on the dmz-ring preset, saved the way `check` saves one: with m1
+ * down, a change on DMZ member m3 reaches m4 and stops there, never reaching m2. Tests that need a known
+ * trace use this rather than whichever trace the shipped corpus happens to hold.
+ */
+export function kb161304File(dir = tempDir()): string {
+  const target = makeTarget(findPreset('dmz-ring')!.config);
+  const actions: Action[] = [
+    { type: 'crash', member: 'm1' },
+    { type: 'write', member: 'm3', record: { kind: 'user', key: 'alice' } },
+  ];
+  const property = target.properties.find((p) => p.property.name === 'survivor-convergence')!;
+  const outcome = property.bound.check(actions.reduce((s, a) => target.model.step(s, a), target.model.initial));
+  if (outcome.holds) throw new Error("KB 161304's case should violate survivor-convergence");
+  const command = 'npx pgp-cluster-check check --preset dmz-ring --property survivor-convergence --seed 1';
+  const document = buildCounterexample(target, 'survivor-convergence', actions, { step: 2, message: outcome.message }, { seed: 1, runs: 1, originalLength: 2, command });
+  return writeDoc(dir, 'dmz-ring--survivor-convergence--kb161304.json', JSON.parse(counterexampleText(document)));
+}

@@ -26,6 +26,14 @@ export const write = (member: string, kind: RecordKind, key: string): Action => 
 export const replicate = (member: string): Action => ({ type: 'replicate', member });
 export const remove = (member: string): Action => ({ type: 'remove', member });
 export const enroll = (client: string, member: string): Action => ({ type: 'enroll', client, member });
+export const join = (member: string): Action => ({ type: 'join', member });
+export const upgrade = (member: string): Action => ({ type: 'upgrade', member });
+export const advance = (hours: number): Action => ({ type: 'advanceTime', hours });
+export const days = (n: number): Action => advance(n * 24);
+export const setMode = (mode: 'highAvailability' | 'homeServer'): Action => ({ type: 'setAccountMode', mode });
+
+/** Three default members and a fourth, `m4`, that joins later. */
+export const threeAndAJoiner = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3' }, { id: 'm4', joinsLater: true }];
 
 /** Which members hold a record (any version). */
 export function holders(state: ClusterState, id: string): string[] {

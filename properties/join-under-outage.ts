@@ -1,0 +1,43 @@
+import { replicateToQuiescence, settleAll, withDown } from '../model/settle.ts';
+import { applyAction, preconditions } from '../model/step.ts';
+import { isPastRetention } from '../model/time.ts';
+import { mayHold } from '../model/topology.ts';
+import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
+import { type ClusterProperty, holds, violated } from './types.ts';
+
+export const joinUnderOutage: ClusterProperty = {
+  name: 'join-under-outage',
+  kind: 'eventually',
+  source: 'KB 153721 (members join through the Sponsor: a full copy over the wire); assumptions.joinWhenSponsorDown (modelling choice)',
+  statement:
+    'After replication quiesces, with any maxDown members down, every member still waiting to join can join, and once replication among the live members quiesces again it holds every record a live member holds and it may hold.',
+  notApplicable: (model) => (model.members.some((m) => m.joinsLater) ? undefined : 'no member is configured with joinsLater'),
+  check(model, state) {
+    const settled = settleAll(model, state);
+    const s = settled.state;
+    if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
+    const waiting = s.members.flatMap((m, i) => (m.status === 'waiting' ? [i] : []));
+    let most = settled.rounds;
+    for (const { down, live } of outageChoices(model, s)) {
+      const outage = withDown(s, down);
+      for (const w of waiting) {
+        const id = model.members[w]!.id;
+        const join = { type: 'join', member: id } as const;
+        const why = preconditions.join(model, outage, join);
+        if (why !== undefined) return violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds);
+        const joined = replicateToQuiescence(model, applyAction(model, outage, join));
+        most = Math.max(most, joined.rounds);
+        if (!joined.quiescent) return violated(`${withDownText(model, down)}, after ${id} joined replication did not quiesce within ${rounds(joined.rounds)}`, most);
+        const j = joined.state;
+        for (const [rid, newest] of newestAmong(model, j, [...live, w])) {
+          if (mayHold(model, j, w, rid) && (j.members[w]!.records[rid] !== newest || isPastRetention(model, j, w, rid)))
+            return violated(
+              `after replication went quiet, ${withDownText(model, down)}, ${id} joined, but once replication went quiet again (${rounds(joined.rounds)}) it still lacks ${rid} (${describeVersion(model, newest)})`,
+              most,
+            );
+        }
+      }
+    }
+    return holds(most);
+  },
+};

@@ -1,0 +1,29 @@
+import { isCacheKind, kindOf, type RecordId } from '../model/records.ts';
+import { formatHours } from '../model/time.ts';
+import { type ClusterProperty, HOLDS, violated } from './types.ts';
+
+export const purgedKeysStayPurged: ClusterProperty = {
+  name: 'purged-keys-stay-purged',
+  kind: 'always',
+  needsTime: true,
+  source: 'KB 162609 (mail-flow keys purged after 180 days, keyserver keys after keyCache.keyserverTtlHours), KB 153198 (cached keys replicate)',
+  statement:
+    'A cached key past its retention is held by no live member after that member next purges, and replication never brings it back: no live member holds a cached key whose retention ended at or before its last purge.',
+  notApplicable: (model) => (model.members.some((m) => m.services.includes('mail')) ? undefined : 'no member runs mail, so no member caches keys'),
+  check(model, state) {
+    for (const m of state.members) {
+      if (m.status !== 'up') continue;
+      for (const id in m.cachedAt) {
+        const rid = id as RecordId;
+        const kind = kindOf(rid);
+        if (!isCacheKind(kind) || m.records[rid] === undefined) continue;
+        const expired = m.cachedAt[rid]! + model.retention[kind];
+        if (expired <= m.purgedAt)
+          return violated(
+            `${m.id} holds ${rid}, cached ${formatHours(m.cachedAt[rid]!)} after the start and kept for ${formatHours(model.retention[kind])} (KB 162609), though its purge ${formatHours(m.purgedAt)} after the start came after that retention ended`,
+          );
+      }
+    }
+    return HOLDS;
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * Measures how reliably each preset's expected violations are found, and how short they shrink:
+ * `npx tsx test/measure-presets.ts [SEEDS] [FIRST_SEED] [--violations] [PRESET...]`.
+ * For every preset and seed, runs the random search at the default budget (500 runs, traces of up to 12
+ * actions) on every property and reports, per preset and property: verdicts that differ from the
+ * preset's expectations, the most traces a violation took to find, and the shrunk lengths seen.
+ * Not part of the test suite (it takes minutes); its numbers are quoted in the README.
+ */
+import { searchRandom } from '../checker/random.ts';
+import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
+import { makeTarget } from '../cli/target.ts';
+import { expectedViolations, PRESETS } from '../config/presets.ts';
+
+const seeds = Number(process.argv[2] ?? 100);
+const first = Number(process.argv[3] ?? 1);
+const only = process.argv.slice(4).filter((a) => a !== '--violations');
+/** With `--violations`, only the properties a preset is expected to violate (much faster). */
+const violationsOnly = process.argv.includes('--violations');
+
+for (const preset of PRESETS.filter((p) => only.length === 0 || only.includes(p.name))) {
+  const target = makeTarget(preset.config);
+  const expected = expectedViolations(preset);
+  for (const { property, notApplicable, bound } of target.properties) {
+    if (notApplicable !== undefined) continue;
+    if (violationsOnly && !expected.includes(property.name)) continue;
+    const started = performance.now();
+    let wrong = 0;
+    let mostRuns = 0;
+    const lengths = new Map<number, number>();
+    for (let seed = first; seed < first + seeds; seed++) {
+      const r = searchRandom(target.model, bound, { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH });
+      if ((r.verdict === 'violated') !== expected.includes(property.name)) wrong++;
+      if (r.verdict === 'violated') {
+        mostRuns = Math.max(mostRuns, r.runs);
+        const n = r.counterexample!.actions.length;
+        lengths.set(n, (lengths.get(n) ?? 0) + 1);
+      }
+    }
+    const ms = (performance.now() - started) / seeds;
+    const shrunk = [...lengths.entries()].sort((a, b) => a[0] - b[0]).map(([n, c]) => `${n} actions x${c}`).join(', ');
+    const verdict = expected.includes(property.name) ? 'expected violated' : 'expected holds';
+    console.log(
+      `${preset.name.padEnd(18)} ${property.name.padEnd(31)} ${verdict.padEnd(17)} wrong ${wrong}/${seeds}` +
+        `${lengths.size > 0 ? `; found within ${mostRuns} traces; shrunk to ${shrunk}` : ''}; ${ms.toFixed(0)} ms/seed`,
+    );
+  }
+}

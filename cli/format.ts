@@ -78,8 +78,14 @@ export function resultTable(results: readonly PropertyResult[]): string {
   return table(rows, '  ');
 }
 
-/** Every preset: properties down, presets across. */
+/** Every preset: properties down, presets across, at most six presets to a block so it fits a terminal. */
 export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[]): string {
+  const blocks: string[] = [];
+  for (let start = 0; start < presets.length; start += 6) blocks.push(matrixBlock(presets.slice(start, start + 6), results));
+  return blocks.join('\n\n');
+}
+
+function matrixBlock(presets: readonly string[], results: readonly PropertyResult[]): string {
   const properties = [...new Set(results.map((r) => r.property))];
   const rows = [['property', ...presets]];
   for (const property of properties) {

@@ -11,6 +11,10 @@ import { outageBacklog } from './outage-backlog.ts';
 import { partitionDivergence } from './partition-divergence.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
+import { mixedReleases } from './mixed-releases.ts';
+import { expiredKeyHeld } from './expired-key-held.ts';
+import { clientCutOff } from './client-cut-off.ts';
+import { joinPendingSponsorDown } from './join-pending-sponsor-down.ts';
 import { purgedKeysStayPurged } from './purged-keys-stay-purged.ts';
 import { removalTookAWrite } from './removal-took-a-write.ts';
 import { skmKeysStayValid } from './skm-keys-stay-valid.ts';
@@ -37,6 +41,10 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   partitionDivergence,
   dmzSuccessorUnreachable,
   removalTookAWrite,
+  mixedReleases,
+  expiredKeyHeld,
+  clientCutOff,
+  joinPendingSponsorDown,
 ];
 
 export function findProperty(name: string): ClusterProperty | undefined {

@@ -238,6 +238,10 @@ describe('the catalogue', () => {
       'partition-divergence',
       'dmz-successor-unreachable',
       'removal-took-a-write',
+      'mixed-releases',
+      'expired-key-held',
+      'client-cut-off',
+      'join-pending-sponsor-down',
     ]);
     for (const p of PROPERTIES) {
       expect(p.source.length).toBeGreaterThan(5);

@@ -135,7 +135,9 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     }
     return ok;
   };
-  const choices = fc.array(fc.nat({ max: CHOICE_MAX }), { maxLength: options.maxLength, size: 'max' });
+  // Every walk is as long as allowed: each of its prefixes is judged as a trace of its own, so a longer
+  // walk is more traces for little more work. Shrinking then works on the trace itself (`minimizeTrace`).
+  const choices = fc.array(fc.nat({ max: CHOICE_MAX }), { minLength: options.maxLength, maxLength: options.maxLength });
   const parameters: fc.Parameters<[number[]]> = {
     seed: options.seed,
     numRuns: options.runs,

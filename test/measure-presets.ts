@@ -1,13 +1,14 @@
 /**
  * Measures how reliably each preset's expected violations are found, and how short they shrink:
  * `npx tsx test/measure-presets.ts [SEEDS] [FIRST_SEED] [--violations] [PRESET...]`.
- * For every preset and seed, runs the random search at the default budget (500 runs, traces of up to 12
- * actions) on every property and reports, per preset and property: verdicts that differ from the
+ * For every preset and seed, runs the random search at the default budget (500 runs, ten times that for
+ * the `sometimes` guards, traces of 12 actions) on every property and reports, per preset and property: verdicts that differ from the
  * preset's expectations (a `sometimes` property not reached counts as one), the most traces a violation
  * (or a witness) took to find, and the shrunk lengths seen.
  * Not part of the test suite (it takes minutes); its numbers are quoted in the README.
  */
 import { searchRandom } from '../checker/random.ts';
+import { runsFor } from '../cli/check.ts';
 import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
 import { makeTarget } from '../cli/target.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
@@ -30,7 +31,8 @@ for (const preset of PRESETS.filter((p) => only.length === 0 || only.includes(p.
     const lengths = new Map<number, number>();
     for (let seed = first; seed < first + seeds; seed++) {
       // The search as `check` runs it: on the component engine, every property of a config sharing it.
-      const r = searchRandom(target.fast, fast, { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH });
+      const runs = runsFor(property.kind, { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH, properties: [] }).runs;
+      const r = searchRandom(target.fast, fast, { runs, seed, maxLength: DEFAULT_LENGTH });
       // A `sometimes` property should be reached; the others violated exactly when the preset says so.
       const found = r.verdict === 'violated' || r.verdict === 'reached';
       if (property.kind === 'sometimes' ? !found : found !== expected.includes(property.name)) wrong++;

@@ -11,7 +11,13 @@ import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { count, progressLine } from './progress.ts';
 import { makeTarget } from './target.ts';
 
-export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000 } as const;
+/**
+ * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
+ * lapse is within reach) and past a keyserver key's default time to live. Every hour a state records is
+ * part of the state, so each step of time multiplies the space: `--hours 336` (one step of 14 days)
+ * explores the long-outage preset's SKM lapse exhaustively in about half a minute.
+ */
+export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000, horizon: 14 * 24 } as const;
 
 export interface ExploreFlagContext {
   readonly propertyNames: (requested: readonly string[] | undefined) => string[];
@@ -30,6 +36,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     full: { type: 'boolean' },
     'write-once': { type: 'boolean' },
     hours: { type: 'string' },
+    horizon: { type: 'string' },
     'no-symmetry': { type: 'boolean' },
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
@@ -45,6 +52,9 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     maxStates: intFlag('max-states', values['max-states'], EXPLORE_DEFAULTS.maxStates, 1, 200_000_000),
     writeOnce: values['write-once'] === true,
     hours: hoursFlag(values.hours),
+    ...(values.horizon === undefined && values.hours === undefined
+      ? {}
+      : { horizon: intFlag('horizon', values.horizon, EXPLORE_DEFAULTS.horizon, 1, 100_000) }),
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
@@ -60,7 +70,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   progress.done();
   const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
   const command = (property: string) =>
-    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}${values.hours !== undefined ? ` --hours ${values.hours}` : ''}`;
+    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}${values.hours !== undefined ? ` --hours ${values.hours}` : ''}${values.horizon !== undefined ? ` --horizon ${values.horizon}` : ''}`;
   const saved = new Map<string, string>();
   if (store) {
     const target = makeTarget(loaded.config);
@@ -103,7 +113,7 @@ function hoursFlag(value: string | undefined): number[] {
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours up to ${b.horizon ?? 'the model\'s horizon'} hours`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     report.reduction === 'per-record'
       ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
       : '  reduction: none: the full product of every record and client',

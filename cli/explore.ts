@@ -34,6 +34,8 @@ export interface ExploreBounds {
    * state, so each step multiplies the space.
    */
   readonly hours?: readonly number[];
+  /** With time steps: how far time may pass, in hours after the start. */
+  readonly horizon?: number;
 }
 
 export interface ExploreChoices {
@@ -78,7 +80,11 @@ export interface ExploreReport {
 }
 
 export function exploreScope(bounds: ExploreBounds): Scope {
-  return { ...makeScope(bounds.writes, bounds.clients, bounds.hours ?? []), writeOnce: bounds.writeOnce === true };
+  return {
+    ...makeScope(bounds.writes, bounds.clients, bounds.hours ?? []),
+    writeOnce: bounds.writeOnce === true,
+    ...(bounds.horizon === undefined ? {} : { maxClock: bounds.horizon }),
+  };
 }
 
 export function exploreConfig(

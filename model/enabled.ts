@@ -18,12 +18,16 @@ export interface Scope {
   readonly hours?: readonly number[];
   /** Each record is written at most once (a bound on exploration, not a rule of the model). */
   readonly writeOnce?: boolean;
+  /** Time passes no further than this many hours after the start (a bound on exploration). */
+  readonly maxClock?: number;
 }
 
 /** Why an action lies outside the scope (beyond the model's own preconditions), if it does. */
 export function outsideScope(scope: Scope, state: ClusterState, action: Action): string | undefined {
   if (scope.writeOnce && action.type === 'write' && state.acknowledged[recordId(action.record)] !== undefined)
     return `${recordId(action.record)} was written already, and this scope writes each record at most once`;
+  if (scope.maxClock !== undefined && action.type === 'advanceTime' && state.clock + action.hours > scope.maxClock)
+    return `time would pass ${scope.maxClock} hours after the start, the bound of this scope`;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
-import { anyMemberRuns, outageChoices, withDownText } from './helpers.ts';
+import { anyMemberRuns, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
 export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
@@ -17,20 +17,19 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
       runsService(model.members[m]!, 'desktop') &&
       s.members[m]!.records[user as `user:${string}`] !== undefined &&
       s.members[m]!.records[DEFAULT_POLICY] !== undefined;
-    for (const { down, live } of outageChoices(model, s)) {
-      for (const [client, { member }] of Object.entries(s.clients)) {
-        const user = clientUser(client);
-        // A user record that vanished with a removed member is no-lost-writes' concern alone (SPEC §5).
-        if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
-        const home = model.position.get(member)!;
-        const ok = clusterHostname ? live.some((m) => canServe(m, user)) : live.includes(home) && canServe(home, user);
-        if (!ok) {
-          const why = clusterHostname
-            ? 'no live desktop member holds its user and policy'
-            : `it is pinned to ${member}, where it enrolled, and there is no cluster host name (KB 156803)`;
-          return violated(`after replication went quiet, ${withDownText(model, down)}, client ${client} cannot download its policy: ${why}`, settled.rounds);
-        }
-      }
+    for (const [client, { member }] of Object.entries(s.clients)) {
+      const user = clientUser(client);
+      // A user record that vanished with a removed member is no-lost-writes' concern alone (SPEC §5).
+      if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
+      const home = model.position.get(member)!;
+      // The members the client may download from: any that can serve it, or only its own without a cluster host name.
+      const serving = clusterHostname ? s.members.flatMap((_, i) => (canServe(i, user) ? [i] : [])) : canServe(home, user) ? [home] : [];
+      const down = outageDefeating(model, s, serving);
+      if (down === undefined) continue;
+      const why = clusterHostname
+        ? 'no live desktop member holds its user and policy'
+        : `it is pinned to ${member}, where it enrolled, and there is no cluster host name (KB 156803)`;
+      return violated(`after replication went quiet, ${withDownText(model, down)}, client ${client} cannot download its policy: ${why}`, settled.rounds);
     }
     return holds(settled.rounds);
   },

@@ -107,6 +107,20 @@ export function outageChoices(model: ClusterModel, settled: ClusterState): { dow
   return combinations(up, Math.min(budget, up.length)).map((down) => ({ down, live: up.filter((m) => !down.includes(m)) }));
 }
 
+/**
+ * For the availability properties, which are monotone (taking one more member down never makes a record
+ * more available): whether some choice of members to take down, within what is left of the fault budget
+ * (`maxDown` minus members removed), leaves none of `serving` live; and the smallest such choice (the
+ * live ones among `serving`), or undefined when no choice within the budget can. This decides "with any
+ * maxDown members down" without trying every choice of them.
+ */
+export function outageDefeating(model: ClusterModel, settled: ClusterState, serving: readonly number[]): number[] | undefined {
+  const removed = settled.members.filter((m) => m.status === 'removed').length;
+  const budget = Math.max(0, model.config.faults.maxDown - removed);
+  const live = serving.filter((m) => settled.members[m]!.status === 'up');
+  return live.length <= budget ? live : undefined;
+}
+
 export function withDownText(model: ClusterModel, down: readonly number[]): string {
   return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
 }

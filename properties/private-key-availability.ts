@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { anyMemberRuns, heldRecords, names, outageChoices, withDownText } from './helpers.ts';
+import { anyMemberRuns, heldRecords, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
 export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
@@ -15,18 +15,15 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   settles: 'all',
   judge(model, settled) {
     const s = settled.state;
-    const keys = heldRecords(s, 'privateKey');
-    for (const { down, live } of outageChoices(model, s)) {
-      for (const id of keys) {
-        const served = live.some((m) => runsService(model.members[m]!, 'mail') && s.members[m]!.records[id] !== undefined);
-        if (!served) {
-          const holders = s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : []));
-          return violated(
-            `after replication went quiet, ${withDownText(model, down)}, the private key of ${keyOf(id)} (held only by ${names(model, holders)}) is on no live member running mail`,
-            settled.rounds,
-          );
-        }
-      }
+    for (const id of heldRecords(s, 'privateKey')) {
+      const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'mail') && m.records[id] !== undefined ? [i] : []));
+      const down = outageDefeating(model, s, serving);
+      if (down === undefined) continue;
+      const holders = s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : []));
+      return violated(
+        `after replication went quiet, ${withDownText(model, down)}, the private key of ${keyOf(id)} (held only by ${names(model, holders)}) is on no live member running mail`,
+        settled.rounds,
+      );
     }
     return holds(settled.rounds);
   },

@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { anyMemberRuns, heldRecords, outageChoices, withDownText } from './helpers.ts';
+import { anyMemberRuns, heldRecords, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 
 export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
@@ -12,19 +12,16 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   settles: 'all',
   judge(model, settled) {
     const s = settled.state;
-    const accounts = heldRecords(s, 'wmAccount');
-    for (const { down, live } of outageChoices(model, s)) {
-      for (const id of accounts) {
-        const served = live.some((m) => runsService(model.members[m]!, 'webMessenger') && s.members[m]!.records[id] !== undefined);
-        if (!served) {
-          const account = s.accounts[keyOf(id)];
-          const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
-          return violated(
-            `after replication went quiet, ${withDownText(model, down)}, Web Messenger account ${keyOf(id)}${how} is held by no live member running webMessenger`,
-            settled.rounds,
-          );
-        }
-      }
+    for (const id of heldRecords(s, 'wmAccount')) {
+      const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
+      const down = outageDefeating(model, s, serving);
+      if (down === undefined) continue;
+      const account = s.accounts[keyOf(id)];
+      const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
+      return violated(
+        `after replication went quiet, ${withDownText(model, down)}, Web Messenger account ${keyOf(id)}${how} is held by no live member running webMessenger`,
+        settled.rounds,
+      );
     }
     return holds(settled.rounds);
   },

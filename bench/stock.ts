@@ -6,10 +6,10 @@
  * precondition fails is skipped by fast-check, as the documentation describes.
  */
 import fc from 'fast-check';
-import type { ClusterConfig } from '../config/schema.ts';
+import { ACCOUNT_MODES, type ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
-import { DEFAULT_SCOPE } from '../model/enabled.ts';
+import { DEFAULT_HOURS, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { RECORD_KINDS } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, whyDisabled } from '../model/step.ts';
@@ -48,6 +48,7 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
 export function stockCommands(model: ClusterModel, always: readonly ClusterProperty[]) {
   const ids = model.members.map((m) => m.id);
   const member = fc.constantFrom(...ids);
+  const kinds = RECORD_KINDS.filter((kind) => DEFAULT_SCOPE.keys[kind].length > 0);
   const cmd = (arb: fc.Arbitrary<Action>) => arb.map((a) => new ClusterCommand(model, a, always));
   return [
     cmd(member.map((m): Action => ({ type: 'crash', member: m }))),
@@ -56,12 +57,16 @@ export function stockCommands(model: ClusterModel, always: readonly ClusterPrope
     cmd(fc.tuple(member, member).map(([a, b]): Action => ({ type: 'heal', a, b }))),
     cmd(
       fc
-        .tuple(member, fc.constantFrom(...RECORD_KINDS))
+        .tuple(member, fc.constantFrom(...kinds))
         .chain(([m, kind]) => fc.constantFrom(...DEFAULT_SCOPE.keys[kind]).map((key): Action => ({ type: 'write', member: m, record: { kind, key } }))),
     ),
     cmd(member.map((m): Action => ({ type: 'replicate', member: m }))),
     cmd(member.map((m): Action => ({ type: 'remove', member: m }))),
     cmd(fc.tuple(fc.constantFrom(...DEFAULT_SCOPE.clients), member).map(([client, m]): Action => ({ type: 'enroll', client, member: m }))),
+    cmd(member.map((m): Action => ({ type: 'join', member: m }))),
+    cmd(member.map((m): Action => ({ type: 'upgrade', member: m }))),
+    cmd(fc.constantFrom(...(DEFAULT_SCOPE.hours ?? DEFAULT_HOURS)).map((hours): Action => ({ type: 'advanceTime', hours }))),
+    cmd(fc.constantFrom(...ACCOUNT_MODES).map((mode): Action => ({ type: 'setAccountMode', mode }))),
   ];
 }
 

@@ -466,7 +466,9 @@ export function exploreComponents<S, A>(
     perSlot.push(result);
     statesBefore += result.states;
     transitionsBefore += result.transitions;
+    if (result.stopped !== undefined) break;
   }
+  const stopped = perSlot.find((r) => r.stopped !== undefined)?.stopped;
   const results = properties.map((property, p): PropertyFinding<A> => {
     const hits = perSlot.map((r) => r.results[p]!).filter((f) => f.shortest !== null);
     const best = hits.reduce<PropertyFinding<A> | undefined>((a, f) => (a === undefined || f.shortest!.length < a.shortest!.length ? f : a), undefined);
@@ -477,7 +479,8 @@ export function exploreComponents<S, A>(
     states: statesBefore,
     transitions: transitionsBefore,
     depth: Math.max(...perSlot.map((r) => r.depth)),
-    exhausted: perSlot.every((r) => r.exhausted),
+    exhausted: stopped === undefined && perSlot.every((r) => r.exhausted),
+    ...(stopped === undefined ? {} : { stopped }),
     seconds: (performance.now() - started) / 1000,
     results,
     perSlot,

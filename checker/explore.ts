@@ -19,6 +19,8 @@ export interface ExploreOptions<S> {
   readonly key: (state: S) => string | number;
   /** Called now and then with the progress so far. */
   readonly onProgress?: (progress: ExploreProgress) => void;
+  /** Asked now and then whether to stop early (a memory limit, say): the reason, or undefined to go on. */
+  readonly stop?: () => string | undefined;
 }
 
 export interface ExploreProgress {
@@ -46,6 +48,8 @@ export interface ExploreResult<A> {
   readonly depth: number;
   /** Whether every reachable state was visited (no bound was hit). */
   readonly exhausted: boolean;
+  /** Why the search stopped early when `stop` said so, else undefined. */
+  readonly stopped?: string;
   readonly seconds: number;
   readonly results: PropertyFinding<A>[];
 }
@@ -96,8 +100,9 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
   let depth = 0;
   let transitions = 0;
   let bounded = false;
+  let stopped: string | undefined;
   let lastReport = started;
-  while (frontier.length > 0) {
+  while (frontier.length > 0 && stopped === undefined) {
     if (depth >= options.maxDepth) {
       bounded = true;
       break;
@@ -126,11 +131,18 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
         judge(after, newId);
         next.push({ state: after, id: newId });
       }
-      if (options.onProgress && (transitions & 1023) === 0) {
-        const now = performance.now();
-        if (now - lastReport > 250) {
-          lastReport = now;
-          options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
+      if ((transitions & 1023) === 0) {
+        if (options.onProgress) {
+          const now = performance.now();
+          if (now - lastReport > 250) {
+            lastReport = now;
+            options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
+          }
+        }
+        stopped = options.stop?.();
+        if (stopped !== undefined) {
+          bounded = true;
+          break;
         }
       }
     }
@@ -148,6 +160,7 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
     transitions,
     depth,
     exhausted: !bounded,
+    ...(stopped === undefined ? {} : { stopped }),
     seconds: (performance.now() - started) / 1000,
     results,
   };

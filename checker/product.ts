@@ -162,10 +162,11 @@ export function exploreProduct<S, A>(
   let depth = 0;
   let transitions = 0;
   let bounded = false;
+  let stopped: string | undefined;
   let lastReport = started;
   const row = new Int32Array(width);
   const current = new Int32Array(width);
-  while (levelStart < levelEnd) {
+  while (levelStart < levelEnd && stopped === undefined) {
     if (depth >= options.maxDepth) {
       bounded = true;
       break;
@@ -188,11 +189,18 @@ export function exploreProduct<S, A>(
       };
       for (const c of engine.sharedOf(current[0]!)) expand(c, -1);
       for (let slot = 0; slot < width; slot++) for (const c of engine.ownedList(slot, current[slot]!)) expand(c, slot);
-      if (options.onProgress && (state & 255) === 0) {
-        const now = performance.now();
-        if (now - lastReport > 250) {
-          lastReport = now;
-          options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
+      if ((state & 255) === 0) {
+        if (options.onProgress) {
+          const now = performance.now();
+          if (now - lastReport > 250) {
+            lastReport = now;
+            options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
+          }
+        }
+        stopped = options.stop?.();
+        if (stopped !== undefined) {
+          bounded = true;
+          break;
         }
       }
     }
@@ -216,6 +224,7 @@ export function exploreProduct<S, A>(
     transitions,
     depth,
     exhausted: !bounded,
+    ...(stopped === undefined ? {} : { stopped }),
     seconds: (performance.now() - started) / 1000,
     results,
     bytesPerState: Math.round(bytes / Math.max(1, visited.size)),

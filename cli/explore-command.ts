@@ -1,4 +1,5 @@
 /** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
+import { getHeapStatistics } from 'node:v8';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import { intFlag, parseFlags } from './args.ts';
@@ -13,9 +14,10 @@ import { makeTarget } from './target.ts';
 
 /**
  * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
- * lapse is within reach) and past a keyserver key's default time to live. Every hour a state records is
- * part of the state, so each step of time multiplies the space: `--hours 336` (one step of 14 days)
- * explores the long-outage preset's SKM lapse exhaustively in about half a minute.
+ * lapse is within reach) and past a keyserver key's default time to live. The canonical key keeps time
+ * relative (`model/fingerprint.ts`), so the space is finite without a horizon too (`--horizon none`), but
+ * how long ago each copy of each key was cached multiplies it: `--hours 336` on long-outage takes about
+ * half a minute with the default horizon and several minutes and gigabytes without one.
  */
 export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000, horizon: 14 * 24 } as const;
 
@@ -54,7 +56,9 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     hours: hoursFlag(values.hours),
     ...(values.horizon === undefined && values.hours === undefined
       ? {}
-      : { horizon: intFlag('horizon', values.horizon, EXPLORE_DEFAULTS.horizon, 1, 100_000) }),
+      : values.horizon === 'none'
+        ? {}
+        : { horizon: intFlag('horizon', values.horizon, EXPLORE_DEFAULTS.horizon, 1, 100_000) }),
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
@@ -62,7 +66,8 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
   const progress = progressLine(io, !values.json);
-  const report = exploreConfig(loaded.config, bounds, { full: values.full === true, symmetry: !values['no-symmetry'], properties }, (p) =>
+  const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
+  const report = exploreConfig(loaded.config, bounds, choices, (p) =>
     progress.update(
       `exploring ${loaded.config.name}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
     ),
@@ -100,6 +105,20 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
 }
 
 /** `--hours 24,336`: the time steps, in hours; `--hours default` for the model's default steps. */
+/**
+ * Stops a search whose memory nears the heap's limit, so that it ends with a report of what it explored
+ * (marked NOT exhausted) instead of Node's out-of-memory crash.
+ */
+export function heapGuard(fraction = 0.85): () => string | undefined {
+  const limit = getHeapStatistics().heap_size_limit;
+  return () => {
+    const used = process.memoryUsage().heapUsed;
+    if (used < limit * fraction) return undefined;
+    const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
+    return `the heap reached ${mb(used)} of its ${mb(limit)} limit (narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)`;
+  };
+}
+
 function hoursFlag(value: string | undefined): number[] {
   if (value === undefined) return [];
   if (value === 'default') return [...DEFAULT_HOURS];
@@ -113,12 +132,12 @@ function hoursFlag(value: string | undefined): number[] {
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours up to ${b.horizon ?? 'the model\'s horizon'} hours`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     report.reduction === 'per-record'
       ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
       : '  reduction: none: the full product of every record and client',
     `  symmetry:  ${report.symmetry === 1 ? 'none (no rotation of the ring maps every member onto an interchangeable one)' : `${report.symmetry} rotations of the ring that map members onto interchangeable ones`}`,
-    `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited' : 'NOT exhausted: a bound was hit (raise --depth or --max-states)'}`,
+    `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited' : report.stopped !== null ? `NOT exhausted: stopped early, ${report.stopped}` : 'NOT exhausted: a bound was hit (raise --depth or --max-states)'}`,
     '',
     table(
       [

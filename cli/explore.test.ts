@@ -87,6 +87,56 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name,
   });
 });
 
+/** A scope with time: a cached key, a keyserver key, a Web Messenger account and a client, steps of a day and two weeks. */
+const timed: Scope = {
+  keys: { user: [], privateKey: [], domain: [], policy: [], cachedKey: ['erin'], fetchedKey: ['olivia'], wmAccount: ['ivan'] },
+  clients: ['laptop1'],
+  hours: [24, 14 * 24],
+};
+
+describe.each(['long-outage', 'recommended'])('explore with time passing on %s', (name) => {
+  const cluster = compileCluster(PRESETS.find((p) => p.name === name)!.config);
+  const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
+  const checks = properties.map((p) => ({ name: p.name, kind: p.kind, check: (s: Parameters<typeof p.check>[1]) => p.check(cluster, s) }));
+  const relative = (s: Parameters<typeof stateKey>[1]) => stateKey(cluster, s, identity(cluster.size));
+  const absolute = (s: Parameters<typeof stateKey>[1]) => `${JSON.stringify([s.clock, s.members.map((m) => [m.cachedAt, m.purgedAt, m.downSince, m.upSince]), s.clients, s.acknowledgedCachedAt])}#${relative(s)}`;
+
+  it('keeping time relative in the key changes no verdict and no shortest length (plain model, depth 4)', () => {
+    const plain = checkableModel(cluster, timed);
+    const byRelative = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: relative });
+    const byAbsolute = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: absolute });
+    expect(summary(byRelative.results)).toEqual(summary(byAbsolute.results));
+    expect(byRelative.states).toBeLessThan(byAbsolute.states);
+  });
+
+  it('with a horizon, one record at a time gives the full product’s verdicts and shortest lengths (depth 4)', () => {
+    const scope: Scope = { ...timed, maxClock: 14 * 24 };
+    const plain = checkableModel(cluster, scope);
+    // The horizon makes the clock matter (how much time is left), so it is part of the plain key too.
+    const full = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: (s) => `${s.clock}#${relative(s)}` });
+    const perRecord = exploreComponents(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
+      maxDepth: 4,
+      maxStates: 5_000_000,
+    });
+    expect(summary(perRecord.results)).toEqual(summary(full.results));
+  });
+});
+
+describe('stopping early', () => {
+  it('a search told to stop ends with what it found, marked not exhausted, and says why', () => {
+    const cluster = compileCluster(PRESETS.find((p) => p.name === 'recommended')!.config);
+    const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined).map((p) => componentProperty(cluster, p));
+    let asked = 0;
+    const stop = () => (++asked >= 3 ? 'told to stop' : undefined);
+    const perRecord = exploreComponents(componentEngine(cluster, timed), properties, { maxDepth: 60, maxStates: 5_000_000, stop });
+    expect(perRecord).toMatchObject({ exhausted: false, stopped: 'told to stop' });
+    expect(perRecord.states).toBeGreaterThan(0);
+    asked = 0;
+    const product = exploreProduct(componentEngine(cluster, timed), properties, { maxDepth: 60, maxStates: 5_000_000, stop });
+    expect(product).toMatchObject({ exhausted: false, stopped: 'told to stop' });
+  });
+});
+
 describe('the explore command', () => {
   it('--json: results with shortest traces, and states, transitions, depth, exhausted, seconds; exit 1 on a violation', async () => {
     const { status, out } = await cli('explore', '--preset', 'home-server', '--json', '--no-save');

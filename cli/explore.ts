@@ -45,6 +45,8 @@ export interface ExploreChoices {
   readonly symmetry: boolean;
   /** Property names to explore (empty: all). */
   readonly properties: readonly string[];
+  /** Asked now and then whether to stop early (the command's memory guard): the reason, or undefined. */
+  readonly stop?: () => string | undefined;
 }
 
 /** `not-explored`: a property only time can break, in bounds where time does not pass. */
@@ -70,6 +72,8 @@ export interface ExploreReport {
   readonly transitions: number;
   readonly depth: number;
   readonly exhausted: boolean;
+  /** Why the search stopped before its bounds (memory running out), or null. */
+  readonly stopped: string | null;
   readonly seconds: number;
   readonly statesPerSecond: number;
   /** Times the model's own `step` ran (the rest were table lookups). */
@@ -100,7 +104,12 @@ export function exploreConfig(
   const timeless = (bounds.hours ?? []).length === 0;
   const unexplored = (p: (typeof selected)[number]) => timeless && p.needsTime === true;
   const applicable = selected.filter((p) => p.notApplicable(cluster) === undefined && !unexplored(p));
-  const options = { maxDepth: bounds.maxDepth, maxStates: bounds.maxStates, ...(onProgress ? { onProgress } : {}) };
+  const options = {
+    maxDepth: bounds.maxDepth,
+    maxStates: bounds.maxStates,
+    ...(onProgress ? { onProgress } : {}),
+    ...(choices.stop ? { stop: choices.stop } : {}),
+  };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
   const result: ExploreResult<Action> & { bytesPerState?: number } = choices.full
     ? exploreProduct(engine, componentProperties, options)
@@ -137,6 +146,7 @@ export function exploreConfig(
     transitions: result.transitions,
     depth: result.depth,
     exhausted: result.exhausted,
+    stopped: result.stopped ?? null,
     seconds: result.seconds,
     statesPerSecond: result.seconds > 0 ? Math.round(result.states / result.seconds) : result.states,
     modelSteps: engine.modelSteps,

@@ -35,7 +35,7 @@ Usage:
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
-                            [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H]] [--full] [--no-symmetry] [--json]
+                            [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--json]
                             [--save-dir DIR | --no-save]
       Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
       violation. By default one record (or client) at a time against the shared faults, which is exact;

@@ -6,7 +6,7 @@ import type { MemberId } from './actions.ts';
 import { type CacheKind, DEFAULT_POLICY, type RecordKind } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
-import { retentionHours, timeHorizon } from './time.ts';
+import { retentionHours } from './time.ts';
 
 export interface ClusterModel {
   readonly config: ClusterConfig;
@@ -27,8 +27,6 @@ export interface ClusterModel {
   readonly runsDesktop: readonly boolean[];
   /** Hours each kind of cached key is kept (KB 162609). */
   readonly retention: Readonly<Record<CacheKind, number>>;
-  /** The last hour time may reach (`timeHorizon`). */
-  readonly horizon: number;
 }
 
 export function runsService(member: MemberConfig, service: Service): boolean {
@@ -69,7 +67,6 @@ export function compileCluster(config: ClusterConfig): ClusterModel {
     runsWebMessenger: members.map((m) => runsService(m, 'webMessenger')),
     runsDesktop: members.map((m) => runsService(m, 'desktop')),
     retention: { cachedKey: retentionHours(config, 'cachedKey'), fetchedKey: retentionHours(config, 'fetchedKey') },
-    horizon: timeHorizon(config),
   };
 }
 

@@ -8,7 +8,8 @@
  *   a state is the least key over the symmetry group.
  */
 import type { ClusterModel } from './cluster.ts';
-import type { RecordId } from './records.ts';
+import { isCacheKind, kindOf, type RecordId } from './records.ts';
+import { HOURS_PER_DAY, SKM_VALIDITY_HOURS } from './time.ts';
 import type { ClusterState } from './state.ts';
 
 const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
@@ -17,21 +18,28 @@ const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
  * The key of a state with members relabelled by `perm`: position `p` of the key describes the member
  * at ring position `perm[p]`. The identity permutation gives the plain key.
  *
- * Every field of the state that can change what happens next is in the key (hours as they are: time is
- * bounded by its horizon); only the count of writes and who wrote each version are left out, and
- * versions are renumbered per record by rank, together with the versions members are owed.
+ * Every field of the state that can change what happens next is in the key; the count of writes and
+ * who wrote each version are left out, and versions are renumbered per record by rank, together with the
+ * versions members are owed. What a member is owed (`owedAtReturn`, `model/rotation.ts`) counts only while
+ * it matters: for a member that is up and does not yet hold that version (a member's Web Messenger
+ * accounts only ever get newer, and a member that is down is owed afresh when it recovers).
  *
- * What a member is owed (`owedAtReturn`, `model/rotation.ts`) counts only while it matters: for a member
- * that is up and does not yet hold that version. A member's Web Messenger accounts only ever get newer,
- * so an owed version it holds stays held; and a member that is down is owed afresh when it recovers.
+ * Time is kept relative to the clock, and only as precisely as the model reads it (`timeKey` below), so
+ * states that differ only in how long ago things happened, beyond every threshold, are one: the state
+ * space stays finite however far time passes.
  */
 export function stateKey(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
   const n = model.size;
   const members = state.members;
-  let key = `${state.clock}${state.accountMode === 'homeServer' ? 'h' : 'a'}`;
+  const clock = state.clock;
+  const outageLimit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
+  let key = state.accountMode === 'homeServer' ? 'h' : 'a';
   for (let p = 0; p < n; p++) {
     const m = members[perm[p]!]!;
-    key += `;${STATUS_CODE[m.status]}${m.version},${m.purgedAt},${m.downSince},${m.upSince}`;
+    key += `;${STATUS_CODE[m.status]}${m.version}`;
+    // The start of an outage matters while the member is down (no outage outlasts faults.maxOutageDays),
+    // or in the hour it came back (a crash within that hour continues the same outage).
+    if (m.status === 'down' || (m.status === 'up' && m.upSince === clock)) key += `d${Math.min(clock - m.downSince, outageLimit + 1)}`;
   }
   key += '|';
   for (const _ in state.cutLinks) {
@@ -39,12 +47,12 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     break;
   }
   // Records, in sorted order; versions renumbered per record by rank (only their order matters).
-  const ids: RecordId[] = [];
   /** The version owed that still matters (see above), or undefined. */
   const owing = (m: ClusterState['members'][number], id: RecordId): number | undefined => {
     const owed = m.owedAtReturn[id];
     return owed !== undefined && m.status === 'up' && (m.records[id] ?? -1) < owed ? owed : undefined;
   };
+  const ids: RecordId[] = [];
   for (const m of members) {
     for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
     for (const id in m.owedAtReturn) if (owing(m, id as RecordId) !== undefined && !ids.includes(id as RecordId)) ids.push(id as RecordId);
@@ -64,20 +72,26 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     const acked = state.acknowledged[id];
     note(acked);
     if (stamps.length > 1) stamps.sort((x, y) => x - y);
+    const kind = kindOf(id);
+    const retention = isCacheKind(kind) ? model.retention[kind] : 0;
     key += `|${id}=`;
     for (let p = 0; p < n; p++) {
       const m = members[perm[p]!]!;
       const v = m.records[id];
       key += v === undefined ? '.' : stamps.indexOf(v);
       const cached = m.cachedAt[id];
-      if (cached !== undefined) key += `@${cached}`;
+      if (cached !== undefined) {
+        // How long ago it was cached, up to its retention; and whether it was past its retention at the
+        // member's last purge (what purged-keys-stay-purged reads).
+        key += `@${Math.min(clock - cached, retention)}${cached + retention <= m.purgedAt ? '!' : ''}`;
+      }
       const owed = owing(m, id);
       if (owed !== undefined) key += `^${stamps.indexOf(owed)}`;
       key += ',';
     }
     if (acked !== undefined) key += `/${stamps.indexOf(acked)}`;
     const ackedAt = state.acknowledgedCachedAt[id];
-    if (ackedAt !== undefined) key += `@${ackedAt}`;
+    if (ackedAt !== undefined) key += `@${Math.min(clock - ackedAt, retention)}`;
   }
   const inverse = isIdentity(perm) ? perm : invert(perm);
   for (const name in state.accounts) {
@@ -86,7 +100,9 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
   }
   for (const name in state.clients) {
     const client = state.clients[name]!;
-    key += `|c:${name}=${inverse[model.position.get(client.member)!]},${client.skmIssued},${client.lastContact}`;
+    // An SKM key's age up to its validity (renewal and lapse read nothing beyond), and whether the client
+    // has talked to a server since it was issued (the only way the last contact is read).
+    key += `|c:${name}=${inverse[model.position.get(client.member)!]},${Math.min(clock - client.skmIssued, SKM_VALIDITY_HOURS)}${client.lastContact > client.skmIssued ? '+' : ''}`;
   }
   return key;
 }

@@ -105,14 +105,17 @@ export function ownerSlot(slots: readonly Slot[], action: Action): number | 'sha
  */
 export function clusterDecomposition(model: ClusterModel, scope: Scope, group: readonly (readonly number[])[]) {
   const slots = scopeSlots(scope);
+  // The canonical key keeps time relative to the clock; a scope that bounds the clock makes the clock
+  // itself matter (how much time is left), so it joins the key.
+  const clocked = scope.maxClock === undefined ? () => '' : (state: ClusterState) => `${state.clock}#`;
   return {
     slots: slots.length,
     slotList: slots,
     project: (state: ClusterState, slot: number) => project(state, slots[slot]!),
     owner: (action: Action) => ownerSlot(slots, action),
     // Interning must not merge relabelled components: a tuple's components are relabelled together.
-    key: (state: ClusterState) => stateKey(model, state, group[0]!),
-    keyUnder: (state: ClusterState, g: number) => stateKey(model, state, group[g]!),
+    key: (state: ClusterState) => clocked(state) + stateKey(model, state, group[0]!),
+    keyUnder: (state: ClusterState, g: number) => clocked(state) + stateKey(model, state, group[g]!),
     groupSize: group.length,
     describeSlot: (slot: number) => describeSlot(slots[slot]!),
     settling: {

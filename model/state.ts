@@ -2,8 +2,9 @@
  * The state of a cluster: plain, immutable data (updated only through immer in `step.ts`).
  * Members are held in ring order (the order of `members` in the config, which is the join order).
  *
- * Everything here is JSON-like (no Maps, Sets or classes) and bounded for a bounded scope: time runs up
- * to a horizon (`model/time.ts`), each member upgrades at most once, and stamps grow only with writes.
+ * Everything here is JSON-like (no Maps, Sets or classes). Hours are absolute (since the start) and grow
+ * without a bound, but the canonical key keeps them relative to the clock (`model/fingerprint.ts`); each
+ * member upgrades at most once, and stamps grow only with writes.
  */
 import type { AccountMode } from '../config/schema.ts';
 import type { ClientId, MemberId } from './actions.ts';

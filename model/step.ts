@@ -187,8 +187,6 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
     const hours = a.hours;
     if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1) return `hours is a whole number, at least 1, not ${JSON.stringify(hours)}`;
     const to = state.clock + hours;
-    if (to > model.horizon)
-      return `time would pass the model's horizon (${formatHours(model.horizon)} after the start; it is now ${formatHours(state.clock)} after it)`;
     const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
     for (const m of state.members) {
       if (m.status === 'down' && to - m.downSince > limit)

@@ -1,6 +1,7 @@
 /**
- * Time (SPEC §2 row 11): the clock, key-cache retention, SKM key validity and the horizon that keeps the
- * state space finite.
+ * Time (SPEC §2 row 11): the clock, key-cache retention and SKM key validity. Time passes without a
+ * bound; the canonical key of a state keeps time relative to the clock (`model/fingerprint.ts`), which is
+ * what keeps an exploration's state space finite.
  */
 import type { ClusterConfig } from '../config/schema.ts';
 import type { ClusterModel } from './cluster.ts';
@@ -21,16 +22,6 @@ export const SKM_RENEWAL_LEAD_HOURS = HOURS_PER_DAY;
 /** How long a key of this cache kind is kept: 180 days from mail flow, the keyserver TTL when fetched (KB 162609). */
 export function retentionHours(config: ClusterConfig, kind: CacheKind): number {
   return kind === 'cachedKey' ? MAIL_CACHE_RETENTION_HOURS : config.keyCache.keyserverTtlHours;
-}
-
-/**
- * The last hour time may reach (modelling choice, to keep the state space finite): past the longest
- * key-cache retention, plus the longer of an SKM key's validity and the longest outage, plus a day. Every
- * event the model knows (a purge, a lapse, the end of an outage) can happen before it.
- */
-export function timeHorizon(config: ClusterConfig): number {
-  const retention = Math.max(MAIL_CACHE_RETENTION_HOURS, config.keyCache.keyserverTtlHours);
-  return retention + Math.max(SKM_VALIDITY_HOURS, config.faults.maxOutageDays * HOURS_PER_DAY) + HOURS_PER_DAY;
 }
 
 /**

@@ -58,7 +58,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
       ? {}
       : values.horizon === 'none'
         ? {}
-        : { horizon: intFlag('horizon', values.horizon, EXPLORE_DEFAULTS.horizon, 1, 100_000) }),
+        : { horizon: horizonFlag(values.horizon) }),
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
@@ -117,6 +117,12 @@ export function heapGuard(fraction = 0.85): () => string | undefined {
     const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
     return `the heap reached ${mb(used)} of its ${mb(limit)} limit (narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)`;
   };
+}
+
+/** `--horizon H`: hours after the start (1 to 100,000); `none` is handled by the caller. */
+function horizonFlag(value: string | undefined): number {
+  if (value !== undefined && !/^\s*\d+\s*$/.test(value)) throw usageError(`--horizon: expected a whole number of hours or "none", got "${value}"`);
+  return intFlag('horizon', value, EXPLORE_DEFAULTS.horizon, 1, 100_000);
 }
 
 function hoursFlag(value: string | undefined): number[] {

@@ -180,5 +180,19 @@ describe('the explore command', () => {
     expect((await cli('explore')).status).toBe(2);
     expect((await cli('explore', '--preset', 'recommended', '--writes', '9')).err).toMatch(/--writes: 9 is out of range; valid: 0 to 4/);
     expect((await cli('explore', '--preset', 'recommended', '--depth', 'deep')).err).toMatch(/--depth: expected a whole number/);
+    const horizon = await cli('explore', '--preset', 'recommended', '--hours', '24', '--horizon', 'forever', '--no-save');
+    expect(horizon.status).toBe(2);
+    expect(horizon.err).toMatch(/--horizon: expected a whole number of hours or "none", got "forever"/);
+    expect((await cli('explore', '--preset', 'recommended', '--hours', '24', '--horizon', '0', '--no-save')).err).toMatch(/--horizon: 0 is out of range/);
+  });
+
+  it('--horizon none lets time pass without a bound, and the report says so', async () => {
+    const r = await cli('explore', '--preset', 'recommended', '--hours', '4320', '--horizon', 'none', '--property', 'purged-keys-stay-purged', '--no-save', '--json');
+    const report = JSON.parse(r.out);
+    expect(report.bounds.horizon).toBeUndefined();
+    expect(report.exhausted).toBe(true);
+    expect(report.results[0]).toMatchObject({ property: 'purged-keys-stay-purged', verdict: 'holds' });
+    const text = await cli('explore', '--preset', 'recommended', '--hours', '4320', '--horizon', 'none', '--depth', '2', '--no-save');
+    expect(text.out).toMatch(/time steps of 4320 hours, time unbounded/);
   });
 });

@@ -102,6 +102,8 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
   let bounded = false;
   let stopped: string | undefined;
   let lastReport = started;
+  // Progress and the stop question come every 1,024 transitions or so (checked once per expanded state).
+  let nextCheck = 1024;
   while (frontier.length > 0 && stopped === undefined) {
     if (depth >= options.maxDepth) {
       bounded = true;
@@ -131,7 +133,8 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
         judge(after, newId);
         next.push({ state: after, id: newId });
       }
-      if ((transitions & 1023) === 0) {
+      if (transitions >= nextCheck) {
+        nextCheck = transitions + 1024;
         if (options.onProgress) {
           const now = performance.now();
           if (now - lastReport > 250) {

@@ -2,6 +2,7 @@
  * `check`: random search of every property on one config, or on every preset.
  */
 import { type RandomResult, searchRandom } from '../checker/random.ts';
+import { violationOf } from '../checker/trace.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
@@ -95,7 +96,14 @@ export function runSearchTask(task: SearchTask): SearchOutcome {
     maxLength: task.maxLength,
     ...(task.path === undefined ? {} : { path: task.path }),
   });
-  return { seed: task.seed, result };
+  const found = result.counterexample;
+  if (found === undefined) return { seed: task.seed, result };
+  // The engine keeps one state per canonical key, and the canonical key keeps time relative: the state it
+  // judged may have reached the same point at other hours. So the violation's words (hours included) come
+  // from replaying the shrunk trace on the plain model; the verdict is the same by construction.
+  const violation = violationOf(target.model, bound.bound, found.actions);
+  if (violation === undefined) throw new Error(`internal error: the shrunk trace for ${task.property} does not violate it on the plain model`);
+  return { seed: task.seed, result: { ...result, counterexample: { ...found, violation } } };
 }
 
 /**

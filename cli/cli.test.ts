@@ -64,6 +64,24 @@ describe('check', () => {
   });
 });
 
+describe('a violation is described by its own trace', () => {
+  // The component engine keeps one state per canonical key, which keeps time relative: the state it
+  // judged may have reached the same point at other hours. The message must still tell this trace.
+  it('check: the hours in the message are those of the shrunk trace (long-outage, seed 6: 21 days)', async () => {
+    const { out } = await cli('check', '--preset', 'long-outage', '--property', 'skm-keys-stay-valid', '--seed', '6', '--workers', '1', '--no-save', '--json');
+    const r = JSON.parse(out).results[0];
+    const days = r.actions.filter((a: { type: string }) => a.type === 'advanceTime').reduce((sum: number, a: { hours: number }) => sum + a.hours, 0) / 24;
+    expect(r.message).toMatch(new RegExp(`^${days} days after the start`));
+  });
+
+  it('explore: the message of a shortest trace is the one that trace gives', async () => {
+    const { out } = await cli('explore', '--preset', 'long-outage', '--hours', '504', '--horizon', '504', '--property', 'skm-keys-stay-valid', '--depth', '3', '--no-save', '--json');
+    const r = JSON.parse(out).results[0];
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^21 days after the start, .* lapsed 7 days ago: it was issued 21 days ago/);
+  });
+});
+
 describe('bad input: exit 2, a message naming what was wrong, nothing written', () => {
   const cases: [string[], RegExp][] = [
     [['check', '--bogus'], /Unknown option '--bogus'.*valid flags: --preset/],

@@ -1,4 +1,5 @@
 /** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
+import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
@@ -17,7 +18,7 @@ import { makeTarget } from './target.ts';
  * lapse is within reach) and past a keyserver key's default time to live. The canonical key keeps time
  * relative (`model/fingerprint.ts`), so the space is finite without a horizon too (`--horizon none`), but
  * how long ago each copy of each key was cached multiplies it: `--hours 336` on long-outage takes about
- * half a minute with the default horizon and several minutes and gigabytes without one.
+ * 20 seconds with the default horizon and several minutes and gigabytes without one.
  */
 export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000, horizon: 14 * 24 } as const;
 
@@ -104,18 +105,23 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   return violated.length > 0 ? 1 : 0;
 }
 
-/** `--hours 24,336`: the time steps, in hours; `--hours default` for the model's default steps. */
 /**
- * Stops a search whose memory nears the heap's limit, so that it ends with a report of what it explored
- * (marked NOT exhausted) instead of Node's out-of-memory crash.
+ * Stops a search whose memory nears a limit, so that it ends with a report of what it explored (marked
+ * NOT exhausted) instead of a crash: the JavaScript heap against Node's heap limit, and the whole
+ * process (typed arrays, which `--full` keeps its states in, live outside that heap) against the
+ * machine's memory, or the container's where one is set.
  */
 export function heapGuard(fraction = 0.85): () => string | undefined {
-  const limit = getHeapStatistics().heap_size_limit;
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  const constrained = typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0;
+  const machine = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
+  const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
+  const advice = '(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)';
   return () => {
-    const used = process.memoryUsage().heapUsed;
-    if (used < limit * fraction) return undefined;
-    const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
-    return `the heap reached ${mb(used)} of its ${mb(limit)} limit (narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)`;
+    const usage = process.memoryUsage();
+    if (usage.heapUsed >= heapLimit * fraction) return `the heap reached ${mb(usage.heapUsed)} of its ${mb(heapLimit)} limit ${advice}`;
+    if (usage.rss >= machine * fraction) return `the process reached ${mb(usage.rss)} of the machine's ${mb(machine)} ${advice}`;
+    return undefined;
   };
 }
 
@@ -125,6 +131,7 @@ function horizonFlag(value: string | undefined): number {
   return intFlag('horizon', value, EXPLORE_DEFAULTS.horizon, 1, 100_000);
 }
 
+/** `--hours 24,336`: the time steps, in hours; `--hours default` for the model's default steps. */
 function hoursFlag(value: string | undefined): number[] {
   if (value === undefined) return [];
   if (value === 'default') return [...DEFAULT_HOURS];

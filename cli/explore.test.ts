@@ -119,6 +119,14 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
       maxStates: 5_000_000,
     });
     expect(summary(perRecord.results)).toEqual(summary(full.results));
+    // And the product on the engine visits exactly the plain model's states: without the clock in the
+    // components' keys it would merge states with different time left (and visit fewer).
+    const product = exploreProduct(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
+      maxDepth: 4,
+      maxStates: 5_000_000,
+    });
+    expect(product.states).toBe(full.states);
+    expect(summary(product.results)).toEqual(summary(full.results));
   });
 });
 
@@ -128,12 +136,19 @@ describe('stopping early', () => {
     const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined).map((p) => componentProperty(cluster, p));
     let asked = 0;
     const stop = () => (++asked >= 3 ? 'told to stop' : undefined);
-    const perRecord = exploreComponents(componentEngine(cluster, timed), properties, { maxDepth: 60, maxStates: 5_000_000, stop });
+    const engine = componentEngine(cluster, timed);
+    const perRecord = exploreComponents(engine, properties, { maxDepth: 60, maxStates: 5_000_000, stop });
     expect(perRecord).toMatchObject({ exhausted: false, stopped: 'told to stop' });
     expect(perRecord.states).toBeGreaterThan(0);
+    // It stopped when told: asked no more, and no further component was explored.
+    expect(asked).toBe(3);
+    expect(perRecord.perSlot.at(-1)!.stopped).toBe('told to stop');
+    expect(perRecord.perSlot.length).toBeLessThan(engine.decomposition.slots);
     asked = 0;
     const product = exploreProduct(componentEngine(cluster, timed), properties, { maxDepth: 60, maxStates: 5_000_000, stop });
     expect(product).toMatchObject({ exhausted: false, stopped: 'told to stop' });
+    expect(asked).toBe(3);
+    expect(product.states).toBeLessThan(3 * 256 * 40);
   });
 });
 

@@ -10,6 +10,7 @@
 import { type ComponentEngine, exploreComponents } from '../checker/components.ts';
 import type { ExploreProgress, ExploreResult } from '../checker/explore.ts';
 import { exploreProduct } from '../checker/product.ts';
+import { violationOf } from '../checker/trace.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { compileCluster } from '../model/cluster.ts';
@@ -17,7 +18,7 @@ import { makeScope, type Scope } from '../model/enabled.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { componentEngine, componentProperty } from './target.ts';
+import { checkableModel, componentEngine, componentProperty } from './target.ts';
 
 export interface ExploreBounds {
   /** Distinct record keys per kind that writes may use. */
@@ -30,8 +31,8 @@ export interface ExploreBounds {
   readonly writeOnce?: boolean;
   /**
    * The steps `advanceTime` may take, in hours. Empty (the default): time does not pass, and the
-   * properties only time can break are reported as not explored. Every absolute hour is part of a
-   * state, so each step multiplies the space.
+   * properties only time can break are reported as not explored. The canonical key keeps hours relative
+   * to the clock, but how long ago each copy was cached still multiplies the space.
    */
   readonly hours?: readonly number[];
   /** With time steps: how far time may pass, in hours after the start. */
@@ -101,7 +102,8 @@ export function exploreConfig(
   const group = choices.symmetry ? ringSymmetries(cluster) : [identity(cluster.size)];
   const engine: ComponentEngine<ClusterState, Action> = componentEngine(cluster, exploreScope(bounds), group);
   const selected = PROPERTIES.filter((p) => choices.properties.length === 0 || choices.properties.includes(p.name));
-  const timeless = (bounds.hours ?? []).length === 0;
+  // Time passes only with a step that fits within the horizon.
+  const timeless = !(bounds.hours ?? []).some((h) => bounds.horizon === undefined || h <= bounds.horizon);
   const unexplored = (p: (typeof selected)[number]) => timeless && p.needsTime === true;
   const applicable = selected.filter((p) => p.notApplicable(cluster) === undefined && !unexplored(p));
   const options = {
@@ -111,6 +113,7 @@ export function exploreConfig(
     ...(choices.stop ? { stop: choices.stop } : {}),
   };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
+  const plain = checkableModel(cluster, exploreScope(bounds));
   const result: ExploreResult<Action> & { bytesPerState?: number } = choices.full
     ? exploreProduct(engine, componentProperties, options)
     : exploreComponents(engine, componentProperties, options);
@@ -125,15 +128,22 @@ export function exploreConfig(
         verdict: 'not-explored',
         shortest: null,
         message: null,
-        reason: 'only time passing can break it, and time does not pass in these bounds (give --hours)',
+        reason: 'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
       };
     const finding = result.results[applicable.indexOf(property)]!;
+    // The explorer keeps one state per canonical key, which keeps time relative: the words of a violation
+    // (hours included) come from replaying its shortest trace on the plain model.
+    const message =
+      finding.verdict === 'violated' && finding.shortest !== null
+        ? (violationOf(plain, { name: property.name, kind: property.kind, check: (s: ClusterState) => property.check(cluster, s) }, finding.shortest)
+            ?.message ?? finding.message)
+        : finding.message;
     return {
       property: property.name,
       kind: property.kind,
       verdict: finding.verdict,
       shortest: finding.shortest,
-      message: finding.message,
+      message,
       reason: null,
     };
   });

@@ -15,7 +15,8 @@ import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { compileCluster } from './cluster.ts';
 import { makeScope, type Scope } from './enabled.ts';
-import { isCacheKind, kindOf, RECORD_KINDS, type RecordId } from './records.ts';
+import { type CacheKind, isCacheKind, kindOf, RECORD_KINDS, type RecordId } from './records.ts';
+import { SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS } from './time.ts';
 import { stateKey } from './fingerprint.ts';
 import type { ClusterState } from './state.ts';
 import { identity } from './symmetry.ts';
@@ -142,7 +143,7 @@ describe('moving the hours a state records, where the key does not see it, chang
     members: [{ id: 'm1' }, { id: 'm2' }, { id: 'm3', zone: 'dmz', privateKeys: false }],
     keyCache: { keyserverTtlHours: 30 },
     loadBalancer: { clusterHostname: false },
-    faults: { maxOutageDays: 15 },
+    faults: { maxOutageDays: 15, removeMember: true },
   });
   it.each([
     ['every kind', full],
@@ -155,23 +156,36 @@ describe('moving the hours a state records, where the key does not see it, chang
     const verdicts = (s: ClusterState) => properties.map((p) => `${p.name}:${p.check(cluster, s).holds}`);
     const limit = config.faults.maxOutageDays * 24;
     /**
-     * The state with one of the hours it records moved to `age` hours before the clock (within what the
-     * model allows): the start of an outage, when a copy of a key was cached, when an SKM key was issued.
+     * The state with one of the hours it records moved (within what the model allows): the start of an
+     * outage, when a copy of a key was cached or its newest write acknowledged, when an SKM key was issued,
+     * when the client last talked to a server. The new age is either `age` (wrapped into range) or one
+     * next to a threshold the model reads (`pick` chooses), where a key that counts too little shows.
      */
-    const move = (s: ClusterState, field: number, age: number): ClusterState => {
+    const validity = SKM_VALIDITY_HOURS;
+    const lead = SKM_RENEWAL_LEAD_HOURS;
+    const move = (s: ClusterState, field: number, pick: number, age: number): ClusterState => {
+      const choose = (range: number, thresholds: readonly number[]) => {
+        const options = [age % range, ...thresholds];
+        return options[pick % options.length]!;
+      };
+      const cacheAge = (id: string) => {
+        const retention = cluster.retention[kindOf(id as RecordId) as CacheKind];
+        return choose(retention + 48, [retention - 1, retention, retention + 1]);
+      };
       const fields: (() => ClusterState)[] = [];
       s.members.forEach((m, i) => {
         const withMember = (changed: Partial<typeof m>) => ({ ...s, members: s.members.map((x, j) => (j === i ? { ...x, ...changed } : x)) });
-        if (m.status === 'down') fields.push(() => withMember({ downSince: s.clock - (age % (limit + 1)) }));
+        if (m.status === 'down') fields.push(() => withMember({ downSince: s.clock - choose(limit + 1, [0, 1, limit - 1, limit]) }));
         if (m.status === 'up' && m.upSince !== s.clock && m.upSince > 0)
           fields.push(() => withMember({ upSince: Math.max(1, s.clock - 1 - (age % s.clock)), downSince: 0 }));
         for (const id in m.cachedAt) {
-          const kind = kindOf(id as RecordId);
-          if (isCacheKind(kind)) fields.push(() => withMember({ cachedAt: { ...m.cachedAt, [id]: s.clock - (age % (cluster.retention[kind] + 48)) } }));
+          if (isCacheKind(kindOf(id as RecordId))) fields.push(() => withMember({ cachedAt: { ...m.cachedAt, [id]: s.clock - cacheAge(id) } }));
         }
       });
+      for (const id in s.acknowledgedCachedAt)
+        fields.push(() => ({ ...s, acknowledgedCachedAt: { ...s.acknowledgedCachedAt, [id]: s.clock - cacheAge(id) } }));
       for (const [name, c] of Object.entries(s.clients)) {
-        const issued = s.clock - (age % 400);
+        const issued = s.clock - choose(validity + 64, [validity - lead - 1, validity - lead, validity - lead + 1, validity - 1, validity, validity + 1]);
         fields.push(() => ({ ...s, clients: { ...s.clients, [name]: { ...c, skmIssued: issued, lastContact: c.lastContact > c.skmIssued ? s.clock : issued } } }));
         const contact = c.skmIssued + (age % (s.clock - c.skmIssued + 1));
         fields.push(() => ({ ...s, clients: { ...s.clients, [name]: { ...c, lastContact: contact } } }));
@@ -183,16 +197,19 @@ describe('moving the hours a state records, where the key does not see it, chang
       fc.property(
         fc.array(fc.nat({ max: 10_000 }), { minLength: 2, maxLength: 20 }),
         fc.nat({ max: 100 }),
-        fc.nat({ max: 10_000 }),
+        fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 10_000 })),
+        fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 10_000 })),
         fc.array(fc.nat({ max: 10_000 }), { maxLength: 8 }),
-        (choices, field, age, future) => {
-          let state = model.initial;
+        (choices, field, [pick1, age1], [pick2, age2], future) => {
+          let reached = model.initial;
           for (const choice of choices) {
-            const action = pickEnabled(model, model.enabled(state), choice);
+            const action = pickEnabled(model, model.enabled(reached), choice);
             if (action === undefined) break;
-            state = model.step(state, action);
+            reached = model.step(reached, action);
           }
-          const moved = move(state, field, age);
+          // The same hour moved two ways (or once, against the state as reached).
+          const state = pick1 === 0 && age1 === 0 ? reached : move(reached, field, pick1, age1);
+          const moved = move(reached, field, pick2, age2);
           if (key(moved) !== key(state) || JSON.stringify(moved) === JSON.stringify(state)) return;
           compared++;
           const enabled = model.enabled(state);
@@ -212,7 +229,7 @@ describe('moving the hours a state records, where the key does not see it, chang
           }
         },
       ),
-      { seed: 20261128, numRuns: 1500 },
+      { seed: 20261128, numRuns: 2500 },
     );
     expect(compared).toBeGreaterThan(20);
   });

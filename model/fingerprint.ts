@@ -24,9 +24,9 @@ const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
  * it matters: for a member that is up and does not yet hold that version (a member's Web Messenger
  * accounts only ever get newer, and a member that is down is owed afresh when it recovers).
  *
- * Time is kept relative to the clock, and only as precisely as the model reads it (`timeKey` below), so
- * states that differ only in how long ago things happened, beyond every threshold, are one: the state
- * space stays finite however far time passes.
+ * Time is kept relative to the clock, and only as precisely as the model reads it (the comments below
+ * say how each hour is read), so states that differ only in how long ago things happened, beyond every
+ * threshold, are one: the state space stays finite however far time passes.
  */
 export function stateKey(model: ClusterModel, state: ClusterState, perm: readonly number[]): string {
   const n = model.size;
@@ -38,8 +38,10 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     const m = members[perm[p]!]!;
     key += `;${STATUS_CODE[m.status]}${m.version}`;
     // The start of an outage matters while the member is down (no outage outlasts faults.maxOutageDays),
-    // or in the hour it came back (a crash within that hour continues the same outage).
-    if (m.status === 'down' || (m.status === 'up' && m.upSince === clock)) key += `d${Math.min(clock - m.downSince, outageLimit + 1)}`;
+    // or in the hour it came back from one (a crash within that hour continues the same outage; one that
+    // began this very hour is the same as a new one).
+    const outage = Math.min(clock - m.downSince, outageLimit + 1);
+    if (m.status === 'down' || (m.status === 'up' && m.upSince === clock && outage > 0)) key += `d${outage}`;
   }
   key += '|';
   for (const _ in state.cutLinks) {

@@ -17,7 +17,7 @@ import { canDeliver, faultsInUse, isCut, mayHold, mayHoldOnceIn, successor } fro
 
 export class DisabledActionError extends Error {}
 
-/** The release members start on, and the next one: each member upgrades at most once (keeps time and versions finite). */
+/** The release members start on, and the next one: each member upgrades at most once (keeps releases finite). */
 export const CURRENT_RELEASE = 0;
 export const NEXT_RELEASE = 1;
 

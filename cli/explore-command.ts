@@ -164,6 +164,7 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
       ],
       '  ',
     ),
+    ...(report.exhausted ? [] : ['  (not exhausted: "holds" and "NOT REACHED" speak only for the states visited)']),
   ];
   for (const r of report.results) {
     if (r.verdict !== 'violated' || r.shortest === null) continue;

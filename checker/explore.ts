@@ -67,6 +67,36 @@ class GrowableInt32 {
   }
 }
 
+/**
+ * What a search does now and then as it goes: report its progress (at most every 250 ms) and ask
+ * whether to stop (every 1,024 transitions or so). Call `after` once per expanded state.
+ */
+export class Checkpoints {
+  private nextCheck = 1024;
+  private lastReport: number;
+
+  constructor(
+    private readonly options: Pick<ExploreOptions<unknown>, 'onProgress' | 'stop'>,
+    private readonly started: number,
+  ) {
+    this.lastReport = started;
+  }
+
+  /** Why the search should stop now, or undefined to go on. */
+  after(states: number, transitions: number, depth: number): string | undefined {
+    if (transitions < this.nextCheck) return undefined;
+    this.nextCheck = transitions + 1024;
+    if (this.options.onProgress) {
+      const now = performance.now();
+      if (now - this.lastReport > 250) {
+        this.lastReport = now;
+        this.options.onProgress({ states, transitions, depth, seconds: (now - this.started) / 1000 });
+      }
+    }
+    return this.options.stop?.();
+  }
+}
+
 export function explore<S, A>(model: Model<S, A>, properties: readonly Property<S>[], options: ExploreOptions<S>): ExploreResult<A> {
   const started = performance.now();
   const visited = new Map<string | number, number>();
@@ -101,9 +131,7 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
   let transitions = 0;
   let bounded = false;
   let stopped: string | undefined;
-  let lastReport = started;
-  // Progress and the stop question come every 1,024 transitions or so (checked once per expanded state).
-  let nextCheck = 1024;
+  const checkpoints = new Checkpoints(options, started);
   while (frontier.length > 0 && stopped === undefined) {
     if (depth >= options.maxDepth) {
       bounded = true;
@@ -133,20 +161,10 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
         judge(after, newId);
         next.push({ state: after, id: newId });
       }
-      if (transitions >= nextCheck) {
-        nextCheck = transitions + 1024;
-        if (options.onProgress) {
-          const now = performance.now();
-          if (now - lastReport > 250) {
-            lastReport = now;
-            options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
-          }
-        }
-        stopped = options.stop?.();
-        if (stopped !== undefined) {
-          bounded = true;
-          break;
-        }
+      stopped = checkpoints.after(visited.size, transitions, depth + 1);
+      if (stopped !== undefined) {
+        bounded = true;
+        break;
       }
     }
     frontier = next;

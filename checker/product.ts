@@ -10,7 +10,7 @@
  * so every trace it reports is a real one.
  */
 import type { ComponentEngine, ComponentProperty, Tuple } from './components.ts';
-import type { ExploreOptions, ExploreResult, Finding, PropertyFinding } from './explore.ts';
+import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, type PropertyFinding } from './explore.ts';
 
 class IntArena {
   data: Int32Array;
@@ -163,7 +163,7 @@ export function exploreProduct<S, A>(
   let transitions = 0;
   let bounded = false;
   let stopped: string | undefined;
-  let lastReport = started;
+  const checkpoints = new Checkpoints(options, started);
   const row = new Int32Array(width);
   const current = new Int32Array(width);
   while (levelStart < levelEnd && stopped === undefined) {
@@ -189,19 +189,10 @@ export function exploreProduct<S, A>(
       };
       for (const c of engine.sharedOf(current[0]!)) expand(c, -1);
       for (let slot = 0; slot < width; slot++) for (const c of engine.ownedList(slot, current[slot]!)) expand(c, slot);
-      if ((state & 255) === 0) {
-        if (options.onProgress) {
-          const now = performance.now();
-          if (now - lastReport > 250) {
-            lastReport = now;
-            options.onProgress({ states: visited.size, transitions, depth: depth + 1, seconds: (now - started) / 1000 });
-          }
-        }
-        stopped = options.stop?.();
-        if (stopped !== undefined) {
-          bounded = true;
-          break;
-        }
+      stopped = checkpoints.after(visited.size, transitions, depth + 1);
+      if (stopped !== undefined) {
+        bounded = true;
+        break;
       }
     }
     levelStart = levelEnd;

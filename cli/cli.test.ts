@@ -3,16 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from './io.ts';
-import { run } from './main.ts';
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), isTty: false };
-  const status = await run(argv, io);
-  return { status, out, err };
-}
+import { cli } from '../test/cli.ts';
 
 describe('check', () => {
   it('--json gives SPEC §7 fields, and exit 0 on a config that holds', async () => {

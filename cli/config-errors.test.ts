@@ -3,26 +3,12 @@
  * expected messages (one line per problem, naming the file and the field path), prints no stack trace
  * and nothing on stdout, and writes nothing.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS } from '../test/bad-configs.ts';
-import type { Io } from './io.ts';
-import { run } from './main.ts';
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), isTty: false };
-  const status = await run(argv, io);
-  return { status, out, err };
-}
-
-/** Every file under a folder (relative paths), to show that a run wrote nothing. */
-function listing(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-}
+import { cli, listing } from '../test/cli.ts';
 
 const counterexamples = join(import.meta.dirname, '..', 'counterexamples');
 

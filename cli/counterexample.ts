@@ -30,7 +30,7 @@ import { z } from 'zod';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
-import { formatPath, formatProblem, validateConfig } from '../config/validate.ts';
+import { formatPath, formatProblem, validateConfig, valueAt } from '../config/validate.ts';
 import { ACTION_TYPES, type Action, describeAction } from '../model/actions.ts';
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
@@ -161,15 +161,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return String(value);
-}
-
-function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
-  let here: unknown = document;
-  for (const part of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<PropertyKey, unknown>)[part];
-  }
-  return here;
 }
 
 function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {

@@ -6,8 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../properties/index.ts';
-import type { Io } from './io.ts';
-import { run } from './main.ts';
+import { cli } from '../test/cli.ts';
 
 interface Expected {
   readonly description: string;
@@ -20,14 +19,6 @@ const folder = join(root, 'examples');
 const expected: Record<string, Expected> = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')).examples;
 const files = readdirSync(folder).filter((f) => f.endsWith('.json') && f !== 'expected.json');
 const names = PROPERTIES.map((p) => p.name);
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), isTty: false };
-  const status = await run(argv, io);
-  return { status, out, err };
-}
 
 describe('examples/', () => {
   it('documents the verdicts of every example, and of nothing else', () => {

@@ -18,7 +18,7 @@ import { makeScope, type Scope } from '../model/enabled.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { checkableModel, componentEngine, componentProperty } from './target.ts';
+import { componentEngine, componentProperty } from './target.ts';
 
 export interface ExploreBounds {
   /** Distinct record keys per kind that writes may use. */
@@ -113,7 +113,6 @@ export function exploreConfig(
     ...(choices.stop ? { stop: choices.stop } : {}),
   };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
-  const plain = checkableModel(cluster, exploreScope(bounds));
   const result: ExploreResult<Action> & { bytesPerState?: number } = choices.full
     ? exploreProduct(engine, componentProperties, options)
     : exploreComponents(engine, componentProperties, options);
@@ -135,7 +134,7 @@ export function exploreConfig(
     // (hours included) come from replaying its shortest trace on the plain model.
     const message =
       finding.verdict === 'violated' && finding.shortest !== null
-        ? (violationOf(plain, { name: property.name, kind: property.kind, check: (s: ClusterState) => property.check(cluster, s) }, finding.shortest)
+        ? (violationOf(engine.base, { name: property.name, kind: property.kind, check: (s: ClusterState) => property.check(cluster, s) }, finding.shortest)
             ?.message ?? finding.message)
         : finding.message;
     return {

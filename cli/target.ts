@@ -81,7 +81,7 @@ export function makeTarget(
   return {
     config,
     cluster,
-    model: checkableModel(cluster, scope),
+    model: engine.base,
     engine,
     fast: engine.asModel(),
     properties: properties.map((property) => {

@@ -55,7 +55,8 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` in a parsed JSON document, or undefined where the path leads nowhere. */
+export function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
   let here: unknown = document;
   for (const part of path) {
     if (here === null || typeof here !== 'object') return undefined;

@@ -2,8 +2,11 @@
  * `npm run bench` (`-- --json` for JSON): the speed of the checker, measured side by side in one run.
  *
  * - random search, ours against the stock fast-check approach (`bench/stock.ts`): traces and model
- *   steps per second on a property that holds, and the ratio;
+ *   steps per second on a property that holds, and the ratio; again with our walks as long as the stock
+ *   traces (the same proportions of each length); and the time spent inside the model's own updates,
+ *   which bounds what any table can save from a cold start;
  * - time to the first violation, median over 20 seeds, for every violation a preset documents;
+ * - time to reach each `sometimes` guard, the same way;
  * - exploration of the `recommended` preset: one record at a time (exhausted), the full product
  *   (distinct states per second, bytes per visited state), and the exhaustive verdict with every key
  *   written at most once;
@@ -21,7 +24,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { compileCluster, initialState } from '../model/cluster.ts';
 import { applyAction } from '../model/step.ts';
-import { findProperty } from '../properties/index.ts';
+import { findProperty, PROPERTIES } from '../properties/index.ts';
 import { runStock } from './stock.ts';
 
 const args = process.argv.slice(2);
@@ -46,31 +49,50 @@ const recommended = PRESETS.find((p) => p.name === 'recommended')!.config;
 // 1. Random search throughput: ours against the stock approach, on a property that holds.
 
 /** Our random search from a cold start: a fresh target and component engine every time. */
-function ours(config: ClusterConfig, property: string, runs: number, seed: number) {
+function ours(config: ClusterConfig, property: string, runs: number, seed: number, lengths?: readonly number[]) {
   const started = performance.now();
   const target = makeTarget(config);
   const bound = target.properties.find((p) => p.property.name === property)!;
   const built = (performance.now() - started) / 1000;
-  const result = searchRandom(target.fast, bound.fast, { runs, seed, maxLength: 12 });
+  const result = searchRandom(target.fast, bound.fast, { runs, seed, maxLength: 12, ...(lengths === undefined ? {} : { lengths }) });
   const seconds = (performance.now() - started) / 1000;
   // Time to the first violation counts from before the target is built, as the stock approach's does.
   const found = result.foundAfterSeconds === undefined ? undefined : built + result.foundAfterSeconds;
-  return { traces: result.runs, steps: result.statesChecked - result.runs, seconds, foundAfterSeconds: found };
+  return {
+    traces: result.runs,
+    steps: result.statesChecked - result.runs,
+    seconds,
+    foundAfterSeconds: found,
+    // Calls into the model (each an immer update: a step or a replication round) that the tables missed,
+    // and the seconds spent inside them.
+    modelSteps: target.engine.modelSteps,
+    modelSeconds: target.engine.modelSeconds,
+  };
 }
 
 const throughputRuns = quick ? 2_000 : 10_000;
 const repetitions = quick ? 3 : 7;
 const throughput = ['eventual-convergence', 'web-messenger-availability'].map((name) => {
   const property = findProperty(name)!;
-  const o = { traces: [] as number[], steps: [] as number[] };
-  const s = { traces: [] as number[], steps: [] as number[] };
+  const o = { traces: [] as number[], steps: [] as number[], modelSteps: [] as number[], modelSeconds: [] as number[] };
+  const s = { traces: [] as number[], steps: [] as number[], mean: [] as number[] };
+  const e = { traces: [] as number[], steps: [] as number[], modelSteps: [] as number[], modelSeconds: [] as number[] };
   for (let rep = 0; rep < repetitions; rep++) {
     const a = ours(recommended, name, throughputRuns, 1000 + rep);
     o.traces.push(a.traces / a.seconds);
     o.steps.push(a.steps / a.seconds);
+    o.modelSteps.push(a.modelSteps);
+    o.modelSeconds.push(a.modelSeconds);
     const b = runStock(recommended, property, throughputRuns, 1000 + rep);
     s.traces.push(b.traces / b.seconds);
     s.steps.push(b.steps / b.seconds);
+    s.mean.push(b.lengths.reduce((sum, n, k) => sum + n * k, 0) / b.traces);
+    // The same number of walks, their lengths in the proportions of the stock traces just run.
+    const c = ours(recommended, name, throughputRuns, 1000 + rep, b.lengths);
+    e.traces.push(c.traces / c.seconds);
+    e.steps.push(c.steps / c.seconds);
+    e.modelSteps.push(c.modelSteps);
+    e.modelSeconds.push(c.modelSeconds);
   }
   const row = {
     property: name,
@@ -78,13 +100,22 @@ const throughput = ['eventual-convergence', 'web-messenger-availability'].map((n
     oursStepsPerSecond: Math.round(median(o.steps)),
     stockTracesPerSecond: Math.round(median(s.traces)),
     stockStepsPerSecond: Math.round(median(s.steps)),
+    stockMeanLength: +median(s.mean).toFixed(2),
     tracesRatio: +(median(o.traces) / median(s.traces)).toFixed(1),
+    equalLengthTracesPerSecond: Math.round(median(e.traces)),
+    equalLengthStepsPerSecond: Math.round(median(e.steps)),
+    equalLengthRatio: +(median(e.traces) / median(s.traces)).toFixed(1),
+    oursModelCalls: median(o.modelSteps),
+    oursModelSeconds: median(o.modelSeconds),
+    equalLengthModelCalls: median(e.modelSteps),
+    equalLengthModelSeconds: median(e.modelSeconds),
   };
   log(
-    `random search on recommended, ${name} (holds; ${throughputRuns} traces of up to 12 actions, median of ${repetitions}):\n` +
-      `  ours  ${row.oursTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.oursStepsPerSecond.toLocaleString('en-US')} model steps/s (every prefix of a walk judged)\n` +
-      `  stock ${row.stockTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.stockStepsPerSecond.toLocaleString('en-US')} model steps/s (fc.commands + fc.modelRun)\n` +
-      `  ratio ${row.tracesRatio}x traces/s`,
+    `random search on recommended, ${name} (holds; ${throughputRuns} traces, median of ${repetitions}):\n` +
+      `  ours  ${row.oursTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.oursStepsPerSecond.toLocaleString('en-US')} model steps/s (walks of 12 actions, every prefix judged)\n` +
+      `  stock ${row.stockTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.stockStepsPerSecond.toLocaleString('en-US')} model steps/s (fc.commands + fc.modelRun, up to 12 commands: ${row.stockMeanLength} applied on average)\n` +
+      `  ours  ${row.equalLengthTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.equalLengthStepsPerSecond.toLocaleString('en-US')} model steps/s (walks as long as the stock traces: the same proportions of each length)\n` +
+      `  ratio ${row.tracesRatio}x traces/s; ${row.equalLengthRatio}x at equal lengths`,
   );
   return row;
 });
@@ -123,6 +154,57 @@ const firstViolation = PRESETS.flatMap((preset) =>
     return row;
   }),
 );
+
+// ---------------------------------------------------------------------------------------------------
+// 2b. Time to reach each `sometimes` guard (the interesting states of each kind of fault), median over
+// the same seeds, on the first preset each applies to: where a search must go deep, not just far.
+
+const guardRows = [
+  ...new Set(
+    PRESETS.flatMap((preset) => {
+      const cluster = compileCluster(preset.config);
+      return PROPERTIES.filter((p) => p.kind === 'sometimes' && p.notApplicable(cluster) === undefined).map((p) => p.name);
+    }),
+  ),
+].map((name) => {
+  const preset = PRESETS.find((p) => findProperty(name)!.notApplicable(compileCluster(p.config)) === undefined)!;
+  const property = findProperty(name)!;
+  const o: number[] = [];
+  const s: number[] = [];
+  const ot: number[] = [];
+  const st: number[] = [];
+  let oursMissed = 0;
+  let stockMissed = 0;
+  for (let seed = 0; seed < seeds; seed++) {
+    const a = ours(preset.config, name, 5_000, seed);
+    if (a.foundAfterSeconds === undefined) oursMissed++;
+    else {
+      o.push(a.foundAfterSeconds * 1000);
+      ot.push(a.traces);
+    }
+    const b = runStock(preset.config, property, 5_000, seed);
+    if (b.foundAfterSeconds === undefined) stockMissed++;
+    else {
+      s.push(b.foundAfterSeconds * 1000);
+      st.push(b.traces);
+    }
+  }
+  const row = {
+    preset: preset.name,
+    guard: name,
+    oursMedianMs: o.length ? +median(o).toFixed(2) : null,
+    oursMedianTraces: ot.length ? median(ot) : null,
+    stockMedianMs: s.length ? +median(s).toFixed(2) : null,
+    stockMedianTraces: st.length ? median(st) : null,
+    oursMissed,
+    stockMissed,
+  };
+  log(
+    `guard reached, ${preset.name} / ${name} (median of ${seeds} seeds, from a cold start): ours ${row.oursMedianMs} ms (${row.oursMedianTraces} traces), stock ${row.stockMedianMs} ms (${row.stockMedianTraces} traces)` +
+      `${oursMissed || stockMissed ? `; not reached in 5,000 traces: ours ${oursMissed}, stock ${stockMissed} of ${seeds}` : ''}`,
+  );
+  return row;
+});
 
 // ---------------------------------------------------------------------------------------------------
 // 3. Exploration of `recommended`.
@@ -169,6 +251,30 @@ const updates = samples.map(([name, action]) => {
 });
 log(`one immer update of the model (µs): ${updates.map((u) => `${u.action} ${u.microseconds}`).join(', ')}`);
 
+// What a cold start must spend in the model alone: every component state a search meets for the first
+// time is computed by the model's own step or replication round (immer), timed inside the engine. That
+// time alone bounds the traces per second from a cold start, however little the rest costs.
+const floors = throughput.map((row) => {
+  const bound = (calls: number, seconds: number) => {
+    const tracesPerSecond = Math.round(throughputRuns / seconds);
+    return {
+      modelCalls: calls,
+      modelSeconds: +seconds.toFixed(3),
+      maxTracesPerSecond: tracesPerSecond,
+      maxRatio: +(tracesPerSecond / row.stockTracesPerSecond).toFixed(1),
+    };
+  };
+  const floor = {
+    property: row.property,
+    walks: bound(row.oursModelCalls, row.oursModelSeconds),
+    equalLength: bound(row.equalLengthModelCalls, row.equalLengthModelSeconds),
+  };
+  const say = (f: typeof floor.walks) =>
+    `${f.modelCalls.toLocaleString('en-US')} calls, ${(f.modelSeconds * 1000).toFixed(0)} ms: at most ${f.maxTracesPerSecond.toLocaleString('en-US')} traces/s (${f.maxRatio}x stock)`;
+  log(`time inside the model's own updates (immer), ${row.property}, median of ${repetitions}: walks of 12 ${say(floor.walks)}; at equal lengths ${say(floor.equalLength)}`);
+  return floor;
+});
+
 // ---------------------------------------------------------------------------------------------------
 // 5. `npm start`'s work: every preset, default budget, in this thread.
 
@@ -190,6 +296,7 @@ if (json) {
         quick,
         throughput,
         firstViolation,
+        guards: guardRows,
         explore: {
           perRecord: { states: perRecord.states, seconds: perRecord.seconds, statesPerSecond: perRecord.statesPerSecond, exhausted: perRecord.exhausted },
           writeOnce: { states: writeOnce.states, seconds: writeOnce.seconds, exhausted: writeOnce.exhausted },
@@ -204,6 +311,7 @@ if (json) {
           productWriteOnce: { states: productOnce.states, seconds: productOnce.seconds, statesPerSecond: productOnce.statesPerSecond, exhausted: productOnce.exhausted },
         },
         immerUpdateMicroseconds: updates,
+        modelFloor: floors,
         everyPresetSeconds: startSeconds,
       },
       null,

@@ -37,7 +37,8 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
     real.state = m.state;
     for (const p of this.always) {
       const outcome = p.check(this.model, real.state);
-      if (!outcome.holds) throw new Error(`${p.name}: ${outcome.message}`);
+      // An always property fails when it does not hold; a sometimes property (a guard) is found when it does.
+      if (outcome.holds === (p.kind === 'sometimes')) throw new Error(`${p.name}: ${outcome.holds ? 'reached' : outcome.message}`);
     }
   }
   toString(): string {
@@ -79,22 +80,28 @@ export interface StockResult {
   readonly seconds: number;
   /** Seconds to the first failing trace, before fast-check shrinks it. */
   readonly foundAfterSeconds: number | undefined;
+  /** How many traces applied k commands, at index k (traces before the first failure). */
+  readonly lengths: readonly number[];
 }
 
 /** One `fc.assert`-style run of one property the stock way; counts the traces it ran. */
 export function runStock(config: ClusterConfig, property: ClusterProperty, runs: number, seed: number, maxCommands = 12): StockResult {
   const started = performance.now();
   const model = compileCluster(config);
-  const always = property.kind === 'always' ? [property] : [];
+  // Checked after every command: always properties, and sometimes properties (reached when they hold).
+  const always = property.kind === 'eventually' ? [] : [property];
   let traces = 0;
   let foundAfterSeconds: number | undefined;
+  const lengths = new Array<number>(maxCommands + 1).fill(0);
   stockSteps = 0;
   const result = fc.check(
     fc.property(fc.commands(stockCommands(model, always), { maxCommands, size: 'max' }), (cmds) => {
       if (foundAfterSeconds === undefined) traces++;
       const holder: Holder = { state: initialState(model) };
+      const before = stockSteps;
       try {
         fc.modelRun(() => ({ model: holder, real: holder }), cmds);
+        if (foundAfterSeconds === undefined) lengths[stockSteps - before]!++;
         // An eventually property is judged on the state the trace ended in.
         if (property.kind === 'eventually') {
           const outcome = property.check(model, holder.state);
@@ -107,5 +114,5 @@ export function runStock(config: ClusterConfig, property: ClusterProperty, runs:
     }),
     { seed, numRuns: runs },
   );
-  return { traces, steps: stockSteps, failed: result.failed, seconds: (performance.now() - started) / 1000, foundAfterSeconds };
+  return { traces, steps: stockSteps, failed: result.failed, seconds: (performance.now() - started) / 1000, foundAfterSeconds, lengths };
 }

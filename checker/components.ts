@@ -99,6 +99,8 @@ export class ComponentEngine<S, A> {
   private readonly counts: Int32Array;
   /** How many times the model's own step ran (table misses). */
   modelSteps = 0;
+  /** Seconds spent inside those calls: the model's own work (immer), which no table can save the first time. */
+  modelSeconds = 0;
   readonly initial: Tuple;
 
   constructor(
@@ -246,7 +248,9 @@ export class ComponentEngine<S, A> {
     let to = row[c]!;
     if (to === UNKNOWN) {
       this.modelSteps++;
+      const started = performance.now();
       const after = this.base.step(this.components[component]!, this.candidates[c]!);
+      this.modelSeconds += (performance.now() - started) / 1000;
       // A shared action changes only the shared state, so its result needs no projection and is the
       // same for every slot; an owned action's result is projected back onto its slot.
       to = this.intern(shared ? after : this.decomposition.project(after, slot));
@@ -276,7 +280,9 @@ export class ComponentEngine<S, A> {
       let next = this.roundNext[at];
       if (next === undefined) {
         this.modelSteps++;
+        const started = performance.now();
         const after = settling.round(this.components[at]!);
+        this.modelSeconds += (performance.now() - started) / 1000;
         next = after === undefined ? QUIET : this.intern(after);
         this.roundNext[at] = next;
       }

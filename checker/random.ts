@@ -17,6 +17,12 @@ export interface RandomOptions {
   readonly maxLength: number;
   /** fast-check's replay path, to re-run one failing case directly. */
   readonly path?: string;
+  /**
+   * Walks of varied lengths: `lengths[k]` is the weight of a walk of `k` actions (k up to `maxLength`).
+   * Without it every walk is `maxLength` long. The length is drawn with the walk, so a failing case still
+   * replays from its path. (The benchmark uses it to compare traces of equal lengths.)
+   */
+  readonly lengths?: readonly number[];
 }
 
 export interface FoundViolation<A> {
@@ -111,7 +117,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
     return !isFinding(property, outcome);
   };
-  const predicate = (choices: number[]): boolean => {
+  const predicate = (choices: readonly number[]): boolean => {
     if (searching) runs++;
     let state = model.initial;
     let length = 0;
@@ -138,12 +144,13 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   // Every walk is as long as allowed: each of its prefixes is judged as a trace of its own, so a longer
   // walk is more traces for little more work. Shrinking then works on the trace itself (`minimizeTrace`).
   const choices = fc.array(fc.nat({ max: CHOICE_MAX }), { minLength: options.maxLength, maxLength: options.maxLength });
-  const parameters: fc.Parameters<[number[]]> = {
+  const walks = options.lengths === undefined ? choices : variedWalks(choices, options.lengths, options.maxLength);
+  const parameters: fc.Parameters<[readonly number[]]> = {
     seed: options.seed,
     numRuns: options.runs,
     ...(options.path === undefined ? {} : { path: options.path }),
   };
-  const details = fc.check(fc.property(choices, predicate), parameters);
+  const details = fc.check(fc.property(walks, predicate), parameters);
   if (!details.failed || details.counterexample === null) {
     const verdict = property.kind === 'sometimes' ? 'unreached' : 'holds';
     return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
@@ -166,6 +173,19 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     generated,
     ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
   };
+}
+
+/** Choices cut to a length drawn by `weights` (see `RandomOptions.lengths`). */
+function variedWalks(choices: fc.Arbitrary<number[]>, weights: readonly number[], maxLength: number): fc.Arbitrary<readonly number[]> {
+  if (weights.length === 0 || weights.length > maxLength + 1 || weights.some((w) => !Number.isInteger(w) || w < 0) || !weights.some((w) => w > 0))
+    throw new Error(`lengths: between 1 and ${maxLength + 1} non-negative integer weights, not all zero`);
+  const upTo: number[] = [];
+  let total = 0;
+  for (const w of weights) {
+    total += w;
+    upTo.push(total);
+  }
+  return fc.tuple(fc.nat({ max: total - 1 }), choices).map(([draw, all]) => all.slice(0, upTo.findIndex((t) => draw < t)));
 }
 
 /** The shortest prefix of a walk that violates the property where it ends (or the whole walk). */

@@ -10,7 +10,7 @@
 import type { ClusterModel } from './cluster.ts';
 import { isCacheKind, kindOf, type RecordId } from './records.ts';
 import { HOURS_PER_DAY, SKM_VALIDITY_HOURS } from './time.ts';
-import type { ClusterState } from './state.ts';
+import type { ClusterState, MemberState } from './state.ts';
 
 const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
 
@@ -49,11 +49,6 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     break;
   }
   // Records, in sorted order; versions renumbered per record by rank (only their order matters).
-  /** The version owed that still matters (see above), or undefined. */
-  const owing = (m: ClusterState['members'][number], id: RecordId): number | undefined => {
-    const owed = m.owedAtReturn[id];
-    return owed !== undefined && m.status === 'up' && (m.records[id] ?? -1) < owed ? owed : undefined;
-  };
   const ids: RecordId[] = [];
   for (const m of members) {
     for (const id in m.records) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
@@ -62,17 +57,14 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
   for (const id in state.acknowledged) if (!ids.includes(id as RecordId)) ids.push(id as RecordId);
   if (ids.length > 1) ids.sort();
   const stamps: number[] = [];
-  const note = (v: number | undefined) => {
-    if (v !== undefined && !stamps.includes(v)) stamps.push(v);
-  };
   for (const id of ids) {
     stamps.length = 0;
     for (const m of members) {
-      note(m.records[id]);
-      note(owing(m, id));
+      note(stamps, m.records[id]);
+      note(stamps, owing(m, id));
     }
     const acked = state.acknowledged[id];
-    note(acked);
+    note(stamps, acked);
     if (stamps.length > 1) stamps.sort((x, y) => x - y);
     const kind = kindOf(id);
     const retention = isCacheKind(kind) ? model.retention[kind] : 0;
@@ -107,6 +99,19 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
     key += `|c:${name}=${inverse[model.position.get(client.member)!]},${Math.min(clock - client.skmIssued, SKM_VALIDITY_HOURS)}${client.lastContact > client.skmIssued ? '+' : ''}`;
   }
   return key;
+}
+
+// Module-level helpers rather than closures inside `stateKey`: it runs for every new state.
+
+/** The version a member is owed that still matters (see `stateKey`), or undefined. */
+function owing(m: MemberState, id: RecordId): number | undefined {
+  const owed = m.owedAtReturn[id];
+  return owed !== undefined && m.status === 'up' && (m.records[id] ?? -1) < owed ? owed : undefined;
+}
+
+/** Adds a version to the distinct versions seen. */
+function note(stamps: number[], v: number | undefined): void {
+  if (v !== undefined && !stamps.includes(v)) stamps.push(v);
 }
 
 function isIdentity(perm: readonly number[]): boolean {

@@ -101,12 +101,12 @@ export function runStock(config: ClusterConfig, property: ClusterProperty, runs:
       const before = stockSteps;
       try {
         fc.modelRun(() => ({ model: holder, real: holder }), cmds);
-        if (foundAfterSeconds === undefined) lengths[stockSteps - before]!++;
         // An eventually property is judged on the state the trace ended in.
         if (property.kind === 'eventually') {
           const outcome = property.check(model, holder.state);
           if (!outcome.holds) throw new Error(`${property.name}: ${outcome.message}`);
         }
+        if (foundAfterSeconds === undefined) lengths[stockSteps - before]!++;
       } catch (error) {
         foundAfterSeconds ??= (performance.now() - started) / 1000;
         throw error;

@@ -185,7 +185,8 @@ function variedWalks(choices: fc.Arbitrary<number[]>, weights: readonly number[]
     total += w;
     upTo.push(total);
   }
-  return fc.tuple(fc.nat({ max: total - 1 }), choices).map(([draw, all]) => all.slice(0, upTo.findIndex((t) => draw < t)));
+  // Unbiased: fast-check's default bias would draw small numbers (length 0) and the largest far too often.
+  return fc.tuple(fc.noBias(fc.nat({ max: total - 1 })), choices).map(([draw, all]) => all.slice(0, upTo.findIndex((t) => draw < t)));
 }
 
 /** The shortest prefix of a walk that violates the property where it ends (or the whole walk). */

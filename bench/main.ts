@@ -27,7 +27,7 @@ import type { Action } from '../model/actions.ts';
 import { compileCluster, initialState } from '../model/cluster.ts';
 import { applyAction } from '../model/step.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
-import { runStock } from './stock.ts';
+import { runStock, type StockResult } from './stock.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -106,51 +106,54 @@ function harness(runs: number, seed: number, lengths?: readonly number[]): numbe
 
 const throughputRuns = quick ? 2_000 : 10_000;
 const repetitions = quick ? 3 : 7;
-const throughput = ['eventual-convergence', 'web-messenger-availability'].map((name) => {
+
+type OursRun = ReturnType<typeof ours> & { readonly harnessSeconds: number };
+
+/** One of our cold searches on `recommended`, then the harness alone on the same walks. */
+function oursAndHarness(property: string, seed: number, lengths?: readonly number[]): OursRun {
+  const run = ours(recommended, property, throughputRuns, seed, lengths);
+  return { ...run, harnessSeconds: harness(throughputRuns, seed, lengths) };
+}
+
+/** Medians over the repetitions of one way of running our search. */
+function medians(runs: readonly OursRun[]) {
+  const of = (f: (run: OursRun) => number) => median(runs.map(f));
+  return {
+    tracesPerSecond: of((r) => r.traces / r.seconds),
+    stepsPerSecond: of((r) => r.steps / r.seconds),
+    components: of((r) => r.components),
+    modelCalls: of((r) => r.modelSteps),
+    modelSeconds: of((r) => r.modelSeconds),
+    harnessSeconds: of((r) => r.harnessSeconds),
+  };
+}
+
+const measured = ['eventual-convergence', 'web-messenger-availability'].map((name) => {
   const property = findProperty(name)!;
-  const o = { traces: [] as number[], steps: [] as number[], modelSteps: [] as number[], modelSeconds: [] as number[], components: [] as number[], harness: [] as number[] };
-  const s = { traces: [] as number[], steps: [] as number[], mean: [] as number[] };
-  const e = { traces: [] as number[], steps: [] as number[], modelSteps: [] as number[], modelSeconds: [] as number[], components: [] as number[], harness: [] as number[] };
+  const walkRuns: OursRun[] = [];
+  const equalRuns: OursRun[] = [];
+  const stockRuns: StockResult[] = [];
   for (let rep = 0; rep < repetitions; rep++) {
-    const a = ours(recommended, name, throughputRuns, 1000 + rep);
-    o.traces.push(a.traces / a.seconds);
-    o.steps.push(a.steps / a.seconds);
-    o.modelSteps.push(a.modelSteps);
-    o.modelSeconds.push(a.modelSeconds);
-    o.components.push(a.components);
-    o.harness.push(harness(throughputRuns, 1000 + rep));
+    walkRuns.push(oursAndHarness(name, 1000 + rep));
     const b = runStock(recommended, property, throughputRuns, 1000 + rep);
-    s.traces.push(b.traces / b.seconds);
-    s.steps.push(b.steps / b.seconds);
-    s.mean.push(b.lengths.reduce((sum, n, k) => sum + n * k, 0) / b.traces);
+    stockRuns.push(b);
     // The same number of walks, their lengths in the proportions of the stock traces just run.
-    const c = ours(recommended, name, throughputRuns, 1000 + rep, b.lengths);
-    e.traces.push(c.traces / c.seconds);
-    e.steps.push(c.steps / c.seconds);
-    e.modelSteps.push(c.modelSteps);
-    e.modelSeconds.push(c.modelSeconds);
-    e.components.push(c.components);
-    e.harness.push(harness(throughputRuns, 1000 + rep, b.lengths));
+    equalRuns.push(oursAndHarness(name, 1000 + rep, b.lengths));
   }
+  const walks = medians(walkRuns);
+  const equal = medians(equalRuns);
+  const stockTraces = median(stockRuns.map((b) => b.traces / b.seconds));
   const row = {
     property: name,
-    oursTracesPerSecond: Math.round(median(o.traces)),
-    oursStepsPerSecond: Math.round(median(o.steps)),
-    stockTracesPerSecond: Math.round(median(s.traces)),
-    stockStepsPerSecond: Math.round(median(s.steps)),
-    stockMeanLength: +median(s.mean).toFixed(2),
-    tracesRatio: +(median(o.traces) / median(s.traces)).toFixed(1),
-    equalLengthTracesPerSecond: Math.round(median(e.traces)),
-    equalLengthStepsPerSecond: Math.round(median(e.steps)),
-    equalLengthRatio: +(median(e.traces) / median(s.traces)).toFixed(1),
-    oursComponents: median(o.components),
-    oursModelCalls: median(o.modelSteps),
-    oursModelSeconds: median(o.modelSeconds),
-    oursHarnessSeconds: median(o.harness),
-    equalLengthComponents: median(e.components),
-    equalLengthModelCalls: median(e.modelSteps),
-    equalLengthModelSeconds: median(e.modelSeconds),
-    equalLengthHarnessSeconds: median(e.harness),
+    oursTracesPerSecond: Math.round(walks.tracesPerSecond),
+    oursStepsPerSecond: Math.round(walks.stepsPerSecond),
+    stockTracesPerSecond: Math.round(stockTraces),
+    stockStepsPerSecond: Math.round(median(stockRuns.map((b) => b.steps / b.seconds))),
+    stockMeanLength: +median(stockRuns.map((b) => b.lengths.reduce((sum, n, k) => sum + n * k, 0) / b.traces)).toFixed(2),
+    tracesRatio: +(walks.tracesPerSecond / stockTraces).toFixed(1),
+    equalLengthTracesPerSecond: Math.round(equal.tracesPerSecond),
+    equalLengthStepsPerSecond: Math.round(equal.stepsPerSecond),
+    equalLengthRatio: +(equal.tracesPerSecond / stockTraces).toFixed(1),
   };
   log(
     `random search on recommended, ${name} (holds; ${throughputRuns} traces, median of ${repetitions}):\n` +
@@ -159,41 +162,58 @@ const throughput = ['eventual-convergence', 'web-messenger-availability'].map((n
       `  ours  ${row.equalLengthTracesPerSecond.toLocaleString('en-US')} traces/s, ${row.equalLengthStepsPerSecond.toLocaleString('en-US')} model steps/s (walks as long as the stock traces: the same proportions of each length)\n` +
       `  ratio ${row.tracesRatio}x traces/s; ${row.equalLengthRatio}x at equal lengths`,
   );
-  return row;
+  return { row, walks, equal };
 });
+const throughput = measured.map((m) => m.row);
 
 // ---------------------------------------------------------------------------------------------------
 // 2. Time to the first violation, median over 20 seeds, for every documented violation.
 
 const seeds = quick ? 5 : 20;
+
+/**
+ * Ours and stock, each from a cold start, searching one property of one preset over the seeds (5,000
+ * traces each): medians of the time to the first finding, of our time inside the model by then, and of
+ * the traces it took; and how many seeds found nothing.
+ */
+function race(config: ClusterConfig, name: string) {
+  const property = findProperty(name)!;
+  const ms = { ours: [] as number[], oursModel: [] as number[], stock: [] as number[] };
+  const traces = { ours: [] as number[], stock: [] as number[] };
+  let oursMissed = 0;
+  let stockMissed = 0;
+  for (let seed = 0; seed < seeds; seed++) {
+    const a = ours(config, name, 5_000, seed);
+    if (a.foundAfterSeconds === undefined) oursMissed++;
+    else {
+      ms.ours.push(a.foundAfterSeconds * 1000);
+      ms.oursModel.push(a.modelSecondsAtFinding! * 1000);
+      traces.ours.push(a.traces);
+    }
+    const b = runStock(config, property, 5_000, seed);
+    if (b.foundAfterSeconds === undefined) stockMissed++;
+    else {
+      ms.stock.push(b.foundAfterSeconds * 1000);
+      traces.stock.push(b.traces);
+    }
+  }
+  const medianMs = (xs: number[]) => (xs.length ? +median(xs).toFixed(2) : null);
+  return {
+    oursMedianMs: medianMs(ms.ours),
+    oursModelMedianMs: medianMs(ms.oursModel),
+    oursMedianTraces: traces.ours.length ? median(traces.ours) : null,
+    stockMedianMs: medianMs(ms.stock),
+    stockMedianTraces: traces.stock.length ? median(traces.stock) : null,
+    oursMissed,
+    stockMissed,
+  };
+}
+
+// Every violation a preset documents.
 const firstViolation = PRESETS.flatMap((preset) =>
   preset.violates.map((name) => {
-    const property = findProperty(name)!;
-    const o: number[] = [];
-    const om: number[] = [];
-    const s: number[] = [];
-    let oursMissed = 0;
-    let stockMissed = 0;
-    for (let seed = 0; seed < seeds; seed++) {
-      const a = ours(preset.config, name, 5_000, seed);
-      if (a.foundAfterSeconds === undefined) oursMissed++;
-      else {
-        o.push(a.foundAfterSeconds * 1000);
-        om.push(a.modelSecondsAtFinding! * 1000);
-      }
-      const b = runStock(preset.config, property, 5_000, seed);
-      if (b.foundAfterSeconds === undefined) stockMissed++;
-      else s.push(b.foundAfterSeconds * 1000);
-    }
-    const row = {
-      preset: preset.name,
-      property: name,
-      oursMedianMs: o.length ? +median(o).toFixed(2) : null,
-      oursModelMedianMs: om.length ? +median(om).toFixed(2) : null,
-      stockMedianMs: s.length ? +median(s).toFixed(2) : null,
-      oursMissed,
-      stockMissed,
-    };
+    const { oursMedianMs, oursModelMedianMs, stockMedianMs, oursMissed, stockMissed } = race(preset.config, name);
+    const row = { preset: preset.name, property: name, oursMedianMs, oursModelMedianMs, stockMedianMs, oursMissed, stockMissed };
     log(
       `first violation, ${preset.name} / ${name} (median of ${seeds} seeds, from a cold start): ours ${row.oursMedianMs} ms (${row.oursModelMedianMs} ms inside the model), stock ${row.stockMedianMs} ms` +
         `${oursMissed || stockMissed ? ` (not found in 5,000 traces: ours ${oursMissed}, stock ${stockMissed})` : ''}`,
@@ -206,46 +226,15 @@ const firstViolation = PRESETS.flatMap((preset) =>
 // 2b. Time to reach each `sometimes` guard (the interesting states of each kind of fault), median over
 // the same seeds, on the first preset each applies to: where a search must go deep, not just far.
 
-const guardRows = [
-  ...new Set(
-    PRESETS.flatMap((preset) => {
-      const cluster = compileCluster(preset.config);
-      return PROPERTIES.filter((p) => p.kind === 'sometimes' && p.notApplicable(cluster) === undefined).map((p) => p.name);
-    }),
-  ),
-].map((name) => {
-  const preset = PRESETS.find((p) => findProperty(name)!.notApplicable(compileCluster(p.config)) === undefined)!;
-  const property = findProperty(name)!;
-  const o: number[] = [];
-  const s: number[] = [];
-  const ot: number[] = [];
-  const st: number[] = [];
-  let oursMissed = 0;
-  let stockMissed = 0;
-  for (let seed = 0; seed < seeds; seed++) {
-    const a = ours(preset.config, name, 5_000, seed);
-    if (a.foundAfterSeconds === undefined) oursMissed++;
-    else {
-      o.push(a.foundAfterSeconds * 1000);
-      ot.push(a.traces);
-    }
-    const b = runStock(preset.config, property, 5_000, seed);
-    if (b.foundAfterSeconds === undefined) stockMissed++;
-    else {
-      s.push(b.foundAfterSeconds * 1000);
-      st.push(b.traces);
-    }
-  }
-  const row = {
-    preset: preset.name,
-    guard: name,
-    oursMedianMs: o.length ? +median(o).toFixed(2) : null,
-    oursMedianTraces: ot.length ? median(ot) : null,
-    stockMedianMs: s.length ? +median(s).toFixed(2) : null,
-    stockMedianTraces: st.length ? median(st) : null,
-    oursMissed,
-    stockMissed,
-  };
+const firstPresetOf = new Map<string, (typeof PRESETS)[number]>();
+for (const preset of PRESETS) {
+  const cluster = compileCluster(preset.config);
+  for (const p of PROPERTIES)
+    if (p.kind === 'sometimes' && p.notApplicable(cluster) === undefined && !firstPresetOf.has(p.name)) firstPresetOf.set(p.name, preset);
+}
+const guardRows = [...firstPresetOf].map(([name, preset]) => {
+  const { oursMedianMs, oursMedianTraces, stockMedianMs, stockMedianTraces, oursMissed, stockMissed } = race(preset.config, name);
+  const row = { preset: preset.name, guard: name, oursMedianMs, oursMedianTraces, stockMedianMs, stockMedianTraces, oursMissed, stockMissed };
   log(
     `guard reached, ${preset.name} / ${name} (median of ${seeds} seeds, from a cold start): ours ${row.oursMedianMs} ms (${row.oursMedianTraces} traces), stock ${row.stockMedianMs} ms (${row.stockMedianTraces} traces)` +
       `${oursMissed || stockMissed ? `; not reached in 5,000 traces: ours ${oursMissed}, stock ${stockMissed} of ${seeds}` : ''}`,
@@ -302,23 +291,19 @@ log(`one immer update of the model (µs): ${updates.map((u) => `${u.action} ${u.
 // first time is computed by the model's own step or replication round (immer), timed inside the engine;
 // and fast-check must generate the walks (the harness, timed on a model that costs nothing). Their sum
 // bounds the traces per second from a cold start, however little the engine's tables, keys and picks cost.
-const floors = throughput.map((row) => {
-  const bound = (components: number, calls: number, seconds: number, harnessSeconds: number) => {
-    const tracesPerSecond = Math.round(throughputRuns / (seconds + harnessSeconds));
+const floors = measured.map(({ row, walks, equal }) => {
+  const bound = (m: ReturnType<typeof medians>) => {
+    const tracesPerSecond = Math.round(throughputRuns / (m.modelSeconds + m.harnessSeconds));
     return {
-      components,
-      modelCalls: calls,
-      modelSeconds: +seconds.toFixed(3),
-      harnessSeconds: +harnessSeconds.toFixed(3),
+      components: m.components,
+      modelCalls: m.modelCalls,
+      modelSeconds: +m.modelSeconds.toFixed(3),
+      harnessSeconds: +m.harnessSeconds.toFixed(3),
       maxTracesPerSecond: tracesPerSecond,
       maxRatio: +(tracesPerSecond / row.stockTracesPerSecond).toFixed(1),
     };
   };
-  const floor = {
-    property: row.property,
-    walks: bound(row.oursComponents, row.oursModelCalls, row.oursModelSeconds, row.oursHarnessSeconds),
-    equalLength: bound(row.equalLengthComponents, row.equalLengthModelCalls, row.equalLengthModelSeconds, row.equalLengthHarnessSeconds),
-  };
+  const floor = { property: row.property, walks: bound(walks), equalLength: bound(equal) };
   const say = (f: typeof floor.walks) =>
     `${f.components.toLocaleString('en-US')} component states met, ${f.modelCalls.toLocaleString('en-US')} model calls ${(f.modelSeconds * 1000).toFixed(0)} ms + harness ${(f.harnessSeconds * 1000).toFixed(0)} ms: at most ${f.maxTracesPerSecond.toLocaleString('en-US')} traces/s (${f.maxRatio}x stock)`;
   log(`floor from a cold start (the model's own updates + fast-check's harness), ${row.property}, median of ${repetitions}: walks of 12: ${say(floor.walks)}; at equal lengths: ${say(floor.equalLength)}`);

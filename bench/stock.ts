@@ -26,7 +26,7 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
   constructor(
     private readonly model: ClusterModel,
     private readonly action: Action,
-    private readonly always: readonly ClusterProperty[],
+    private readonly afterEach: readonly ClusterProperty[],
   ) {}
   check(m: Readonly<Holder>): boolean {
     return whyDisabled(this.model, m.state, this.action) === undefined;
@@ -35,7 +35,7 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
     stockSteps++;
     m.state = applyAction(this.model, m.state, this.action);
     real.state = m.state;
-    for (const p of this.always) {
+    for (const p of this.afterEach) {
       const outcome = p.check(this.model, real.state);
       // An always property fails when it does not hold; a sometimes property (a guard) is found when it does.
       if (outcome.holds === (p.kind === 'sometimes')) throw new Error(`${p.name}: ${outcome.holds ? 'reached' : outcome.message}`);
@@ -46,11 +46,11 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
   }
 }
 
-export function stockCommands(model: ClusterModel, always: readonly ClusterProperty[]) {
+export function stockCommands(model: ClusterModel, afterEach: readonly ClusterProperty[]) {
   const ids = model.members.map((m) => m.id);
   const member = fc.constantFrom(...ids);
   const kinds = RECORD_KINDS.filter((kind) => DEFAULT_SCOPE.keys[kind].length > 0);
-  const cmd = (arb: fc.Arbitrary<Action>) => arb.map((a) => new ClusterCommand(model, a, always));
+  const cmd = (arb: fc.Arbitrary<Action>) => arb.map((a) => new ClusterCommand(model, a, afterEach));
   return [
     cmd(member.map((m): Action => ({ type: 'crash', member: m }))),
     cmd(member.map((m): Action => ({ type: 'recover', member: m }))),
@@ -89,13 +89,13 @@ export function runStock(config: ClusterConfig, property: ClusterProperty, runs:
   const started = performance.now();
   const model = compileCluster(config);
   // Checked after every command: always properties, and sometimes properties (reached when they hold).
-  const always = property.kind === 'eventually' ? [] : [property];
+  const afterEach = property.kind === 'eventually' ? [] : [property];
   let traces = 0;
   let foundAfterSeconds: number | undefined;
   const lengths = new Array<number>(maxCommands + 1).fill(0);
   stockSteps = 0;
   const result = fc.check(
-    fc.property(fc.commands(stockCommands(model, always), { maxCommands, size: 'max' }), (cmds) => {
+    fc.property(fc.commands(stockCommands(model, afterEach), { maxCommands, size: 'max' }), (cmds) => {
       if (foundAfterSeconds === undefined) traces++;
       const holder: Holder = { state: initialState(model) };
       const before = stockSteps;

@@ -119,6 +119,10 @@ describe('the packed evaluation agrees with the immer model', () => {
             expect(mine).toEqual(expected);
             const words = new Int32Array(space.words);
             packed.pack(row, words);
+            // Packing loses nothing.
+            const unpacked = packed.newRow();
+            packed.unpack(words, 0, unpacked);
+            expect(Array.from(unpacked)).toEqual(Array.from(row));
             judged.forEach((property, p) => {
               const outcome = property.check(cluster, projected);
               const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;

@@ -205,7 +205,7 @@ export class PackedSlot {
       this.view.acknowledged ? bitsFor(maxRank) : 0,
       this.view.acknowledged && this.cache && time ? bitsFor(this.retention) : 0,
       this.kind === 'wmAccount' ? bitsFor(2 * n) : 0,
-      model.config.webMessenger.switchTo !== undefined ? 1 : 0,
+      1,
       this.clocked ? bitsFor(Math.min(this.maxClock, 2 ** 30)) : 0,
       this.client !== undefined ? bitsFor(n) : 0,
       this.client !== undefined && time ? bitsFor(SKM_VALIDITY_HOURS) : 0,

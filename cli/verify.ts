@@ -91,7 +91,7 @@ export class SlotSpace implements PackedSpace {
   private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
   private readonly keyPacked: Int32Array;
-  private readonly memo: PackedSet[];
+  private readonly keySets: PackedSet[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly inverses: number[][];
@@ -110,7 +110,7 @@ export class SlotSpace implements PackedSpace {
     this.key = packed.newRow();
     this.packedTry = new Int32Array(this.words);
     this.keyPacked = new Int32Array(this.words);
-    this.memo = judged.map(() => new PackedSet(this.words, 256));
+    this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
     this.inverses = group.map((perm) => {
@@ -157,25 +157,56 @@ export class SlotSpace implements PackedSpace {
     }
   }
 
-  judge(p: number, from: Int32Array, offset: number): string | undefined {
+  /** The state judged last (its offset), and its key's index per memo mode (-1: not computed yet). */
+  private judgedOffset = -1;
+  private readonly judgedWords: Int32Array = new Int32Array(64);
+  private readonly keyIndex = new Int32Array(3);
+
+  private static readonly MODES = ['all', 'survivors', 'state'] as const;
+
+  /** The index of a state's verdict key in mode `m` (shared by every property memoized that way). */
+  private keyOf(m: number, from: Int32Array, offset: number): number {
+    // The explorer judges one state for every property in turn: its keys are computed once.
+    let same = this.judgedOffset === offset;
+    for (let w = 0; same && w < this.words; w++) same = this.judgedWords[w] === from[offset + w];
+    if (!same) {
+      this.judgedOffset = offset;
+      for (let w = 0; w < this.words; w++) this.judgedWords[w] = from[offset + w]!;
+      this.keyIndex.fill(-1);
+    }
+    const known = this.keyIndex[m]!;
+    if (known !== -1) return known;
     const packed = this.packed;
     const key = this.key;
     packed.unpack(from, offset, key);
-    const mode = this.modes[p]!;
+    const mode = SlotSpace.MODES[m]!;
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
     }
     packed.collapseForVerdict(key);
     packed.pack(key, this.keyPacked);
-    const memo = this.memo[p]!;
-    const added = memo.add(this.keyPacked);
-    if (added < 0) return this.memoResult[p]![-1 - added] ?? undefined;
+    const added = this.keySets[m]!.add(this.keyPacked);
+    const index = added < 0 ? -1 - added : added;
+    this.keyIndex[m] = index;
+    return index;
+  }
+
+  judge(p: number, from: Int32Array, offset: number): string | undefined {
+    const m = SlotSpace.MODES.indexOf(this.modes[p]!);
+    const index = this.keyOf(m, from, offset);
+    const results = this.memoResult[p]!;
+    const known = results[index];
+    if (known !== undefined) return known ?? undefined;
+    const packed = this.packed;
+    // Decode the key itself: the state the verdict is memoized by.
+    const key = this.key;
+    packed.unpack(this.keySets[m]!.rows.data, index * this.words, key);
     const property = this.judged[p]!;
     const outcome = property.check(this.cluster, packed.decode(key));
     const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
     const message = finding ? (outcome.holds ? `${property.name} is reached` : outcome.message) : null;
-    this.memoResult[p]![added] = message;
+    results[index] = message;
     return message ?? undefined;
   }
 

@@ -35,6 +35,11 @@ export interface SlotExploration {
 
 export interface VerifyFinding {
   readonly name: string;
+  /**
+   * How much of what the property reads was explored: every component it reads to the end (`complete`),
+   * some of them or not to the end (`partial`), none at all (`none`: a cap stopped the search first).
+   */
+  readonly coverage: 'complete' | 'partial' | 'none';
   /** The shortest trace to a finding over all components, or null. */
   readonly shortest: Action[] | null;
   readonly message: string | null;
@@ -247,7 +252,10 @@ export function verifyPacked(
 ): VerifyResult {
   const started = performance.now();
   const perSlot: SlotExploration[] = [];
-  const best: (VerifyFinding | undefined)[] = properties.map(() => undefined);
+  const best: (Omit<VerifyFinding, 'coverage'> | undefined)[] = properties.map(() => undefined);
+  /** Per property: explorations of its components that finished, that started, and that it needs. */
+  const finished = properties.map(() => 0);
+  const started_ = properties.map(() => 0);
   let states = 0;
   let transitions = 0;
   let bytes = 0;
@@ -262,7 +270,9 @@ export function verifyPacked(
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
     });
   });
+  const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
   for (const { slot, judged, view: slotView } of groups) {
+    for (const p of judged) started_[properties.indexOf(p)]!++;
     const space = new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, slotView), judged, group);
     const before = { states, transitions };
     const result = explorePacked(space, {
@@ -291,14 +301,15 @@ export function verifyPacked(
       words: space.words,
     });
     result.findings.forEach((finding, f) => {
-      if (finding.path === null) return;
       const p = properties.indexOf(judged[f]!);
+      if (result.exhausted || result.decided || finding.path !== null) finished[p]!++;
+      if (finding.path === null) return;
       const known = best[p];
       if (known !== undefined && known.shortest!.length <= finding.path.length) return;
       best[p] = { name: finding.name, shortest: space.realize(finding), message: finding.message };
     });
     if (result.stopped !== undefined) {
-      stopped = result.stopped;
+      stopped = states >= options.maxStates ? `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)` : result.stopped;
       break;
     }
   }
@@ -312,7 +323,10 @@ export function verifyPacked(
     seconds: (performance.now() - started) / 1000,
     bytesPerState: Math.round(bytes / Math.max(1, states)),
     perSlot,
-    findings: properties.map((p, i) => best[i] ?? { name: p.name, shortest: null, message: null }),
+    findings: properties.map((p, i) => ({
+      ...(best[i] ?? { name: p.name, shortest: null, message: null }),
+      coverage: finished[i] === needed[i] ? 'complete' : started_[i] === 0 && needed[i]! > 0 ? 'none' : 'partial',
+    })),
   };
 }
 

@@ -254,7 +254,7 @@ export function verifyPacked(
 ): VerifyResult {
   const started = performance.now();
   const perSlot: SlotExploration[] = [];
-  const best: (Omit<VerifyFinding, 'coverage'> | undefined)[] = properties.map(() => undefined);
+  const best: (Omit<VerifyFinding, 'coverage' | 'states'> | undefined)[] = properties.map(() => undefined);
   /** Per property: explorations of its components that finished, that started, and that it needs. */
   const finished = properties.map(() => 0);
   const started_ = properties.map(() => 0);

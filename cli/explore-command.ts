@@ -12,6 +12,7 @@ import { type Io, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { count, progressLine } from './progress.ts';
 import { makeTarget } from './target.ts';
+import { oneLine, shellCommand } from './untrusted.ts';
 
 /**
  * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
@@ -47,6 +48,8 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   });
   if (values.preset === undefined && values.config === undefined) throw usageError('explore: give --preset NAME or --config FILE');
   if (values.preset !== undefined && values.config !== undefined) throw usageError('explore: give --preset or --config, not both');
+  if (values.horizon !== undefined && values.hours === undefined)
+    throw usageError('--horizon has no effect without --hours (no time passes): give --hours LIST with it, or leave --horizon out');
   const properties = context.propertyNames(values.property);
   const bounds = {
     writes: intFlag('writes', values.writes, EXPLORE_DEFAULTS.writes, 0, 4),
@@ -70,13 +73,27 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
   const report = exploreConfig(loaded.config, bounds, choices, (p) =>
     progress.update(
-      `exploring ${loaded.config.name}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
+      `exploring ${oneLine(loaded.config.name)}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
     ),
   );
   progress.done();
-  const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
+  const source = values.config !== undefined ? ['--config', values.config] : ['--preset', loaded.config.name];
+  // Every word quoted for a shell: the config's path is the user's (SPEC §8 saves this in `found.command`).
   const command = (property: string) =>
-    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}${values.hours !== undefined ? ` --hours ${values.hours}` : ''}${values.horizon !== undefined ? ` --horizon ${values.horizon}` : ''}`;
+    shellCommand([
+      'npx',
+      'pgp-cluster-check',
+      'explore',
+      ...source,
+      '--property',
+      property,
+      ...(bounds.writes === EXPLORE_DEFAULTS.writes ? [] : ['--writes', String(bounds.writes)]),
+      ...(bounds.clients === EXPLORE_DEFAULTS.clients ? [] : ['--clients', String(bounds.clients)]),
+      ...(values.full ? ['--full'] : []),
+      ...(values['write-once'] ? ['--write-once'] : []),
+      ...(values.hours !== undefined ? ['--hours', values.hours] : []),
+      ...(values.horizon !== undefined ? ['--horizon', values.horizon] : []),
+    ]);
   const saved = new Map<string, string>();
   if (store) {
     const target = makeTarget(loaded.config);
@@ -145,7 +162,7 @@ function hoursFlag(value: string | undefined): number[] {
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${oneLine(report.config)}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     report.reduction === 'per-record'
       ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
       : '  reduction: none: the full product of every record and client',
@@ -169,14 +186,14 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
   for (const r of report.results) {
     if (r.verdict !== 'violated' || r.shortest === null) continue;
     lines.push('', `${r.property} is violated; a shortest trace (${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}):`);
-    lines.push(numberedTrace(r.shortest as Action[]), `    => ${r.message}`);
+    lines.push(numberedTrace(r.shortest as Action[]), `    => ${oneLine(r.message ?? '')}`);
     const file = saved.get(r.property);
-    if (file) lines.push(`  saved:     ${file}`, `  replay:    npx pgp-cluster-check replay ${file}`);
+    if (file) lines.push(`  saved:     ${oneLine(file)}`, `  replay:    ${shellCommand(['npx', 'pgp-cluster-check', 'replay', file])}`);
   }
   const witnesses = report.results.filter((r) => r.verdict === 'reached' && r.shortest !== null);
   if (witnesses.length > 0) {
     lines.push('', 'sometimes properties reached (the shortest way there):');
-    for (const r of witnesses) lines.push(`  ${r.property}: ${r.shortest!.map(describeAction).join(', then ') || 'the initial state'}`);
+    for (const r of witnesses) lines.push(`  ${r.property}: ${oneLine(r.shortest!.map(describeAction).join(', then ')) || 'the initial state'}`);
   }
   return lines.join('\n');
 }

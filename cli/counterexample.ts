@@ -230,11 +230,11 @@ function shapeProblems(value: unknown, template: unknown, path: string, what: st
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
     for (const key of Object.keys(fields)) {
-      if (!(key in given)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
+      if (!Object.hasOwn(given, key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
       else problems.push(...shapeProblems(given[key], fields[key], `${path}.${key}`, what));
     }
     for (const key of Object.keys(given)) {
-      if (key in fields) continue;
+      if (Object.hasOwn(fields, key)) continue;
       const close = suggest(key, Object.keys(fields));
       problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }

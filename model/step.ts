@@ -14,6 +14,7 @@ import type { ClusterState, MemberState } from './state.ts';
 import { makeStamp } from './stamps.ts';
 import { formatHours, HOURS_PER_DAY, passTime } from './time.ts';
 import { canDeliver, faultsInUse, isCut, mayHold, mayHoldOnceIn, successor } from './topology.ts';
+import { ownEntry } from './keyed.ts';
 
 export class DisabledActionError extends Error {}
 
@@ -47,7 +48,7 @@ function writeRule(model: ClusterModel, state: ClusterState, member: number, kin
       return runsService(config, 'mail') ? undefined : `${config.id} does not run mail, so it fetches no keys from keyservers`;
     case 'wmAccount': {
       if (!model.runsWebMessenger[member]) return `${config.id} does not run webMessenger`;
-      const account = state.accounts[key];
+      const account = ownEntry(state.accounts, key);
       if (account?.mode === 'homeServer' && account.home !== config.id)
         return `Web Messenger account ${key} is a Home Server account of ${account.home}; only its home member changes it`;
       return undefined;
@@ -162,7 +163,8 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
   enroll: (model, state, a) =>
     onMember(model, a.member, (m) => {
       if (typeof a.client !== 'string' || a.client === '') return 'a client id is a non-empty string';
-      if (state.clients[a.client]) return `client ${a.client} is already enrolled (at ${state.clients[a.client]!.member})`;
+      const enrolled = ownEntry(state.clients, a.client);
+      if (enrolled) return `client ${a.client} is already enrolled (at ${enrolled.member})`;
       if (!runsService(model.members[m]!, 'desktop')) return `${a.member} does not run desktop`;
       return needsUp(state, m);
     }),
@@ -241,7 +243,7 @@ function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: nu
   } else if (kind === 'wmAccount') {
     // The account's mode and home are fixed at its first creation anywhere in the cluster, with the mode
     // new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
-    draft.accounts[keyOf(id)] ??= { mode: draft.accountMode, home: model.members[member]!.id };
+    if (!Object.hasOwn(draft.accounts, keyOf(id))) draft.accounts[keyOf(id)] = { mode: draft.accountMode, home: model.members[member]!.id };
   }
 }
 

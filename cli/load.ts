@@ -1,9 +1,9 @@
 /** Reading JSON files users give us, with messages that name the file and where in it. */
-import { readFileSync } from 'node:fs';
 import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
+import { readTextFile } from './files.ts';
 import { usageError } from './io.ts';
 import { duplicateKeys, locateJsonError } from './json-error.ts';
 
@@ -38,16 +38,9 @@ export function parseJson(file: string, text: string): unknown {
   return document;
 }
 
+/** A JSON file: a regular file within the size limit (`cli/files.ts`), parsed with positions on errors. */
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw usageError(`${file}: cannot read: ${why}`);
-  }
-  return parseJson(file, text);
+  return parseJson(file, readTextFile(file));
 }
 
 export interface LoadedConfig {

@@ -19,6 +19,7 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { jsonEntries, skippedWarning } from './files.ts';
 import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
 
 export const DEFAULT_RUNS = 500;
@@ -244,6 +245,7 @@ function indexCommand(args: readonly string[], io: Io): number {
   const { positionals } = parseFlags('index', args, {}, 1);
   const dir = positionals[0] ?? DEFAULT_SAVE_DIR;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(`index: ${dir} is not a folder`);
+  for (const entry of jsonEntries(dir).skipped) io.err(oneLine(skippedWarning(entry)));
   const written = writeIndex(dir, (w) => io.err(w));
   const count = counterexampleFiles(dir).length;
   io.out(written ? `wrote ${written} (${count} file${count === 1 ? '' : 's'})` : `${dir}/README.md is up to date (${count} file${count === 1 ? '' : 's'})`);

@@ -17,6 +17,7 @@ import { parseFlags } from './args.ts';
 import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from './counterexample.ts';
 import { type CounterexampleReplay, replayCounterexample } from './counterexample-replay.ts';
 import { counterexampleFiles } from './counterexample-save.ts';
+import { jsonEntries, skippedWarning } from './files.ts';
 import { type Io, UsageError, usageError } from './io.ts';
 import { mermaidDiagram } from './mermaid.ts';
 import { oneLine } from './untrusted.ts';
@@ -318,10 +319,12 @@ export function corpusFailure(entry: FolderEntry): string | undefined {
 }
 
 function replayFolder(dir: string, format: Format, io: Io): number {
+  const { skipped } = jsonEntries(dir);
+  for (const entry of skipped) io.err(oneLine(skippedWarning(entry)));
   const entries = replayFolderEntries(dir);
   const status = entries.some((e) => e.status === 'invalid') ? 2 : entries.some((e) => e.status === 'failed') ? 1 : 0;
   if (format === 'json') {
-    io.out(prettyJson({ folder: dir, files: entries }));
+    io.out(prettyJson({ folder: dir, files: entries, skipped }));
     return status;
   }
   for (const e of entries) {

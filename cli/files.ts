@@ -24,7 +24,7 @@ const mb = (n: number) => (n >= 2 ** 20 ? `${Math.round((n / 2 ** 20) * 10) / 10
 /** What kind of thing a path is, when it is not a regular file. */
 export function notRegular(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;
-  if (stats.isDirectory()) return 'is a folder, not a file';
+  if (stats.isDirectory()) return 'is a directory';
   if (stats.isFIFO()) return 'is a FIFO (named pipe), not a regular file';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
   if (stats.isSocket()) return 'is a socket, not a regular file';

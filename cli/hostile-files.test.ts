@@ -37,7 +37,7 @@ describe('a file that is not a regular file is refused, not read', () => {
     const dir = tempDir();
     const { status, err } = await cli('check', '--config', dir);
     expect(status).toBe(2);
-    expect(err).toContain(`${dir}: cannot read: is a folder`);
+    expect(err).toContain(`${dir}: cannot read: is a directory`);
   });
 
   describe('a file over the size limit', () => {
@@ -68,7 +68,7 @@ describe('inside a folder, an entry that is not a regular file is skipped and re
     const { status, out, err } = await cli('replay', dir);
     expect(status).toBe(0);
     expect(err).toContain(`warning: ${pipe}: skipped: is a FIFO (named pipe), not a regular file`);
-    expect(err).toContain(`folder.json: skipped: is a folder, not a file`);
+    expect(err).toContain(`folder.json: skipped: is a directory`);
     expect(out).toMatch(/1 file: 1 as recorded/);
   });
 
@@ -94,7 +94,7 @@ describe('inside a folder, an entry that is not a regular file is skipped and re
     mkdirSync(join(dir, 'README.md'));
     const { status, err } = await cli('check', '--preset', 'home-server', '--property', 'web-messenger-availability', '--seed', '1', '--runs', '100', '--save-dir', dir);
     expect(status).toBe(1);
-    expect(err).toContain('README.md is a folder, not a file; the index is not written there');
+    expect(err).toContain('README.md is a directory; the index is not written there');
     expect(listing(dir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });
 

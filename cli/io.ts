@@ -23,16 +23,26 @@ export function usageError(...problems: string[]): UsageError {
   return new UsageError(problems);
 }
 
+/** The most problems one message lists: a file with a million bad entries gets the first ones and a count. */
+export const MAX_PROBLEMS = 50;
+
+/** A usage error listing at most `MAX_PROBLEMS` problems, then how many more there are. */
+export function usageErrors(problems: readonly string[], prefix = ''): UsageError {
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => `${prefix}${p}`);
+  if (problems.length > MAX_PROBLEMS) shown.push(`${prefix}and ${problems.length - MAX_PROBLEMS} more problems (the first ${MAX_PROBLEMS} are shown)`);
+  return new UsageError(shown);
+}
+
 /** A system error from Node (`fs`, a stream): it has an error code such as `ENOENT` and the call that failed. */
 export function systemErrorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && 'syscall' in error ? error.code : undefined;
 }
 
 const REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or folder',
+  ENOENT: 'no such file',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
-  EISDIR: 'is a folder, not a file',
+  EISDIR: 'is a directory',
   ENOTDIR: 'a part of the path is not a folder',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',

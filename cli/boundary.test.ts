@@ -61,7 +61,7 @@ describe('the error boundary', () => {
     kb161304File(dir);
     const folder = await cli('replay', dir);
     expect(folder.status).toBe(2);
-    expect(folder.out).toMatch(/BAD  .*deep\.json: invalid file/);
+    expect(folder.out).toMatch(/BAD {2}.*deep\.json: invalid file/);
     expect((await cli('index', dir)).status).toBe(0);
     const saved = await cli('check', '--preset', 'home-server', '--property', 'web-messenger-availability', '--seed', '1', '--runs', '50', '--save-dir', dir);
     expect(saved.status).toBe(1);

@@ -35,7 +35,7 @@ import { ACTION_TYPES, type Action, describeAction } from '../model/actions.ts';
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
-import { usageError, usageErrors } from './io.ts';
+import { usageErrors } from './io.ts';
 import { readJsonFile } from './load.ts';
 import { type Snapshot, tellTrace } from './replay-story.ts';
 import { makeTarget, type Target } from './target.ts';

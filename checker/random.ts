@@ -23,6 +23,8 @@ export interface RandomOptions {
    * replays from its path. (The benchmark uses it to compare traces of equal lengths.)
    */
   readonly lengths?: readonly number[];
+  /** Asked before each trace whether to stop early (a memory limit): the reason, or undefined to go on. */
+  readonly stop?: () => string | undefined;
 }
 
 export interface FoundViolation<A> {
@@ -56,6 +58,8 @@ export interface RandomResult<A> {
   readonly generated: Readonly<Record<string, number>>;
   /** Seconds from the start of the search to the first finding (before shrinking); undefined without one. */
   readonly foundAfterSeconds?: number;
+  /** Why the search stopped before its `runs` (`stop` said so); `runs` says how many it did. */
+  readonly stopped?: string;
 }
 
 const CHOICE_MAX = 0x7fff;
@@ -117,7 +121,15 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
     return !isFinding(property, outcome);
   };
+  let stopped: string | undefined;
   const predicate = (choices: readonly number[]): boolean => {
+    // Once stopped, the remaining runs (or shrinking candidates) pass without walking: fast-check has no
+    // early exit, and a candidate that passes ends its shrinking branch, leaving the smallest failure so far.
+    if (stopped !== undefined) return true;
+    if (options.stop !== undefined) {
+      stopped = options.stop();
+      if (stopped !== undefined) return true;
+    }
     if (searching) runs++;
     let state = model.initial;
     let length = 0;
@@ -153,7 +165,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   const details = fc.check(fc.property(walks, predicate), parameters);
   if (!details.failed || details.counterexample === null) {
     const verdict = property.kind === 'sometimes' ? 'unreached' : 'holds';
-    return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
+    return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated, ...(stopped === undefined ? {} : { stopped }) };
   }
   const walk = interpretChoices(model, details.counterexample[0]);
   const minimal = minimizeTrace(model, property, cutAtFirstViolation(model, property, walk));
@@ -172,6 +184,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     maxRounds,
     generated,
     ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
+    ...(stopped === undefined ? {} : { stopped: `shrinking stopped early: ${stopped}` }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { advise, type Recommendation } from './advice.ts';
+import { memoryGuard } from './memory.ts';
 import { makeTarget, type Target } from './target.ts';
 
 export interface CheckOptions {
@@ -50,6 +51,8 @@ export interface PropertyResult {
   readonly generated: Readonly<Record<string, number>>;
   /** For a `sometimes` property: whether the search reached it (its verdict then holds) and the witness trace is `actions`. */
   readonly reached?: boolean;
+  /** Why the search stopped before its runs (the memory guard, `cli/memory.ts`); `runs` says how many it did. */
+  readonly stopped?: string;
   /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
@@ -81,6 +84,13 @@ export interface SearchOutcome {
  */
 const targets = new Map<string, Target>();
 
+/** One memory guard per thread: a search near the heap limit stops and reports what it did (`cli/memory.ts`). */
+let memory: (() => string | undefined) | undefined;
+function guard(): () => string | undefined {
+  memory ??= memoryGuard('(fewer --runs, a smaller --length, or more memory: NODE_OPTIONS=--max-old-space-size=MB)');
+  return memory;
+}
+
 /** Runs one search task (in this thread; `cli/parallel.ts` runs them in worker threads). */
 export function runSearchTask(task: SearchTask): SearchOutcome {
   const key = JSON.stringify(task.config);
@@ -91,11 +101,15 @@ export function runSearchTask(task: SearchTask): SearchOutcome {
   }
   const bound = target.properties.find((p) => p.property.name === task.property)!;
   const result = searchRandom(target.fast, bound.fast, {
+    stop: guard(),
     runs: task.runs,
     seed: task.seed,
     maxLength: task.maxLength,
     ...(task.path === undefined ? {} : { path: task.path }),
   });
+  // A search stopped by the memory guard leaves the engine's tables full: let them go, so the next search
+  // starts with room again.
+  if (result.stopped !== undefined) targets.delete(key);
   const found = result.counterexample;
   if (found === undefined) return { seed: task.seed, result };
   // The engine keeps one state per canonical key, and the canonical key keeps time relative: the state it
@@ -152,7 +166,11 @@ export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
     for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
   }
   const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
-  return { seed: winner.seed, result: { ...winner.result, runs, statesChecked, generated, ...(maxRounds === undefined ? {} : { maxRounds }) } };
+  const stopped = outcomes.find((o) => o.result.stopped !== undefined)?.result.stopped;
+  return {
+    seed: winner.seed,
+    result: { ...winner.result, runs, statesChecked, generated, ...(maxRounds === undefined ? {} : { maxRounds }), ...(stopped === undefined ? {} : { stopped }) },
+  };
 }
 
 function expectationOf(property: string, expectedViolations?: readonly string[]): PropertyResult['expected'] {
@@ -193,11 +211,13 @@ export function judgeResult(
     }
     const { seed, result } = outcome;
     const found = result.counterexample;
+    const stopped = result.stopped === undefined ? {} : { stopped: result.stopped };
     if (property.kind === 'sometimes') {
       // A `sometimes` property holds when the search reaches it; its trace is the witness.
       const reached = result.verdict === 'reached';
       return {
         ...base,
+        ...stopped,
         seed,
         verdict: reached ? 'holds' : 'violated',
         reached,
@@ -214,6 +234,7 @@ export function judgeResult(
     }
     return {
       ...base,
+      ...stopped,
       seed,
       verdict: result.verdict === 'violated' ? 'violated' : 'holds',
       runs: result.runs,

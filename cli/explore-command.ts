@@ -1,6 +1,4 @@
 /** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
-import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import { intFlag, parseFlags } from './args.ts';
@@ -11,6 +9,7 @@ import { DEFAULT_HOURS } from '../model/enabled.ts';
 import { type Io, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { count, progressLine } from './progress.ts';
+import { memoryGuard } from './memory.ts';
 import { makeTarget } from './target.ts';
 import { oneLine, shellCommand } from './untrusted.ts';
 
@@ -124,22 +123,10 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
 
 /**
  * Stops a search whose memory nears a limit, so that it ends with a report of what it explored (marked
- * NOT exhausted) instead of a crash: the JavaScript heap against Node's heap limit, and the whole
- * process (typed arrays, which `--full` keeps its states in, live outside that heap) against the
- * machine's memory, or the container's where one is set.
+ * NOT exhausted) instead of a crash (`cli/memory.ts`).
  */
 export function heapGuard(fraction = 0.85): () => string | undefined {
-  const heapLimit = getHeapStatistics().heap_size_limit;
-  const constrained = typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0;
-  const machine = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
-  const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
-  const advice = '(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)';
-  return () => {
-    const usage = process.memoryUsage();
-    if (usage.heapUsed >= heapLimit * fraction) return `the heap reached ${mb(usage.heapUsed)} of its ${mb(heapLimit)} limit ${advice}`;
-    if (usage.rss >= machine * fraction) return `the process reached ${mb(usage.rss)} of the machine's ${mb(machine)} ${advice}`;
-    return undefined;
-  };
+  return memoryGuard('(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)', fraction);
 }
 
 /** `--horizon H`: hours after the start (1 to 100,000); `none` is handled by the caller. */

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, SOMETIMES_RUNS_FACTOR } from './check.ts';
+import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from './check.ts';
 import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
@@ -226,6 +226,8 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   }
   if (everyPreset)
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
+  for (const r of results.filter((x) => x.stopped !== undefined))
+    io.out(`\nSTOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; "${r.verdict}" speaks only for those traces`);
   io.out(`\nactions generated: ${generatedSummary(results)}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));

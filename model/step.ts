@@ -12,7 +12,7 @@ import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, t
 import { owedOnReturn } from './rotation.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { makeStamp } from './stamps.ts';
-import { formatHours, HOURS_PER_DAY, passTime } from './time.ts';
+import { formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
 import { canDeliver, faultsInUse, isCut, mayHold, mayHoldOnceIn, successor } from './topology.ts';
 import { ownEntry } from './keyed.ts';
 
@@ -188,6 +188,8 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
   advanceTime: (model, state, a) => {
     const hours = a.hours;
     if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1) return `hours is a whole number, at least 1, not ${JSON.stringify(hours)}`;
+    if (hours > MAX_CLOCK_HOURS - state.clock)
+      return `time goes no further than ${formatHours(MAX_CLOCK_HOURS)} (${MAX_CLOCK_HOURS} hours) after the start, so the clock stays exact; it is at ${state.clock} hours, so at most ${MAX_CLOCK_HOURS - state.clock} more`;
     const to = state.clock + hours;
     const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
     for (const m of state.members) {

@@ -102,6 +102,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
       const file = saveFinding(store, target, r.property, r.shortest, { step: r.shortest.length, message: r.message ?? 'violated' }, found);
       saved.set(r.property, file.path);
     }
+    store.finish();
   }
   const violated = report.results.filter((r) => r.verdict === 'violated' || r.verdict === 'unreached');
   if (values.json) {

@@ -202,7 +202,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     const found = judged[j]!;
     results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
   });
-  if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
+  store?.finish();
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
   if (values.json) {

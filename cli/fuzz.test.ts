@@ -55,7 +55,9 @@ async function expectRejected(argv: readonly string[], watched: readonly string[
   expect(err, context).not.toMatch(STACK);
   expect(hasControlCharacter(err.replace(/\n/g, '')), context).toBe(false);
   for (const name of mustName) expect(err, context).toContain(name);
-  watched.forEach((dir, i) => expect(snapshot(dir), context).toEqual(before[i]));
+  watched.forEach((dir, i) => {
+    expect(snapshot(dir), context).toEqual(before[i]);
+  });
   return err;
 }
 
@@ -229,7 +231,7 @@ describe('fuzz: corrupt counterexample and scenario files (replay)', () => {
     const input = fc.tuple(preset, fc.nat({ max: 3 }), bad, controlText);
     await fc.assert(
       fc.asyncProperty(input, async ([name, before, { action, names }, description]) => {
-        tried['scenario'] = (tried['scenario'] ?? 0) + 1;
+        tried.scenario = (tried.scenario ?? 0) + 1;
         const ok = Array.from({ length: before }, () => ({ type: 'replicate', member: 'm1' }));
         const file = writeJson(dir, 'scenario.json', { preset: name, description, actions: [...ok, action] });
         await expectRejected(['replay', file], [dir], [file, names]);
@@ -251,7 +253,7 @@ describe('fuzz: bad flags', () => {
     const dir = tempDir();
     await fc.assert(
       fc.asyncProperty(command, badFlag, async (cmd, flag) => {
-        tried['flags'] = (tried['flags'] ?? 0) + 1;
+        tried.flags = (tried.flags ?? 0) + 1;
         const argv = [cmd, ...flag, ...(cmd === 'explore' ? ['--preset', 'dmz-ring', '--depth', '0'] : []), ...(cmd === 'check' || cmd === 'explore' ? ['--no-save'] : [])];
         const err = await expectRejected(argv, [dir], []);
         expect(err).toMatch(/--|unknown|flag|give/);

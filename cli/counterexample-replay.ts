@@ -81,7 +81,12 @@ export function freshSearchCommand(loaded: LoadedCounterexample): string {
   const preset = PRESETS.find((p) => p.name === config.name && canonicalJson(p.config) === canonicalJson(config));
   const length = found.maxLength === undefined ? [] : ['--length', String(found.maxLength)];
   if (preset) return shellCommand(['npx', 'pgp-cluster-check', 'check', '--preset', preset.name, '--property', property, ...length]);
-  return `${shellCommand(['npx', 'pgp-cluster-check', 'check', '--config', 'CONFIG.json', '--property', property, ...length])} (with this file's "config" saved as CONFIG.json)`;
+  return shellCommand(['npx', 'pgp-cluster-check', 'check', '--config', 'CONFIG.json', '--property', property, ...length]);
+}
+
+/** What `freshSearchCommand` needs besides itself: for a config that is not a preset, where CONFIG.json comes from. */
+function freshSearchNote(loaded: LoadedCounterexample): string {
+  return freshSearchCommand(loaded).includes('--config CONFIG.json') ? ' (with this file\'s "config" saved as CONFIG.json)' : '';
 }
 
 /** Replays a loaded counterexample file and judges whether it still shows what it records. */
@@ -142,7 +147,7 @@ export function replayCounterexample(loaded: LoadedCounterexample): Counterexamp
       );
     } else {
       explanation.push(
-        `what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds" (and say why in "note"), so that it guards the fix from now on; otherwise the risk shows another way now, or the change broke something: re-run \`${freshSearchCommand(loaded)}\` to save a fresh counterexample, check it, then delete this file`,
+        `what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds" (and say why in "note"), so that it guards the fix from now on; otherwise the risk shows another way now, or the change broke something: re-run \`${freshSearchCommand(loaded)}\`${freshSearchNote(loaded)} to save a fresh counterexample, check it, then delete this file`,
       );
     }
   }

@@ -3,7 +3,7 @@
  * SIGTERM at random moments, and four runs saving the same violation at once, into one folder. After
  * them and one ordinary run: no partial file, no temporary file, no duplicate, an index that lists what
  * is there, and every file still replays. `PGP_CLUSTER_CHECK_KILLS` sets the number of kills of each
- * signal (3 by default: each is a process start, about 1.5 s, and they run side by side).
+ * signal (2 by default: each is a process start, about 1.5 s, and they run side by side).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { identityOf, loadTraceFile } from './counterexample.ts';
 import { counterexampleFiles, INDEX_NAME, sweepTemporaryFiles } from './counterexample-save.ts';
 import { replayEntry } from './replay.ts';
 
-const KILLS = Number(process.env.PGP_CLUSTER_CHECK_KILLS ?? 3);
+const KILLS = Number(process.env.PGP_CLUSTER_CHECK_KILLS ?? 2);
 /** A preset and one of the violations it documents, for each kill in turn (so most runs have something new to save). */
 const CASES = PRESETS.flatMap((p) => p.violates.map((property) => ({ preset: p.name, property })));
 

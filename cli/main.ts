@@ -231,7 +231,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   if (everyPreset)
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
   for (const r of results.filter((x) => x.stopped !== undefined))
-    io.out(`\nSTOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; "${r.verdict}" speaks only for those traces`);
+    io.out(`\nSTOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`);
   io.out(`\nactions generated: ${generatedSummary(results)}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));

@@ -21,19 +21,20 @@ describe('the memory guard', () => {
     expect(heapThreshold(120 * mb)).toBe(60 * mb);
   });
 
+  // `--max-states 0`: random search only (an exploration that fits is guarded by the explorer's own checks).
   it('check: a search past the limit stops, and the report says so, per property, with the traces it ran', async () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
-    const { status, out } = await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save');
+    const { status, out } = await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save', '--max-states', '0');
     expect(status).toBe(0);
     expect(out).toMatch(/STOPPED EARLY: recommended\/no-lost-writes: the search stopped after 0 of 200 traces: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows/);
-    const json = JSON.parse((await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save', '--json')).out);
+    const json = JSON.parse((await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save', '--max-states', '0', '--json')).out);
     expect(json.results[0].stopped).toMatch(/the heap reached/);
     expect(json.results[0].runs).toBe(0);
   });
 
   it('explore: the same guard stops an exploration, reported as NOT exhausted', async () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
-    const { out } = await cli('explore', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--no-save');
+    const { out } = await cli('explore', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--full', '--no-save');
     expect(out).toMatch(/NOT exhausted: stopped early, the heap reached/);
   });
 

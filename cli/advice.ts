@@ -19,6 +19,7 @@ import { step } from '../model/step.ts';
 import { successor } from '../model/topology.ts';
 import { describeVersion, firstDivergence, heldRecords, membersWhere } from '../properties/helpers.ts';
 import type { JudgedResult } from './check.ts';
+import { ownEntry } from '../model/keyed.ts';
 
 export interface Recommendation {
   /** What the vendor recommends, as an instruction. */
@@ -268,7 +269,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
         const holders = liveHolders(model, s, id, 'webMessenger');
         if (holders.length > budget) continue;
         const key = keyOf(id);
-        const account = s.accounts[key];
+        const account = ownEntry(s.accounts, key);
         if (account?.mode === 'homeServer')
           return `Web Messenger accounts here are created in Home Server mode (webMessenger.accountMode: "homeServer"), so account ${key} lives only on ${account.home}, the member that created it; with ${account.home} down, ${key} cannot use Web Messenger.`;
         const eligible = indexes(model, (m) => isWebMessengerEligible(model.config, m));

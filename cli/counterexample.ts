@@ -35,10 +35,13 @@ import { ACTION_TYPES, type Action, describeAction } from '../model/actions.ts';
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
-import { usageError } from './io.ts';
+import { usageErrors } from './io.ts';
 import { readJsonFile } from './load.ts';
 import { type Snapshot, tellTrace } from './replay-story.ts';
 import { makeTarget, type Target } from './target.ts';
+
+/** The longest trace a counterexample or scenario file may hold. */
+export const MAX_TRACE_ACTIONS = 10_000;
 
 /** The format version this tool writes and reads. */
 export const FORMAT_VERSION = 1;
@@ -230,11 +233,11 @@ function shapeProblems(value: unknown, template: unknown, path: string, what: st
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
     for (const key of Object.keys(fields)) {
-      if (!(key in given)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      else problems.push(...shapeProblems(given[key], fields[key], `${path}.${key}`, what));
+      if (!Object.hasOwn(given, key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
+      else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
     }
     for (const key of Object.keys(given)) {
-      if (key in fields) continue;
+      if (Object.hasOwn(fields, key)) continue;
       const close = suggest(key, Object.keys(fields));
       problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }
@@ -259,7 +262,7 @@ function actionProblems(target: Target, actions: readonly Record<string, unknown
       return;
     }
     const template = templates.get(action.type as string);
-    if (template) problems.push(...shapeProblems(action, template, at, `a ${action.type as string} action`));
+    if (template) for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`)) problems.push(p);
   });
   if (problems.length > 0 || !replay) return problems;
   const story = tellTrace(target, actions as unknown as Action[]);
@@ -279,10 +282,12 @@ function configProblems(raw: unknown, field: string): { config?: ClusterConfig; 
 
 /** Validates a parsed counterexample or scenario document; throws a `UsageError` listing every problem. */
 export function parseTraceDocument(file: string, document: unknown): LoadedTraceFile {
-  const fail = (problems: readonly string[]) => usageError(...problems.map((p) => `${file}: ${p}`));
+  const fail = (problems: readonly string[]) => usageErrors(problems, `${file}: `);
   if (document === null || typeof document !== 'object' || Array.isArray(document))
     throw fail([`a counterexample or scenario file is a JSON object, got ${describeValue(document)}`]);
   const doc = document as Record<string, unknown>;
+  if (Array.isArray(doc.actions) && doc.actions.length > MAX_TRACE_ACTIONS)
+    throw fail([`actions: ${doc.actions.length} actions; a trace file holds at most ${MAX_TRACE_ACTIONS} (check --length goes up to 1000)`]);
   if ('formatVersion' in doc) return parseCounterexample(doc, fail, file);
   const stray = COUNTEREXAMPLE_ONLY.filter((k) => k in doc);
   if (stray.length > 0)
@@ -316,11 +321,11 @@ function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly st
   }
   const { config, problems: configIssues } =
     doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config) ? configProblems(doc.config, 'config') : { problems: [] };
-  problems.push(...configIssues);
+  for (const p of configIssues) problems.push(p);
   // The actions can be checked against the model as soon as the config is valid, whatever else is wrong.
   const target = config === undefined ? undefined : makeTarget(config);
   const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
   if (parsed.success && actions !== undefined) {
     if (parsed.data.violation.step > actions.length)
       problems.push(`violation.step: ${parsed.data.violation.step} is past the last action (the file has ${actions.length})`);
@@ -356,12 +361,12 @@ function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]
     }
   } else if (doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config)) {
     const checked = configProblems(doc.config, 'config');
-    problems.push(...checked.problems);
+    for (const p of checked.problems) problems.push(p);
     config = checked.config;
   }
   const target = config === undefined ? undefined : makeTarget(config);
   const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
   if (problems.length > 0 || !parsed.success || target === undefined) throw fail(problems);
   return {
     kind: 'scenario',

@@ -3,6 +3,7 @@ import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import type { PropertyResult } from './check.ts';
 import { meetsExpectation } from './check.ts';
+import { oneLine, shellCommand, shellQuote } from './untrusted.ts';
 
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
   const widths: number[] = [];
@@ -16,7 +17,7 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
 export function numberedTrace(actions: readonly Action[], indent = '    '): string {
   if (actions.length === 0) return `${indent}(no actions: the initial state)`;
   const width = String(actions.length).length;
-  return actions.map((a, i) => `${indent}${String(i + 1).padStart(width)}. ${describeAction(a)}`).join('\n');
+  return actions.map((a, i) => `${indent}${String(i + 1).padStart(width)}. ${oneLine(describeAction(a))}`).join('\n');
 }
 
 function verdictCell(result: PropertyResult): string {
@@ -52,9 +53,9 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
 /** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
 export function reproduceCommand(source: string, result: PropertyResult): string {
   // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
-  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${result.property}`;
-  const path = result.path ? ` --path "${result.path}"` : '';
-  return `npx pgp-cluster-check check ${source} --property ${result.property} --seed ${result.seed}${path}`;
+  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
+  const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
+  return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }
 
 export function violationReport(result: PropertyResult, source: string): string {
@@ -63,9 +64,9 @@ export function violationReport(result: PropertyResult, source: string): string 
       ? `found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}`
       : `a shortest trace (${result.actions.length} action${result.actions.length === 1 ? '' : 's'}), found by exploring ${(result.states ?? 0).toLocaleString('en-US')} states`;
   const lines = [
-    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`,
+    `${oneLine(result.config)}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`,
     numberedTrace(result.actions),
-    `    => ${result.message}`,
+    `    => ${oneLine(result.message ?? '')}`,
     `  reproduce: ${reproduceCommand(source, result)}`,
   ];
   lines.push(...savedLines(result));
@@ -81,7 +82,7 @@ export function savedLines(result: PropertyResult): string[] {
       : result.saved === 'known'
         ? ' (already there: another trace of this violation on this config; this one is not saved again)'
         : '';
-  return [`  saved:     ${result.counterexample}${already}`, `  replay:    npx pgp-cluster-check replay ${result.counterexample}`];
+  return [`  saved:     ${oneLine(result.counterexample)}${already}`, `  replay:    ${shellCommand(['npx', 'pgp-cluster-check', 'replay', result.counterexample])}`];
 }
 
 /** One config: a row per property. */

@@ -6,13 +6,13 @@ import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { intFlag, parseFlags } from './args.ts';
-import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
+import { intFlag, parseFlags, pathFlag } from './args.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from './check.ts';
 import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
 import { progressLine } from './progress.ts';
-import { type Io, processIo, UsageError, usageError } from './io.ts';
+import { expectedFailure, type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
 import type { BasisKind, Verdict } from '../checker/verdict.ts';
@@ -20,6 +20,8 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { jsonEntries, skippedWarning } from './files.ts';
+import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
 
 export const DEFAULT_RUNS = 500;
 
@@ -71,9 +73,54 @@ Exit status: 0 nothing violated (with every preset: every preset as expected; re
 it records), 1 a violation (replay: it does not), 2 bad input.
 `;
 
+/**
+ * Runs one command behind the one error boundary of the command line: an expected failure (bad input,
+ * a file that cannot be read or written) is exit 2 with the path and the reason; anything else is exit 3,
+ * "internal error, please report", with the stack only under `--debug`. Everything printed passes
+ * through `terminalSafe`, so no control character from a user's file reaches the terminal raw.
+ */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const safe = safeIo(io);
   try {
+    return await dispatch(
+      argv.filter((a) => a !== '--debug'),
+      safe,
+    );
+  } catch (error) {
+    return reportFailure(error, safe, debug);
+  }
+}
+
+function safeIo(io: Io): Io {
+  return { out: (text) => io.out(terminalSafe(text)), err: (text) => io.err(terminalSafe(text)), isTty: io.isTty };
+}
+
+/** Exit status for a failure that escaped a command: 2 when it is the input's or the system's, 3 when it is ours. */
+function reportFailure(error: unknown, io: Io, debug: boolean): number {
+  const expected = expectedFailure(error);
+  // The terminal itself may be what failed (stdout to a full disk): then there is no one to tell.
+  const tell = (line: string) => {
+    try {
+      io.err(line);
+    } catch {
+      // stderr is gone too
+    }
+  };
+  if (expected !== undefined) {
+    for (const problem of expected) tell(`error: ${oneLine(problem)}`);
+    if (debug && error instanceof Error && !(error instanceof UsageError)) tell(error.stack ?? '');
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  tell(`internal error, please report: ${oneLine(message)}`);
+  tell(debug && error instanceof Error ? (error.stack ?? '') : '(run again with --debug to see where it happened)');
+  return 3;
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  {
     switch (command) {
       case 'check':
         return await checkCommand(rest, io);
@@ -96,12 +143,6 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      for (const problem of error.problems) io.err(`error: ${problem}`);
-      return 2;
-    }
-    throw error;
   }
 }
 
@@ -143,13 +184,16 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const properties = propertyNames(values.property);
   if (values.path !== undefined && properties.length !== 1)
     throw usageError('--path replays one failing case of one property: give exactly one --property with it');
+  const runs = intFlag('runs', values.runs, DEFAULT_RUNS, 1, 10_000_000);
+  // A `sometimes` property's search gets SOMETIMES_RUNS_FACTOR times the runs, so its paths reach that far.
+  const path = pathFlag(values.path, runs * SOMETIMES_RUNS_FACTOR);
   const options: CheckOptions = {
-    runs: intFlag('runs', values.runs, DEFAULT_RUNS, 1, 10_000_000),
+    runs,
     seed: intFlag('seed', values.seed, randomInt(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1),
     maxLength: intFlag('length', values.length, DEFAULT_LENGTH, 1, 1000),
     properties,
     maxStates: intFlag('max-states', values['max-states'], CHECK_STATE_BUDGET, 0, 200_000_000),
-    ...(values.path === undefined ? {} : { path: values.path }),
+    ...(path === undefined ? {} : { path }),
   };
   const loaded: LoadedConfig[] =
     values.config !== undefined
@@ -161,7 +205,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const everyPreset = values.preset === undefined && values.config === undefined;
   // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
   const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
-  const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`}${length}`;
+  const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${shellQuote(values.config)}` : `--preset ${shellQuote(r.config)}`}${length}`;
   const saveDir = saveDirOf(values);
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
@@ -180,7 +224,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     const found = judged[j]!;
     results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
   });
-  if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
+  store?.finish();
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
   if (values.json) {
@@ -197,13 +241,15 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     );
   } else {
     const config = loaded[0]!.config;
-    io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
+    io.out(`pgp-cluster-check: config "${oneLine(config.name)}" (${config.members.length} members), ${header}\n`);
     io.out(resultTable(results));
     // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
     if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
   }
   if (everyPreset)
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
+  for (const r of results.filter((x) => x.stopped !== undefined))
+    io.out(`\nSTOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`);
   io.out(`\nactions generated: ${generatedSummary(results)}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
@@ -223,6 +269,7 @@ function indexCommand(args: readonly string[], io: Io): number {
   const { positionals } = parseFlags('index', args, {}, 1);
   const dir = positionals[0] ?? DEFAULT_SAVE_DIR;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(`index: ${dir} is not a folder`);
+  for (const entry of jsonEntries(dir).skipped) io.err(oneLine(skippedWarning(entry)));
   const written = writeIndex(dir, (w) => io.err(w));
   const count = counterexampleFiles(dir).length;
   io.out(written ? `wrote ${written} (${count} file${count === 1 ? '' : 's'})` : `${dir}/README.md is up to date (${count} file${count === 1 ? '' : 's'})`);

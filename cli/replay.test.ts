@@ -63,7 +63,7 @@ describe('a file whose trace no longer shows what it records: exit 1, saying wha
     expect(out).toContain('recorded: web-messenger-availability violated after step 1');
     expect(out).toContain('now:      web-messenger-availability holds on this trace');
     expect(out).toMatch(/what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds"/);
-    expect(out).toMatch(/re-run `npx pgp-cluster-check check .*--property web-messenger-availability` to save a fresh counterexample/);
+    expect(out).toMatch(/re-run `npx pgp-cluster-check check .*--property web-messenger-availability --length \d+` \(with this file's "config" saved as CONFIG\.json\) to save a fresh counterexample/);
   });
 
   it('a doctored action list: names the first step that now differs from the recording', async () => {

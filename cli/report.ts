@@ -6,6 +6,7 @@
 import { type Basis, describeBasis } from '../checker/verdict.ts';
 import type { PropertyResult } from './check.ts';
 import { numberedTrace, reproduceCommand, savedLines } from './format.ts';
+import { oneLine } from './untrusted.ts';
 
 const WIDTH = 100;
 const LABEL = 13;
@@ -55,13 +56,13 @@ export function basisOf(r: PropertyResult): Basis | undefined {
 
 /** One property's block. `source` is how to name the config on a command line (`--config FILE`). */
 export function propertyReport(r: PropertyResult, source: string): string {
-  const lines = [heading(r), labelled('why', r.explanation)];
+  const lines = [heading(r), labelled('why', oneLine(r.explanation))];
   if (r.verdict === 'violated') {
     const length = r.actions.length;
     const shrunk = r.originalLength !== null && r.originalLength !== length ? `, shrunk from ${r.originalLength}` : '';
     lines.push(`  trace:     the shortest found, ${length} action${length === 1 ? '' : 's'}${shrunk}:`);
     lines.push(numberedTrace(r.actions, ' '.repeat(LABEL)));
-    lines.push(wrap(`=> ${r.message}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3)));
+    lines.push(wrap(`=> ${oneLine(r.message ?? '')}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3)));
     if (r.recommendation) lines.push(labelled('instead', `${r.recommendation.text.replace(/\.$/, '')} (${r.recommendation.source}).`));
     lines.push(`  reproduce: ${reproduceCommand(source, r)}`);
     lines.push(...savedLines(r));

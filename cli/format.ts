@@ -54,8 +54,9 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
 export function reproduceCommand(source: string, result: PropertyResult): string {
   // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
   if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
+  // A random search is reproduced as one: --max-states 0 skips the exploration that comes first.
   const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
-  return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
+  return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }
 
 export function violationReport(result: PropertyResult, source: string): string {

@@ -98,7 +98,7 @@ describe('the published JSON Schema', () => {
         checked++;
       }
     }
-    expect(checked).toBe(17);
+    expect(checked).toBe(18);
   });
 });
 

@@ -22,7 +22,7 @@ export function numberedTrace(actions: readonly Action[], indent = '    '): stri
 function verdictCell(result: PropertyResult): string {
   if (result.verdict === 'not-applicable') return 'n/a';
   if (result.kind === 'sometimes') return result.reached ? 'reached' : 'NOT REACHED';
-  if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
+  if (result.verdict === 'violated') return result.accepted ? 'accepted' : result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
   return result.expected === 'violated' ? 'holds (expected a violation!)' : 'holds';
 }
 

@@ -19,6 +19,10 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { applyAcceptances, staleLine } from './accept.ts';
+import { summarize, verdictOf } from './summary.ts';
+import { isFailure } from '../checker/verdict.ts';
+import type { Acceptance } from '../config/schema.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -154,16 +158,22 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   );
   progress.done();
   const results: PropertyResult[] = [];
+  const stale: Acceptance[] = [];
   jobs.forEach(({ target }, j) => {
     const found = judged[j]!;
-    results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
+    const saved = store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)));
+    const accepted = applyAcceptances(target.config, loaded[j]!.accept, saved);
+    results.push(...accepted.results);
+    stale.push(...accepted.stale);
   });
   if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
-  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
+  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
+  for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
-    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
+    const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);
+    io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
   const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;

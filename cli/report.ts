@@ -38,6 +38,7 @@ function labelled(label: string, text: string): string {
 function heading(r: PropertyResult): string {
   if (r.verdict === 'not-applicable') return `${r.property}: not applicable`;
   if (r.verdict === 'holds') return `${r.property}: holds (no violation in ${r.runs} random trace${r.runs === 1 ? '' : 's'})`;
+  if (r.accepted) return `${r.property}: violated, accepted (found after ${r.runs} trace${r.runs === 1 ? '' : 's'}): ${r.accepted.reason}`;
   const expected = r.expected === 'violated' ? ', as this preset documents' : '';
   return `${r.property}: VIOLATED${expected} (found after ${r.runs} trace${r.runs === 1 ? '' : 's'})`;
 }

@@ -66,6 +66,7 @@ describe('the published JSON Schema', () => {
       '$.faults',
       '$.keyCache',
       '$.assumptions',
+      '$.accept[]',
     ]);
     for (const [path, node] of all) {
       expect(node.additionalProperties, path).toBe(false);
@@ -74,11 +75,14 @@ describe('the published JSON Schema', () => {
   });
 
   it('gives the default of every optional field: the value validation fills in', () => {
-    // Optional without a default: decided from other fields (role, switchTo), or not part of the cluster.
-    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo']);
+    // Optional without a default: decided from other fields (role, switchTo), not part of the cluster, or "every member" (accept[].members).
+    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.accept[].members']);
     const config = resolveConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
+    const validated = validateConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
+    if (!validated.ok) throw new Error('a minimal config should be valid');
     const resolved: Record<string, unknown> = {
-      $: config,
+      // `accept` is not part of the resolved config (it changes how results are judged, not the model).
+      $: { ...config, accept: validated.accept },
       '$.members[]': config.members[1],
       '$.webMessenger': config.webMessenger,
       '$.loadBalancer': config.loadBalancer,
@@ -98,7 +102,7 @@ describe('the published JSON Schema', () => {
         checked++;
       }
     }
-    expect(checked).toBe(17);
+    expect(checked).toBe(18);
   });
 });
 

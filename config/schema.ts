@@ -171,6 +171,25 @@ export const assumptionsSchema = z
   })
   .describe('Choices the model makes where the vendor documents nothing (modelling choices; see the README).');
 
+/**
+ * A risk chosen on purpose: a violation of `property` that the administrator accepts, with the reason.
+ * With `members`, only a violation whose shortest trace involves no other member is accepted. The property
+ * names are checked against the catalogue when a config is loaded (`cli/accept.ts`): the config layer
+ * does not know the properties. Not part of the resolved config: accepting a risk changes how a result
+ * is judged, never what the model does, so counterexample files and their names do not depend on it.
+ */
+export const acceptanceSchema = z
+  .strictObject({
+    property: z.string().min(1).describe('The name of the property whose violation is accepted (`pgp-cluster-check list` names them all).'),
+    reason: z.string().min(1).describe('Why the risk is accepted: printed beside the violation in every report.'),
+    members: setOf(z.array(memberId).min(1), 'member id')
+      .optional()
+      .describe('Accept the violation only when its shortest trace involves no member but these.'),
+  })
+  .describe('A risk accepted on purpose: a violation of this property is reported as accepted and does not fail the exit status.');
+
+export type Acceptance = z.output<typeof acceptanceSchema>;
+
 /** JSON Schema for "this member is the sponsor": used to say "at most one sponsor" (checked in validate.ts). */
 const SPONSOR_MEMBER = { type: 'object', properties: { role: { const: 'sponsor' } }, required: ['role'] } as const;
 
@@ -192,6 +211,10 @@ export const clusterConfigSchema = z
     faults: faultsSchema.prefault({}),
     keyCache: keyCacheSchema.prefault({}),
     assumptions: assumptionsSchema.prefault({}),
+    accept: z
+      .array(acceptanceSchema)
+      .default([])
+      .describe('Risks accepted on purpose (for CI): each violation listed here is reported as accepted, with its reason, and does not fail the exit status; an entry that no longer matches a violation is reported as stale.'),
   })
   .meta({
     title: 'pgp-cluster-check cluster configuration',
@@ -207,7 +230,7 @@ type ParsedMember = ParsedConfig['members'][number];
 export type MemberConfig = Omit<ParsedMember, 'role'> & { readonly role: Role };
 
 /** A config with every default applied: what the model runs on and what counterexample files record. */
-export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema'> & { readonly members: readonly MemberConfig[] };
+export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema' | 'accept'> & { readonly members: readonly MemberConfig[] };
 
 /**
  * The published JSON Schema (`schema/cluster-config.schema.json`): generated from `clusterConfigSchema`

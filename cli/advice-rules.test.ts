@@ -45,10 +45,10 @@ describe('advice rules: given where it helps, never where the config already doe
   it('survivor-convergence: "DMZ members without private keys" only for DMZ members that host them, named', () => {
     const given = recommendation({ members: dmzWithKeys }, 'survivor-convergence');
     expect(given).toMatch(/m3 and m4 host private keys, and DMZ members that do not \(privateKeys: false\) get more replication links/);
-    expect(given).toMatch(/m3 \(successor m4\) and m4 \(successor m1\)/);
+    expect(given).toMatch(/quickly: here m3's successor m4 and m4's successor m1; m3 and m4 host/);
     const withheld = recommendation({ members: [{ id: 'm1' }, { id: 'm2' }, gateway] }, 'survivor-convergence');
     expect(withheld).not.toMatch(/private keys/);
-    expect(withheld).toMatch(/gw \(successor m1\)/);
+    expect(withheld).toMatch(/quickly: here gw's successor m1\.$/);
   });
 
   it('web-messenger-rejoin-freshness: holdsRejoiningMembers alone only with a load balancer', () => {

@@ -151,13 +151,13 @@ const DMZ_SUCCESSOR: Recommendation = {
 function dmzSuccessorFor(model: ClusterModel): Recommendation {
   const dmz = indexes(model, (m) => m.zone === 'dmz');
   const withKeys = dmz.filter((m) => model.members[m]!.privateKeys);
-  const fixed = dmz.map((m) => `${model.members[m]!.id} (successor ${model.members[(m + 1) % model.size]!.id})`);
-  const who = dmz.length === 0 ? '' : ` Here: ${list(fixed)}.`;
+  const fixed = dmz.map((m) => `${model.members[m]!.id}'s successor ${model.members[(m + 1) % model.size]!.id}`);
+  const who = dmz.length === 0 ? '' : `: here ${list(fixed)}`;
   const keys =
     withKeys.length === 0
       ? ''
       : `; ${ids(model, withKeys)} ${withKeys.length === 1 ? 'hosts' : 'host'} private keys, and DMZ members that do not (privateKeys: false) get more replication links`;
-  return { text: `${DMZ_SUCCESSOR_TEXT}${keys}.${who}`, source: 'KB 161304' };
+  return { text: `${DMZ_SUCCESSOR_TEXT}${who}${keys}.`, source: 'KB 161304' };
 }
 
 export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {

@@ -3,6 +3,7 @@ import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import type { PropertyResult } from './check.ts';
 import { meetsExpectation } from './check.ts';
+import { widest, wrapCommand, wrapText } from './width.ts';
 
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
   const widths: number[] = [];
@@ -40,14 +41,19 @@ export function reproduceCommand(source: string, result: PropertyResult): string
   return `npx pgp-cluster-check check ${source} --property ${result.property} --seed ${result.seed}${path}`;
 }
 
-export function violationReport(result: PropertyResult, source: string): string {
+export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {
   const lines = [
-    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}:`,
+    wrapText(
+      `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}:`,
+      width,
+      '',
+      '  ',
+    ),
     numberedTrace(result.actions),
-    `    => ${result.message}`,
-    `  reproduce: ${reproduceCommand(source, result)}`,
+    wrapText(`=> ${result.message}`, width, '    ', '       '),
+    wrapCommand(`${reproduceCommand(source, result)}`, width, '  reproduce: ', '               '),
   ];
-  lines.push(...savedLines(result));
+  for (const line of savedLines(result)) lines.push(line.startsWith('  replay:') ? wrapCommand(line.trim().replace(/^replay: +/, ''), width, '  replay:    ', '               ') : wrapText(line.trim().replace(/^saved: +/, ''), width, '  saved:     '));
   return lines.join('\n');
 }
 
@@ -65,23 +71,31 @@ export function savedLines(result: PropertyResult): string[] {
 
 /** One config: a row per property. */
 export function resultTable(results: readonly PropertyResult[]): string {
-  const rows = [['property', 'kind', 'verdict', 'runs', 'resync rounds']];
+  // `rounds` counts replication hops until the cluster went quiet; 0 means nothing was owed.
+  const rows = [['property', 'kind', 'verdict', 'runs', 'hops until quiet']];
   for (const r of results) {
     rows.push([
       r.property,
       r.kind,
       verdictCell(r),
       r.verdict === 'not-applicable' ? '-' : String(r.runs),
-      r.rounds === null ? '-' : String(r.rounds),
+      r.rounds === null ? '-' : r.rounds === 0 ? 'nothing owed' : String(r.rounds),
     ]);
   }
   return table(rows, '  ');
 }
 
-/** Every preset: properties down, presets across, at most six presets to a block so it fits a terminal. */
-export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[]): string {
+/** Every preset: properties down, presets across, as many presets to a block as fit `width` columns. */
+export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[], width = Number.POSITIVE_INFINITY): string {
   const blocks: string[] = [];
-  for (let start = 0; start < presets.length; start += 6) blocks.push(matrixBlock(presets.slice(start, start + 6), results));
+  let start = 0;
+  while (start < presets.length) {
+    // At least one preset a block; then more while the widest line fits.
+    let end = start + 1;
+    while (end < presets.length && widest(matrixBlock(presets.slice(start, end + 1), results)) <= width) end++;
+    blocks.push(matrixBlock(presets.slice(start, end), results));
+    start = end;
+  }
   return blocks.join('\n\n');
 }
 

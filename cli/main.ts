@@ -8,7 +8,8 @@ import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
-import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
+import { generatedSummary, presetMatrix, violationReport } from './format.ts';
+import { terminalWidth, wrapText } from './width.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
 import { progressLine } from './progress.ts';
@@ -176,23 +177,23 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
+  const width = terminalWidth();
   const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
   if (everyPreset) {
-    io.out(`pgp-cluster-check: every preset, ${header}\n`);
-    io.out(presetMatrix(loaded.map((l) => l.config.name), results));
+    io.out(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
+    io.out(presetMatrix(loaded.map((l) => l.config.name), results, width));
     io.out(
-      '\n  holds / violated / n/a (not applicable); reached / unreached for the `sometimes` properties that guard against\n  vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.\n',
+      `\n${wrapText('holds / violated / n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
     );
   } else {
     const config = loaded[0]!.config;
-    io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
-    io.out(resultTable(results));
-    // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
-    if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
+    io.out(`${wrapText(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}`, width)}\n`);
+    // The risk report: the summary screen, then per property the verdict, why, the shortest trace and the vendor's advice.
+    if (results.length > 0) io.out(riskReport(results, { source: source(results[0]!), config, width, stale: stale.map((a) => staleLine(a, results)) }));
   }
   if (everyPreset)
-    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
-  io.out(`\nactions generated: ${generatedSummary(results)}\n`);
+    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r), width)}`);
+  io.out(`\n${wrapText(generatedSummary(results), width, 'actions generated: ', '  ')}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(
@@ -201,8 +202,14 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
         : `${mismatches.length} verdict(s) differ from what the presets document: ${mismatches.map((r) => `${r.config}/${r.property}`).join(', ')} (${seconds.toFixed(1)} s).`,
     );
   } else {
-    const violated = results.filter((r) => r.verdict === 'violated').length;
-    io.out(violated === 0 ? `No violations (${seconds.toFixed(1)} s).` : `${violated} propert${violated === 1 ? 'y' : 'ies'} violated (${seconds.toFixed(1)} s).`);
+    const violated = results.filter((r) => r.verdict === 'violated' && r.kind !== 'sometimes');
+    const accepted = violated.filter((r) => r.accepted).length;
+    const time = `(${seconds.toFixed(1)} s)`;
+    io.out(
+      violated.length === 0
+        ? `No violations ${time}.`
+        : `${violated.length} propert${violated.length === 1 ? 'y' : 'ies'} violated${accepted === 0 ? '' : accepted === violated.length ? ', all accepted' : `, ${accepted} accepted`} ${time}.`,
+    );
   }
   return failed ? 1 : 0;
 }

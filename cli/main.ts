@@ -23,6 +23,9 @@ import { replayCommand } from './replay.ts';
 import { applyAcceptances, staleLine } from './accept.ts';
 import { summarize, verdictOf } from './summary.ts';
 import { isFailure } from '../checker/verdict.ts';
+import { commandHelp, COMMAND_HELP } from './help.ts';
+import { TOOL_VERSION } from './version.ts';
+import { compareCommand } from './compare.ts';
 import type { Acceptance } from '../config/schema.ts';
 
 export const DEFAULT_RUNS = 500;
@@ -32,33 +35,29 @@ export const DEFAULT_SAVE_DIR = 'counterexamples';
 /** Overrides the default save folder (the test suite points it at a temporary folder). */
 export const SAVE_DIR_VARIABLE = 'PGP_CLUSTER_CHECK_SAVE_DIR';
 
-const HELP = `pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication
-
-Usage:
-  pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N]
-                          [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
-      Random search of the properties on one config, or on every preset (the default). Each violation is
-      shrunk and saved as a counterexample file in counterexamples/ (or DIR).
-  pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
-                            [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--json]
-                            [--save-dir DIR | --no-save]
-      Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
-      violation. By default one record (or client) at a time against the shared faults, which is exact;
-      --full explores the full product.
-  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
-      Re-runs a counterexample or scenario file step by step (a folder: every file in it).
-  pgp-cluster-check index [DIR]
-      Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
-  pgp-cluster-check list [--json]
-      The properties (name, kind, source, statement) and the presets.
-
-Exit status: 0 nothing violated (with every preset: every preset as expected; replay: the file shows what
-it records), 1 a violation (replay: it does not), 2 bad input.
-`;
+/** The overview `--help` prints: every command's usage and summary, from `COMMAND_HELP`. */
+function overallHelp(width: number): string {
+  const commands = Object.values(COMMAND_HELP).map((h) => `${wrapText(h.usage, width, '  ', '      ')}\n${wrapText(h.summary, width, '      ')}`);
+  return [
+    'pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication',
+    '',
+    'Usage:',
+    ...commands,
+    '  pgp-cluster-check --version',
+    '',
+    'Each command takes --help (or -h) for its flags.',
+  ].join('\n');
+}
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `COMMAND --help` / `-h`: that command's usage and flags, whatever else is on the line.
+    if (command !== undefined && COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      const width = terminalWidth();
+      io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
+      return 0;
+    }
     switch (command) {
       case 'check':
         return await checkCommand(rest, io);
@@ -70,15 +69,28 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         return replayCommand(rest, io);
       case 'index':
         return indexCommand(rest, io);
+      case 'compare':
+        return await compareCommand(rest, io);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.out(`pgp-cluster-check ${TOOL_VERSION}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        io.out(HELP);
+        if (command === 'help' && rest[0] !== undefined && COMMAND_HELP[rest[0]] !== undefined) {
+          const width = terminalWidth();
+          io.out(commandHelp(rest[0], (text, first, indent) => wrapText(text, width, first, indent)));
+          return 0;
+        }
+        io.out(overallHelp(terminalWidth()));
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
+        const commands = Object.keys(COMMAND_HELP);
+        const close = suggest(command, [...commands, 'help', 'version']);
+        throw usageError(`unknown command "${command}"; valid: ${commands.join(', ')}, help, --version${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   } catch (error) {

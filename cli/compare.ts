@@ -12,7 +12,7 @@ import { table } from './format.ts';
 import { type Io, usageError } from './io.ts';
 import { loadConfigFile } from './load.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
-import { progressLine } from './progress.ts';
+import { progressLine, searchProgress } from './progress.ts';
 import { verdictOf } from './summary.ts';
 import { makeTarget } from './target.ts';
 import { terminalWidth, wrapText } from './width.ts';
@@ -86,10 +86,12 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
   const jobs = loaded.map(({ config }) => ({ target: makeTarget(config) }));
   const progress = progressLine(io, !values.json);
   const started = performance.now();
-  const judged = await checkTargets(jobs, options, workers, (tasks) =>
-    runTasks(tasks, workers, (done) => progress.update(`comparing: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`)),
-  );
-  progress.done();
+  let shown: ReturnType<typeof searchProgress> | undefined;
+  const judged = await checkTargets(jobs, options, workers, (tasks) => {
+    shown = searchProgress(progress, 'comparing', tasks.length, `cap ${options.runs} traces per property`);
+    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+  });
+  shown?.stop();
   const [before, after] = judged.map((results, j) => applyAcceptances(loaded[j]!.config, loaded[j]!.accept, results).results) as [PropertyResult[], PropertyResult[]];
   const comparison = compareResults(before, after);
   const worse = comparison.filter((c) => c.change === 'worse');

@@ -12,7 +12,7 @@ import { generatedSummary, presetMatrix, violationReport } from './format.ts';
 import { terminalWidth, wrapText } from './width.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
-import { progressLine } from './progress.ts';
+import { progressLine, searchProgress } from './progress.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -164,12 +164,12 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
-  const judged = await checkTargets(jobs, options, workers, (tasks) =>
-    runTasks(tasks, workers, (done) =>
-      progress.update(`checking: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`),
-    ),
-  );
-  progress.done();
+  let shown: ReturnType<typeof searchProgress> | undefined;
+  const judged = await checkTargets(jobs, options, workers, (tasks) => {
+    shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
+    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+  });
+  shown?.stop();
   const results: PropertyResult[] = [];
   const stale: Acceptance[] = [];
   jobs.forEach(({ target }, j) => {

@@ -26,14 +26,12 @@ import { isFailure } from '../checker/verdict.ts';
 import { commandHelp, COMMAND_HELP } from './help.ts';
 import { TOOL_VERSION } from './version.ts';
 import { compareCommand } from './compare.ts';
+import { DEFAULT_SAVE_DIR, saveDirOf } from './save-dir.ts';
 import type { Acceptance } from '../config/schema.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
-/** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
-export const DEFAULT_SAVE_DIR = 'counterexamples';
-/** Overrides the default save folder (the test suite points it at a temporary folder). */
-export const SAVE_DIR_VARIABLE = 'PGP_CLUSTER_CHECK_SAVE_DIR';
+export { DEFAULT_SAVE_DIR, SAVE_DIR_VARIABLE } from './save-dir.ts';
 
 /** The overview `--help` prints: every command's usage and summary, from `COMMAND_HELP`. */
 function overallHelp(width: number): string {
@@ -113,12 +111,6 @@ function propertyNames(requested: readonly string[] | undefined): string[] {
   return [...(requested ?? [])];
 }
 
-/** Where to save counterexamples: `--save-dir`, else the default folder; undefined with `--no-save`. */
-function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }): string | undefined {
-  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('give --save-dir or --no-save, not both');
-  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
-  return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
-}
 
 async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('check', args, {

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS } from '../test/bad-configs.ts';
 import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE } from './schema.ts';
+import { EDITOR_KEYWORDS } from '../test/editor-keywords.ts';
 import { resolveConfig, validateConfig } from './validate.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -19,6 +20,8 @@ const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json') && f
 function compile() {
   // strict: ajv refuses unknown keywords and other schema mistakes, so the published file is clean.
   const ajv = new Ajv2020({ allErrors: true, strict: true });
+  // The keywords editors read (VS Code's JSON language service) and validators ignore.
+  ajv.addVocabulary([...EDITOR_KEYWORDS]);
   return ajv.compile(JSON.parse(published));
 }
 const compiled = compile();

@@ -28,6 +28,33 @@ export type Role = (typeof ROLES)[number];
 export const ACCOUNT_MODES = ['highAvailability', 'homeServer'] as const;
 export type AccountMode = (typeof ACCOUNT_MODES)[number];
 
+/** What each enum value means, for editors (`enumDescriptions` in the JSON Schema; a test asks for every value). */
+export const SERVICE_DESCRIPTIONS: Readonly<Record<Service, string>> = {
+  mail: 'Email processing: the gateway proxy (SMTP) that encrypts, decrypts and signs; decrypting for internal users needs their private keys on this member.',
+  webMessenger: 'Web Messenger (Web Email Protection): recipients read their messages in a browser on this member.',
+  keyserver: "The keyserver: serves users' public keys to others.",
+  desktop: 'The desktop client endpoint: enrollment, policy download and log upload for PGP Desktop clients (KB 156803).',
+  verifiedDirectory: 'The Verified Directory: users publish and verify their own public keys.',
+};
+export const ZONE_DESCRIPTIONS: Readonly<Record<Zone, string>> = {
+  internal: 'Inside the network: the member re-routes replication around a member that is down.',
+  dmz: 'In the DMZ: the member keeps a fixed replication successor, the next member in ring order, even while it is down (KB 161304).',
+};
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  sponsor: 'The Sponsor: the member the others joined through (KB 153721). A cluster has exactly one.',
+  node: 'A cluster member that joined through the Sponsor.',
+};
+export const ACCOUNT_MODE_DESCRIPTIONS: Readonly<Record<AccountMode, string>> = {
+  highAvailability: 'High Availability: each account replicates to every eligible member, so it survives an outage (KB 153723).',
+  homeServer: 'Home Server: each account stays on the member that created it and is never replicated.',
+};
+
+/** An enum with a description per value, for editors (VS Code's `enumDescriptions`, `markdownEnumDescriptions`). */
+function describedEnum<const T extends readonly [string, ...string[]]>(values: T, descriptions: Readonly<Record<T[number], string>>) {
+  const texts = values.map((v) => descriptions[v as T[number]]);
+  return z.enum(values).meta({ enumDescriptions: texts, markdownEnumDescriptions: texts });
+}
+
 /** The vendor supports at most six members in one cluster (KB 153476, KB 154069). */
 export const SUPPORTED_MEMBERS = 6;
 /** A hard limit of this tool (member indexes are packed into version stamps): far above any real cluster. */
@@ -56,20 +83,19 @@ function setOf<T extends z.ZodType>(list: z.ZodArray<T>, what: string) {
 /** What a member id may look like: a host name or a short label. */
 export const MEMBER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
-const memberId = z.string().regex(MEMBER_ID_PATTERN, 'a member id is 1 to 32 letters, digits, ".", "_" or "-"');
+const MEMBER_ID_RULE = 'a member id is 1 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit (for example "pgp1")';
+const memberId = z.string().regex(MEMBER_ID_PATTERN, MEMBER_ID_RULE).meta({ patternErrorMessage: `Not a member id: ${MEMBER_ID_RULE}.` });
 
 export const memberSchema = z
   .strictObject({
     id: memberId.describe('Unique name of the member, for example its host name.'),
-    role: z
-      .enum(ROLES)
+    role: describedEnum(ROLES, ROLE_DESCRIPTIONS)
       .optional()
       .describe('"sponsor" for the member others join through (KB 153721); default "node", and the first member is the sponsor when none is named.'),
-    zone: z
-      .enum(ZONES)
+    zone: describedEnum(ZONES, ZONE_DESCRIPTIONS)
       .default('internal')
       .describe('"dmz" members keep a fixed replication successor even when it is down (KB 161304).'),
-    services: setOf(z.array(z.enum(SERVICES)), 'service')
+    services: setOf(z.array(describedEnum(SERVICES, SERVICE_DESCRIPTIONS)), 'service')
       .default([...SERVICES])
       .describe('Services this member runs; default all five.'),
     privateKeys: z
@@ -85,16 +111,14 @@ export const memberSchema = z
 
 export const webMessengerSchema = z
   .strictObject({
-    accountMode: z
-      .enum(ACCOUNT_MODES)
+    accountMode: describedEnum(ACCOUNT_MODES, ACCOUNT_MODE_DESCRIPTIONS)
       .default('highAvailability')
       .describe('Mode of new Web Messenger accounts: replicated to every eligible member, or kept on the member that created them.'),
     replication: z
       .union([z.literal('all'), setOf(z.array(memberId).min(1), 'member id')])
       .default('all')
       .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
-    switchTo: z
-      .enum(ACCOUNT_MODES)
+    switchTo: describedEnum(ACCOUNT_MODES, ACCOUNT_MODE_DESCRIPTIONS)
       .optional()
       .describe('An administrator may switch the mode of new accounts to this one; existing accounts keep theirs.'),
   })
@@ -160,12 +184,16 @@ export const keyCacheSchema = z
  */
 export const assumptionsSchema = z
   .strictObject({
-    dmzAfterRemoval: z
-      .enum(['stale', 'repointed'])
+    dmzAfterRemoval: describedEnum(['stale', 'repointed'], {
+      stale: 'The DMZ member keeps sending to its removed successor (our reading of KB 161304).',
+      repointed: 'The DMZ member is re-pointed to the next member in ring order.',
+    })
       .default('stale')
       .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
-    joinWhenSponsorDown: z
-      .enum(['waits', 'anyMember'])
+    joinWhenSponsorDown: describedEnum(['waits', 'anyMember'], {
+      waits: 'A joining member waits for the Sponsor (KB 153721: joins go through the Sponsor).',
+      anyMember: 'A joining member may join through any live member.',
+    })
       .default('waits')
       .describe('Whether a joining member waits for the Sponsor ("waits": KB 153721 joins go through the Sponsor) or may join through any live member ("anyMember").'),
   })
@@ -204,7 +232,13 @@ export const clusterConfigSchema = z
       .min(2)
       .max(MAX_MEMBERS)
       // One sponsor at most (validate.ts checks it, with the other cross-field rules).
-      .meta({ contains: SPONSOR_MEMBER, minContains: 0, maxContains: 1 })
+      .meta({
+        contains: SPONSOR_MEMBER,
+        minContains: 0,
+        maxContains: 1,
+        // What an editor says when this list is wrong, most often a second sponsor.
+        errorMessage: 'members: a list of 2 or more members, at most one of them with "role": "sponsor" (a cluster has one Sponsor, KB 153198); the others are "node".',
+      })
       .describe('The members in ring order (join order): replication flows from each to the next. At least two; the vendor supports up to six (KB 153476).'),
     webMessenger: webMessengerSchema.prefault({}),
     loadBalancer: loadBalancerSchema.prefault({}),
@@ -238,7 +272,23 @@ export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema' | 'accept'>
  */
 export function clusterConfigJsonSchema(): Record<string, unknown> {
   // `io: "input"`: the shape a person writes, where fields with a default are optional.
-  return z.toJSONSchema(clusterConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return withHoverText(z.toJSONSchema(clusterConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>);
+}
+
+/**
+ * Editors show `markdownDescription` on hover in place of `description`: each field's description with
+ * its default, so the default is in the hover as well as in completions.
+ */
+function withHoverText(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (Array.isArray(value)) out[key] = value.map((v) => (v !== null && typeof v === 'object' ? withHoverText(v as Record<string, unknown>) : v));
+    else if (value !== null && typeof value === 'object' && key !== 'default') out[key] = withHoverText(value as Record<string, unknown>);
+    else out[key] = value;
+  }
+  if (typeof node.description === 'string' && !('markdownDescription' in node))
+    out.markdownDescription = 'default' in node ? `${node.description}\n\nDefault: \`${JSON.stringify(node.default)}\`` : node.description;
+  return out;
 }
 
 /** The published file's text: what `npm run schema` writes and the test compares. */

@@ -83,8 +83,12 @@ function setOf<T extends z.ZodType>(list: z.ZodArray<T>, what: string) {
 /** What a member id may look like: a host name or a short label. */
 export const MEMBER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
-const MEMBER_ID_RULE = 'a member id is 1 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit (for example "pgp1")';
-const memberId = z.string().regex(MEMBER_ID_PATTERN, MEMBER_ID_RULE).meta({ patternErrorMessage: `Not a member id: ${MEMBER_ID_RULE}.` });
+const MEMBER_ID_RULE = 'a member id is 1 to 32 letters, digits, ".", "_" or "-"';
+const memberId = z
+  .string()
+  .regex(MEMBER_ID_PATTERN, MEMBER_ID_RULE)
+  // What an editor says (it cannot name the value, so it says what would be valid).
+  .meta({ patternErrorMessage: `Not a member id: ${MEMBER_ID_RULE}, starting with a letter or digit (for example "pgp1").` });
 
 export const memberSchema = z
   .strictObject({

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { describeAction } from '../model/actions.ts';
 import { applyAcceptances } from './accept.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { type CheckOptions, checkTargets, type PropertyResult } from './check.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from './check.ts';
 import { table } from './format.ts';
 import { type Io, usageError } from './io.ts';
 import { loadConfigFile } from './load.ts';
@@ -109,7 +109,14 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
     return status;
   }
   const width = terminalWidth();
-  const out: string[] = [wrapText(`pgp-cluster-check compare: "${loaded[0]!.config.name}" (${beforeFile}) -> "${loaded[1]!.config.name}" (${afterFile}), seed ${options.seed}, up to ${options.runs} traces per property`, width, '', '  ')];
+  const out: string[] = [
+    wrapText(
+      `pgp-cluster-check compare: "${loaded[0]!.config.name}" (${beforeFile}) -> "${loaded[1]!.config.name}" (${afterFile}), each checked as check does: every reachable state where it fits ${CHECK_STATE_BUDGET.toLocaleString('en-US')} states, otherwise random search from seed ${options.seed} (up to ${options.runs} traces per property)`,
+      width,
+      '',
+      '  ',
+    ),
+  ];
   const promises = comparison.filter((c) => c.kind !== 'sometimes');
   const rows = [['property', 'before', 'after', 'change'], ...promises.map((c) => [c.property, cell(c.before), cell(c.after) + (c.acceptedAfter ? ' (accepted)' : ''), c.change === 'same' ? '' : c.change === 'worse' ? 'WORSE' : c.change])];
   out.push(table(rows, '  '));

@@ -18,13 +18,15 @@ const SAVE_FLAGS = [
 
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   check: {
-    usage: 'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]',
+    usage:
+      'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]',
     summary:
-      'Random search of the properties on one config, or on every preset (the default). Each violation is shrunk and saved as a counterexample file. Exit 0: nothing violated (or only risks the config accepts); 1: a violation; 2: bad input.',
+      'The properties of one config, or of every preset (the default): explored exhaustively where the reachable states fit --max-states, otherwise, and for the properties only time decides, random search. Each violation is saved as a counterexample file. Exit 0: nothing violated (or only risks the config accepts); 1: a violation; 2: bad input.',
     flags: [
       ['--preset NAME', 'check a built-in preset (`pgp-cluster-check list` names them)'],
       ['--config FILE', 'check your own cluster config (JSON; see schema/cluster-config.schema.json)'],
       ['--property NAME', 'check only this property (repeatable)'],
+      ['--max-states N', 'the state budget of the exhaustive exploration tried first (default 500,000; 0: random search only)'],
       ['--runs N', 'random traces per property (default 500; the guards get ten times as many)'],
       ['--seed N', 'the random seed (default: a fresh one, printed); the same seed gives the same run'],
       ['--length N', 'actions per trace (default 12)'],

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
 import { generatedSummary, presetMatrix, violationReport } from './format.ts';
 import { terminalWidth, wrapText } from './width.ts';
 import { exploreCommand } from './explore-command.ts';
@@ -125,6 +125,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     'save-dir': { type: 'string' },
     'no-save': { type: 'boolean' },
     workers: { type: 'string' },
+    'max-states': { type: 'string' },
   });
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
@@ -136,6 +137,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     seed: intFlag('seed', values.seed, randomInt(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1),
     maxLength: intFlag('length', values.length, DEFAULT_LENGTH, 1, 1000),
     properties,
+    maxStates: intFlag('max-states', values['max-states'], CHECK_STATE_BUDGET, 0, 200_000_000),
     ...(values.path === undefined ? {} : { path: values.path }),
   };
   const loaded: LoadedConfig[] =
@@ -182,12 +184,12 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     return failed ? 1 : 0;
   }
   const width = terminalWidth();
-  const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
+  const header = `every reachable state explored where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states (time not passing); otherwise, and for what only time decides, random search from seed ${options.seed}: up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
   if (everyPreset) {
     io.out(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
     io.out(presetMatrix(loaded.map((l) => l.config.name), results, width));
     io.out(
-      `\n${wrapText('holds / violated / n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
+      `\n${wrapText('verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
     );
   } else {
     const config = loaded[0]!.config;

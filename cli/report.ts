@@ -6,7 +6,7 @@
  * what the vendor recommends instead; then the guards under their own heading, reached or not reached.
  * The sentences come from `advice.ts`; this file only lays them out, wrapped to the terminal's width.
  */
-import { type Basis, type Bounds, describeBasis } from '../checker/verdict.ts';
+import { type Basis, describeBasis } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { membersInvolved } from './accept.ts';
 import { list } from './advice.ts';
@@ -30,19 +30,10 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** What a result rests on, in `checker/verdict.ts`'s terms (results without a `basis` come from random search). */
-export function basisOf(r: PropertyResult): Basis {
-  const extra = r as PropertyResult & { basis?: string; states?: number | null; bounds?: Bounds | null; depthComplete?: number | null };
-  if (extra.basis === 'exhaustive' && typeof extra.states === 'number') return { basis: 'exhaustive', states: extra.states, bounds: extra.bounds ?? {} };
-  if (extra.basis === 'partial' && typeof extra.states === 'number')
-    return { basis: 'partial', states: extra.states, depthComplete: extra.depthComplete ?? 0, bounds: extra.bounds ?? {}, stopped: 'at its cap' };
-  return { basis: 'random', runs: r.runs };
-}
-
 /** `holds (no violation in 500 random traces)`, `holds (verified: every reachable state, 1,234 states)`. */
 function holdsText(r: PropertyResult): string {
   const basis = basisOf(r);
-  return basis.basis === 'random' ? `holds (no violation in ${plural(r.runs, 'random trace')})` : describeBasis('holds', basis);
+  return basis === undefined || basis.basis === 'random' ? `holds (no violation in ${plural(r.runs, 'random trace')})` : describeBasis('holds', basis);
 }
 
 function labelled(label: string, text: string, width: number): string {
@@ -52,10 +43,20 @@ function labelled(label: string, text: string, width: number): string {
 function heading(r: PropertyResult): string {
   if (r.verdict === 'not-applicable') return `${r.property}: not applicable`;
   if (r.verdict === 'holds') return `${r.property}: ${holdsText(r)}`;
-  const found = `found after ${plural(r.runs, 'trace')}`;
+  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, basisOf(r))}`;
+  const found = r.basis === 'random' ? `found after ${plural(r.runs, 'trace')}` : `a shortest trace, from ${(r.states ?? 0).toLocaleString('en-US')} states explored`;
   if (r.accepted) return `${r.property}: violated, accepted (${found}): ${r.accepted.reason}`;
   const expected = r.expected === 'violated' ? ', as this preset documents' : '';
   return `${r.property}: VIOLATED${expected} (${found})`;
+}
+
+/** The result's basis as `checker/verdict.ts` describes it. */
+export function basisOf(r: PropertyResult): Basis | undefined {
+  if (r.basis === 'random') return { basis: 'random', runs: r.runs };
+  if (r.basis === 'exhaustive') return { basis: 'exhaustive', states: r.states ?? 0, bounds: r.bounds ?? {} };
+  if (r.basis === 'partial')
+    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: 'the state budget (--max-states)' };
+  return undefined;
 }
 
 /** "Replication hops until quiet", the most any settling of the search took; 0 means nothing was owed. */
@@ -145,10 +146,10 @@ export function summaryScreen(results: readonly PropertyResult[], options: Repor
 /** Summary first; then every promise (violations first, in catalogue order within each verdict); then the guards. */
 export function riskReport(results: readonly PropertyResult[], options: ReportOptions): string {
   const width = options.width ?? terminalWidth();
-  const order: Record<string, number> = { violated: 0, holds: 1, 'not-applicable': 2 };
+  const order: Record<string, number> = { violated: 0, vacuous: 1, holds: 2, 'not-applicable': 3 };
   const promises = results.filter((r) => r.kind !== 'sometimes');
   const guards = results.filter((r) => r.kind === 'sometimes');
-  const sorted = [...promises].sort((a, b) => (order[a.verdict] ?? 1) - (order[b.verdict] ?? 1));
+  const sorted = [...promises].sort((a, b) => (order[a.verdict] ?? 2) - (order[b.verdict] ?? 2));
   const sections = [summaryScreen(results, { ...options, width }), '— Details —', ...sorted.filter((r) => r.verdict !== 'not-applicable').map((r) => propertyReport(r, options.source, width))];
   const notApplicable = results.filter((r) => r.verdict === 'not-applicable');
   if (notApplicable.length > 0) sections.push(['Not applicable:', ...rows(notApplicable.map((r) => [r.property, r.explanation] as const), width)].join('\n'));

@@ -13,7 +13,7 @@ import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
-import { makeTarget, type Target } from './target.ts';
+import { makeTarget, subjectProperty, type Target } from './target.ts';
 
 export interface CheckOptions {
   readonly runs: number;
@@ -124,6 +124,7 @@ export function runSearchTask(task: SearchTask): SearchOutcome {
     runs: task.runs,
     seed: task.seed,
     maxLength: task.maxLength,
+    ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as never }),
     ...(task.path === undefined ? {} : { path: task.path }),
   });
   const found = result.counterexample;
@@ -175,14 +176,26 @@ export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
   let runs = 0;
   let statesChecked = 0;
   let maxRounds: number | undefined;
+  let subjectSeen: boolean | undefined;
   for (const { result } of outcomes) {
+    if (result.subjectSeen !== undefined) subjectSeen = (subjectSeen ?? false) || result.subjectSeen;
     runs += result.runs;
     statesChecked += result.statesChecked;
     if (result.maxRounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, result.maxRounds);
     for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
   }
   const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
-  return { seed: winner.seed, result: { ...winner.result, runs, statesChecked, generated, ...(maxRounds === undefined ? {} : { maxRounds }) } };
+  return {
+    seed: winner.seed,
+    result: {
+      ...winner.result,
+      runs,
+      statesChecked,
+      generated,
+      ...(maxRounds === undefined ? {} : { maxRounds }),
+      ...(subjectSeen === undefined ? {} : { subjectSeen }),
+    },
+  };
 }
 
 function expectationOf(property: string, expectedViolations?: readonly string[]): PropertyResult['expected'] {
@@ -191,7 +204,7 @@ function expectationOf(property: string, expectedViolations?: readonly string[])
 
 /** What exhaustive exploration decided about one property. */
 export interface Explored {
-  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached';
+  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached' | 'vacuous';
   readonly basis: 'exhaustive' | 'partial';
   readonly states: number;
   readonly bounds: Bounds;
@@ -284,11 +297,13 @@ export function judgeResult(
         generated: result.generated,
       };
     }
+    // No state the search judged had the property's subject: nothing was shown either way.
+    const vacuous = result.verdict !== 'violated' && result.subjectSeen === false;
     return {
       ...base,
       ...random,
       seed,
-      verdict: result.verdict === 'violated' ? 'violated' : 'holds',
+      verdict: result.verdict === 'violated' ? 'violated' : vacuous ? 'vacuous' : 'holds',
       runs: result.runs,
       actions: found?.actions ?? [],
       step: found?.violation.step ?? null,
@@ -343,6 +358,20 @@ export function exploreTarget(target: Target, options: CheckOptions): Map<string
       shortest: finding.shortest,
     });
   });
+  // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
+  const holding = properties.filter((p) => decided.get(p.name)?.verdict === 'holds' && decided.get(p.name)?.basis === 'exhaustive');
+  const subjects = holding.flatMap((p) => {
+    const subject = subjectProperty(p);
+    return subject === undefined ? [] : [{ property: p, subject }];
+  });
+  if (subjects.length > 0) {
+    const left = Math.max(1, budget - result.states);
+    const found = verifyPacked(cluster, exploreScope(bounds), subjects.map((s) => s.subject), ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: left });
+    subjects.forEach(({ property }, i) => {
+      const finding = found.findings[i]!;
+      if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });
+    });
+  }
   return decided;
 }
 

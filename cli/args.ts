@@ -21,7 +21,7 @@ export function parseFlags<const O extends ParseArgsOptionsConfig>(command: stri
   } catch (error) {
     if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) {
       const flags = Object.keys(spec).map((f) => `--${f}`).join(', ');
-      throw usageError(`${command}: ${error.message.replace(/\. To specify a positional.*$/s, '')}; valid flags: ${flags}`);
+      throw usageError(`${command}: ${error.message.replace(/\. To specify a positional.*$/s, '')}; valid flags: ${flags}; see pgp-cluster-check ${command} --help`);
     }
     throw error;
   }

@@ -11,6 +11,7 @@ import { verifyPacked } from './verify.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
+import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
 import { memoryGuard } from './memory.ts';
 import { makeTarget, subjectProperty, type Target } from './target.ts';
@@ -84,10 +85,12 @@ export interface PropertyResult {
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
   readonly recommendation: Recommendation | null;
+  /** A violation the config accepts on purpose (its `accept`), with the reason; set by `check` on every result. */
+  readonly accepted?: Accepted | null;
 }
 
 /** A result before its explanation is added. */
-export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation'>;
+export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted'>;
 
 /** One random search: a property of a config, from one seed. */
 export interface SearchTask {

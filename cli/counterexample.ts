@@ -404,9 +404,56 @@ export function identityOf(config: ClusterConfig, property: string, actions: rea
   return canonicalJson({ config, property, actions });
 }
 
-/** A short content hash of config + property + actions (8 hex digits of SHA-256). */
+/**
+ * The config fields that file names have been hashed over since format 1, section by section (`""`: the
+ * top level, `members`: each member). A record of what the corpus was named with, not a copy of the
+ * schema: a field the schema gains later enters a name's hash only where a config sets it to something
+ * other than its default, so adding an option with a default renames no file, and the shipped names stay
+ * valid.
+ */
+const NAMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  '': ['name', 'members', 'webMessenger', 'loadBalancer', 'faults', 'keyCache', 'assumptions'],
+  members: ['id', 'role', 'zone', 'services', 'privateKeys', 'joinsLater'],
+  webMessenger: ['accountMode', 'replication', 'switchTo'],
+  loadBalancer: ['clusterHostname', 'holdsRejoiningMembers'],
+  faults: ['maxDown', 'partitions', 'removeMember', 'upgrades', 'maxOutageDays'],
+  keyCache: ['keyserverTtlHours'],
+  assumptions: ['dmzAfterRemoval', 'joinWhenSponsorDown'],
+};
+
+type Loose = Record<string, unknown>;
+
+/** Today's defaults: a minimal config resolved (its second member is a default node). */
+function schemaDefaults(): { config: Loose; member: Loose } {
+  const resolved = validateConfig({ members: [{ id: 'a' }, { id: 'b' }] });
+  if (!resolved.ok) throw new Error('internal error: the minimal config is invalid');
+  return { config: resolved.config as unknown as Loose, member: resolved.config.members[1] as unknown as Loose };
+}
+
+/** An object without the fields outside `named` that hold their default. */
+function withoutNewDefaults(value: Loose, named: readonly string[] | undefined, defaults: Loose | undefined): Loose {
+  return Object.fromEntries(
+    Object.entries(value).filter(([key, v]) => named === undefined || named.includes(key) || canonicalJson(v) !== canonicalJson(defaults?.[key])),
+  );
+}
+
+/** The config as names hash it: format 1's fields, and any later field that differs from its default. */
+export function namedConfig(config: ClusterConfig, defaults: { config: Loose; member: Loose } = schemaDefaults()): Loose {
+  const top = withoutNewDefaults(config as unknown as Loose, NAMED_FIELDS[''], defaults.config);
+  for (const [section, value] of Object.entries(top)) {
+    if (section === 'members' && Array.isArray(value)) top.members = value.map((m: Loose) => withoutNewDefaults(m, NAMED_FIELDS.members, defaults.member));
+    else if (NAMED_FIELDS[section] !== undefined && value !== null && typeof value === 'object')
+      top[section] = withoutNewDefaults(value as Loose, NAMED_FIELDS[section], defaults.config[section] as Loose | undefined);
+  }
+  return top;
+}
+
+/** A short content hash of config (as `namedConfig` gives it) + property + actions (8 hex digits of SHA-256). */
 export function contentHash(config: ClusterConfig, property: string, actions: readonly Action[]): string {
-  return createHash('sha256').update(identityOf(config, property, actions)).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update(canonicalJson({ config: namedConfig(config), property, actions }))
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** A config name made safe for a file name. */

@@ -8,7 +8,7 @@ import { numberedTrace, table } from './format.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
 import { type Io, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
-import { count, progressLine } from './progress.ts';
+import { count, memoryInUse, progressLine } from './progress.ts';
 import { memoryGuard } from './memory.ts';
 import { makeTarget } from './target.ts';
 import { oneLine, shellCommand } from './untrusted.ts';
@@ -72,7 +72,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
   const report = exploreConfig(loaded.config, bounds, choices, (p) =>
     progress.update(
-      `exploring ${oneLine(loaded.config.name)}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
+      `exploring ${oneLine(loaded.config.name)}: ${count(p.states)} of at most ${count(bounds.maxStates)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${memoryInUse()}, ${p.seconds.toFixed(1)} s`,
     ),
   );
   progress.done();

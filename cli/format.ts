@@ -4,6 +4,7 @@ import { describeAction } from '../model/actions.ts';
 import type { PropertyResult } from './check.ts';
 import { meetsExpectation } from './check.ts';
 import { oneLine, shellCommand, shellQuote } from './untrusted.ts';
+import { widest, wrapCommand, wrapText } from './width.ts';
 
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
   const widths: number[] = [];
@@ -24,7 +25,7 @@ function verdictCell(result: PropertyResult): string {
   if (result.verdict === 'not-applicable') return 'n/a';
   if (result.verdict === 'reached') return 'reached';
   if (result.verdict === 'unreached') return 'NOT REACHED';
-  if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
+  if (result.verdict === 'violated') return result.accepted ? 'accepted' : result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
   const cell = holdsCell(result);
   return result.expected === 'violated' ? `${cell} (expected a violation!)` : cell;
 }
@@ -59,18 +60,18 @@ export function reproduceCommand(source: string, result: PropertyResult): string
   return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }
 
-export function violationReport(result: PropertyResult, source: string): string {
+export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {
   const how =
     result.basis === 'random'
       ? `found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}`
       : `a shortest trace (${result.actions.length} action${result.actions.length === 1 ? '' : 's'}), found by exploring ${(result.states ?? 0).toLocaleString('en-US')} states`;
   const lines = [
-    `${oneLine(result.config)}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`,
+    wrapText(`${oneLine(result.config)}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`, width, '', '  '),
     numberedTrace(result.actions),
-    `    => ${oneLine(result.message ?? '')}`,
-    `  reproduce: ${reproduceCommand(source, result)}`,
+    wrapText(`=> ${oneLine(result.message ?? '')}`, width, '    ', '       '),
+    wrapCommand(`${reproduceCommand(source, result)}`, width, '  reproduce: ', '               '),
   ];
-  lines.push(...savedLines(result));
+  for (const line of savedLines(result)) lines.push(line.startsWith('  replay:') ? wrapCommand(line.trim().replace(/^replay: +/, ''), width, '  replay:    ', '               ') : wrapText(line.trim().replace(/^saved: +/, ''), width, '  saved:     '));
   return lines.join('\n');
 }
 
@@ -88,17 +89,25 @@ export function savedLines(result: PropertyResult): string[] {
 
 /** One config: a row per property. */
 export function resultTable(results: readonly PropertyResult[]): string {
-  const rows = [['property', 'kind', 'verdict', 'basis', 'resync rounds']];
+  // `rounds` counts replication hops until the cluster went quiet; 0 means nothing was owed.
+  const rows = [['property', 'kind', 'verdict', 'basis', 'hops until quiet']];
   for (const r of results) {
-    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : String(r.rounds)]);
+    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : r.rounds === 0 ? 'nothing owed' : String(r.rounds)]);
   }
   return table(rows, '  ');
 }
 
-/** Every preset: properties down, presets across, at most six presets to a block so it fits a terminal. */
-export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[]): string {
+/** Every preset: properties down, presets across, as many presets to a block as fit `width` columns. */
+export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[], width = Number.POSITIVE_INFINITY): string {
   const blocks: string[] = [];
-  for (let start = 0; start < presets.length; start += 6) blocks.push(matrixBlock(presets.slice(start, start + 6), results));
+  let start = 0;
+  while (start < presets.length) {
+    // At least one preset a block; then more while the widest line fits.
+    let end = start + 1;
+    while (end < presets.length && widest(matrixBlock(presets.slice(start, end + 1), results)) <= width) end++;
+    blocks.push(matrixBlock(presets.slice(start, end), results));
+    start = end;
+  }
   return blocks.join('\n\n');
 }
 

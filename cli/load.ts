@@ -1,8 +1,9 @@
 /** Reading JSON files users give us, with messages that name the file and where in it. */
 import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import type { Acceptance, ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
+import { acceptanceProblems } from './accept.ts';
 import { readTextFile } from './files.ts';
 import { usageError, usageErrors } from './io.ts';
 import { duplicateKeys, locateJsonError } from './json-error.ts';
@@ -50,6 +51,8 @@ export function readJsonFile(file: string): unknown {
 
 export interface LoadedConfig {
   readonly config: ClusterConfig;
+  /** The risks the config accepts on purpose (none for a preset). */
+  readonly accept: readonly Acceptance[];
   readonly warnings: readonly string[];
   readonly preset: Preset | undefined;
 }
@@ -57,7 +60,9 @@ export interface LoadedConfig {
 export function loadConfigFile(file: string): LoadedConfig {
   const result = validateConfig(readJsonFile(file));
   if (!result.ok) throw usageErrors(result.errors.map(formatProblem), `${file}: `);
-  return { config: result.config, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
+  const unknown = acceptanceProblems(result.accept);
+  if (unknown.length > 0) throw usageError(...unknown.map((p) => `${file}: ${p}`));
+  return { config: result.config, accept: result.accept, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
 }
 
 export function loadPreset(name: string): LoadedConfig {
@@ -67,5 +72,5 @@ export function loadPreset(name: string): LoadedConfig {
     const close = suggest(name, names);
     throw usageError(`--preset: unknown preset "${name}"; valid: ${names.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
   }
-  return { config: preset.config, warnings: [], preset };
+  return { config: preset.config, accept: [], warnings: [], preset };
 }

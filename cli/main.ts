@@ -8,10 +8,11 @@ import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from './check.ts';
-import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
+import { generatedSummary, presetMatrix, violationReport } from './format.ts';
+import { terminalWidth, wrapText } from './width.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
-import { progressLine } from './progress.ts';
+import { progressLine, searchProgress } from './progress.ts';
 import { expectedFailure, type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
@@ -22,6 +23,14 @@ import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } f
 import { replayCommand } from './replay.ts';
 import { jsonEntries, skippedWarning } from './files.ts';
 import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
+import { applyAcceptances, staleLine } from './accept.ts';
+import { summarize, verdictOf } from './summary.ts';
+import { isFailure } from '../checker/verdict.ts';
+import { commandHelp, COMMAND_HELP } from './help.ts';
+import { TOOL_VERSION } from './version.ts';
+import { compareCommand } from './compare.ts';
+import { DEFAULT_SAVE_DIR, saveDirOf } from './save-dir.ts';
+import type { Acceptance } from '../config/schema.ts';
 
 export const DEFAULT_RUNS = 500;
 
@@ -42,36 +51,21 @@ export const BASIS_MEANINGS: Readonly<Record<BasisKind, string>> = {
   random: 'random traces ("runs"): a holding verdict means "no violation in N traces"',
 };
 export const DEFAULT_LENGTH = 12;
-/** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
-export const DEFAULT_SAVE_DIR = 'counterexamples';
-/** Overrides the default save folder (the test suite points it at a temporary folder). */
-export const SAVE_DIR_VARIABLE = 'PGP_CLUSTER_CHECK_SAVE_DIR';
+export { DEFAULT_SAVE_DIR, SAVE_DIR_VARIABLE } from './save-dir.ts';
 
-const HELP = `pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication
-
-Usage:
-  pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N]
-                          [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
-      The properties of one config, or of every preset (the default): explored exhaustively where the
-      reachable states fit --max-states (default 500,000; 0: random search only), otherwise, and for the
-      properties only time decides, random search. Each violation is saved as a counterexample file in
-      counterexamples/ (or DIR).
-  pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
-                            [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--json]
-                            [--save-dir DIR | --no-save]
-      Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
-      violation. By default one record (or client) at a time against the shared faults, which is exact;
-      --full explores the full product.
-  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
-      Re-runs a counterexample or scenario file step by step (a folder: every file in it).
-  pgp-cluster-check index [DIR]
-      Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
-  pgp-cluster-check list [--json]
-      The properties (name, kind, source, statement) and the presets.
-
-Exit status: 0 nothing violated (with every preset: every preset as expected; replay: the file shows what
-it records), 1 a violation (replay: it does not), 2 bad input.
-`;
+/** The overview `--help` prints: every command's usage and summary, from `COMMAND_HELP`. */
+function overallHelp(width: number): string {
+  const commands = Object.values(COMMAND_HELP).map((h) => `${wrapText(h.usage, width, '  ', '      ')}\n${wrapText(h.summary, width, '      ')}`);
+  return [
+    'pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication',
+    '',
+    'Usage:',
+    ...commands,
+    '  pgp-cluster-check --version',
+    '',
+    'Each command takes --help (or -h) for its flags.',
+  ].join('\n');
+}
 
 /**
  * Runs one command behind the one error boundary of the command line: an expected failure (bad input,
@@ -121,6 +115,12 @@ function reportFailure(error: unknown, io: Io, debug: boolean): number {
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   {
+    // `COMMAND --help` / `-h`: that command's usage and flags, whatever else is on the line.
+    if (command !== undefined && COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      const width = terminalWidth();
+      io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
+      return 0;
+    }
     switch (command) {
       case 'check':
         return await checkCommand(rest, io);
@@ -132,15 +132,28 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         return replayCommand(rest, io);
       case 'index':
         return indexCommand(rest, io);
+      case 'compare':
+        return await compareCommand(rest, io);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.out(`pgp-cluster-check ${TOOL_VERSION}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        io.out(HELP);
+        if (command === 'help' && rest[0] !== undefined && COMMAND_HELP[rest[0]] !== undefined) {
+          const width = terminalWidth();
+          io.out(commandHelp(rest[0], (text, first, indent) => wrapText(text, width, first, indent)));
+          return 0;
+        }
+        io.out(overallHelp(terminalWidth()));
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
+        const commands = Object.keys(COMMAND_HELP);
+        const close = suggest(command, [...commands, 'help', 'version']);
+        throw usageError(`unknown command "${command}"; valid: ${commands.join(', ')}, help, --version${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   }
@@ -157,12 +170,6 @@ function propertyNames(requested: readonly string[] | undefined): string[] {
   return [...(requested ?? [])];
 }
 
-/** Where to save counterexamples: `--save-dir`, else the default folder; undefined with `--no-save`. */
-function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }): string | undefined {
-  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('give --save-dir or --no-save, not both');
-  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
-  return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
-}
 
 async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('check', args, {
@@ -213,44 +220,52 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
-  const judged = await checkTargets(jobs, options, workers, (tasks) =>
-    runTasks(tasks, workers, (done) =>
-      progress.update(`checking: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`),
-    ),
-  );
-  progress.done();
+  let shown: ReturnType<typeof searchProgress> | undefined;
+  const judged = await checkTargets(jobs, options, workers, (tasks) => {
+    shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
+    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+  });
+  shown?.stop();
   const results: PropertyResult[] = [];
+  const stale: Acceptance[] = [];
   jobs.forEach(({ target }, j) => {
     const found = judged[j]!;
-    results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
+    const saved = store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)));
+    const accepted = applyAcceptances(target.config, loaded[j]!.accept, saved);
+    results.push(...accepted.results);
+    stale.push(...accepted.stale);
   });
   store?.finish();
   const seconds = (performance.now() - started) / 1000;
-  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
+  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
+  for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
-    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
+    const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);
+    io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
+  const width = terminalWidth();
   const header = `every reachable state explored where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states (time not passing); otherwise, and for what only time decides, random search from seed ${options.seed}: up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
   if (everyPreset) {
-    io.out(`pgp-cluster-check: every preset, ${header}\n`);
-    io.out(presetMatrix(loaded.map((l) => l.config.name), results));
+    io.out(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
+    io.out(presetMatrix(loaded.map((l) => l.config.name), results, width));
     io.out(
-      '\n  verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces\n  (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that\n  guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.\n',
+      `\n${wrapText('verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
     );
   } else {
     const config = loaded[0]!.config;
-    io.out(`pgp-cluster-check: config "${oneLine(config.name)}" (${config.members.length} members), ${header}\n`);
-    io.out(resultTable(results));
-    // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
-    if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
+    io.out(`${wrapText(`pgp-cluster-check: config "${oneLine(config.name)}" (${config.members.length} members), ${header}`, width)}\n`);
+    // The risk report: the summary screen, then per property the verdict, why, the shortest trace and the vendor's advice.
+    if (results.length > 0) io.out(riskReport(results, { source: source(results[0]!), config, width, stale: stale.map((a) => staleLine(a, results)) }));
   }
   if (everyPreset)
-    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
+    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r), width)}`);
   for (const r of results.filter((x) => x.stopped !== undefined))
-    io.out(`\nSTOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`);
-  io.out(`\nactions generated: ${generatedSummary(results)}\n`);
+    io.out(
+      `\n${wrapText(`STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`, width)}`,
+    );
+  io.out(`\n${wrapText(generatedSummary(results), width, 'actions generated: ', '  ')}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(
@@ -259,8 +274,14 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
         : `${mismatches.length} verdict(s) differ from what the presets document: ${mismatches.map((r) => `${r.config}/${r.property}`).join(', ')} (${seconds.toFixed(1)} s).`,
     );
   } else {
-    const violated = results.filter((r) => r.verdict === 'violated').length;
-    io.out(violated === 0 ? `No violations (${seconds.toFixed(1)} s).` : `${violated} propert${violated === 1 ? 'y' : 'ies'} violated (${seconds.toFixed(1)} s).`);
+    const violated = results.filter((r) => r.verdict === 'violated' && r.kind !== 'sometimes');
+    const accepted = violated.filter((r) => r.accepted).length;
+    const time = `(${seconds.toFixed(1)} s)`;
+    io.out(
+      violated.length === 0
+        ? `No violations ${time}.`
+        : `${violated.length} propert${violated.length === 1 ? 'y' : 'ies'} violated${accepted === 0 ? '' : accepted === violated.length ? ', all accepted' : `, ${accepted} accepted`} ${time}.`,
+    );
   }
   return failed ? 1 : 0;
 }

@@ -78,7 +78,7 @@ function endLines(title: string, members: Snapshot, links: readonly string[]): s
 }
 
 function violationLine(property: string, v: Violation): string {
-  const rounds = v.rounds === undefined ? '' : ` (settling took ${v.rounds} replication round${v.rounds === 1 ? '' : 's'})`;
+  const rounds = v.rounds === undefined ? '' : ` (settling: ${v.rounds === 0 ? 'nothing was owed' : `${v.rounds} replication hop${v.rounds === 1 ? '' : 's'} until quiet`})`;
   return `  ✗ ${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`;
 }
 

@@ -169,8 +169,11 @@ export function counterexampleMermaid(replay: CounterexampleReplay): string {
   const { loaded, story, violation, settling } = replay;
   const { document, property } = loaded;
   return mermaidDiagram({
-    title: `${document.config.name}: ${property.name} (${basename(loaded.file)})`,
+    title: `${document.config.name}: ${property.name}`,
+    source: basename(loaded.file),
     config: document.config,
+    cluster: loaded.target.cluster,
+    initial: story.initial,
     steps: story.steps,
     settling,
     violations: violation === undefined ? [] : [{ property: property.name, step: violation.step, message: violation.message }],
@@ -233,8 +236,11 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
   if (format === 'mermaid') {
     io.out(
       mermaidDiagram({
-        title: `scenario ${loaded.name} (${basename(loaded.file)})`,
+        title: `scenario ${loaded.name}`,
+        source: basename(loaded.file),
         config: loaded.target.config,
+        cluster: loaded.target.cluster,
+        initial: story.initial,
         steps: story.steps,
         violations: violated.map((v) => ({ property: v.property, step: v.violation!.step, message: v.violation!.message })),
         verdictWhenNone: 'no property is violated by this scenario',

@@ -19,6 +19,8 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { checkHtml } from '../reports/pages.ts';
+import { checkWritable, writeAtomically } from '../reports/write.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -31,7 +33,7 @@ const HELP = `pgp-cluster-check: a property-based model checker for PGP Encrypti
 
 Usage:
   pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--runs N] [--seed N]
-                          [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
+                          [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save] [--html FILE]
       Random search of the properties on one config, or on every preset (the default). Each violation is
       shrunk and saved as a counterexample file in counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
@@ -40,7 +42,7 @@ Usage:
       Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
       violation. By default one record (or client) at a time against the shared faults, which is exact;
       --full explores the full product.
-  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
+  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid|html]
       Re-runs a counterexample or scenario file step by step (a folder: every file in it).
   pgp-cluster-check index [DIR]
       Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
@@ -116,7 +118,9 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     'save-dir': { type: 'string' },
     'no-save': { type: 'boolean' },
     workers: { type: 'string' },
+    html: { type: 'string' },
   });
+  if (values.html !== undefined) checkWritable('--html', values.html);
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
   const properties = propertyNames(values.property);
@@ -161,6 +165,11 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
+  if (values.html !== undefined) {
+    const byName = new Map(jobs.map(({ target }) => [target.config.name, target]));
+    writeAtomically(values.html, checkHtml(results, (name) => byName.get(name)!, { header: `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`, source }));
+    io.err(`wrote ${values.html}`);
+  }
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
     io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));

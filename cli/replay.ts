@@ -1,5 +1,5 @@
 /**
- * `replay FILE|DIR [--json | --format text|json|mermaid]` (SPEC §7).
+ * `replay FILE|DIR [--json | --format text|json|mermaid|html]` (SPEC §7; html: `reports/`).
  *
  * - A counterexample file: re-runs its actions on its recorded config step by step, shows what each step
  *   changed, the settling (`eventually` properties), where and why the property fails, and whether that
@@ -19,6 +19,7 @@ import { type CounterexampleReplay, replayCounterexample } from './counterexampl
 import { counterexampleFiles } from './counterexample-save.ts';
 import { type Io, UsageError, usageError } from './io.ts';
 import { mermaidDiagram } from './mermaid.ts';
+import { counterexampleReport } from '../reports/pages.ts';
 import {
   cutLinks,
   describeConfig,
@@ -31,9 +32,9 @@ import {
   tellTrace,
 } from './replay-story.ts';
 
-type Format = 'text' | 'json' | 'mermaid';
+type Format = 'text' | 'json' | 'mermaid' | 'html';
 
-const FORMATS: readonly Format[] = ['text', 'json', 'mermaid'];
+const FORMATS: readonly Format[] = ['text', 'json', 'mermaid', 'html'];
 
 export function replayCommand(args: readonly string[], io: Io): number {
   const { values, positionals } = parseFlags('replay', args, { json: { type: 'boolean' }, format: { type: 'string' } }, 1);
@@ -44,13 +45,17 @@ export function replayCommand(args: readonly string[], io: Io): number {
   if (values.json && values.format !== undefined && values.format !== 'json') throw usageError('replay: give --json or --format, not both');
   const format: Format = values.json ? 'json' : ((values.format as Format | undefined) ?? 'text');
   if (existsSync(file) && statSync(file).isDirectory()) {
-    if (format === 'mermaid') throw usageError('--format mermaid draws one file; give a file, not a folder');
+    if (format === 'mermaid' || format === 'html') throw usageError(`--format ${format} draws one file; give a file, not a folder`);
     return replayFolder(file, format, io);
   }
   const loaded = loadTraceFile(file);
-  if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
+  if (loaded.kind === 'scenario') {
+    if (format === 'html') throw usageError('--format html explores a counterexample file; for a scenario file use --format text, json or mermaid');
+    return replayScenario(loaded, format, io);
+  }
   const replay = replayCounterexample(loaded);
   if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
+  else if (format === 'html') io.out(counterexampleReport(replay));
   else if (format === 'mermaid') io.out(counterexampleMermaid(replay));
   else io.out(counterexampleTextReport(replay));
   return replay.ok ? 0 : 1;

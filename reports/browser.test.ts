@@ -1,0 +1,127 @@
+/**
+ * The HTML report in a real browser: headless Chromium (the Debian package, `/usr/bin/chromium`, driven by
+ * playwright-core; nothing downloads a browser) opens the report of three counterexamples of the corpus,
+ * picked by their content (a DMZ member in the config, a Web Messenger property, a removed member), and
+ * checks that it works offline: no console error, no request but the file itself, a grid row per step,
+ * the violating row highlighted, the arrow keys moving the current step, and a screenshot written.
+ *
+ * Without Chromium the test fails with a message saying how to install it, unless
+ * PGP_CLUSTER_CHECK_NO_BROWSER=1 opts out (CI installs it: `.ci/run`).
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counterexampleFiles } from '../cli/counterexample-save.ts';
+import { cli, readJson, tempDir } from '../test/cli.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OPT_OUT = 'PGP_CLUSTER_CHECK_NO_BROWSER';
+const optedOut = process.env[OPT_OUT] === '1';
+
+interface Doc {
+  property: string;
+  expect: string;
+  violation: { step: number };
+  actions: { type: string }[];
+  config: { members: { zone?: string }[] };
+}
+
+/** Three different files of the corpus: one with a DMZ member, one about Web Messenger, one removing a member. */
+function pickFiles(): { dmz: string; webMessenger: string; removed: string } {
+  const docs = counterexampleFiles('counterexamples')
+    .map((file) => ({ file, doc: readJson(file) as unknown as Doc }))
+    .filter(({ doc }) => doc.expect === 'violated');
+  const hasDmz = (d: Doc) => d.config.members.some((m) => m.zone === 'dmz');
+  const removes = (d: Doc) => d.actions.some((a) => a.type === 'remove');
+  const dmz = docs.find(({ doc }) => hasDmz(doc) && doc.property === 'survivor-convergence') ?? docs.find(({ doc }) => hasDmz(doc));
+  const removed = docs.find(({ file, doc }) => removes(doc) && file !== dmz?.file);
+  const webMessenger = docs.find(({ file, doc }) => doc.property.startsWith('web-messenger') && file !== dmz?.file && file !== removed?.file);
+  if (!dmz || !removed || !webMessenger)
+    throw new Error('counterexamples/ needs a file with a DMZ member, one about a Web Messenger property and one that removes a member');
+  return { dmz: dmz.file, webMessenger: webMessenger.file, removed: removed.file };
+}
+
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  if (optedOut) return;
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install the Debian package (apt-get install -y chromium), or set ${OPT_OUT}=1 to skip the browser test`,
+    );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
+  const files = pickFiles();
+  const shots = tempDir();
+
+  it.each(Object.entries(files))('%s: %s works offline, one row per step, the violation highlighted, arrow keys step', async (label, file) => {
+    const { status, out } = await cli('replay', file, '--format', 'html');
+    expect(status).toBe(0);
+    const page_file = join(shots, `${label}.html`);
+    writeFileSync(page_file, out);
+    const url = pathToFileURL(page_file).href;
+    // What the replay itself says: its steps and settling steps, independent of the HTML.
+    const json = JSON.parse((await cli('replay', file, '--json')).out) as { steps: unknown[]; settling: { steps: unknown[] } | null };
+    const doc = readJson(file) as unknown as Doc;
+
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    await page.goto(url);
+
+    const rows = page.locator('tr.step');
+    expect(await rows.count()).toBe(1 + json.steps.length + (json.settling?.steps.length ?? 0));
+    expect(await rows.count()).toBe(1 + doc.actions.length + (json.settling?.steps.length ?? 0));
+    const violating = page.locator('tr.step.violating');
+    expect(await violating.count()).toBe(1);
+    expect(await violating.getAttribute('data-step')).toBe(String(doc.violation.step));
+    expect(await violating.evaluate((r) => getComputedStyle(r.cells[1]!).backgroundColor)).not.toBe(
+      await rows.first().evaluate((r) => getComputedStyle(r.cells[1]!).backgroundColor),
+    );
+    await expect(page.locator('tr.verdict-row .verdict.bad').textContent()).resolves.toContain(doc.property);
+
+    // The current step starts at the violating row; the arrow keys move it, and the details follow.
+    const current = async () => Number(await page.locator('tr.step.current').getAttribute('data-row'));
+    const shown = async () => Number(await page.locator('.detail:not([hidden])').getAttribute('data-row'));
+    const start = Number(await violating.getAttribute('data-row'));
+    expect(await current()).toBe(start);
+    await page.keyboard.press('ArrowLeft');
+    expect(await current()).toBe(Math.max(0, start - 1));
+    await page.keyboard.press('End');
+    const last = (await rows.count()) - 1;
+    expect(await current()).toBe(last);
+    await page.keyboard.press('ArrowRight');
+    expect(await current()).toBe(last);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    expect(await current()).toBe(Math.min(1, last));
+    expect(await shown()).toBe(await current());
+    expect(await page.locator('.detail:not([hidden])').textContent()).toContain('enabled here');
+
+    const shot = join(shots, `${label}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The HTML report without a browser: untrusted text is escaped, bad input is refused with exit 2 and
+ * nothing written, `check --html` writes one summary row per property and one explorer per violation.
+ * (`browser.test.ts` opens the pages in Chromium.)
+ */
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { PROPERTIES } from '../properties/index.ts';
+import { cli, corpusFile, doctored, listing, tempDir } from '../test/cli.ts';
+import { escapeHtml, html, trusted } from './html.ts';
+
+const hostile = '<script>alert(1)</script>"&\'';
+
+describe('the HTML report', () => {
+  it('escapes every interpolated string, keeps Html, and drops nothing but undefined, null and false', () => {
+    expect(escapeHtml(hostile)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#39;');
+    expect(html`<p title="${hostile}">${[hostile, trusted('<b>ok</b>')]}${undefined}${0}</p>`.text).toBe(
+      `<p title="${escapeHtml(hostile)}">${escapeHtml(hostile)}<b>ok</b>0</p>`,
+    );
+  });
+
+  it('a config name that is markup stays text: the page holds one script, the report\'s own', async () => {
+    const file = doctored(corpusFile('dmz-ring', 'survivor-convergence'), (doc) => ({
+      ...doc,
+      config: { ...(doc.config as object), name: hostile },
+    }));
+    const { status, out } = await cli('replay', file, '--format', 'html');
+    expect(status).toBeLessThan(2);
+    const { document } = new JSDOM(out).window;
+    expect(document.querySelectorAll('script')).toHaveLength(1);
+    expect(document.querySelector('h1')!.textContent).toContain(hostile);
+    expect(out).not.toContain('<script>alert');
+  });
+
+  it('bad input: an unknown format, a folder, an unwritable --html path: exit 2, a clear message, nothing written', async () => {
+    const bad = await cli('replay', corpusFile('dmz-ring', 'survivor-convergence'), '--format', 'htm');
+    expect(bad).toMatchObject({ status: 2, out: '' });
+    expect(bad.err).toContain('--format: unknown format "htm"; valid: text, json, mermaid, html');
+    expect((await cli('replay', 'counterexamples', '--format', 'html')).err).toContain('--format html draws one file');
+
+    const dir = tempDir();
+    const missing = await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '5', '--html', join(dir, 'no-such-folder', 'r.html'));
+    expect(missing).toMatchObject({ status: 2, out: '' });
+    expect(missing.err).toMatch(/--html: cannot write .*the folder .* does not exist/);
+    expect((await cli('check', '--preset', 'dmz-ring', '--no-save', '--html', dir)).err).toContain('is a folder');
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o500);
+      const denied = await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '5', '--html', join(dir, 'r.html'));
+      chmodSync(dir, 0o700);
+      expect(denied.status).toBe(2);
+    }
+    expect(listing(dir)).toEqual([]);
+  });
+
+  it('check --html: a summary row per property with its basis, an explorer per violation, written atomically', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'report.html');
+    const { status, err } = await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '50', '--seed', '1', '--html', file);
+    expect(status).toBeLessThan(2);
+    expect(err).toContain(`wrote ${file}`);
+    expect(readdirSync(dir)).toEqual(['report.html']);
+    const json = JSON.parse((await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '50', '--seed', '1', '--json')).out) as {
+      results: { property: string; kind: string; verdict: string }[];
+    };
+    const { document } = new JSDOM(readFileSync(file, 'utf8')).window;
+    const rows = [...document.querySelectorAll('table.summary tbody tr')];
+    expect(rows.map((r) => r.children[1]!.textContent)).toEqual(PROPERTIES.map((p) => p.name));
+    for (const row of rows) expect(row.children[4]!.textContent).not.toBe('');
+    const violations = json.results.filter((r) => r.verdict === 'violated' && r.kind !== 'sometimes');
+    expect(violations.length).toBeGreaterThan(0);
+    expect([...document.querySelectorAll('.explorer')]).toHaveLength(violations.length);
+    expect(document.querySelectorAll('.explorer tr.step.violating')).toHaveLength(violations.length);
+    expect(existsSync(file)).toBe(true);
+  });
+});

@@ -40,9 +40,9 @@ td.hops .hop { color: #1f4fa0; } td.hops .lost, li.lost { color: var(--bad-edge)
 .verdict.bad { border-color: var(--bad-edge); background: var(--bad); } .verdict.ok { border-color: var(--new); background: #e6f4ea; }
 .verdict p { margin: 3px 0; }
 tr.verdict-row > td { padding: 0; border: none; } tr.verdict-row .verdict { margin: 0; }
-.current { border: 1px solid var(--cur-edge); background: #f7faff; padding: 8px 10px; margin: 6px 0 10px; }
-.current .columns { display: flex; gap: 24px; flex-wrap: wrap; } .current .columns > div { flex: 1 1 320px; }
-.current ul { margin: 0; padding-left: 18px; } ul.alternatives { columns: 2 220px; font-size: 12px; }
+.step-detail { border: 1px solid var(--cur-edge); background: #f7faff; padding: 8px 10px; margin: 6px 0 10px; }
+.step-detail .columns { display: flex; gap: 24px; flex-wrap: wrap; } .step-detail .columns > div { flex: 1 1 320px; }
+.step-detail ul { margin: 0; padding-left: 18px; } ul.alternatives { columns: 2 280px; font-size: 12px; }
 .hint { color: #555; font-size: 12.5px; }
 svg.timeline { font-size: 11px; display: block; }
 .tl-lane { stroke: #bbb; stroke-width: 1; } .tl-name { font-weight: 600; fill: #333; } .tl-step { fill: #555; }

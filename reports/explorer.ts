@@ -242,10 +242,11 @@ function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
       const cx = x(c) + COLUMN / 2;
       parts.push(`<line class="tl-hop" x1="${cx}" x2="${cx}" y1="${y(a) + LANE / 2}" y2="${y(b) + LANE / 2 + (b > a ? -6 : 6)}" marker-end="url(#tl-arrow)"><title>${e(`${row.label}. ${hop.from} → ${hop.to}: ${hop.records.join(', ')}`)}</title></line>`);
     }
-    for (const send of [...row.lost, ...row.pending]) {
+    const sends = [...row.lost.map((send) => ({ send, dx: 0 })), ...row.pending.map((send) => ({ send, dx: row.hops.length > 0 ? 10 : 0 }))];
+    for (const { send, dx } of sends) {
       const a = lane.get(send.from)!;
       const b = lane.get(send.to)!;
-      const cx = x(c) + COLUMN / 2;
+      const cx = x(c) + COLUMN / 2 + dx;
       parts.push(`<line class="tl-lost" x1="${cx}" x2="${cx}" y1="${y(a) + LANE / 2}" y2="${y(b) + LANE / 2}"><title>${e(`${row.label}. ${send.from} ✕→ ${send.to}: ${send.reason}`)}</title></line>`);
       parts.push(`<text class="tl-x" x="${cx}" y="${y(b) + LANE / 2 + 5}" text-anchor="middle">✕</text>`);
     }
@@ -279,7 +280,7 @@ ${verdictBlock(input, true)}
 <div class="scroll">${timeline(input, rows)}</div>
 <h3>Step by step</h3>
 <p class="hint no-print">Use ← and → (or click a row) to step through the trace; the row in blue is the current step, the red one the violating step.</p>
-<div class="current no-print" aria-live="polite">${details(rows)}</div>
+<div class="step-detail no-print" aria-live="polite">${details(rows)}</div>
 <div class="scroll">${grid(input, rows)}</div>
 </div>`;
   return { id: input.id, heading: input.heading, body };

@@ -5,9 +5,9 @@
  */
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, readJson, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, corpusFile, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';
 import { counterexampleFiles } from './counterexample-save.ts';
-import { escapeText, wrap } from './mermaid.ts';
+import { escapeText, TITLE_LIMIT, wrap } from './mermaid.ts';
 
 interface SequenceDb {
   getActors(): Map<string, { description: string }>;
@@ -57,10 +57,13 @@ describe('replay --format mermaid', () => {
     expect(messages[violation + 1]).toMatchObject({ type: NOTE, message: expect.stringMatching(/^at this point: /) });
     for (const id of labels) expect(messages[violation + 1]!.message.replace(/<br\/>/g, ' ')).toContain(`${id}`);
     expect(messages[violation + 2]).toMatchObject({ type: RECT_END });
-    expect(text).toMatch(/^%%\{init: .*\}%%\nsequenceDiagram\n {2}title /);
-    // A short title (Mermaid clips one wider than the diagram): the config and the property, not the file name.
+    expect(text).toMatch(/^%%\{init: .*\}%%\nsequenceDiagram\n/);
+    // A short title (Mermaid clips one wider than the diagram): the config and the property, not the file name;
+    // a longer one (a long config name) in a note over every member.
     const doc = readJson(file);
-    expect(db.getDiagramTitle()).toBe(`${(doc.config as { name: string }).name}: ${doc.property as string}`);
+    const title = `${(doc.config as { name: string }).name}: ${doc.property as string}`;
+    if (title.length <= TITLE_LIMIT) expect(db.getDiagramTitle()).toBe(title);
+    else expect(messages[0]!.message.replace(/<br\/>/g, ' ')).toBe(title);
   });
 
   it.each(counterexampleFiles('counterexamples'))('%s: notes speak of members and records, not of the model\'s bookkeeping', async (file) => {
@@ -178,6 +181,14 @@ describe('replay --format mermaid', () => {
     const { text } = await diagramOf(counterexampleFiles('counterexamples')[0]!);
     await expect(mermaid.parse(text.replace('sequenceDiagram', 'sequenceDiagrm'))).rejects.toThrow(/No diagram type detected/);
     await expect(mermaid.parse(`${text}  P1->>: nothing\n`)).rejects.toThrow(/Parse error/);
+  });
+
+  it('a title too long for one line goes into a note over every member', async () => {
+    const name = 'a-cluster-with-a-rather-long-name-that-would-not-fit';
+    const file = doctored(corpusFile('dmz-ring', 'survivor-convergence'), (doc) => ({ ...doc, config: { ...(doc.config as object), name } }));
+    const { db } = await diagramOf(file);
+    expect(db.getDiagramTitle()).toBe('');
+    expect(db.getMessages()[0]!.message.replace(/<br\/>/g, ' ')).toBe(`${name}: survivor-convergence`);
   });
 
   it('text that Mermaid would read as syntax is escaped, and long text wrapped', async () => {

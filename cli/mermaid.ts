@@ -227,11 +227,18 @@ class Drawing {
   }
 }
 
+/**
+ * Mermaid writes the title from about the middle of the diagram rightwards, on one line, and clips what
+ * passes the edge; a title longer than this (a long config name) goes into a note over every member instead.
+ */
+export const TITLE_LIMIT = 60;
+
 /** The Mermaid source of a sequence diagram for a replayed trace. */
 export function mermaidDiagram(input: DiagramInput): string {
   const { config } = input;
   const d = new Drawing(input);
-  const head = [THEME, 'sequenceDiagram', `  title ${escapeText(input.title)}`];
+  const long = input.title.length > TITLE_LIMIT;
+  const head = [THEME, 'sequenceDiagram', ...(long ? [] : [`  title ${escapeText(input.title)}`])];
   if (input.source !== undefined) head.push(`  %% ${input.source.replace(/[\r\n]/g, ' ')}`);
   config.members.forEach((m, i) => {
     head.push(`  participant ${participantIds(config).get(m.id)} as ${escapeText(participantLabel(config, i))}`);
@@ -275,6 +282,7 @@ export function mermaidDiagram(input: DiagramInput): string {
     d.used.cut ? 'orange block: a link is cut' : undefined,
     d.used.lost ? 'arrow ending in ✕: a send that cannot arrive' : undefined,
   ].filter((l) => l !== undefined);
+  if (long) head.push(`  ${d.span}: ${wrap(input.title, 70)}`);
   if (legend.length > 0) head.push(`  ${d.span}: ${wrap(legend.join(' · '), 70)}`);
   return `${[...head, ...d.lines].join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
  * playwright-core; nothing downloads a browser) opens the report of three counterexamples of the corpus,
  * picked by their content (a DMZ member in the config, a Web Messenger property, a removed member), and
  * checks that it works offline: no console error, no request but the file itself, a grid row per step,
- * the violating row highlighted, the arrow keys moving the current step, and a screenshot written.
+ * the violating row highlighted, the arrow keys moving the current step, and a screenshot written; and
+ * that their Mermaid diagrams draw with the project's own Mermaid, every text (the title too) inside the picture.
  *
  * Without Chromium the test fails with a message saying how to install it, unless
  * PGP_CLUSTER_CHECK_NO_BROWSER=1 opts out (CI installs it: `.ci/run`).
@@ -17,6 +18,8 @@ import { counterexampleFiles } from '../cli/counterexample-save.ts';
 import { cli, readJson, tempDir } from '../test/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The project's own Mermaid (a devDependency), injected into the page: no network. */
+const MERMAID_BUNDLE = 'node_modules/mermaid/dist/mermaid.min.js';
 const OPT_OUT = 'PGP_CLUSTER_CHECK_NO_BROWSER';
 const optedOut = process.env[OPT_OUT] === '1';
 
@@ -123,5 +126,38 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
+  });
+
+  it.each(Object.entries(files))('%s: the Mermaid diagram of %s draws with the project\'s Mermaid, no text clipped (the title included)', async (_label, file) => {
+    const { out } = await cli('replay', file, '--format', 'mermaid');
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ content: readFileSync(MERMAID_BUNDLE, 'utf8') });
+    const drawn = await page.evaluate(
+      async (source) => {
+        const m = (globalThis as unknown as { mermaid: { initialize(c: object): void; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
+        m.initialize({ startOnLoad: false });
+        document.body.innerHTML = (await m.render('diagram', source)).svg;
+        const svg = document.querySelector('svg')!;
+        const box = svg.viewBox.baseVal;
+        // Every text the diagram draws (the title, labels, notes, messages), with where it reaches.
+        const texts = [...svg.querySelectorAll('text')].map((t) => {
+          const b = t.getBBox();
+          return { text: t.textContent ?? '', left: b.x, right: b.x + b.width };
+        });
+        return { left: box.x, right: box.x + box.width, texts };
+      },
+      out,
+    );
+    await page.close();
+    expect(problems).toEqual([]);
+    expect(drawn.texts.length).toBeGreaterThan(4);
+    const clipped = drawn.texts.filter((t) => t.left < drawn.left - 1 || t.right > drawn.right + 1).map((t) => t.text);
+    expect(clipped).toEqual([]);
   });
 });

@@ -208,7 +208,7 @@ const TOP = 24;
 function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
   const members = input.target.config.members;
   const lane = new Map(members.map((m, i) => [m.id, i]));
-  const width = Math.max(LEFT + rows.length * COLUMN + 10, LEFT + 440);
+  const width = Math.max(LEFT + rows.length * COLUMN + 10, LEFT + 500);
   const height = TOP + members.length * LANE + 26;
   const x = (i: number) => LEFT + i * COLUMN;
   const y = (m: number) => TOP + m * LANE;
@@ -252,7 +252,21 @@ function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
     }
   });
   parts.push(`<rect class="tl-cursor" x="${x(0)}" y="${TOP - 20}" width="${COLUMN}" height="${members.length * LANE + 20}"/>`);
-  const legend = `<g class="tl-legend" transform="translate(${LEFT},${height - 8})"><rect class="tl-down" x="0" y="-10" width="14" height="10"/><text x="18" y="0">down</text><rect class="tl-cut" x="70" y="-8" width="14" height="6"/><text x="88" y="0">cut off</text><circle class="tl-write" cx="150" cy="-5" r="4"/><text x="158" y="0">write</text><line class="tl-hop" x1="205" x2="225" y1="-5" y2="-5" marker-end="url(#tl-arrow)"/><text x="230" y="0">hop</text><text class="tl-x" x="275" y="0">✕</text><text x="285" y="0">send that cannot arrive</text></g>`;
+  const items: [string, string][] = [
+    ['<rect class="tl-down" x="0" y="-10" width="14" height="10"/>', 'down'],
+    ['<rect class="tl-removed" x="0" y="-10" width="14" height="10"/>', 'removed'],
+    ['<rect class="tl-cut" x="0" y="-8" width="14" height="6"/>', 'cut off'],
+    ['<circle class="tl-write" cx="7" cy="-5" r="4"/>', 'write'],
+    ['<line class="tl-hop" x1="0" x2="11" y1="-5" y2="-5" marker-end="url(#tl-arrow)"/>', 'hop'],
+    ['<text class="tl-x" x="7" y="0" text-anchor="middle">✕</text>', 'send that cannot arrive'],
+  ];
+  let at = 0;
+  const legendParts = items.map(([mark, label]) => {
+    const part = `<g transform="translate(${at},0)">${mark}<text x="20" y="0">${label}</text></g>`;
+    at += 28 + label.length * 6.5;
+    return part;
+  });
+  const legend = `<g class="tl-legend" transform="translate(${LEFT},${height - 8})">${legendParts.join('')}</g>`;
   const svg = `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline per member"><defs><marker id="tl-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="tl-arrowhead"/></marker></defs>${parts.join('')}${legend}</svg>`;
   return trusted(svg);
 }

@@ -19,7 +19,7 @@ import { type CounterexampleReplay, replayCounterexample } from './counterexampl
 import { counterexampleFiles } from './counterexample-save.ts';
 import { type Io, UsageError, usageError } from './io.ts';
 import { mermaidDiagram } from './mermaid.ts';
-import { counterexampleReport } from '../reports/pages.ts';
+import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
 import {
   cutLinks,
   describeConfig,
@@ -49,10 +49,7 @@ export function replayCommand(args: readonly string[], io: Io): number {
     return replayFolder(file, format, io);
   }
   const loaded = loadTraceFile(file);
-  if (loaded.kind === 'scenario') {
-    if (format === 'html') throw usageError('--format html explores a counterexample file; for a scenario file use --format text, json or mermaid');
-    return replayScenario(loaded, format, io);
-  }
+  if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
   const replay = replayCounterexample(loaded);
   if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
   else if (format === 'html') io.out(counterexampleReport(replay));
@@ -236,6 +233,10 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
         },
       ),
     );
+    return 0;
+  }
+  if (format === 'html') {
+    io.out(scenarioReport(loaded, verdicts));
     return 0;
   }
   if (format === 'mermaid') {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../properties/index.ts';
-import { cli, corpusFile, doctored, listing, tempDir } from '../test/cli.ts';
+import { cli, corpusFile, doctored, listing, tempDir, writeDoc } from '../test/cli.ts';
 import { escapeHtml, html, trusted } from './html.ts';
 
 const hostile = '<script>alert(1)</script>"&\'';
@@ -52,6 +52,29 @@ describe('the HTML report', () => {
       expect(denied.status).toBe(2);
     }
     expect(listing(dir)).toEqual([]);
+  });
+
+  it('a scenario file: every property\'s verdict on its trace, an explorer per violated one', async () => {
+    const file = writeDoc(tempDir(), 'scenario.json', {
+      preset: 'dmz-ring',
+      name: 'stranded',
+      actions: [
+        { type: 'crash', member: 'm1' },
+        { type: 'write', member: 'm4', record: { kind: 'user', key: 'alice' } },
+        { type: 'replicate', member: 'm4' },
+      ],
+    });
+    const { status, out } = await cli('replay', file, '--format', 'html');
+    expect(status).toBe(0);
+    const json = JSON.parse((await cli('replay', file, '--json')).out) as { properties: { property: string; verdict: string }[] };
+    const { document } = new JSDOM(out).window;
+    const rows = [...document.querySelectorAll('table.summary tbody tr')];
+    expect(rows.map((r) => [r.children[1]!.textContent, r.children[3]!.textContent])).toEqual(json.properties.map((p) => [p.property, p.verdict]));
+    const violated = json.properties.filter((p) => p.verdict === 'violated');
+    expect(violated.length).toBeGreaterThan(0);
+    expect(document.querySelectorAll('.explorer')).toHaveLength(violated.length);
+    expect(document.querySelectorAll('.explorer tr.step')).toHaveLength(violated.length * (1 + 3) + [...document.querySelectorAll('.explorer tr.step.settling')].length);
+    expect(document.querySelector('.explorer td.hops .lost')!.textContent).toContain('KB 161304');
   });
 
   it('check --html: a summary row per property with its basis, an explorer per violation, written atomically', async () => {

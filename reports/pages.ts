@@ -11,6 +11,7 @@ import { describeConfig, tellSettling, tellTrace } from '../cli/replay-story.ts'
 import type { Target } from '../cli/target.ts';
 import type { Action } from '../model/actions.ts';
 import { findProperty } from '../properties/index.ts';
+import type { ClusterProperty } from '../properties/types.ts';
 import { explorerSection } from './explorer.ts';
 import { html, type ReportSection, renderReport } from './html.ts';
 
@@ -35,6 +36,8 @@ export interface SummaryResult {
   readonly step: number | null;
   readonly message: string | null;
   readonly recommendation?: Recommendation | null;
+  /** What the verdict rests on when it is not a search (a scenario's one trace). */
+  readonly basisNote?: string;
 }
 
 /** The verdict in the shared vocabulary (`checker/verdict.ts`): a guard's `holds` is `reached`. */
@@ -65,7 +68,7 @@ export function summarySection(results: readonly SummaryResult[], heading: strin
     const verdict = verdictOf(r);
     const accepted = r.accepted ?? undefined;
     const css = accepted && r.verdict === 'violated' ? 'v-accepted' : `v-${verdict}`;
-    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${describeBasis(verdict as Verdict, basisOf(r))}</td><td>${
+    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${r.basisNote ?? describeBasis(verdict as Verdict, basisOf(r))}</td><td>${
       isViolation(r) ? html`<a href="#${sectionId(r).replace(/[^A-Za-z0-9-]/g, '-')}">the trace, step by step</a>` : ''
     }${accepted ? html`<div class="v-accepted">accepted risk: ${accepted.reason}</div>` : ''}${r.explanation ? html`<div>${r.explanation}</div>` : ''}</td></tr>`;
   });
@@ -125,26 +128,30 @@ const OUTCOME: Record<CounterexampleReplay['outcome'], string> = {
   'not-applicable': 'NOT REPRODUCED: the property no longer applies to this config',
 };
 
-/** The advice for a replayed violation, from `advise` on the replay's own judgement. */
-function replayAdvice(replay: CounterexampleReplay) {
-  const { loaded, violation } = replay;
-  const { document, property, target } = loaded;
+/** The advice for a replayed trace, from `advise` on the replay's own judgement. */
+function adviceFor(
+  target: Target,
+  property: Pick<ClusterProperty, 'name' | 'kind'>,
+  actions: readonly Action[],
+  violation: { readonly step: number; readonly message: string; readonly rounds?: number | undefined } | undefined,
+  found: { readonly runs: number; readonly seed: number; readonly file: string | null; readonly expect: 'holds' | 'violated' | null },
+) {
   const judged: JudgedResult = {
-    config: document.config.name,
+    config: target.config.name,
     property: property.name,
     kind: property.kind,
     verdict: violation === undefined ? 'holds' : 'violated',
-    runs: document.found.runs,
-    seed: document.found.seed,
-    counterexample: loaded.file,
-    actions: document.actions,
+    runs: found.runs,
+    seed: found.seed,
+    counterexample: found.file,
+    actions,
     step: violation?.step ?? null,
     message: violation?.message ?? null,
     reason: null,
     rounds: violation?.rounds ?? null,
-    originalLength: document.found.originalLength,
-    path: document.found.path ?? null,
-    expected: document.expect,
+    originalLength: null,
+    path: null,
+    expected: found.expect,
     generated: {},
   };
   return advise(target.cluster, judged);
@@ -154,7 +161,12 @@ function replayAdvice(replay: CounterexampleReplay) {
 export function counterexampleReport(replay: CounterexampleReplay, extra: readonly ReportSection[] = []): string {
   const { loaded, story, violation, settling } = replay;
   const { document, property, target } = loaded;
-  const advice = replayAdvice(replay);
+  const advice = adviceFor(target, property, document.actions, violation, {
+    runs: document.found.runs,
+    seed: document.found.seed,
+    file: loaded.file,
+    expect: document.expect,
+  });
   const explorer = explorerSection({
     id: 'trace',
     heading: `${property.name} on ${document.config.name}: the trace step by step`,
@@ -197,5 +209,61 @@ export function checkHtml<R extends SummaryResult>(
       `check: npx pgp-cluster-check check ${options.source(r)} --property ${r.property}`,
     ],
     ...(options.extra ? { extra: options.extra } : {}),
+  });
+}
+
+/** What `replay` judged of a scenario, one entry per property (`judgeScenario`). */
+export interface ScenarioVerdictLike {
+  readonly property: string;
+  readonly verdict: string;
+  readonly violation: { readonly step: number; readonly message: string; readonly rounds?: number | undefined } | undefined;
+  readonly reason: string | undefined;
+}
+
+/** `replay SCENARIO --format html`: every property's verdict on the scenario, then an explorer per violated one. */
+export function scenarioReport(
+  scenario: { readonly file: string; readonly name: string; readonly description: string | undefined; readonly target: Target; readonly actions: readonly Action[] },
+  verdicts: readonly ScenarioVerdictLike[],
+): string {
+  const { target } = scenario;
+  const story = tellTrace(target, scenario.actions);
+  if (story.kind !== 'ran') throw new Error(`internal error: ${scenario.file} step ${story.step} is not enabled: ${story.why}`);
+  const rows: SummaryResult[] = verdicts.map((v) => {
+    const property = findProperty(v.property)!;
+    return {
+      config: target.config.name,
+      property: v.property,
+      kind: property.kind,
+      verdict: v.verdict,
+      actions: scenario.actions,
+      step: v.violation?.step ?? null,
+      message: v.violation?.message ?? null,
+      basisNote: v.verdict === 'not-applicable' ? 'not-applicable' : 'this one trace',
+      explanation: v.reason ?? (v.violation ? `${v.verdict === 'reached' ? 'reached' : 'violated'} after step ${v.violation.step}: ${v.violation.message}` : undefined),
+    };
+  });
+  const explorers = verdicts
+    .filter((v) => v.verdict === 'violated' && v.violation !== undefined)
+    .map((v) => {
+      const property = findProperty(v.property)!;
+      const advice = adviceFor(target, property, scenario.actions, v.violation, { runs: 1, seed: 0, file: null, expect: null });
+      return explorerSection({
+        id: sectionId({ config: target.config.name, property: v.property } as SummaryResult),
+        heading: `${v.property}: the scenario step by step`,
+        target,
+        property,
+        initial: story.initial,
+        steps: story.steps,
+        settling: tellSettling(target, property, story.final),
+        violation: v.violation,
+        explanation: advice.explanation,
+        recommendation: advice.recommendation,
+        provenance: [`file: ${scenario.file}`, `config: ${describeConfig(target.config)}`],
+      });
+    });
+  return renderReport({
+    title: `scenario ${scenario.name}`,
+    subtitle: `${scenario.description ?? ''}${scenario.description ? ' · ' : ''}pgp-cluster-check replay of ${scenario.file}`,
+    sections: [summarySection(rows, 'What this scenario does to each property'), ...explorers],
   });
 }

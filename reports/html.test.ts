@@ -9,7 +9,9 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../properties/index.ts';
 import { cli, corpusFile, doctored, listing, tempDir, writeDoc } from '../test/cli.ts';
-import { escapeHtml, html, trusted } from './html.ts';
+import { describeBasis } from '../checker/verdict.ts';
+import { escapeHtml, html, renderReport, trusted } from './html.ts';
+import { type SummaryResult, summarySection } from './pages.ts';
 
 const hostile = '<script>alert(1)</script>"&\'';
 
@@ -75,6 +77,29 @@ describe('the HTML report', () => {
     expect(document.querySelectorAll('.explorer')).toHaveLength(violated.length);
     expect(document.querySelectorAll('.explorer tr.step')).toHaveLength(violated.length * (1 + 3) + [...document.querySelectorAll('.explorer tr.step.settling')].length);
     expect(document.querySelector('.explorer td.hops .lost')!.textContent).toContain('KB 161304');
+  });
+
+  it('the summary: each verdict with what it rests on (a missing basis read as the random search its runs say), accepted risks with their reason', () => {
+    const base = { config: 'c', kind: 'eventually', actions: [], step: null, message: null } as const;
+    const results: SummaryResult[] = [
+      { ...base, property: 'a', verdict: 'holds', basis: 'exhaustive', states: 12345, bounds: { depth: 6 } },
+      { ...base, property: 'b', verdict: 'holds', basis: 'partial', states: 99, depthComplete: 3, stopped: 'the state cap' },
+      { ...base, property: 'c', verdict: 'holds', runs: 500 },
+      { ...base, property: 'd', verdict: 'violated', runs: 7, accepted: { reason: hostile }, step: 1, message: 'x' },
+      { ...base, property: 'e', kind: 'sometimes', verdict: 'holds', reached: true, runs: 5000 },
+    ];
+    const { document } = new JSDOM(renderReport({ title: 't', sections: [summarySection(results, 'Summary')] })).window;
+    const cells = [...document.querySelectorAll('table.summary tbody tr')].map((r) => [r.children[3]!.textContent, r.children[4]!.textContent]);
+    expect(cells).toEqual([
+      ['holds', describeBasis('holds', { basis: 'exhaustive', states: 12345, bounds: { depth: 6 } })],
+      ['holds', describeBasis('holds', { basis: 'partial', states: 99, depthComplete: 3, bounds: {}, stopped: 'the state cap' })],
+      ['holds', describeBasis('holds', { basis: 'random', runs: 500 })],
+      ['violated (accepted)', describeBasis('violated', { basis: 'random', runs: 7 })],
+      ['reached', describeBasis('reached', { basis: 'random', runs: 5000 })],
+    ]);
+    expect(cells[0]![1]).toContain('12,345 states');
+    expect(document.querySelector('section#summary')!.textContent).toContain(`accepted risk: ${hostile}`);
+    expect(document.querySelectorAll('script')).toHaveLength(1);
   });
 
   it('check --html: a summary row per property with its basis, an explorer per violation, written atomically', async () => {

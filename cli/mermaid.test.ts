@@ -27,7 +27,15 @@ beforeAll(async () => {
   mermaid = (await import('mermaid')).default as unknown as Mermaid;
 });
 
-async function diagramOf(file: string): Promise<{ text: string; db: SequenceDb }> {
+const drawn = new Map<string, Promise<{ text: string; db: SequenceDb }>>();
+
+/** A file's diagram, parsed once per file (the corpus tests look at each diagram twice). */
+function diagramOf(file: string): Promise<{ text: string; db: SequenceDb }> {
+  if (!drawn.has(file)) drawn.set(file, draw(file));
+  return drawn.get(file)!;
+}
+
+async function draw(file: string): Promise<{ text: string; db: SequenceDb }> {
   const { status, out } = await cli('replay', file, '--format', 'mermaid');
   expect(status).toBeLessThan(2);
   await expect(mermaid.parse(out)).resolves.toMatchObject({ diagramType: 'sequence' });

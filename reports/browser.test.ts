@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterexampleFiles } from '../cli/counterexample-save.ts';
 import { cli, readJson, tempDir } from '../test/cli.ts';
@@ -47,6 +47,23 @@ function pickFiles(): { dmz: string; webMessenger: string; removed: string } {
 }
 
 let browser: Browser | undefined;
+let mermaidReady: Promise<{ page: Page; problems: string[] }> | undefined;
+
+/** One page with the project's Mermaid loaded, shared by the diagram tests (the bundle is large). */
+function mermaidPage(): Promise<{ page: Page; problems: string[] }> {
+  mermaidReady ??= (async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ content: readFileSync(MERMAID_BUNDLE, 'utf8') });
+    return { page, problems };
+  })();
+  return mermaidReady;
+}
 
 beforeAll(async () => {
   if (optedOut) return;
@@ -128,21 +145,49 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
     expect(requests).toEqual([url]);
   });
 
-  it.each(Object.entries(files))('%s: the Mermaid diagram of %s draws with the project\'s Mermaid, no text clipped (the title included)', async (_label, file) => {
-    const { out } = await cli('replay', file, '--format', 'mermaid');
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+  it('check --preset dmz-ring --html: the summary and an explorer per violation; the arrow keys step the explorer last clicked', async () => {
+    const file = join(shots, 'check.html');
+    const { status } = await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '50', '--seed', '1', '--html', file);
+    expect(status).toBeLessThan(2);
+    const url = pathToFileURL(file).href;
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
+    const requests: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ content: readFileSync(MERMAID_BUNDLE, 'utf8') });
+    page.on('request', (r) => requests.push(r.url()));
+    await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    await page.goto(url);
+    const explorers = page.locator('.explorer');
+    const count = await explorers.count();
+    expect(count).toBe(await page.locator('table.summary a[href^="#violation-"]').count());
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) expect(await explorers.nth(i).locator('tr.step.violating').count()).toBe(1);
+    const last = explorers.nth(count - 1);
+    const currentOf = async (ex: typeof last) => Number(await ex.locator('tr.step.current').getAttribute('data-row'));
+    const before = await currentOf(explorers.first());
+    await last.locator('tr.step').first().click();
+    expect(await currentOf(last)).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    expect(await currentOf(last)).toBe(1);
+    expect(await currentOf(explorers.first())).toBe(before);
+    await page.screenshot({ path: join(shots, 'check.png'), fullPage: true });
+    await page.close();
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+
+  it.each(Object.entries(files))('%s: the Mermaid diagram of %s draws with the project\'s Mermaid, no text clipped (the title included)', async (_label, file) => {
+    const { out } = await cli('replay', file, '--format', 'mermaid');
+    const { page, problems } = await mermaidPage();
+    problems.length = 0;
     const drawn = await page.evaluate(
       async (source) => {
         const m = (globalThis as unknown as { mermaid: { initialize(c: object): void; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
         m.initialize({ startOnLoad: false });
-        document.body.innerHTML = (await m.render('diagram', source)).svg;
+        document.body.innerHTML = (await m.render(`diagram${Date.now()}`, source)).svg;
         const svg = document.querySelector('svg')!;
         const box = svg.viewBox.baseVal;
         // Every text the diagram draws (the title, labels, notes, messages), with where it reaches.
@@ -154,7 +199,6 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
       },
       out,
     );
-    await page.close();
     expect(problems).toEqual([]);
     expect(drawn.texts.length).toBeGreaterThan(4);
     const clipped = drawn.texts.filter((t) => t.left < drawn.left - 1 || t.right > drawn.right + 1).map((t) => t.text);

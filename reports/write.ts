@@ -27,6 +27,8 @@ export function writeAtomically(file: string, text: string): void {
   try {
     writeFileSync(temp, text, { flag: 'wx' });
     renameSync(temp, file);
+  } catch (error) {
+    throw usageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     rmSync(temp, { force: true });
   }

@@ -19,8 +19,8 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
-import { checkHtml } from '../reports/pages.ts';
-import { checkWritable, writeAtomically } from '../reports/write.ts';
+import { writeCheckHtml } from '../reports/pages.ts';
+import { checkWritable } from '../reports/write.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -165,11 +165,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
-  if (values.html !== undefined) {
-    const byName = new Map(jobs.map(({ target }) => [target.config.name, target]));
-    writeAtomically(values.html, checkHtml(results, (name) => byName.get(name)!, { header: `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`, source }));
-    io.err(`wrote ${values.html}`);
-  }
+  if (values.html !== undefined) io.err(writeCheckHtml(values.html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
     io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));

@@ -14,6 +14,7 @@ import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { explorerSection } from './explorer.ts';
 import { html, type ReportSection, renderReport } from './html.ts';
+import { writeAtomically } from './write.ts';
 
 /** What the summary reads of a check result (`PropertyResult`); the fields of a verdict's basis are optional. */
 export interface SummaryResult {
@@ -266,4 +267,18 @@ export function scenarioReport(
     subtitle: `${scenario.description ?? ''}${scenario.description ? ' · ' : ''}pgp-cluster-check replay of ${scenario.file}`,
     sections: [summarySection(rows, 'What this scenario does to each property'), ...explorers],
   });
+}
+
+/** `check --html FILE`: writes the page atomically and returns the line to print. */
+export function writeCheckHtml<R extends SummaryResult>(
+  file: string,
+  results: readonly R[],
+  targets: readonly Target[],
+  options: { readonly seed: number; readonly runs: number; readonly maxLength: number },
+  source: (r: R) => string,
+): string {
+  const byName = new Map(targets.map((t) => [t.config.name, t]));
+  const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
+  writeAtomically(file, checkHtml(results, (name) => byName.get(name)!, { header, source }));
+  return `wrote ${file}`;
 }

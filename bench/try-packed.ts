@@ -14,6 +14,6 @@ const horizon = process.argv.includes('--nohorizon') ? {} : hours.length ? { hor
 const scope = exploreScope({ writes: 1, clients: 1, maxDepth: 1000, maxStates: 50_000_000, hours, ...horizon });
 const props = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined && (hours.length > 0 || !p.needsTime));
 const r = verifyPacked(cluster, scope, props, process.argv.includes('--nosym') ? [identity(cluster.size)] : ringSymmetries(cluster), { maxDepth: 1000, maxStates: 50_000_000 });
-console.log(`${name}: ${r.states} states ${r.transitions} transitions in ${r.seconds.toFixed(2)} s (${Math.round(r.states / r.seconds)} states/s), complete ${r.complete}, ${r.bytesPerState} B/state`);
+const cpu = process.cpuUsage(); console.log(`${name}: cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; ${r.states} states ${r.transitions} transitions in ${r.seconds.toFixed(2)} s (${Math.round(r.states / r.seconds)} states/s), complete ${r.complete}, ${r.bytesPerState} B/state`);
 for (const s of r.perSlot) console.log(`  ${s.slot.type === 'record' ? s.slot.id : s.slot.client}: ${s.states} states, words ${s.words}, depth ${s.depthComplete}, exhausted ${s.exhausted} decided ${s.decided}`);
 for (const f of r.findings) console.log(`  ${f.name}: ${f.shortest === null ? '-' : f.shortest.length}`);

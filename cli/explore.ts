@@ -158,6 +158,15 @@ export function exploreConfig(
         reason: 'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
       };
     const finding = result.results[applicable.indexOf(property)]!;
+    if ('coverage' in finding && finding.coverage === 'none' && finding.shortest === null)
+      return {
+        property: property.name,
+        kind: property.kind,
+        verdict: 'not-explored',
+        shortest: null,
+        message: null,
+        reason: `the search stopped (${result.stopped ?? 'a bound'}) before it reached the components this property reads`,
+      };
     // The explorer keeps one state per canonical key, which keeps time relative: the words of a violation
     // (hours included) come from replaying its shortest trace on the plain model.
     const message =
@@ -210,7 +219,7 @@ function fromPacked(result: ReturnType<typeof verifyPacked>, properties: readonl
     results: properties.map((property, p) => {
       const finding = result.findings[p]!;
       const verdict = property.kind === 'sometimes' ? (finding.shortest ? 'reached' : 'unreached') : finding.shortest ? 'violated' : 'holds';
-      return { name: property.name, kind: property.kind, verdict, shortest: finding.shortest, message: finding.message } as const;
+      return { name: property.name, kind: property.kind, verdict, shortest: finding.shortest, message: finding.message, coverage: finding.coverage } as const;
     }),
   };
 }

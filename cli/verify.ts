@@ -35,6 +35,11 @@ export interface SlotExploration {
 
 export interface VerifyFinding {
   readonly name: string;
+  /**
+   * How much of what the property reads was explored: every component it reads to the end (`complete`),
+   * some of them or not to the end (`partial`), none at all (`none`: a cap stopped the search first).
+   */
+  readonly coverage: 'complete' | 'partial' | 'none';
   /** The shortest trace to a finding over all components, or null. */
   readonly shortest: Action[] | null;
   readonly message: string | null;
@@ -91,7 +96,7 @@ export class SlotSpace implements PackedSpace {
   private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
   private readonly keyPacked: Int32Array;
-  private readonly memo: PackedSet[];
+  private readonly keySets: PackedSet[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly inverses: number[][];
@@ -110,7 +115,7 @@ export class SlotSpace implements PackedSpace {
     this.key = packed.newRow();
     this.packedTry = new Int32Array(this.words);
     this.keyPacked = new Int32Array(this.words);
-    this.memo = judged.map(() => new PackedSet(this.words, 256));
+    this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
     this.inverses = group.map((perm) => {
@@ -157,25 +162,56 @@ export class SlotSpace implements PackedSpace {
     }
   }
 
-  judge(p: number, from: Int32Array, offset: number): string | undefined {
+  /** The state judged last (its offset), and its key's index per memo mode (-1: not computed yet). */
+  private judgedOffset = -1;
+  private readonly judgedWords: Int32Array = new Int32Array(64);
+  private readonly keyIndex = new Int32Array(3);
+
+  private static readonly MODES = ['all', 'survivors', 'state'] as const;
+
+  /** The index of a state's verdict key in mode `m` (shared by every property memoized that way). */
+  private keyOf(m: number, from: Int32Array, offset: number): number {
+    // The explorer judges one state for every property in turn: its keys are computed once.
+    let same = this.judgedOffset === offset;
+    for (let w = 0; same && w < this.words; w++) same = this.judgedWords[w] === from[offset + w];
+    if (!same) {
+      this.judgedOffset = offset;
+      for (let w = 0; w < this.words; w++) this.judgedWords[w] = from[offset + w]!;
+      this.keyIndex.fill(-1);
+    }
+    const known = this.keyIndex[m]!;
+    if (known !== -1) return known;
     const packed = this.packed;
     const key = this.key;
     packed.unpack(from, offset, key);
-    const mode = this.modes[p]!;
+    const mode = SlotSpace.MODES[m]!;
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
     }
     packed.collapseForVerdict(key);
     packed.pack(key, this.keyPacked);
-    const memo = this.memo[p]!;
-    const added = memo.add(this.keyPacked);
-    if (added < 0) return this.memoResult[p]![-1 - added] ?? undefined;
+    const added = this.keySets[m]!.add(this.keyPacked);
+    const index = added < 0 ? -1 - added : added;
+    this.keyIndex[m] = index;
+    return index;
+  }
+
+  judge(p: number, from: Int32Array, offset: number): string | undefined {
+    const m = SlotSpace.MODES.indexOf(this.modes[p]!);
+    const index = this.keyOf(m, from, offset);
+    const results = this.memoResult[p]!;
+    const known = results[index];
+    if (known !== undefined) return known ?? undefined;
+    const packed = this.packed;
+    // Decode the key itself: the state the verdict is memoized by.
+    const key = this.key;
+    packed.unpack(this.keySets[m]!.rows.data, index * this.words, key);
     const property = this.judged[p]!;
     const outcome = property.check(this.cluster, packed.decode(key));
     const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
     const message = finding ? (outcome.holds ? `${property.name} is reached` : outcome.message) : null;
-    this.memoResult[p]![added] = message;
+    results[index] = message;
     return message ?? undefined;
   }
 
@@ -216,7 +252,10 @@ export function verifyPacked(
 ): VerifyResult {
   const started = performance.now();
   const perSlot: SlotExploration[] = [];
-  const best: (VerifyFinding | undefined)[] = properties.map(() => undefined);
+  const best: (Omit<VerifyFinding, 'coverage'> | undefined)[] = properties.map(() => undefined);
+  /** Per property: explorations of its components that finished, that started, and that it needs. */
+  const finished = properties.map(() => 0);
+  const started_ = properties.map(() => 0);
   let states = 0;
   let transitions = 0;
   let bytes = 0;
@@ -231,7 +270,9 @@ export function verifyPacked(
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
     });
   });
+  const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
   for (const { slot, judged, view: slotView } of groups) {
+    for (const p of judged) started_[properties.indexOf(p)]!++;
     const space = new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, slotView), judged, group);
     const before = { states, transitions };
     const result = explorePacked(space, {
@@ -260,14 +301,15 @@ export function verifyPacked(
       words: space.words,
     });
     result.findings.forEach((finding, f) => {
-      if (finding.path === null) return;
       const p = properties.indexOf(judged[f]!);
+      if (result.exhausted || result.decided || finding.path !== null) finished[p]!++;
+      if (finding.path === null) return;
       const known = best[p];
       if (known !== undefined && known.shortest!.length <= finding.path.length) return;
       best[p] = { name: finding.name, shortest: space.realize(finding), message: finding.message };
     });
     if (result.stopped !== undefined) {
-      stopped = result.stopped;
+      stopped = states >= options.maxStates ? `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)` : result.stopped;
       break;
     }
   }
@@ -281,7 +323,10 @@ export function verifyPacked(
     seconds: (performance.now() - started) / 1000,
     bytesPerState: Math.round(bytes / Math.max(1, states)),
     perSlot,
-    findings: properties.map((p, i) => best[i] ?? { name: p.name, shortest: null, message: null }),
+    findings: properties.map((p, i) => ({
+      ...(best[i] ?? { name: p.name, shortest: null, message: null }),
+      coverage: finished[i] === needed[i] ? 'complete' : started_[i] === 0 && needed[i]! > 0 ? 'none' : 'partial',
+    })),
   };
 }
 

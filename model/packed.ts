@@ -132,6 +132,11 @@ export class PackedSlot {
   private readonly word: Int32Array;
   private readonly shift: Int32Array;
   readonly words: number;
+  /** The fields with bits, and where each goes in the packed form. */
+  private readonly fields: Int32Array;
+  private readonly fieldWord: Int32Array;
+  private readonly fieldShift: Int32Array;
+  private readonly fieldMask: Int32Array;
   private readonly linkBit: Int32Array;
   /** Links (as bit masks) touching each member. */
   private readonly linksOf: Int32Array;
@@ -230,6 +235,11 @@ export class PackedSlot {
       used += b;
     }
     this.words = w + 1;
+    const kept = Array.from({ length: this.width }, (_, f) => f).filter((f) => this.bits[f]! > 0);
+    this.fields = Int32Array.from(kept);
+    this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
+    this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
+    this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
     this.scratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
   }
@@ -307,18 +317,19 @@ export class PackedSlot {
 
   pack(row: Int32Array, into: Int32Array, offset = 0): void {
     for (let w = 0; w < this.words; w++) into[offset + w] = 0;
-    for (let f = 0; f < this.width; f++) {
-      const b = this.bits[f]!;
-      if (b === 0) continue;
-      into[offset + this.word[f]!]! |= row[f]! << this.shift[f]!;
-    }
+    const fields = this.fields;
+    const word = this.fieldWord;
+    const shift = this.fieldShift;
+    for (let k = 0; k < fields.length; k++) into[offset + word[k]!]! |= row[fields[k]!]! << shift[k]!;
   }
 
   unpack(from: Int32Array, offset: number, row: Int32Array): void {
-    for (let f = 0; f < this.width; f++) {
-      const b = this.bits[f]!;
-      row[f] = b === 0 ? 0 : b === 32 ? from[offset + this.word[f]!]! : (from[offset + this.word[f]!]! >>> this.shift[f]!) & ((1 << b) - 1);
-    }
+    row.fill(0);
+    const fields = this.fields;
+    const word = this.fieldWord;
+    const shift = this.fieldShift;
+    const mask = this.fieldMask;
+    for (let k = 0; k < fields.length; k++) row[fields[k]!] = (from[offset + word[k]!]! >>> shift[k]!) & mask[k]!;
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -858,24 +869,17 @@ export class PackedSlot {
       const owed = row[this.at(F_OWED, i)]!;
       if (owed > 0 && !(s === UP && row[this.at(F_RANK, i)]! < owed)) row[this.at(F_OWED, i)] = 0;
     }
+    // Which ranks are in use, as bits; when they are 1..k already there is nothing to renumber.
+    let used = 1 << row[this.sc(S_ACK)]!;
+    const rank = F_RANK * n;
+    const owedAt = F_OWED * n;
+    for (let i = 0; i < n; i++) used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+    used &= ~1;
+    if ((used & (used + 2)) === 0) return;
     const ranks = this.ranks;
-    ranks.fill(0);
-    for (let i = 0; i < n; i++) {
-      ranks[row[this.at(F_RANK, i)]!] = 1;
-      ranks[row[this.at(F_OWED, i)]!] = 1;
-    }
-    ranks[row[this.sc(S_ACK)]!] = 1;
-    ranks[0] = 0;
     let next = 0;
-    let dense = true;
-    for (let r = 1; r < ranks.length; r++) {
-      if (ranks[r] === 1) {
-        next++;
-        if (next !== r) dense = false;
-        ranks[r] = next;
-      }
-    }
-    if (dense) return;
+    for (let r = 1; r < ranks.length; r++) ranks[r] = used & (1 << r) ? ++next : 0;
+    ranks[0] = 0;
     for (let i = 0; i < n; i++) {
       row[this.at(F_RANK, i)] = ranks[row[this.at(F_RANK, i)]!]!;
       row[this.at(F_OWED, i)] = ranks[row[this.at(F_OWED, i)]!]!;

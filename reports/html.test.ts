@@ -75,7 +75,14 @@ describe('the HTML report', () => {
     const violated = json.properties.filter((p) => p.verdict === 'violated');
     expect(violated.length).toBeGreaterThan(0);
     expect(document.querySelectorAll('.explorer')).toHaveLength(violated.length);
-    expect(document.querySelectorAll('.explorer tr.step')).toHaveLength(violated.length * (1 + 3) + [...document.querySelectorAll('.explorer tr.step.settling')].length);
+    // Each explorer: the start, the steps up to the violation (all of them for an `always` property), its settling.
+    const json2 = JSON.parse((await cli('replay', file, '--json')).out) as { violations: { property: string; step: number }[] };
+    const explorers = [...document.querySelectorAll('.explorer')];
+    json2.violations.forEach((v, i) => {
+      const ex = explorers[i]!;
+      expect(ex.querySelectorAll('tr.step.trace')).toHaveLength(PROPERTIES.find((p) => p.name === v.property)!.kind === 'eventually' ? v.step : 3);
+      expect(ex.querySelector('tr.step.violating')!.getAttribute('data-step')).toBe(String(v.step));
+    });
     expect(document.querySelector('.explorer td.hops .lost')!.textContent).toContain('KB 161304');
   });
 

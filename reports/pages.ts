@@ -23,11 +23,11 @@ export interface SummaryResult {
   readonly kind: string;
   readonly verdict: string;
   readonly runs?: number;
-  readonly basis?: string;
-  readonly states?: number;
-  readonly bounds?: Bounds;
-  readonly depthComplete?: number;
-  readonly stopped?: string;
+  readonly basis?: string | null;
+  readonly states?: number | null;
+  readonly bounds?: Bounds | null;
+  readonly depthComplete?: number | null;
+  readonly stopped?: string | null;
   /** For a `sometimes` property before verdicts named `reached` / `unreached`. */
   readonly reached?: boolean;
   readonly accepted?: { readonly reason: string } | null;
@@ -49,10 +49,10 @@ function verdictOf(r: SummaryResult): string {
 
 /** The basis a result carries, or, for a result from before bases were reported, the random search its runs say. */
 function basisOf(r: SummaryResult): Basis | undefined {
-  if (r.basis === 'exhaustive' && r.states !== undefined) return { basis: 'exhaustive', states: r.states, bounds: r.bounds ?? {} };
-  if (r.basis === 'partial' && r.states !== undefined)
+  if (r.basis === 'exhaustive' && typeof r.states === 'number') return { basis: 'exhaustive', states: r.states, bounds: r.bounds ?? {} };
+  if (r.basis === 'partial' && typeof r.states === 'number')
     return { basis: 'partial', states: r.states, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.stopped ?? 'a cap' };
-  if ((r.basis === 'random' || r.basis === undefined) && r.runs !== undefined && r.runs > 0) return { basis: 'random', runs: r.runs };
+  if ((r.basis === 'random' || r.basis === undefined || r.basis === null) && r.runs !== undefined && r.runs > 0) return { basis: 'random', runs: r.runs };
   return undefined;
 }
 
@@ -142,6 +142,11 @@ function adviceFor(
     property: property.name,
     kind: property.kind,
     verdict: violation === undefined ? 'holds' : 'violated',
+    // A replay is neither a search nor an exploration: the advice reads only the trace.
+    basis: null,
+    states: null,
+    bounds: null,
+    depthComplete: null,
     runs: found.runs,
     seed: found.seed,
     counterexample: found.file,
@@ -247,19 +252,29 @@ export function scenarioReport(
     .filter((v) => v.verdict === 'violated' && v.violation !== undefined)
     .map((v) => {
       const property = findProperty(v.property)!;
-      const advice = adviceFor(target, property, scenario.actions, v.violation, { runs: 1, seed: 0, file: null, expect: null });
+      const violation = v.violation!;
+      // An `eventually` property is judged by settling the state of the step where it fails: show the
+      // trace up to that step, then that settling (the rest of the scenario is in the summary).
+      const upTo = property.kind === 'eventually' ? violation.step : story.steps.length;
+      const steps = story.steps.slice(0, upTo);
+      const last = steps.length === 0 ? story.initial : steps[steps.length - 1]!.state;
+      const advice = adviceFor(target, property, scenario.actions.slice(0, upTo), violation, { runs: 1, seed: 0, file: null, expect: null });
       return explorerSection({
         id: sectionId({ config: target.config.name, property: v.property } as SummaryResult),
         heading: `${v.property}: the scenario step by step`,
         target,
         property,
         initial: story.initial,
-        steps: story.steps,
-        settling: tellSettling(target, property, story.final),
-        violation: v.violation,
+        steps,
+        settling: tellSettling(target, property, last),
+        violation,
         explanation: advice.explanation,
         recommendation: advice.recommendation,
-        provenance: [`file: ${scenario.file}`, `config: ${describeConfig(target.config)}`],
+        provenance: [
+          `file: ${scenario.file}`,
+          `config: ${describeConfig(target.config)}`,
+          ...(upTo < story.steps.length ? [`shown: the first ${upTo} of ${story.steps.length} steps, where ${v.property} first fails, then the settling of that state`] : []),
+        ],
       });
     });
   return renderReport({

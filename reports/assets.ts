@@ -16,6 +16,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; } h4 { margin: 0 0 6px; font-size: 14p
 table { border-collapse: collapse; }
 .summary td, .summary th { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 .summary th { background: #f4f4f4; }
+.bounds { color: #666; font-size: 11.5px; }
 .v-violated, .v-unreached { color: var(--bad-edge); font-weight: 600; } .v-holds, .v-reached { color: var(--new); } .v-accepted { color: #8a5a00; font-weight: 600; }
 .grid { width: 100%; font-size: 12.5px; }
 .grid th, .grid td { border: 1px solid #d6d6d6; padding: 3px 6px; vertical-align: top; text-align: left; }

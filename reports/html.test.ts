@@ -98,12 +98,13 @@ describe('the HTML report', () => {
     const { document } = new JSDOM(renderReport({ title: 't', sections: [summarySection(results, 'Summary')] })).window;
     const cells = [...document.querySelectorAll('table.summary tbody tr')].map((r) => [r.children[3]!.textContent, r.children[4]!.textContent]);
     expect(cells).toEqual([
-      ['holds', describeBasis('holds', { basis: 'exhaustive', states: 12345, bounds: { depth: 6 } })],
+      ['holds', `${describeBasis('holds', { basis: 'exhaustive', states: 12345, bounds: { depth: 6 } })}within depth 6`],
       ['holds', describeBasis('holds', { basis: 'partial', states: 99, depthComplete: 3, bounds: {}, stopped: 'the state cap' })],
       ['holds', describeBasis('holds', { basis: 'random', runs: 500 })],
       ['violated (accepted)', describeBasis('violated', { basis: 'random', runs: 7 })],
       ['reached', describeBasis('reached', { basis: 'random', runs: 5000 })],
     ]);
+    expect(cells[0]![1]).toBe(`${describeBasis('holds', { basis: 'exhaustive', states: 12345, bounds: { depth: 6 } })}within depth 6`);
     expect(cells[0]![1]).toContain('12,345 states');
     expect(document.querySelector('section#summary')!.textContent).toContain(`accepted risk: ${hostile}`);
     expect(document.querySelectorAll('script')).toHaveLength(1);

@@ -56,6 +56,15 @@ function basisOf(r: SummaryResult): Basis | undefined {
   return undefined;
 }
 
+/** The bounds an explored verdict rests on, in small print under its basis. */
+function boundsNote(r: SummaryResult) {
+  const entries = Object.entries(r.bounds ?? {});
+  if (entries.length === 0 || (r.basis !== 'exhaustive' && r.basis !== 'partial')) return '';
+  return html`<div class="bounds">within ${entries.map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') || 'none' : String(v)}`).join('; ')}${
+    r.basis === 'partial' && typeof r.depthComplete === 'number' ? `; complete to depth ${r.depthComplete}` : ''
+  }</div>`;
+}
+
 function isViolation(r: SummaryResult): boolean {
   return r.verdict === 'violated' && r.kind !== 'sometimes';
 }
@@ -69,7 +78,7 @@ export function summarySection(results: readonly SummaryResult[], heading: strin
     const verdict = verdictOf(r);
     const accepted = r.accepted ?? undefined;
     const css = accepted && r.verdict === 'violated' ? 'v-accepted' : `v-${verdict}`;
-    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${r.basisNote ?? describeBasis(verdict as Verdict, basisOf(r))}</td><td>${
+    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${r.basisNote ?? describeBasis(verdict as Verdict, basisOf(r))}${boundsNote(r)}</td><td>${
       isViolation(r) ? html`<a href="#${sectionId(r).replace(/[^A-Za-z0-9-]/g, '-')}">the trace, step by step</a>` : ''
     }${accepted ? html`<div class="v-accepted">accepted risk: ${accepted.reason}</div>` : ''}${r.explanation ? html`<div>${r.explanation}</div>` : ''}</td></tr>`;
   });

@@ -15,6 +15,7 @@ import { progressLine } from './progress.ts';
 import { type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
+import type { BasisKind, Verdict } from '../checker/verdict.ts';
 import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
@@ -23,6 +24,23 @@ import { writeCheckHtml } from '../reports/pages.ts';
 import { checkWritable } from '../reports/write.ts';
 
 export const DEFAULT_RUNS = 500;
+
+/** Every verdict a result may carry, and what it means (`list`; `checker/verdict.ts` declares them). */
+export const VERDICT_MEANINGS: Readonly<Record<Verdict, string>> = {
+  holds: 'no state searched breaks it; verified only when its basis is exhaustive',
+  violated: 'a trace breaks it; the shortest one found is reported and saved',
+  'not-applicable': 'the config has nothing it speaks of (no member runs the service it is about)',
+  vacuous: 'no state searched broke it, but its subject (a private key held, a client enrolled) never occurred there either: nothing was shown',
+  reached: 'a `sometimes` guard: the search reached the state it describes, so the properties about that fault were put to the test',
+  unreached: 'a `sometimes` guard the search never reached: the properties about that fault were not put to the test',
+};
+
+/** Every basis a result may rest on, and what it means. */
+export const BASIS_MEANINGS: Readonly<Record<BasisKind, string>> = {
+  exhaustive: 'every reachable state within the stated bounds was explored ("states", "bounds"): the only basis that may be called verified',
+  partial: 'an exploration stopped at its state budget: a verdict speaks only for the states visited ("states", "depthComplete")',
+  random: 'random traces ("runs"): a holding verdict means "no violation in N traces"',
+};
 export const DEFAULT_LENGTH = 12;
 /** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
 export const DEFAULT_SAVE_DIR = 'counterexamples';
@@ -36,7 +54,7 @@ Usage:
                           [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
                           [--html FILE]
       The properties of one config, or of every preset (the default): explored exhaustively where the
-      reachable states fit --max-states (default 3,000,000; 0: random search only), otherwise, and for the
+      reachable states fit --max-states (default 500,000; 0: random search only), otherwise, and for the
       properties only time decides, random search. Each violation is saved as a counterexample file in
       counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
@@ -222,11 +240,15 @@ function listCommand(args: readonly string[], io: Io): number {
   const properties = PROPERTIES.map(({ name, kind, source, statement }) => ({ name, kind, source, statement }));
   const presets = PRESETS.map(({ name, description, violates, alsoViolates }) => ({ name, description, violates, alsoViolates }));
   if (values.json) {
-    io.out(JSON.stringify({ properties, presets }, null, 2));
+    io.out(JSON.stringify({ properties, presets, verdicts: VERDICT_MEANINGS, bases: BASIS_MEANINGS }, null, 2));
     return 0;
   }
   io.out('Properties:\n');
   for (const p of properties) io.out(`  ${p.name} (${p.kind})\n    ${p.statement}\n    source: ${p.source}\n`);
+  io.out('Verdicts:\n');
+  for (const [verdict, meaning] of Object.entries(VERDICT_MEANINGS)) io.out(`  ${verdict}: ${meaning}\n`);
+  io.out('What a verdict rests on (its basis):\n');
+  for (const [basis, meaning] of Object.entries(BASIS_MEANINGS)) io.out(`  ${basis}: ${meaning}\n`);
   io.out('Presets:\n');
   for (const p of presets)
     io.out(

@@ -955,6 +955,45 @@ export class PackedSlot {
     if (client > 0) out[this.sc(S_CLIENT)] = 1 + inverse[client - 1]!;
   }
 
+  /**
+   * What decides this slot's rows: their layout, the rules that read the slot's record or client (its
+   * ring, who may write it, whether it is a Web Messenger account, a cached key with its retention, a
+   * client) and its initial row. Two slots of one signature reach the same rows by the same candidates
+   * (each slot's own write at the same index), so one exploration serves both.
+   */
+  signature(): string {
+    const writers = this.candidates.map((c, i) => (c.op === Op.Write ? `${i}:${this.writeAllowedStatic(c.m)}` : '')).join(',');
+    return JSON.stringify([
+      Array.from(this.bits),
+      this.ring,
+      writers,
+      this.kind === 'wmAccount',
+      // Without time a cached key follows the rules of any other record.
+      this.cache && this.time,
+      this.cache && this.time ? this.retention : 0,
+      this.client !== undefined,
+      this.view,
+      this.candidates.length,
+      this.recordId === DEFAULT_POLICY,
+    ]);
+  }
+
+  /** Whether a member may ever write this slot's record (`writeRule` without the state). */
+  private writeAllowedStatic(m: number): boolean {
+    const config = this.model.members[m]!;
+    switch (this.kind) {
+      case 'privateKey':
+        return config.privateKeys;
+      case 'cachedKey':
+      case 'fetchedKey':
+        return config.services.includes('mail');
+      case 'wmAccount':
+        return this.model.runsWebMessenger[m]!;
+      default:
+        return true;
+    }
+  }
+
   /** A scratch row for callers. */
   newRow(): Int32Array {
     return new Int32Array(this.width);

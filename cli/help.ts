@@ -19,7 +19,7 @@ const SAVE_FLAGS = [
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   check: {
     usage:
-      'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]',
+      'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--html FILE] [--save-dir DIR | --no-save]',
     summary:
       'The properties of one config, or of every preset (the default): explored exhaustively where the reachable states fit --max-states, otherwise, and for the properties only time decides, random search. Each violation is saved as a counterexample file. Exit 0: nothing violated (or only risks the config accepts); 1: a violation; 2: bad input.',
     flags: [
@@ -33,6 +33,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--path P', "fast-check's path straight to a failing case (with one --property)"],
       ['--workers N', "worker threads (default: the machine's cores)"],
       ['--json', 'one JSON document on stdout (schema/check-result.schema.json), with a top-level summary'],
+      ['--html FILE', 'also write a self-contained HTML report: the summary, then a step-by-step explorer per violation'],
       ...SAVE_FLAGS,
       ['--help, -h', 'this help'],
     ],
@@ -60,11 +61,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   replay: {
-    usage: 'pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]',
+    usage: 'pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid|html]',
     summary: 'Re-runs a counterexample or scenario file step by step (a folder: every file in it). Exit 0: the file shows what it records; 1: it does not; 2: unreadable or invalid.',
     flags: [
       ['--json', 'the steps as JSON'],
-      ['--format F', 'text (default), json or mermaid'],
+      ['--format F', 'text (default), json, mermaid or html (a self-contained page to step through)'],
       ['--help, -h', 'this help'],
     ],
   },

@@ -31,6 +31,8 @@ import { TOOL_VERSION } from './version.ts';
 import { compareCommand } from './compare.ts';
 import { DEFAULT_SAVE_DIR, saveDirOf } from './save-dir.ts';
 import type { Acceptance } from '../config/schema.ts';
+import { writeCheckHtml } from '../reports/pages.ts';
+import { checkWritable } from '../reports/write.ts';
 
 export const DEFAULT_RUNS = 500;
 
@@ -185,7 +187,9 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     'no-save': { type: 'boolean' },
     workers: { type: 'string' },
     'max-states': { type: 'string' },
+    html: { type: 'string' },
   });
+  if (values.html !== undefined) checkWritable('--html', values.html);
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
   const properties = propertyNames(values.property);

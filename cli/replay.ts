@@ -1,5 +1,5 @@
 /**
- * `replay FILE|DIR [--json | --format text|json|mermaid]` (SPEC §7).
+ * `replay FILE|DIR [--json | --format text|json|mermaid|html]` (SPEC §7; html: `reports/`).
  *
  * - A counterexample file: re-runs its actions on its recorded config step by step, shows what each step
  *   changed, the settling (`eventually` properties), where and why the property fails, and whether that
@@ -21,6 +21,7 @@ import { jsonEntries, skippedWarning } from './files.ts';
 import { type Io, UsageError, usageError } from './io.ts';
 import { mermaidDiagram } from './mermaid.ts';
 import { oneLine } from './untrusted.ts';
+import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
 import {
   cutLinks,
   describeConfig,
@@ -33,9 +34,9 @@ import {
   tellTrace,
 } from './replay-story.ts';
 
-type Format = 'text' | 'json' | 'mermaid';
+type Format = 'text' | 'json' | 'mermaid' | 'html';
 
-const FORMATS: readonly Format[] = ['text', 'json', 'mermaid'];
+const FORMATS: readonly Format[] = ['text', 'json', 'mermaid', 'html'];
 
 export function replayCommand(args: readonly string[], io: Io): number {
   const { values, positionals } = parseFlags('replay', args, { json: { type: 'boolean' }, format: { type: 'string' } }, 1);
@@ -46,13 +47,14 @@ export function replayCommand(args: readonly string[], io: Io): number {
   if (values.json && values.format !== undefined && values.format !== 'json') throw usageError('replay: give --json or --format, not both');
   const format: Format = values.json ? 'json' : ((values.format as Format | undefined) ?? 'text');
   if (existsSync(file) && statSync(file).isDirectory()) {
-    if (format === 'mermaid') throw usageError('--format mermaid draws one file; give a file, not a folder');
+    if (format === 'mermaid' || format === 'html') throw usageError(`--format ${format} draws one file; give a file, not a folder`);
     return replayFolder(file, format, io);
   }
   const loaded = loadTraceFile(file);
   if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
   const replay = replayCounterexample(loaded);
   if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
+  else if (format === 'html') io.out(counterexampleReport(replay));
   else if (format === 'mermaid') io.out(counterexampleMermaid(replay));
   else io.out(counterexampleTextReport(replay));
   return replay.ok ? 0 : 1;
@@ -173,8 +175,11 @@ export function counterexampleMermaid(replay: CounterexampleReplay): string {
   const { loaded, story, violation, settling } = replay;
   const { document, property } = loaded;
   return mermaidDiagram({
-    title: `${document.config.name}: ${property.name} (${basename(loaded.file)})`,
+    title: `${document.config.name}: ${property.name}`,
+    source: basename(loaded.file),
     config: document.config,
+    cluster: loaded.target.cluster,
+    initial: story.initial,
     steps: story.steps,
     settling,
     violations: violation === undefined ? [] : [{ property: property.name, step: violation.step, message: violation.message }],
@@ -234,11 +239,18 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
     );
     return 0;
   }
+  if (format === 'html') {
+    io.out(scenarioReport(loaded, verdicts));
+    return 0;
+  }
   if (format === 'mermaid') {
     io.out(
       mermaidDiagram({
-        title: `scenario ${loaded.name} (${basename(loaded.file)})`,
+        title: `scenario ${loaded.name}`,
+        source: basename(loaded.file),
         config: loaded.target.config,
+        cluster: loaded.target.cluster,
+        initial: story.initial,
         steps: story.steps,
         violations: violated.map((v) => ({ property: v.property, step: v.violation!.step, message: v.violation!.message })),
         verdictWhenNone: 'no property is violated by this scenario',

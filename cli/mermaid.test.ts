@@ -3,7 +3,6 @@
  * renderer uses) reads every diagram, under a jsdom window because Mermaid sanitizes text with DOMPurify,
  * which needs a DOM. A deliberately broken diagram is rejected, so the check can fail.
  */
-import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, corpusFile, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';

@@ -16,7 +16,7 @@ import { type PackedFinding, type PackedSpace, PackedSet, explorePacked } from '
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
-import { FULL_VIEW, PackedSlot, type PackedView } from '../model/packed.ts';
+import { FULL_VIEW, PackedSlot, type PackedView, type RelabelPlan } from '../model/packed.ts';
 import { project, type Slot, scopeSlots } from '../model/projection.ts';
 import { kindOf } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
@@ -108,6 +108,7 @@ export class SlotSpace implements PackedSpace {
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly inverses: number[][];
+  private readonly plans: RelabelPlan[];
 
   /** For each judged property, the slot whose record (or client) it is judged on: rows of one layout decode as any of them. */
   readonly decoders: readonly PackedSlot[];
@@ -138,22 +139,15 @@ export class SlotSpace implements PackedSpace {
       });
       return inverse;
     });
+    this.plans = group.map((perm, g) => packed.relabelPlan(perm, this.inverses[g]!));
   }
 
   /** Packs the canonical form of `row` (the least packing over the symmetry group) into `out`. */
   canonical(row: Int32Array, out: Int32Array): void {
     this.packed.pack(row, out);
     for (let g = 1; g < this.group.length; g++) {
-      this.packed.relabel(row, this.group[g]!, this.inverses[g]!, this.relabelled);
-      this.packed.pack(this.relabelled, this.packedTry);
-      for (let w = 0; w < this.words; w++) {
-        const a = this.packedTry[w]! >>> 0;
-        const b = out[w]! >>> 0;
-        if (a !== b) {
-          if (a < b) out.set(this.packedTry);
-          break;
-        }
-      }
+      // Packed straight from the row under the relabelling, giving up at the first word that is greater.
+      if (this.packed.packRelabelledAgainst(row, this.plans[g]!, out, this.packedTry) < 0) out.set(this.packedTry);
     }
   }
 

@@ -142,12 +142,12 @@ export const loadBalancerSchema = z
   .describe('How clients reach the cluster (KB 156803).');
 
 /**
- * The default budget of cut links (modelling choice, in the spirit of Stateright's `max_crashes`): two
- * links cut at once isolate any member of a ring from both its neighbours, and keep a six-member cluster's
- * fifteen links from multiplying the state space by 2^15; what it excludes (three or more links cut at
- * once) is named in every report's bounds.
+ * The default budget of cut links (modelling choice, in the spirit of Stateright's `max_crashes`): one link
+ * cut at a time, as one member down at a time is the default fault budget (`maxDown`). It is what keeps a
+ * six-member cluster's fifteen links from multiplying the state space; what it excludes (two or more links
+ * cut at once) is named in every report's bounds, and a config may raise it.
  */
-export const DEFAULT_MAX_CUT_LINKS = 2;
+export const DEFAULT_MAX_CUT_LINKS = 1;
 
 export const faultsSchema = z
   .strictObject({
@@ -167,7 +167,7 @@ export const faultsSchema = z
       .max((MAX_MEMBERS * (MAX_MEMBERS - 1)) / 2)
       .default(DEFAULT_MAX_CUT_LINKS)
       .describe(
-        'With partitions: at most this many links cut at once (a fault budget for links, like maxDown for members; default 2). It bounds what is checked: a report names it among the bounds of every verdict.',
+        'With partitions: at most this many links cut at once (a fault budget for links, like maxDown for members; default 1). It bounds what is checked: a report names it among the bounds of every verdict.',
       ),
     removeMember: z
       .boolean()

@@ -134,6 +134,18 @@ describe('the packed evaluation agrees with the immer model', () => {
           const sym = symmetric[s]!;
           const out = new Int32Array(sym.words);
           sym.canonical(rows[s]![0]!, out);
+          // ...and its canonical row is the least packing of the row relabelled by each symmetry.
+          const least = group
+            .map((perm) => {
+              const inverse = perm.map((_, p) => perm.indexOf(p));
+              const relabelled = sym.packed.newRow();
+              sym.packed.relabel(rows[s]![0]!, perm, inverse, relabelled);
+              const words = new Int32Array(sym.words);
+              sym.packed.pack(relabelled, words);
+              return Array.from(words, (w) => w >>> 0);
+            })
+            .reduce((a, b) => (b.findIndex((w, k) => w !== a[k]!) !== -1 && b[b.findIndex((w, k) => w !== a[k]!)]! < a[b.findIndex((w, k) => w !== a[k]!)]! ? b : a));
+          expect(Array.from(out, (w) => w >>> 0)).toEqual(least);
           judged.forEach((property, p) => {
             const outcome = property.check(cluster, projected);
             expect(sym.judge(p, out, 0) !== undefined).toBe(property.kind === 'sometimes' ? outcome.holds : !outcome.holds);

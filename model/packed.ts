@@ -128,6 +128,13 @@ function bitsFor(max: number): number {
   return bits;
 }
 
+/** See `PackedSlot.relabelPlan`. */
+export interface RelabelPlan {
+  readonly source: Int32Array;
+  readonly linkMap: Int32Array;
+  readonly inverse: Int32Array;
+}
+
 export class PackedSlot {
   readonly n: number;
   readonly width: number;
@@ -937,6 +944,74 @@ export class PackedSlot {
   clearOwed(row: Int32Array): void {
     for (let m = 0; m < this.n; m++) row[this.at(F_OWED, m)] = 0;
     this.normalize(row);
+  }
+
+  /**
+   * A plan for packing rows relabelled by one permutation without building the relabelled row: for each
+   * packed field, the field of the original row its value comes from (member fields move with the
+   * members), and the remapping of the fields that name members (cut links, an account's home, a
+   * client's member).
+   */
+  relabelPlan(perm: readonly number[], inverse: readonly number[]): RelabelPlan {
+    const n = this.n;
+    const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : f));
+    const linkMap = new Int32Array(32).fill(-1);
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) linkMap[this.linkBit[a * n + b]!] = this.linkBit[inverse[a]! * n + inverse[b]!]!;
+    return { source, linkMap, inverse: Int32Array.from(inverse) };
+  }
+
+  /**
+   * Packs `row` relabelled by `plan` into `into`, word by word, stopping as soon as it is greater than
+   * `best` (unsigned, word by word): returns -1 when it is less than `best` (then `into` holds it whole),
+   * 0 when equal, 1 when greater (then `into` is incomplete).
+   */
+  packRelabelledAgainst(row: Int32Array, plan: RelabelPlan, best: Int32Array, into: Int32Array): number {
+    const fields = this.fields;
+    const word = this.fieldWord;
+    const shift = this.fieldShift;
+    const source = plan.source;
+    const n = this.n;
+    const linksField = this.sc(S_LINKS);
+    const accountField = this.sc(S_ACCOUNT);
+    const clientField = this.sc(S_CLIENT);
+    let order = 0;
+    let w = 0;
+    let acc = 0;
+    for (let k = 0; k < fields.length; k++) {
+      if (word[k] !== w) {
+        if (order === 0) {
+          const a = acc >>> 0;
+          const b = best[w]! >>> 0;
+          if (a > b) return 1;
+          if (a < b) order = -1;
+        }
+        into[w] = acc;
+        w = word[k]!;
+        acc = 0;
+      }
+      const f = fields[k]!;
+      let v: number;
+      if (f === linksField) {
+        const links = row[f]!;
+        v = 0;
+        if (links !== 0) for (let bit = 0; bit < 32; bit++) if (links & (1 << bit)) v |= 1 << plan.linkMap[bit]!;
+      } else if (f === accountField) {
+        const account = row[f]!;
+        v = account === 0 ? 0 : 1 + (account - 1 >= n ? n : 0) + plan.inverse[(account - 1) % n]!;
+      } else if (f === clientField) {
+        const client = row[f]!;
+        v = client === 0 ? 0 : 1 + plan.inverse[client - 1]!;
+      } else v = row[source[k]!]!;
+      acc |= v << shift[k]!;
+    }
+    if (order === 0) {
+      const a = acc >>> 0;
+      const b = best[w]! >>> 0;
+      if (a > b) return 1;
+      if (a < b) order = -1;
+    }
+    into[w] = acc;
+    return order;
   }
 
   /** The row relabelled by a permutation (`perm[p]`: the member position `p` takes its part from), into `out`. */

@@ -128,6 +128,13 @@ describe('the file format', () => {
     expect(d.states).toHaveLength(d.actions.length);
   });
 
+  it('an upgrade saved before the major flag loads without it (a major upgrade, model/actions.ts isMajorUpgrade)', () => {
+    const loaded = loadTraceFile('counterexamples/rolling-upgrade--survivor-convergence--15286cce.json');
+    if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample file');
+    const upgrades = loaded.document.actions.filter((a) => a.type === 'upgrade');
+    expect(upgrades).toEqual([{ type: 'upgrade', member: 'm2' }]);
+  });
+
   it('names are config, property and a content hash of config + property + actions', () => {
     const loaded = loadTraceFile(shipped);
     if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample');

@@ -28,6 +28,19 @@ export type Role = (typeof ROLES)[number];
 export const ACCOUNT_MODES = ['highAvailability', 'homeServer'] as const;
 export type AccountMode = (typeof ACCOUNT_MODES)[number];
 
+/**
+ * The two kinds of software update (KB 153403): a minor update applied from a .pup file on the running
+ * server, and a major upgrade (back up, install from ISO, restore). `faults.upgrades` allows either, both
+ * (`true`) or neither (`false`).
+ */
+export const UPGRADE_KINDS = ['minor', 'major'] as const;
+export type UpgradeKind = (typeof UPGRADE_KINDS)[number];
+
+/** Whether a config's `faults.upgrades` allows this kind of update. */
+export function allowsUpgrade(upgrades: boolean | UpgradeKind, kind: UpgradeKind): boolean {
+  return upgrades === true || upgrades === kind;
+}
+
 /** The vendor supports at most six members in one cluster (KB 153476, KB 154069). */
 export const SUPPORTED_MEMBERS = 6;
 /** A hard limit of this tool (member indexes are packed into version stamps): far above any real cluster. */
@@ -129,9 +142,11 @@ export const faultsSchema = z
       .default(false)
       .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
     upgrades: z
-      .boolean()
+      .union([z.boolean(), z.enum(UPGRADE_KINDS)])
       .default(false)
-      .describe('Whether members may be upgraded one at a time; members on different versions do not replicate (KB 225396).'),
+      .describe(
+        'Whether members may be upgraded one at a time: true (major upgrades and minor updates), "major" (ISO install and restore only), "minor" (.pup updates only, KB 153403) or false. Members a major release apart do not replicate (KB 225396); a minor update apart they still share cluster data (KB 180162).',
+      ),
     maxOutageDays: z
       .number()
       .int()

@@ -31,6 +31,12 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     jsonSchema: 'text',
   },
   {
+    name: 'an unknown kind of upgrade',
+    text: json({ members: three, faults: { upgrades: 'mnor' } }),
+    errors: ['FILE: faults.upgrades: expected true, false, "minor" or "major", got "mnor"; did you mean "minor"?'],
+    jsonSchema: 'rejects',
+  },
+  {
     name: 'invalid JSON (a missing comma between fields)',
     text: '{\n  "name": "x"\n  "members": []\n}\n',
     errors: ['FILE:3:3: invalid JSON: unexpected "\\""; expected "," or "}"'],

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS } from '../test/bad-configs.ts';
-import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE } from './schema.ts';
+import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE, resolveWorkload } from './schema.ts';
 import { resolveConfig, validateConfig } from './validate.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -66,6 +66,7 @@ describe('the published JSON Schema', () => {
       '$.faults',
       '$.keyCache',
       '$.assumptions',
+      '$.workload',
     ]);
     for (const [path, node] of all) {
       expect(node.additionalProperties, path).toBe(false);
@@ -74,8 +75,9 @@ describe('the published JSON Schema', () => {
   });
 
   it('gives the default of every optional field: the value validation fills in', () => {
-    // Optional without a default: decided from other fields (role, switchTo), or not part of the cluster.
-    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo']);
+    // Optional without a default: decided from other fields (role, switchTo), or not part of the cluster;
+    // the workload block is left out of a resolved config and filled in by `resync` (`resolveWorkload`).
+    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.workload']);
     const config = resolveConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
     const resolved: Record<string, unknown> = {
       $: config,
@@ -85,6 +87,7 @@ describe('the published JSON Schema', () => {
       '$.faults': config.faults,
       '$.keyCache': config.keyCache,
       '$.assumptions': config.assumptions,
+      '$.workload': resolveWorkload(config),
     };
     let checked = 0;
     for (const [path, node] of objects(clusterConfigJsonSchema() as Node)) {
@@ -98,7 +101,8 @@ describe('the published JSON Schema', () => {
         checked++;
       }
     }
-    expect(checked).toBe(17);
+    // 17 fields of the cluster, and the 9 of the workload.
+    expect(checked).toBe(26);
   });
 });
 

@@ -151,10 +151,6 @@ function settled(model: ClusterModel, state: ClusterState): ClusterState {
   return replicateToQuiescence(model, state).state;
 }
 
-function isUp(state: ClusterState, id: MemberId): boolean {
-  return state.members.some((x) => x.id === id && x.status === 'up');
-}
-
 /**
  * The state an outage of `m` starts from: the initial state, with the accounts Web Messenger messages
  * will change created beforehand (one per member that may create it) and replicated; then `m` crashes.

@@ -19,6 +19,7 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { resyncCommand } from './resync.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -44,6 +45,8 @@ Usage:
       Re-runs a counterexample or scenario file step by step (a folder: every file in it).
   pgp-cluster-check index [DIR]
       Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
+  pgp-cluster-check resync (--preset NAME | --config FILE) [--member M] [--json] [--svg FILE]
+      The backlog a returning member owes and its resync time, for outages of 1 hour to 30 days.
   pgp-cluster-check list [--json]
       The properties (name, kind, source, statement) and the presets.
 
@@ -65,6 +68,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         return replayCommand(rest, io);
       case 'index':
         return indexCommand(rest, io);
+      case 'resync':
+        return resyncCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -72,8 +77,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         io.out(HELP);
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, list${close ? `; did you mean "${close}"?` : ''}`);
+        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'resync', 'list', 'help']);
+        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, resync, list${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import { findPreset } from '../config/presets.ts';
 import { resolveWorkload } from '../config/schema.ts';
 import { BACKLOG_KINDS } from '../model/backlog.ts';
 import { cli, listing, tempDir, writeDoc } from '../test/cli.ts';
-import { analyseResync, OUTAGE_HOURS, resyncLine, SEED_CLAIM } from './resync.ts';
+import { analyseResync, OUTAGE_HOURS, resyncLine, resyncPlot, SEED_CLAIM } from './resync.ts';
 
 interface Backlog {
   hours: number;
@@ -73,6 +73,12 @@ describe('resync as text and as a plot', () => {
     expect(svg).toContain('SKM keys 14 d');
     expect(svg).not.toMatch(/<script|href=/);
     expect(listing(dir)).toEqual(['resync.svg']);
+  });
+
+  it('the README\'s plot, docs/resync-recommended.svg, is in step with the code (regenerate: see the README)', () => {
+    const analysis = analyseResync(findPreset('recommended')!.config, 'm1');
+    expect(readFileSync('docs/resync-recommended.svg', 'utf8')).toBe(resyncPlot(analysis, analysis.members[0]!));
+    expect(readFileSync('README.md', 'utf8')).toContain('could take several hours or even days, particularly if PGP\n> Web Messenger is in High Availability Mode');
   });
 
   it('one line per member for a text report', () => {

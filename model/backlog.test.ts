@@ -215,3 +215,12 @@ describe('the DMZ ring (KB 161304)', () => {
     expect(b.quietHours).toBeGreaterThan(b.resyncHours);
   });
 });
+
+describe('the horizon', () => {
+  it('a profile answers only for outages up to the horizon it was derived for', () => {
+    const p = outageProfile(config('recommended'), 'm1', 'highAvailability', 48);
+    expect(() => backlogAt(p, resolveWorkload({}), 49)).toThrow(/outside 0 to 48/);
+    expect(() => backlogAt(p, resolveWorkload({}), -1)).toThrow(RangeError);
+    expect(backlogAt(p, resolveWorkload({}), 48).owedTotal).toBeGreaterThan(0);
+  });
+});

@@ -86,6 +86,8 @@ export interface ResyncHop {
 export interface OutageProfile {
   readonly member: MemberId;
   readonly accountMode: AccountMode;
+  /** The longest outage (hours) the windows were found for: `backlogAt` answers up to it. */
+  readonly horizonHours: number;
   /** For each kind, the live members that may make such a change while `m` is down. */
   readonly writers: { readonly [K in BacklogKind]: readonly MemberId[] };
   readonly probes: readonly ProbeFate[];
@@ -260,6 +262,7 @@ export function outageProfile(config: ClusterConfig, member: MemberId, accountMo
   return {
     member,
     accountMode,
+    horizonHours: horizon,
     writers,
     probes,
     hops,
@@ -282,6 +285,9 @@ function changesOf(profile: OutageProfile, workload: Workload, probe: ProbeFate,
 
 /** The backlog and resync time of an outage of `hours` hours, for a workload (pure arithmetic on the profile). */
 export function backlogAt(profile: OutageProfile, workload: Workload, hours: number): OutageBacklog {
+  // Beyond the horizon a window found unbounded might not be (a mail-flow key's 180 days, say).
+  if (!(hours >= 0 && hours <= profile.horizonHours))
+    throw new RangeError(`an outage of ${hours} hours is outside 0 to ${profile.horizonHours}, the horizon this profile was derived for`);
   const owed = zeroes();
   const purged = zeroes();
   let stuckBehind = 0;

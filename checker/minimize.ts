@@ -2,8 +2,8 @@
  * Shrinking a violating trace further than fast-check's shrinker can: fast-check shrinks the choices a
  * trace was generated from, and a choice can mean another action once an earlier one is gone. Here the
  * actions themselves are removed, keeping only traces in which every action is enabled and the property
- * still fails, until no single action and no pair of actions can go. For an `always` property the trace is
- * first cut at the violating step.
+ * still fails, until no single action and no pair of actions can go. The trace is cut at its first violating
+ * step (every prefix is judged, `checker/trace.ts`).
  */
 import { violationOf } from './trace.ts';
 import type { Model, Property, Violation } from './types.ts';
@@ -16,7 +16,7 @@ export function minimizeTrace<S, A>(
   let current = [...actions];
   let violation = violationOf(model, property, current);
   if (violation === undefined) return undefined;
-  if (property.kind !== 'eventually') current = current.slice(0, violation.step);
+  current = current.slice(0, violation.step);
   // Two actions that only make sense together (a crash and its recovery) can only go together.
   const removePair = (): boolean => {
     for (let i = 0; i < current.length; i++)
@@ -24,7 +24,7 @@ export function minimizeTrace<S, A>(
         const candidate = current.filter((_, k) => k !== i && k !== j);
         const found = violationOf(model, property, candidate);
         if (found !== undefined) {
-          current = property.kind !== 'eventually' ? candidate.slice(0, found.step) : candidate;
+          current = candidate.slice(0, found.step);
           violation = found;
           return true;
         }
@@ -40,7 +40,7 @@ export function minimizeTrace<S, A>(
       const candidate = [...current.slice(0, start), ...current.slice(start + chunk)];
       const found = violationOf(model, property, candidate);
       if (found !== undefined) {
-        current = property.kind !== 'eventually' ? candidate.slice(0, found.step) : candidate;
+        current = candidate.slice(0, found.step);
         violation = found;
         changed = true;
       } else start += chunk;

@@ -46,7 +46,7 @@ export function replaySteps<S, A>(model: Model<S, A>, actions: readonly A[], fro
 
 /**
  * The violation a trace shows for one property, judged exactly as the random search judges it (`runTrace`:
- * `always` in every state, `eventually` on the last), so a replay and a search never disagree.
+ * every prefix judged where it ends), so a replay and a search never disagree.
  */
 export function judgeTrace<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): Violation | undefined {
   const run = runTrace(model, property, actions);

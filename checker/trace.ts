@@ -14,9 +14,10 @@ export function isFinding<S>(property: Property<S>, outcome: Outcome): boolean {
 }
 
 /**
- * Replays `actions` from the initial state. `always` properties are checked in every state, `eventually`
- * properties on the last one, `sometimes` properties in every state (the first state that reaches one
- * is its finding). A disabled action ends the run (`disabled`, with its 1-based step).
+ * Replays `actions` from the initial state, judging every state it passes through: `always` properties
+ * as they are, `eventually` properties by settling that state, `sometimes` properties (the first state
+ * that reaches one is its finding). The first finding is the violation, with its step. A disabled action
+ * ends the run (`disabled`, with its 1-based step).
  */
 export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, actions: readonly A[]): TraceRun<S> {
   const states: S[] = [model.initial];
@@ -29,17 +30,18 @@ export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, action
     const message = outcome.holds ? `${property.name} is reached` : outcome.message;
     violation = { step, message, ...(outcome.rounds === undefined ? {} : { rounds: outcome.rounds }) };
   };
-  const everyState = property.kind !== 'eventually';
-  if (everyState) judge(state, 0);
+  // Every prefix of a trace is a trace of its own, judged where it ends (an `eventually` property by
+  // settling that state), exactly as random search and exploration judge: so replay and search give the
+  // same verdict and the same violating step for any trace.
+  judge(state, 0);
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
     const why = model.whyDisabled(state, action);
     if (why !== undefined) return { kind: 'disabled', step: i + 1, why };
     state = model.step(state, action);
     states.push(state);
-    if (everyState) judge(state, i + 1);
+    judge(state, i + 1);
   }
-  if (property.kind === 'eventually') judge(state, actions.length);
   return { kind: 'ran', states, violation };
 }
 

@@ -19,6 +19,10 @@ function result(property: string, verdict: JudgedResult['verdict'], actions: rea
     kind: 'eventually',
     verdict,
     runs: verdict === 'violated' ? 3 : 500,
+    basis: 'random',
+    states: null,
+    bounds: null,
+    depthComplete: null,
     seed: 1,
     counterexample: null,
     actions,
@@ -55,10 +59,10 @@ describe('sometimes properties', () => {
   it('say whether the search reached them, with the witness, and recommend nothing', () => {
     const model = cluster({ members: threeMembers });
     const witness = [crash('m2'), write('m1', 'user', 'alice')];
-    const reached = advise(model, result('outage-backlog', 'holds', witness, { kind: 'sometimes', reached: true, runs: 4, step: 2 }));
+    const reached = advise(model, result('outage-backlog', 'reached', witness, { kind: 'sometimes', runs: 4, step: 2 }));
     expect(reached.explanation).toBe('Reached after 4 random traces: crash m2, then write user:alice on m1.');
     expect(reached.recommendation).toBeNull();
-    const missed = advise(model, result('outage-backlog', 'violated', [], { kind: 'sometimes', reached: false, runs: 500 }));
+    const missed = advise(model, result('outage-backlog', 'unreached', [], { kind: 'sometimes', runs: 500 }));
     expect(missed.explanation).toMatch(/^Not reached in 500 random traces: the properties about this fault were not put to the test; raise --runs or --length/);
   });
 });

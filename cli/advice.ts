@@ -82,6 +82,13 @@ function traces(runs: number): string {
   return `${runs} random trace${runs === 1 ? '' : 's'}`;
 }
 
+/** What a verdict rests on, in the words of a sentence: `500 random traces`, `every reachable state (12,345)`. */
+function searched(result: JudgedResult): string {
+  if (result.basis === 'random' || result.basis === null) return traces(result.runs);
+  const states = (result.states ?? 0).toLocaleString('en-US');
+  return result.basis === 'exhaustive' ? `every reachable state (${states} explored)` : `the ${states} states explored before the budget ran out`;
+}
+
 /** The fault budget left after removals: how many more members "any maxDown down" takes down. */
 function budgetLeft(model: ClusterModel, state: ClusterState): number {
   const removed = state.members.filter((m) => m.status === 'removed').length;
@@ -158,7 +165,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       const dmz = indexes(model, (m) => m.zone === 'dmz');
       const { removeMember, maxDown } = config.faults;
       if (dmz.length > 0 && removeMember && maxDown > 0 && config.assumptions.dmzAfterRemoval === 'stale')
-        return `In ${traces(result.runs)} no DMZ member's fixed successor was removed while a change waited on it, but this config allows it (faults.removeMember: true with assumptions.dmzAfterRemoval: "stale"), so a longer search may still find one.`;
+        return `In ${searched(result)} no DMZ member's fixed successor was removed while a change waited on it, but this config allows it (faults.removeMember: true with assumptions.dmzAfterRemoval: "stale"), so a longer search may still find one.`;
       const dmzNote =
         dmz.length === 0
           ? removeMember && maxDown > 0
@@ -194,7 +201,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       const dmz = indexes(model, (m) => m.zone === 'dmz');
       if (dmz.length === 0)
         return `Every member is internal and re-routes around a member that is down (KB 161304), so with up to ${config.faults.maxDown} down the live members still pass every change to each other.`;
-      return `The DMZ member${dmz.length === 1 ? '' : 's'} ${ids(model, dmz)} keep${dmz.length === 1 ? 's' : ''} a fixed successor (KB 161304), yet in ${traces(result.runs)} no change was left on a DMZ member while its successor was down.`;
+      return `The DMZ member${dmz.length === 1 ? '' : 's'} ${ids(model, dmz)} keep${dmz.length === 1 ? 's' : ''} a fixed successor (KB 161304), yet in ${searched(result)} no change was left on a DMZ member while its successor was down.`;
     },
   },
 
@@ -223,7 +230,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       if (!config.faults.removeMember)
         return 'Members here go down but are never broken out of the cluster (faults.removeMember: false): a change waits on its member and reaches the others when it comes back (resync).';
       if (config.faults.maxDown === 0) return 'faults.removeMember is true, but faults.maxDown: 0 leaves no fault budget to remove a member.';
-      return `In ${traces(result.runs)} no member was removed before it had passed on its changes, but this config allows removals (faults.removeMember: true), which the vendor discourages (KB 153476).`;
+      return `In ${searched(result)} no member was removed before it had passed on its changes, but this config allows removals (faults.removeMember: true), which the vendor discourages (KB 153476).`;
     },
   },
 
@@ -245,7 +252,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     holds({ model, result }) {
       const without = indexes(model, (m) => !m.privateKeys);
       const withKeys = indexes(model, (m) => m.privateKeys);
-      return `${ids(model, without)} ${without.length === 1 ? 'has' : 'have'} privateKeys: false, and private keys replicate only along the members that may hold them (${ids(model, withKeys)}), so none reached ${without.length === 1 ? 'it' : 'them'} in ${traces(result.runs)}.`;
+      return `${ids(model, without)} ${without.length === 1 ? 'has' : 'have'} privateKeys: false, and private keys replicate only along the members that may hold them (${ids(model, withKeys)}), so none reached ${without.length === 1 ? 'it' : 'them'} in ${searched(result)}.`;
     },
   },
 
@@ -276,7 +283,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       const highAvailability = config.webMessenger.accountMode === 'highAvailability' && config.webMessenger.switchTo !== 'homeServer';
       if (highAvailability && eligible.length > config.faults.maxDown)
         return `Accounts are in High Availability mode, so each replicates to every member that runs webMessenger and is in the replication set (${ids(model, eligible)}), and those are more than faults.maxDown (${config.faults.maxDown}).`;
-      return `In ${traces(result.runs)} every Web Messenger account stayed on a live member running webMessenger with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+      return `In ${searched(result)} every Web Messenger account stayed on a live member running webMessenger with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
   },
 
@@ -307,7 +314,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
       if (keyMembers.length > config.faults.maxDown)
         return `Private keys replicate to ${keyMembers.length} members that run mail (${ids(model, keyMembers)}), more than faults.maxDown (${config.faults.maxDown}), so an outage leaves one that can decrypt and sign.`;
-      return `In ${traces(result.runs)} every private key stayed on a live member running mail.`;
+      return `In ${searched(result)} every private key stayed on a live member running mail.`;
     },
   },
 
@@ -345,7 +352,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       const desktop = running(model, 'desktop');
       if (config.loadBalancer.clusterHostname && desktop.length > config.faults.maxDown)
         return `Clients reach the cluster by its host name, so any live member that runs desktop and holds their user record can serve them, and the members running desktop (${ids(model, desktop)}) are more than faults.maxDown (${config.faults.maxDown}).`;
-      return `In ${traces(result.runs)} every enrolled client could still download its policy with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+      return `In ${searched(result)} every enrolled client could still download its policy with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
   },
 
@@ -363,7 +370,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     },
     holds({ model, config, result }) {
       if (config.faults.maxDown === 0) return 'No member is ever down here (faults.maxDown: 0), so a waiting member can always join through the Sponsor.';
-      return `In ${traces(result.runs)} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+      return `In ${searched(result)} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
     notApplicable: () => 'No member waits to join (no member has joinsLater: true).',
   },
@@ -381,7 +388,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     holds({ config, result }) {
       if (config.loadBalancer.clusterHostname)
         return 'Clients reach the cluster by its host name, so a client renews its SKM key with any live desktop member that holds its user and policy.';
-      return `Clients are pinned to the member they enrolled with, but no member stays down longer than ${config.faults.maxOutageDays} days (faults.maxOutageDays), well under the 14-day SKM validity; no key lapsed in ${traces(result.runs)}.`;
+      return `Clients are pinned to the member they enrolled with, but no member stays down longer than ${config.faults.maxOutageDays} days (faults.maxOutageDays), well under the 14-day SKM validity; no key lapsed in ${searched(result)}.`;
     },
   },
 
@@ -392,7 +399,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     },
     violated: () => undefined,
     holds({ result }) {
-      return `Replication never sends a key past its retention, and each member purges its cache as time passes while it is up; in ${traces(result.runs)} no expired key came back.`;
+      return `Replication never sends a key past its retention, and each member purges its cache as time passes while it is up; in ${searched(result)} no expired key came back.`;
     },
   },
 
@@ -409,7 +416,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     holds({ config, result }) {
       if (config.loadBalancer.holdsRejoiningMembers)
         return 'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true).';
-      return `In ${traces(result.runs)} no member returned to the rotation while it lacked an account its peers held.`;
+      return `In ${searched(result)} no member returned to the rotation while it lacked an account its peers held.`;
     },
   },
 };
@@ -424,18 +431,24 @@ export function advise(model: ClusterModel, result: JudgedResult): Advice {
   }
   if (result.kind === 'sometimes') {
     // A guard against vacuous passes: say whether the search got there, and how.
-    if (result.reached) {
+    if (result.verdict === 'reached') {
       const steps = result.actions.map(describeAction).join(', then ');
-      return { explanation: `Reached after ${traces(result.runs)}: ${steps || 'in the initial state'}.`, recommendation: null };
+      const after = result.basis === 'random' ? `after ${traces(result.runs)}` : 'by exploration, in the fewest actions';
+      return { explanation: `Reached ${after}: ${steps || 'in the initial state'}.`, recommendation: null };
     }
+    if (result.basis === 'exhaustive')
+      return {
+        explanation: `Not reached in ${searched(result)}: no trace within these bounds reaches this fault, so the properties about it are not put to the test by this config.`,
+        recommendation: null,
+      };
     return {
-      explanation: `Not reached in ${traces(result.runs)}: the properties about this fault were not put to the test; raise --runs or --length, or use explore.`,
+      explanation: `Not reached in ${searched(result)}: the properties about this fault were not put to the test; raise --runs or --length, or use explore.`,
       recommendation: null,
     };
   }
   const recommendation = entry?.recommendation ?? null;
   if (result.verdict === 'holds') {
-    return { explanation: entry?.holds(context) ?? `No violation in ${traces(result.runs)}.`, recommendation };
+    return { explanation: entry?.holds(context) ?? `No violation in ${searched(result)}.`, recommendation };
   }
   const state = replay(model, result.actions.slice(0, result.step ?? result.actions.length));
   const why = state === undefined || entry === undefined ? undefined : entry.violated({ ...context, state });

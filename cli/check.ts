@@ -3,6 +3,11 @@
  */
 import { type RandomResult, searchRandom } from '../checker/random.ts';
 import { violationOf } from '../checker/trace.ts';
+import { type Basis, type Bounds, isFailure, type Verdict } from '../checker/verdict.ts';
+import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
+import { ringSymmetries } from '../model/symmetry.ts';
+import { describeBounds, exploreScope } from './explore.ts';
+import { verifyPacked } from './verify.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
@@ -16,15 +21,39 @@ export interface CheckOptions {
   /** fast-check's replay path (with a single property). */
   readonly path?: string;
   readonly properties: readonly string[];
+  /**
+   * The state budget of the exhaustive exploration `check` tries first (0: random search only). A
+   * number of states, not seconds, so that the verdict and its basis are the same on every machine.
+   */
+  readonly maxStates?: number;
 }
 
-export type Verdict = 'holds' | 'violated' | 'not-applicable';
+export type { Verdict };
+
+/** The states `check` explores per config before it falls back to random search (`--max-states`). */
+export const CHECK_STATE_BUDGET = 3_000_000;
+
+/**
+ * The bounds of `check`'s exploration: one key per record kind and one client (they stand for any number:
+ * every property is a conjunction over records and clients), no time passing (the properties time
+ * decides are left to random search), and traces of any length.
+ */
+export const CHECK_BOUNDS = { writes: 1, clients: 1, maxDepth: 100_000, hours: [] as number[] } as const;
 
 export interface PropertyResult {
   readonly config: string;
   readonly property: string;
   readonly kind: string;
   readonly verdict: Verdict;
+  /** What the verdict rests on: every reachable state within `bounds`, an exploration cut short, or `runs` random traces. */
+  readonly basis: Basis['basis'] | null;
+  /** States explored (exhaustive or partial basis), else null. */
+  readonly states: number | null;
+  /** The bounds an exploration's verdict rests on, else null. */
+  readonly bounds: Bounds | null;
+  /** For a partial exploration: every level up to this depth was complete. */
+  readonly depthComplete: number | null;
+  /** Random traces run (0 when the verdict rests on exploration). */
   readonly runs: number;
   readonly seed: number;
   /** Path of the saved counterexample file, when one was saved. */
@@ -48,8 +77,6 @@ export interface PropertyResult {
   readonly expected: 'holds' | 'violated' | null;
   /** How often each action type was generated. */
   readonly generated: Readonly<Record<string, number>>;
-  /** For a `sometimes` property: whether the search reached it (its verdict then holds) and the witness trace is `actions`. */
-  readonly reached?: boolean;
   /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
@@ -159,13 +186,28 @@ function expectationOf(property: string, expectedViolations?: readonly string[])
   return expectedViolations === undefined ? null : expectedViolations.includes(property) ? 'violated' : 'holds';
 }
 
-/** A property's result from its (merged) search, or as not applicable. */
+/** What exhaustive exploration decided about one property. */
+export interface Explored {
+  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached';
+  readonly basis: 'exhaustive' | 'partial';
+  readonly states: number;
+  readonly bounds: Bounds;
+  readonly depthComplete: number | null;
+  /** The shortest trace to the finding (a violation, or a state that reaches a `sometimes` property). */
+  readonly shortest: readonly Action[] | null;
+}
+
+/**
+ * A property's result: from exploration when that decided it, else from its (merged) random search, or
+ * as not applicable.
+ */
 export function judgeResult(
   target: Target,
   property: ClusterProperty,
   outcome: SearchOutcome | undefined,
   expectedViolations: readonly string[] | undefined,
   searchSeed: number,
+  explored?: Explored,
 ): PropertyResult {
   const base = {
     config: target.config.name,
@@ -174,33 +216,60 @@ export function judgeResult(
     counterexample: null,
     expected: expectationOf(property.name, expectedViolations),
   } as const;
+  const none = { basis: null, states: null, bounds: null, depthComplete: null } as const;
   const judged = ((): JudgedResult => {
-    if (outcome === undefined) {
+    const reason = property.notApplicable(target.cluster);
+    if (reason !== undefined || (outcome === undefined && explored === undefined)) {
       return {
         ...base,
+        ...none,
         seed: searchSeed,
         verdict: 'not-applicable',
         runs: 0,
         actions: [],
         step: null,
         message: null,
-        reason: property.notApplicable(target.cluster) ?? null,
+        reason: reason ?? null,
         rounds: null,
         originalLength: null,
         path: null,
         generated: {},
       };
     }
-    const { seed, result } = outcome;
+    if (explored !== undefined) {
+      const trace = explored.shortest;
+      const violation = trace === null ? undefined : violationOf(target.model, target.properties.find((p) => p.property.name === property.name)!.bound, trace);
+      if (trace !== null && violation === undefined)
+        throw new Error(`internal error: the explored trace for ${property.name} does not show it on the plain model`);
+      return {
+        ...base,
+        seed: searchSeed,
+        verdict: explored.verdict,
+        basis: explored.basis,
+        states: explored.states,
+        bounds: explored.bounds,
+        depthComplete: explored.depthComplete,
+        runs: 0,
+        actions: trace ?? [],
+        step: violation?.step ?? null,
+        message: violation?.message ?? null,
+        reason: null,
+        rounds: violation?.rounds ?? null,
+        originalLength: trace?.length ?? null,
+        path: null,
+        generated: {},
+      };
+    }
+    const { seed, result } = outcome!;
     const found = result.counterexample;
+    const random = { basis: 'random', states: null, bounds: null, depthComplete: null } as const;
     if (property.kind === 'sometimes') {
-      // A `sometimes` property holds when the search reaches it; its trace is the witness.
       const reached = result.verdict === 'reached';
       return {
         ...base,
+        ...random,
         seed,
-        verdict: reached ? 'holds' : 'violated',
-        reached,
+        verdict: reached ? 'reached' : 'unreached',
         runs: result.runs,
         actions: found?.actions ?? [],
         step: found?.violation.step ?? null,
@@ -214,6 +283,7 @@ export function judgeResult(
     }
     return {
       ...base,
+      ...random,
       seed,
       verdict: result.verdict === 'violated' ? 'violated' : 'holds',
       runs: result.runs,
@@ -234,25 +304,71 @@ function selectedProperties(target: Target, options: CheckOptions) {
   return target.properties.filter((p) => options.properties.length === 0 || options.properties.includes(p.property.name));
 }
 
+/**
+ * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
+ * packed evaluation (`cli/verify.ts`). Returns what it decided, by property name: every property it
+ * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
+ * `partial`) when the budget ran out first. Properties only time can break are not explored here.
+ */
+export function exploreTarget(target: Target, options: CheckOptions): Map<string, Explored> {
+  const decided = new Map<string, Explored>();
+  const budget = options.maxStates ?? CHECK_STATE_BUDGET;
+  const cluster = target.cluster;
+  if (budget === 0 || options.path !== undefined || cluster.size > PACKED_MAX_MEMBERS) return decided;
+  const properties = selectedProperties(target, options)
+    .filter(({ notApplicable, property }) => notApplicable === undefined && property.needsTime !== true)
+    .map((p) => p.property);
+  if (properties.length === 0) return decided;
+  const bounds = { ...CHECK_BOUNDS, maxStates: budget };
+  const result = verifyPacked(cluster, exploreScope(bounds), properties, ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: budget });
+  const described = describeBounds(target.config, bounds);
+  properties.forEach((property, p) => {
+    const finding = result.findings[p]!;
+    const found = finding.shortest !== null;
+    if (!found && !result.complete) return;
+    const verdict = property.kind === 'sometimes' ? (found ? 'reached' : 'unreached') : found ? 'violated' : 'holds';
+    decided.set(property.name, {
+      verdict,
+      basis: result.complete ? 'exhaustive' : 'partial',
+      states: result.states,
+      bounds: described,
+      depthComplete: result.complete ? null : result.depthComplete,
+      shortest: finding.shortest,
+    });
+  });
+  return decided;
+}
+
 /** Checks one config in this thread, one shard per property (the same as `--workers 1`). */
 export function checkTarget(target: Target, options: CheckOptions, expectedViolations?: readonly string[]): PropertyResult[] {
+  const explored = exploreTarget(target, options);
   return selectedProperties(target, options).map(({ property, notApplicable }) => {
+    const decided = explored.get(property.name);
     const outcome =
-      notApplicable === undefined ? runSearchTask(shardTasks(target.config, property.name, runsFor(property.kind, options), 1)[0]!) : undefined;
-    return judgeResult(target, property, outcome, expectedViolations, options.seed);
+      notApplicable === undefined && decided === undefined
+        ? runSearchTask(shardTasks(target.config, property.name, runsFor(property.kind, options), 1)[0]!)
+        : undefined;
+    return judgeResult(target, property, outcome, expectedViolations, options.seed, decided);
   });
 }
 
-/** Checks several configs with the searches spread over `workers` worker threads, merged deterministically. */
+/**
+ * Checks several configs: each is explored exhaustively within the state budget first (in this thread);
+ * what that leaves undecided is searched at random, spread over `workers` worker threads and merged
+ * deterministically.
+ */
 export async function checkTargets(
   jobs: readonly { readonly target: Target; readonly expectedViolations?: readonly string[] | undefined }[],
   options: CheckOptions,
   workers: number,
   run: (tasks: readonly SearchTask[]) => Promise<SearchOutcome[]>,
 ): Promise<PropertyResult[][]> {
-  const plan = jobs.map(({ target }) =>
+  const explored = jobs.map(({ target }) => exploreTarget(target, options));
+  const plan = jobs.map(({ target }, j) =>
     selectedProperties(target, options).map(({ property, notApplicable }) =>
-      notApplicable === undefined ? shardTasks(target.config, property.name, runsFor(property.kind, options), workers) : [],
+      notApplicable === undefined && !explored[j]!.has(property.name)
+        ? shardTasks(target.config, property.name, runsFor(property.kind, options), workers)
+        : [],
     ),
   );
   const outcomes = await run(plan.flat(2));
@@ -262,15 +378,25 @@ export async function checkTargets(
       const tasks = plan[j]![p]!;
       const mine = outcomes.slice(next, next + tasks.length);
       next += tasks.length;
-      return judgeResult(target, property, tasks.length === 0 ? undefined : mergeShards(mine), expectedViolations, options.seed);
+      return judgeResult(
+        target,
+        property,
+        tasks.length === 0 ? undefined : mergeShards(mine),
+        expectedViolations,
+        options.seed,
+        explored[j]!.get(property.name),
+      );
     }),
   );
 }
 
-/** Whether a preset's result is what the preset documents (a not-applicable property counts as holding). */
+/**
+ * Whether a preset's result is what the preset documents: a documented violation is violated; every
+ * other property holds, is not applicable, or (a `sometimes` guard) is reached.
+ */
 export function meetsExpectation(result: PropertyResult): boolean {
   if (result.expected === null) return true;
-  return result.expected === 'violated' ? result.verdict === 'violated' : result.verdict !== 'violated';
+  return result.expected === 'violated' ? result.verdict === 'violated' : !isFailure(result.verdict);
 }
 
 export { makeTarget, PROPERTIES };

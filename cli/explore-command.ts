@@ -146,11 +146,14 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
   const b = report.bounds;
   const lines = [
     `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `  bounds:    ${Object.entries(report.boundsText)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
     report.reduction === 'per-record'
-      ? '  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)'
+      ? `  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)${report.engine === 'packed' ? ', on packed rows (model/packed.ts), each property judged only where it reads and with only what it reads kept' : ''}`
       : '  reduction: none: the full product of every record and client',
     `  symmetry:  ${report.symmetry === 1 ? 'none (no rotation of the ring maps every member onto an interchangeable one)' : `${report.symmetry} rotations of the ring that map members onto interchangeable ones`}`,
-    `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited' : report.stopped !== null ? `NOT exhausted: stopped early, ${report.stopped}` : 'NOT exhausted: a bound was hit (raise --depth or --max-states)'}`,
+    `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s${report.bytesPerState === null ? '' : `, ${report.bytesPerState} bytes per state`}); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited, so each verdict below is verified within them' : report.stopped !== null ? `NOT exhausted: stopped early, ${report.stopped}; every level to depth ${report.depthComplete} complete` : `NOT exhausted: a bound was hit (raise --depth or --max-states); every level to depth ${report.depthComplete} complete`}`,
     '',
     table(
       [
@@ -158,7 +161,19 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
         ...report.results.map((r) => [
           r.property,
           r.kind,
-          r.verdict === 'not-applicable' ? 'n/a' : r.verdict === 'violated' ? 'VIOLATED' : r.verdict === 'unreached' ? 'NOT REACHED' : r.verdict === 'not-explored' ? 'not explored (no time)' : r.verdict,
+          r.verdict === 'not-applicable'
+            ? 'n/a'
+            : r.verdict === 'violated'
+              ? 'VIOLATED'
+              : r.verdict === 'unreached'
+                ? 'NOT REACHED'
+                : r.verdict === 'not-explored'
+                  ? `not explored (${r.reason?.startsWith('only time') ? 'no time' : 'cap'})`
+                  : r.verdict === 'holds'
+                    ? r.basis?.basis === 'exhaustive'
+                      ? 'holds (verified)'
+                      : 'no violation in the states visited'
+                    : r.verdict,
           r.shortest === null ? '-' : `${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}`,
         ]),
       ],

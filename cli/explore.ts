@@ -17,8 +17,11 @@ import { compileCluster } from '../model/cluster.ts';
 import { makeScope, type Scope } from '../model/enabled.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
+import type { Basis, Bounds } from '../checker/verdict.ts';
+import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { componentEngine, componentProperty } from './target.ts';
+import { verifyPacked } from './verify.ts';
 
 export interface ExploreBounds {
   /** Distinct record keys per kind that writes may use. */
@@ -42,6 +45,8 @@ export interface ExploreBounds {
 export interface ExploreChoices {
   /** Explore the full product instead of one component at a time. */
   readonly full: boolean;
+  /** Per record on the component engine (immer steps memoized) rather than the packed evaluation. */
+  readonly engine?: 'packed' | 'components';
   /** Treat members that the ring's rotations map onto each other as one (`model/symmetry.ts`). */
   readonly symmetry: boolean;
   /** Property names to explore (empty: all). */
@@ -61,11 +66,19 @@ export interface ExploredProperty {
   readonly shortest: readonly Action[] | null;
   readonly message: string | null;
   readonly reason: string | null;
+  /** What the verdict rests on (absent for `not-applicable` and `not-explored`). */
+  readonly basis?: Basis;
 }
 
 export interface ExploreReport {
   readonly config: string;
   readonly reduction: 'per-record' | 'full product';
+  /** Which evaluation explored it: the packed rows of `model/packed.ts`, or the component engine. */
+  readonly engine: 'packed' | 'components';
+  /** Every level up to this depth was explored completely (the whole space when exhausted). */
+  readonly depthComplete: number;
+  /** The bounds the verdicts rest on, by name. */
+  readonly boundsText: Bounds;
   /** How many relabellings of members the symmetry reduction identifies (1: none). */
   readonly symmetry: number;
   readonly bounds: ExploreBounds;
@@ -113,9 +126,24 @@ export function exploreConfig(
     ...(choices.stop ? { stop: choices.stop } : {}),
   };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
-  const result: ExploreResult<Action> & { bytesPerState?: number } = choices.full
-    ? exploreProduct(engine, componentProperties, options)
-    : exploreComponents(engine, componentProperties, options);
+  const packed = !choices.full && choices.engine !== 'components' && cluster.size <= PACKED_MAX_MEMBERS;
+  const result: ExploreResult<Action> & { bytesPerState?: number; depthComplete?: number } = packed
+    ? fromPacked(verifyPacked(cluster, exploreScope(bounds), applicable, group, options), applicable)
+    : choices.full
+      ? exploreProduct(engine, componentProperties, options)
+      : exploreComponents(engine, componentProperties, options);
+  const boundsText = describeBounds(config, bounds);
+  const depthComplete = result.depthComplete ?? (result.exhausted ? result.depth : Math.max(0, result.depth - 1));
+  const basis = (verdict: string): Basis =>
+    result.exhausted || (verdict !== 'holds' && verdict !== 'unreached')
+      ? { basis: 'exhaustive', states: result.states, bounds: boundsText }
+      : {
+          basis: 'partial',
+          states: result.states,
+          depthComplete,
+          bounds: boundsText,
+          stopped: result.stopped ?? 'a bound was hit (--depth or --max-states)',
+        };
   const results = selected.map((property): ExploredProperty => {
     const reason = property.notApplicable(cluster);
     if (reason !== undefined)
@@ -130,6 +158,15 @@ export function exploreConfig(
         reason: 'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
       };
     const finding = result.results[applicable.indexOf(property)]!;
+    if ('coverage' in finding && finding.coverage === 'none' && finding.shortest === null)
+      return {
+        property: property.name,
+        kind: property.kind,
+        verdict: 'not-explored',
+        shortest: null,
+        message: null,
+        reason: `the search stopped (${result.stopped ?? 'a bound'}) before it reached the components this property reads`,
+      };
     // The explorer keeps one state per canonical key, which keeps time relative: the words of a violation
     // (hours included) come from replaying its shortest trace on the plain model.
     const message =
@@ -144,11 +181,15 @@ export function exploreConfig(
       shortest: finding.shortest,
       message,
       reason: null,
+      basis: basis(finding.verdict),
     };
   });
   return {
     config: config.name,
     reduction: choices.full ? 'full product' : 'per-record',
+    engine: packed ? 'packed' : 'components',
+    depthComplete,
+    boundsText,
     symmetry: group.length,
     bounds,
     states: result.states,
@@ -158,8 +199,48 @@ export function exploreConfig(
     stopped: result.stopped ?? null,
     seconds: result.seconds,
     statesPerSecond: result.seconds > 0 ? Math.round(result.states / result.seconds) : result.states,
-    modelSteps: engine.modelSteps,
+    modelSteps: packed ? 0 : engine.modelSteps,
     bytesPerState: result.bytesPerState ?? null,
     results,
+  };
+}
+
+/** The packed explorer's result in the shape of the other explorers'. */
+function fromPacked(result: ReturnType<typeof verifyPacked>, properties: readonly (typeof PROPERTIES)[number][]) {
+  return {
+    states: result.states,
+    transitions: result.transitions,
+    depth: Number.isFinite(result.depthComplete) ? result.depthComplete : Math.max(0, ...result.perSlot.map((s) => s.depthComplete)),
+    depthComplete: Number.isFinite(result.depthComplete) ? result.depthComplete : Math.max(0, ...result.perSlot.map((s) => s.depthComplete)),
+    exhausted: result.complete,
+    ...(result.stopped === undefined ? {} : { stopped: result.stopped }),
+    seconds: result.seconds,
+    bytesPerState: result.bytesPerState,
+    results: properties.map((property, p) => {
+      const finding = result.findings[p]!;
+      const verdict = property.kind === 'sometimes' ? (finding.shortest ? 'reached' : 'unreached') : finding.shortest ? 'violated' : 'holds';
+      return { name: property.name, kind: property.kind, verdict, shortest: finding.shortest, message: finding.message, coverage: finding.coverage } as const;
+    }),
+  };
+}
+
+/**
+ * The bounds an exploration's verdicts rest on, in words: one key per record kind and one client stand
+ * for any number of them (each property is a conjunction over records and clients, and every key of a
+ * kind follows the same rules), so the bounds that remain are the fault budget, the cut links, the time
+ * steps and the depth.
+ */
+export function describeBounds(config: ClusterConfig, bounds: ExploreBounds): Bounds {
+  const hours = bounds.hours ?? [];
+  return {
+    members: config.members.length,
+    'members down at once': config.faults.maxDown,
+    'links cut at once': config.faults.partitions ? Math.min(config.faults.maxCutLinks, (config.members.length * (config.members.length - 1)) / 2) : 0,
+    'keys per record kind': bounds.writes,
+    clients: bounds.clients,
+    'each record written': bounds.writeOnce ? 'at most once' : 'any number of times',
+    'time steps (hours)': hours.length === 0 ? 'none: time does not pass' : hours.join(', '),
+    ...(hours.length > 0 ? { 'time passes up to (hours)': bounds.horizon ?? 'unbounded' } : {}),
+    'trace length': `up to ${bounds.maxDepth} actions`,
   };
 }

@@ -21,9 +21,24 @@ export function numberedTrace(actions: readonly Action[], indent = '    '): stri
 
 function verdictCell(result: PropertyResult): string {
   if (result.verdict === 'not-applicable') return 'n/a';
-  if (result.kind === 'sometimes') return result.reached ? 'reached' : 'NOT REACHED';
+  if (result.verdict === 'reached') return 'reached';
+  if (result.verdict === 'unreached') return 'NOT REACHED';
   if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
-  return result.expected === 'violated' ? 'holds (expected a violation!)' : 'holds';
+  const cell = holdsCell(result);
+  return result.expected === 'violated' ? `${cell} (expected a violation!)` : cell;
+}
+
+/** A holding verdict never bare: `verified` (every reachable state explored) or `sampled` (random traces, or an exploration cut short). */
+export function holdsCell(result: PropertyResult): string {
+  if (result.verdict === 'vacuous') return 'vacuous';
+  return result.basis === 'exhaustive' ? 'verified' : 'sampled';
+}
+
+/** What a verdict rests on, for a table: `exhaustive 12,345 states`, `500 traces`. */
+export function basisCell(result: PropertyResult): string {
+  if (result.verdict === 'not-applicable' || result.basis === null) return '-';
+  if (result.basis === 'random') return `${result.runs.toLocaleString('en-US')} traces`;
+  return `${result.basis} ${(result.states ?? 0).toLocaleString('en-US')} states`;
 }
 
 /** How often each action type was generated, over every search in `results`: `crash 1203, recover 980, …`. */
@@ -36,13 +51,19 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
 
 /** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
 export function reproduceCommand(source: string, result: PropertyResult): string {
+  // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
+  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${result.property}`;
   const path = result.path ? ` --path "${result.path}"` : '';
   return `npx pgp-cluster-check check ${source} --property ${result.property} --seed ${result.seed}${path}`;
 }
 
 export function violationReport(result: PropertyResult, source: string): string {
+  const how =
+    result.basis === 'random'
+      ? `found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}`
+      : `a shortest trace (${result.actions.length} action${result.actions.length === 1 ? '' : 's'}), found by exploring ${(result.states ?? 0).toLocaleString('en-US')} states`;
   const lines = [
-    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}:`,
+    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`,
     numberedTrace(result.actions),
     `    => ${result.message}`,
     `  reproduce: ${reproduceCommand(source, result)}`,
@@ -65,15 +86,9 @@ export function savedLines(result: PropertyResult): string[] {
 
 /** One config: a row per property. */
 export function resultTable(results: readonly PropertyResult[]): string {
-  const rows = [['property', 'kind', 'verdict', 'runs', 'resync rounds']];
+  const rows = [['property', 'kind', 'verdict', 'basis', 'resync rounds']];
   for (const r of results) {
-    rows.push([
-      r.property,
-      r.kind,
-      verdictCell(r),
-      r.verdict === 'not-applicable' ? '-' : String(r.runs),
-      r.rounds === null ? '-' : String(r.rounds),
-    ]);
+    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : String(r.rounds)]);
   }
   return table(rows, '  ');
 }
@@ -94,7 +109,7 @@ function matrixBlock(presets: readonly string[], results: readonly PropertyResul
       ...presets.map((preset) => {
         const r = results.find((x) => x.config === preset && x.property === property);
         if (!r) return '';
-        const cell = r.verdict === 'not-applicable' ? 'n/a' : r.kind === 'sometimes' ? (r.reached ? 'reached' : 'unreached') : r.verdict;
+        const cell = r.verdict === 'not-applicable' ? 'n/a' : r.verdict === 'holds' || r.verdict === 'vacuous' ? holdsCell(r) : r.verdict;
         return meetsExpectation(r) ? cell : `${cell.toUpperCase()}!`;
       }),
     ]);

@@ -109,10 +109,12 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
   if (violation?.step === 0) out.push(violationLine(property.name, violation));
   for (const step of story.steps) {
     out.push(...stepLines([step]));
-    if (violation !== undefined && violation.step === step.step && property.kind !== 'eventually') out.push(violationLine(property.name, violation));
+    // An `eventually` property is judged by settling each step's state; the settling shown is the last one's.
+    const atEnd = property.kind === 'eventually' && violation?.step === story.steps.length;
+    if (violation !== undefined && violation.step === step.step && !atEnd) out.push(violationLine(property.name, violation));
   }
   if (settling) out.push(...settlingLines(settling));
-  if (violation !== undefined && property.kind === 'eventually') out.push(violationLine(property.name, violation));
+  if (violation !== undefined && property.kind === 'eventually' && violation.step === story.steps.length) out.push(violationLine(property.name, violation));
   if (violation === undefined) out.push(`  ✓ ${property.name} is not violated by this trace`);
   out.push('', ...endLines('members at the end of the trace', snapshot(story.final), cutLinks(story.final)));
   if (settling && settling.steps.length > 0) {
@@ -253,7 +255,7 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
     '',
     ...endLines('members at the end', snapshot(story.final), cutLinks(story.final)),
     '',
-    '  properties (eventually properties judged after settling the final state):',
+    '  properties (judged at every step, as search judges; an eventually property by settling that step\'s state):',
     ...verdicts.map((v) => {
       const name = v.property.padEnd(width);
       if (v.verdict === 'not-applicable') return `    ${name}  n/a: ${v.reason}`;

@@ -3,6 +3,7 @@
  * (in the terms of this config), and for a violation the shortest trace and what the vendor recommends
  * instead. The sentences come from `advice.ts`; this file only lays them out.
  */
+import { type Basis, describeBasis } from '../checker/verdict.ts';
 import type { PropertyResult } from './check.ts';
 import { numberedTrace, reproduceCommand, savedLines } from './format.ts';
 
@@ -37,9 +38,19 @@ function labelled(label: string, text: string): string {
 
 function heading(r: PropertyResult): string {
   if (r.verdict === 'not-applicable') return `${r.property}: not applicable`;
-  if (r.verdict === 'holds') return `${r.property}: holds (no violation in ${r.runs} random trace${r.runs === 1 ? '' : 's'})`;
+  const basis = basisOf(r);
+  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, basis)}`;
   const expected = r.expected === 'violated' ? ', as this preset documents' : '';
-  return `${r.property}: VIOLATED${expected} (found after ${r.runs} trace${r.runs === 1 ? '' : 's'})`;
+  return `${r.property}: VIOLATED${expected} (${r.basis === 'random' ? `found after ${r.runs} trace${r.runs === 1 ? '' : 's'}` : `a shortest trace, from ${(r.states ?? 0).toLocaleString('en-US')} states explored`})`;
+}
+
+/** The result's basis as `checker/verdict.ts` describes it. */
+export function basisOf(r: PropertyResult): Basis | undefined {
+  if (r.basis === 'random') return { basis: 'random', runs: r.runs };
+  if (r.basis === 'exhaustive') return { basis: 'exhaustive', states: r.states ?? 0, bounds: r.bounds ?? {} };
+  if (r.basis === 'partial')
+    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: 'the state budget (--max-states)' };
+  return undefined;
 }
 
 /** One property's block. `source` is how to name the config on a command line (`--config FILE`). */
@@ -60,7 +71,7 @@ export function propertyReport(r: PropertyResult, source: string): string {
 
 /** Every property of one config, violations first, in catalogue order within each verdict. */
 export function riskReport(results: readonly PropertyResult[], source: string): string {
-  const order = { violated: 0, holds: 1, 'not-applicable': 2 } as const;
+  const order = { violated: 0, unreached: 1, vacuous: 2, holds: 3, reached: 4, 'not-applicable': 5 } as const;
   const sorted = [...results].sort((a, b) => order[a.verdict] - order[b.verdict]);
   return sorted.map((r) => propertyReport(r, source)).join('\n\n');
 }

@@ -126,6 +126,14 @@ export const loadBalancerSchema = z
   })
   .describe('How clients reach the cluster (KB 156803).');
 
+/**
+ * The default budget of cut links (modelling choice, in the spirit of Stateright's `max_crashes`): two
+ * links cut at once isolate any member of a ring from both its neighbours, and keep a six-member cluster's
+ * fifteen links from multiplying the state space by 2^15; what it excludes (three or more links cut at
+ * once) is named in every report's bounds.
+ */
+export const DEFAULT_MAX_CUT_LINKS = 2;
+
 export const faultsSchema = z
   .strictObject({
     maxDown: z
@@ -137,6 +145,15 @@ export const faultsSchema = z
       .default(1)
       .describe('Fault budget: at most this many members down or removed at once (0 to members - 1).'),
     partitions: z.boolean().default(true).describe('Whether links between members may be cut.'),
+    maxCutLinks: z
+      .number()
+      .int()
+      .min(1)
+      .max((MAX_MEMBERS * (MAX_MEMBERS - 1)) / 2)
+      .default(DEFAULT_MAX_CUT_LINKS)
+      .describe(
+        'With partitions: at most this many links cut at once (a fault budget for links, like maxDown for members; default 2). It bounds what is checked: a report names it among the bounds of every verdict.',
+      ),
     removeMember: z
       .boolean()
       .default(false)

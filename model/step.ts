@@ -142,7 +142,11 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
       if (!model.config.faults.partitions) return 'partitions are not allowed by this config (faults.partitions is false)';
       if (state.members[x]!.status === 'removed') return `${a.a} is removed from the cluster`;
       if (state.members[y]!.status === 'removed') return `${a.b} is removed from the cluster`;
-      return isCut(model, state, x, y) ? `the link ${linkKey(model, x, y)} is already cut` : undefined;
+      if (isCut(model, state, x, y)) return `the link ${linkKey(model, x, y)} is already cut`;
+      const cut = Object.keys(state.cutLinks).length;
+      return cut < model.config.faults.maxCutLinks
+        ? undefined
+        : `the budget of cut links is spent (faults.maxCutLinks ${model.config.faults.maxCutLinks}: ${Object.keys(state.cutLinks).join(', ')})`;
     }),
   heal: (model, state, a) =>
     onLink(model, a.a, a.b, (x, y) => (isCut(model, state, x, y) ? undefined : `the link ${linkKey(model, x, y)} is not cut`)),

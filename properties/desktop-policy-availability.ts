@@ -8,6 +8,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   source: 'KB 156803 (clients pinned to the server they enrolled with), KB 153217',
   statement:
     'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
+  reads: { kinds: [], clients: true },
   notApplicable: (model) => (anyMemberRuns(model, 'desktop') ? undefined : 'no member runs desktop'),
   settles: 'all',
   judge(model, settled) {

@@ -10,6 +10,7 @@ export const dmzSuccessorUnreachable: ClusterProperty = {
   source: 'KB 161304 (a DMZ member keeps a fixed successor even when it is unreachable)',
   statement:
     "Reachable: a live DMZ member's fixed successor is down or cut off while the DMZ member holds a version of a record that no other live member holds.",
+  reads: { clients: true },
   notApplicable: (model) => (model.isDmz.some((d) => d) ? undefined : 'no member is in the DMZ'),
   check(model, state) {
     for (let m = 0; m < model.size; m++) {

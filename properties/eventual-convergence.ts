@@ -6,6 +6,7 @@ export const eventualConvergence: ClusterProperty = judgedAfterSettling({
   source: 'seed article (KB 153198): once a member is back, "a resynchronizing of data should occur"',
   statement:
     'Once every member is up, every link healed and all members on one version, replication reaches quiescence and every member in the cluster holds the same version of every record it may hold.',
+  reads: { clients: true },
   notApplicable: () => undefined,
   settles: 'all',
   judge(model, settled) {

@@ -10,6 +10,7 @@ export const expiredKeyHeld: ClusterProperty = {
   needsTime: true,
   source: 'KB 162609 (mail-flow keys purged after 180 days, keyserver keys after their time to live)',
   statement: 'Reachable: a member holds a cached or fetched key past its retention, waiting for its next purge.',
+  reads: { kinds: ['cachedKey', 'fetchedKey'] },
   notApplicable: (model) => (anyMemberRuns(model, 'mail') ? undefined : 'no member runs mail, so no key is ever cached'),
   check(model, state) {
     for (let m = 0; m < model.size; m++)

@@ -6,6 +6,7 @@ export const joinPendingSponsorDown: ClusterProperty = {
   kind: 'sometimes',
   source: 'KB 153721 (members join through the Sponsor)',
   statement: 'Reachable: a member waits to join while the Sponsor is down or removed.',
+  reads: { clients: true },
   notApplicable: (model) => (model.members.some((m) => m.joinsLater) ? undefined : 'no member waits to join'),
   check(model, state) {
     const sponsor = model.members.findIndex((m) => m.role === 'sponsor');

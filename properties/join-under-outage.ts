@@ -11,6 +11,8 @@ export const joinUnderOutage: ClusterProperty = {
   source: 'KB 153721 (members join through the Sponsor: a full copy over the wire); assumptions.joinWhenSponsorDown (modelling choice)',
   statement:
     'After replication quiesces, with any maxDown members down, every member still waiting to join can join, and once replication among the live members quiesces again it holds every record a live member holds and it may hold.',
+  reads: { clients: true },
+  settledBy: 'all',
   notApplicable: (model) => (model.members.some((m) => m.joinsLater) ? undefined : 'no member is configured with joinsLater'),
   check(model, state) {
     const settled = settleAll(model, state);

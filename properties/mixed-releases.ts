@@ -13,6 +13,7 @@ export const mixedReleases: ClusterProperty = {
   source: 'KB 225396 (no replication between members on different releases)',
   statement:
     'Reachable: two live members run different releases (a major release or a minor update apart) while one holds a version of a record that the other may hold and lacks.',
+  reads: { clients: true },
   notApplicable: (model) => (model.config.faults.upgrades ? undefined : 'members are never upgraded (faults.upgrades is false)'),
   check(model, state) {
     for (let a = 0; a < model.size; a++)

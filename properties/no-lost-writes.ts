@@ -9,6 +9,7 @@ export const noLostWrites: ClusterProperty = judgedAfterSettling({
   source: 'seed article (KB 153198): "highly discouraged to remove/break cluster members"; KB 153476',
   statement:
     'Every acknowledged write (or a newer version of its record) is, after faults stop and replication quiesces, on every member that may hold it, and on at least one member of the cluster.',
+  reads: { clients: true, acknowledged: true },
   notApplicable: () => undefined,
   settles: 'all',
   judge(model, settled) {

@@ -9,6 +9,7 @@ export const outageBacklog: ClusterProperty = {
   source: 'seed article (KB 153198): when a member is back, "a resynchronizing of data should occur"',
   statement:
     'Reachable: a member is down while a live member holds a version of a record that the down member may hold and lacks, so that it returns with a backlog.',
+  reads: { clients: true },
   notApplicable: (model) => (model.config.faults.maxDown === 0 ? 'no member may go down (faults.maxDown is 0)' : undefined),
   check(model, state) {
     const live = state.members.flatMap((m, i) => (m.status === 'up' ? [i] : []));

@@ -10,6 +10,7 @@ export const partitionDivergence: ClusterProperty = {
   source: 'seed article (KB 153198): a member "unavailable or disconnected" stops synchronization',
   statement:
     'Reachable: a link is cut while one of the two members it joins holds a version of a record that the other may hold and lacks.',
+  reads: { clients: true },
   notApplicable: (model) => (model.config.faults.partitions ? undefined : 'links are never cut (faults.partitions is false)'),
   check(model, state) {
     for (let a = 0; a < model.size; a++)

@@ -8,6 +8,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   source: 'seed article (KB 153198): "If the server that has private keys goes down..."; KB 153723',
   statement:
     'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
+  reads: { kinds: ['privateKey'] },
   notApplicable: (model) => {
     if (!anyMemberRuns(model, 'mail')) return 'no member runs mail';
     return model.members.some((m) => m.privateKeys) ? undefined : 'no member may hold private keys';

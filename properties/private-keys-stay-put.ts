@@ -6,6 +6,7 @@ export const privateKeysStayPut: ClusterProperty = {
   kind: 'always',
   source: 'KB 153723 (private keys replicate per member), KB 161304 (DMZ members without private keys)',
   statement: 'No member with privateKeys: false ever stores a private key.',
+  reads: { kinds: ['privateKey'] },
   notApplicable: (model) =>
     model.members.some((m) => !m.privateKeys) ? undefined : 'every member has privateKeys: true',
   check(model, state) {

@@ -9,6 +9,7 @@ export const purgedKeysStayPurged: ClusterProperty = {
   source: 'KB 162609 (mail-flow keys purged after 180 days, keyserver keys after keyCache.keyserverTtlHours), KB 153198 (cached keys replicate)',
   statement:
     'A cached key past its retention is held by no live member after that member next purges, and replication never brings it back: no live member holds a cached key whose retention ended at or before its last purge.',
+  reads: { kinds: ['cachedKey', 'fetchedKey'] },
   notApplicable: (model) => (model.members.some((m) => m.services.includes('mail')) ? undefined : 'no member runs mail, so no member caches keys'),
   check(model, state) {
     for (const m of state.members) {

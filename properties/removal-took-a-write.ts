@@ -7,6 +7,7 @@ export const removalTookAWrite: ClusterProperty = {
   kind: 'sometimes',
   source: 'seed article (KB 153198), KB 153476: removing or breaking members is discouraged',
   statement: 'Reachable: a member has been removed, and an acknowledged version of a record is on no member of the cluster.',
+  reads: { clients: true, acknowledged: true },
   notApplicable: (model) => (model.config.faults.removeMember ? undefined : 'members are never removed (faults.removeMember is false)'),
   check(_model, state) {
     if (!state.members.some((m) => m.status === 'removed')) return violated('no member has been removed');

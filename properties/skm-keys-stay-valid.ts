@@ -10,6 +10,7 @@ export const skmKeysStayValid: ClusterProperty = {
   source: 'KB 157933 (SKM keys valid 14 days, renewed the day before they expire only if the user has talked to the server), KB 156803',
   statement:
     "No enrolled desktop client's SKM key lapses: each is renewed before it expires, which needs the client to have talked to a server (its enrollment member, or with a cluster host name any live desktop member holding its user and the policy) since the key was issued.",
+  reads: { kinds: [], clients: true },
   notApplicable: (model) => (model.runsDesktop.some(Boolean) ? undefined : 'no member runs desktop'),
   check(model, state) {
     for (const client in state.clients) {

@@ -6,6 +6,7 @@ export const survivorConvergence: ClusterProperty = judgedAfterSettling({
   source: 'KB 161304 (DMZ members keep a fixed successor), KB 153198',
   statement:
     'With at most maxDown members down and no cut links, replication among the live members reaches quiescence with every live member holding every record that any live member holds and that it may hold.',
+  reads: { clients: true },
   notApplicable: () => undefined,
   settles: 'survivors',
   judge(model, settled) {

@@ -8,6 +8,7 @@
  * - `sometimes`: a state that must be reachable, so that the other properties do not pass vacuously.
  */
 import type { ClusterModel } from '../model/cluster.ts';
+import type { RecordKind } from '../model/records.ts';
 import { type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 
@@ -36,6 +37,28 @@ export interface ClusterProperty {
   /** True for a property that only time passing can break (an exploration without time steps cannot). */
   readonly needsTime?: boolean;
   judge?(model: ClusterModel, settled: SettledView): Outcome;
+  /**
+   * For an `eventually` property without `judge` whose `check` depends on the state only through
+   * `settle(state, mode)`: that mode (an explorer may then memoize its verdict by the settled state).
+   */
+  readonly settledBy?: SettleMode;
+  /**
+   * What the property reads, so that an explorer keeps only that (TLC's VIEW) and judges it only where it
+   * can fail; leaving a field out says "reads everything of that sort". A test checks each declaration
+   * (`model/packed.test.ts`: dropping the rest changes no verdict).
+   */
+  readonly reads?: PropertyReads;
+}
+
+export interface PropertyReads {
+  /** The record kinds it reads (every kind when absent); its verdict on a state holding none of them is "holds" (or, for `sometimes`, not reached). */
+  readonly kinds?: readonly RecordKind[];
+  /** Whether it reads desktop clients (a client's component). */
+  readonly clients?: boolean;
+  /** Whether it reads what a returning member owes (the load balancer's rotation). */
+  readonly rotation?: boolean;
+  /** Whether it reads the acknowledged version of each record. */
+  readonly acknowledged?: boolean;
 }
 
 /** What a settled state's judgement reads: the settled state, the rounds it took, and whether it went quiet. */
@@ -47,7 +70,7 @@ export interface SettledView {
 
 /** An `eventually` property judged on the settled state: `check` settles, then judges. */
 export function judgedAfterSettling(
-  spec: Omit<ClusterProperty, 'kind' | 'check' | 'settles' | 'judge'> & {
+  spec: Omit<ClusterProperty, 'kind' | 'check' | 'settles' | 'judge' | 'settledBy'> & {
     readonly settles: SettleMode;
     judge(model: ClusterModel, settled: SettledView): Outcome;
   },

@@ -8,6 +8,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   source: 'seed article (KB 153198) on High Availability mode; KB 153723 (replication "All" on every member)',
   statement:
     'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
+  reads: { kinds: ['wmAccount'] },
   notApplicable: (model) => (anyMemberRuns(model, 'webMessenger') ? undefined : 'no member runs webMessenger'),
   settles: 'all',
   judge(model, settled) {

@@ -9,6 +9,7 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   source: 'KB 156803 (WEP users routed to a member that has not yet received replicated data may not see all their messages)',
   statement:
     'Every member in the Web Messenger rotation holds every account that its live peers held when it last returned (recovered or joined), at the version they held or newer, among the accounts it may hold.',
+  reads: { kinds: ['wmAccount'], rotation: true },
   notApplicable: (model) => (model.runsWebMessenger.some(Boolean) ? undefined : 'no member runs webMessenger'),
   check(model, state) {
     for (let i = 0; i < model.size; i++) {

@@ -1,0 +1,284 @@
+/**
+ * Breadth-first exhaustive exploration over packed states, in the manner of TLC and Stateright but with
+ * no object per state: a state is a fixed number of 32-bit words in one arena, the visited set is an
+ * open-addressing hash table of indexes into that arena, and each state keeps only its parent's index
+ * and the candidate action that led to it. The arena in insertion order is the breadth-first queue.
+ *
+ * The explorer knows nothing about the model: a `PackedSpace` gives it the initial state, the successors
+ * of a state (already canonical, under whatever symmetry the space applies) and the judgement of a state
+ * for each property. Since the search goes level by level, the first finding of each property is at the
+ * least depth: its trace is one of the shortest.
+ */
+import type { PropertyKind } from './types.ts';
+
+export interface PackedSpace {
+  /** 32-bit words per state. */
+  readonly words: number;
+  /** Writes the initial state. */
+  initial(out: Int32Array): void;
+  /**
+   * For each enabled candidate of `state` (its words at `offset` of `from`), writes the successor's
+   * canonical words into `out` and calls `emit(candidate)`.
+   */
+  successors(from: Int32Array, offset: number, out: Int32Array, emit: (candidate: number) => void): void;
+  /** The properties judged, in order. */
+  readonly properties: readonly { readonly name: string; readonly kind: PropertyKind }[];
+  /**
+   * Whether a state is a finding for property `p` (a violation; for `sometimes`, a state that reaches
+   * it): its message, or undefined.
+   */
+  judge(p: number, from: Int32Array, offset: number): string | undefined;
+}
+
+export interface PackedOptions {
+  readonly maxDepth: number;
+  readonly maxStates: number;
+  readonly onProgress?: (progress: { states: number; transitions: number; depth: number; seconds: number }) => void;
+  /** Asked now and then whether to stop (a memory guard): the reason, or undefined. */
+  readonly stop?: () => string | undefined;
+}
+
+export interface PackedFinding {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  /** The candidates along the shortest path to the finding, or null when there is none. */
+  readonly path: number[] | null;
+  /** The canonical states along that path (the initial one first), for rebuilding a real trace. */
+  readonly states: Int32Array[] | null;
+  readonly message: string | null;
+}
+
+export interface PackedResult {
+  readonly states: number;
+  readonly transitions: number;
+  /** Every level up to this depth was explored completely. */
+  readonly depthComplete: number;
+  /** Every reachable state was visited. */
+  readonly exhausted: boolean;
+  /** Every property has a finding (then the search may stop early: each finding is a shortest one). */
+  readonly decided: boolean;
+  /** Why the search stopped early (a cap, a memory guard), or undefined. */
+  readonly stopped?: string;
+  readonly seconds: number;
+  /** Bytes held by the visited set, the parent links and the candidates, per state. */
+  readonly bytesPerState: number;
+  readonly findings: readonly PackedFinding[];
+}
+
+class Arena {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const bigger = new Int32Array(size);
+    bigger.set(this.data.subarray(0, this.length));
+    this.data = bigger;
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) this.reserve(1);
+    this.data[this.length++] = value;
+  }
+}
+
+/** A set of fixed-width rows of words: open addressing with linear probing; rows kept in an arena. */
+export class PackedSet {
+  private table: Int32Array;
+  private mask: number;
+  readonly rows: Arena;
+  size = 0;
+
+  constructor(
+    private readonly width: number,
+    capacity = 1 << 12,
+  ) {
+    let size = 1 << 4;
+    while (size < capacity * 2) size <<= 1;
+    this.table = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    this.rows = new Arena(width * capacity);
+  }
+
+  private hash(data: Int32Array, at: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < this.width; i++) {
+      h = Math.imul(h ^ data[at + i]!, 0x01000193);
+      h ^= h >>> 13;
+    }
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  /** The index of a row, or -1 when absent. */
+  find(row: Int32Array): number {
+    let slot = this.hash(row, 0) & this.mask;
+    const data = this.rows.data;
+    const width = this.width;
+    for (;;) {
+      const index = this.table[slot]!;
+      if (index === -1) return -1;
+      let same = true;
+      const at = index * width;
+      for (let i = 0; i < width; i++)
+        if (data[at + i] !== row[i]) {
+          same = false;
+          break;
+        }
+      if (same) return index;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Adds a row: its index, and whether it is new (`index` is then `size - 1`). Returns -1 - index when present. */
+  add(row: Int32Array): number {
+    let slot = this.hash(row, 0) & this.mask;
+    const width = this.width;
+    for (;;) {
+      const index = this.table[slot]!;
+      if (index === -1) break;
+      const data = this.rows.data;
+      const at = index * width;
+      let same = true;
+      for (let i = 0; i < width; i++)
+        if (data[at + i] !== row[i]) {
+          same = false;
+          break;
+        }
+      if (same) return -1 - index;
+      slot = (slot + 1) & this.mask;
+    }
+    const index = this.size++;
+    this.table[slot] = index;
+    this.rows.reserve(width);
+    this.rows.data.set(row.subarray(0, width), this.rows.length);
+    this.rows.length += width;
+    if (this.size * 2 > this.table.length) this.grow();
+    return index;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2).fill(-1);
+    this.mask = this.table.length - 1;
+    const data = this.rows.data;
+    for (let index = 0; index < this.size; index++) {
+      let slot = this.hash(data, index * this.width) & this.mask;
+      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.table[slot] = index;
+    }
+  }
+
+  get bytes(): number {
+    return this.table.byteLength + this.rows.length * 4;
+  }
+}
+
+export function explorePacked(space: PackedSpace, options: PackedOptions): PackedResult {
+  const started = performance.now();
+  const words = space.words;
+  const visited = new PackedSet(words);
+  const parent = new Arena(1 << 12);
+  const via = new Arena(1 << 12);
+  const count = space.properties.length;
+  const found = new Int32Array(count).fill(-1);
+  const messages: (string | undefined)[] = new Array(count);
+  let open = count;
+  const row = new Int32Array(words);
+
+  const judge = (index: number) => {
+    const data = visited.rows.data;
+    for (let p = 0; p < count; p++) {
+      if (found[p] !== -1) continue;
+      const message = space.judge(p, data, index * words);
+      if (message !== undefined) {
+        found[p] = index;
+        messages[p] = message;
+        open--;
+      }
+    }
+  };
+
+  space.initial(row);
+  visited.add(row);
+  parent.push(-1);
+  via.push(-1);
+  judge(0);
+
+  let levelStart = 0;
+  let levelEnd = 1;
+  let depthComplete = 0;
+  let transitions = 0;
+  let bounded = false;
+  let stopped: string | undefined;
+  let nextCheck = 4096;
+  let lastReport = started;
+  let current = 0;
+  const emit = (candidate: number) => {
+    transitions++;
+    const index = visited.add(row);
+    if (index < 0) return;
+    parent.push(current);
+    via.push(candidate);
+    judge(index);
+  };
+  outer: while (levelStart < levelEnd && open > 0) {
+    if (depthComplete >= options.maxDepth) {
+      bounded = true;
+      break;
+    }
+    for (current = levelStart; current < levelEnd; current++) {
+      if (visited.size >= options.maxStates) {
+        bounded = true;
+        stopped = `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)`;
+        break outer;
+      }
+      space.successors(visited.rows.data, current * words, row, emit);
+      if (open === 0) break outer;
+      if (transitions >= nextCheck) {
+        nextCheck = transitions + 4096;
+        const now = performance.now();
+        if (options.onProgress && now - lastReport > 250) {
+          lastReport = now;
+          options.onProgress({ states: visited.size, transitions, depth: depthComplete + 1, seconds: (now - started) / 1000 });
+        }
+        const why = options.stop?.();
+        if (why !== undefined) {
+          bounded = true;
+          stopped = why;
+          break outer;
+        }
+      }
+    }
+    levelStart = levelEnd;
+    levelEnd = visited.size;
+    depthComplete++;
+  }
+  const decided = open === 0;
+  const exhausted = !bounded && !decided;
+  const findings = space.properties.map((property, p): PackedFinding => {
+    const at = found[p]!;
+    if (at === -1) return { name: property.name, kind: property.kind, path: null, states: null, message: null };
+    const path: number[] = [];
+    const states: Int32Array[] = [];
+    for (let i = at; i >= 0; i = parent.data[i]!) {
+      states.push(visited.rows.data.slice(i * words, i * words + words));
+      if (i > 0) path.push(via.data[i]!);
+    }
+    return { name: property.name, kind: property.kind, path: path.reverse(), states: states.reverse(), message: messages[p] ?? null };
+  });
+  const bytes = visited.bytes + parent.length * 4 + via.length * 4;
+  return {
+    states: visited.size,
+    transitions,
+    depthComplete: exhausted ? depthComplete : Math.max(0, depthComplete),
+    exhausted,
+    decided,
+    ...(stopped === undefined ? {} : { stopped }),
+    seconds: (performance.now() - started) / 1000,
+    bytesPerState: Math.round(bytes / Math.max(1, visited.size)),
+    findings,
+  };
+}

@@ -1,0 +1,333 @@
+/**
+ * Exhaustive exploration of a cluster config on the packed evaluation of the model (`model/packed.ts`),
+ * one component (record or client) at a time, with the generic packed explorer (`checker/packed.ts`).
+ *
+ * Each component is explored on its own against the shared faults; a property that must hold of every
+ * component is violated when one component's exploration violates it (the shortest over all of them);
+ * a `sometimes` property is reached when one component reaches it. Exact when the decomposition is
+ * (`model/projection.test.ts`, `model/packed.test.ts`).
+ *
+ * Verdicts are the properties' own (`property.check` on a decoded state), memoized by what decides them:
+ * an `eventually` property judged on the settled state depends only on the state once its faults have
+ * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
+ * A property that does not read a component (`reads` in its declaration) is not judged on it.
+ */
+import { type PackedFinding, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import type { Action } from '../model/actions.ts';
+import { type ClusterModel, initialState } from '../model/cluster.ts';
+import type { Scope } from '../model/enabled.ts';
+import { FULL_VIEW, PackedSlot, type PackedView } from '../model/packed.ts';
+import { project, type Slot, scopeSlots } from '../model/projection.ts';
+import { kindOf } from '../model/records.ts';
+import type { ClusterProperty } from '../properties/index.ts';
+
+export interface SlotExploration {
+  readonly slot: Slot;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depthComplete: number;
+  readonly exhausted: boolean;
+  readonly decided: boolean;
+  readonly stopped?: string;
+  readonly bytesPerState: number;
+  readonly words: number;
+}
+
+export interface VerifyFinding {
+  readonly name: string;
+  /**
+   * How much of what the property reads was explored: every component it reads to the end (`complete`),
+   * some of them or not to the end (`partial`), none at all (`none`: a cap stopped the search first).
+   */
+  readonly coverage: 'complete' | 'partial' | 'none';
+  /** The shortest trace to a finding over all components, or null. */
+  readonly shortest: Action[] | null;
+  readonly message: string | null;
+}
+
+export interface VerifyResult {
+  readonly states: number;
+  readonly transitions: number;
+  /** The least depth completed over all components. */
+  readonly depthComplete: number;
+  /** Every component was exhausted, or decided every property it judges. */
+  readonly complete: boolean;
+  readonly stopped?: string;
+  readonly seconds: number;
+  readonly bytesPerState: number;
+  readonly perSlot: readonly SlotExploration[];
+  readonly findings: readonly VerifyFinding[];
+}
+
+export interface VerifyOptions {
+  readonly maxDepth: number;
+  readonly maxStates: number;
+  readonly onProgress?: (progress: { states: number; transitions: number; depth: number; seconds: number }) => void;
+  readonly stop?: () => string | undefined;
+}
+
+/** Whether a property reads this component at all (`reads` in its declaration; by default it reads every one). */
+export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
+  const reads = property.reads;
+  if (reads === undefined) return true;
+  if (slot.type === 'client') return reads.clients === true;
+  return reads.kinds === undefined || reads.kinds.includes(kindOf(slot.id));
+}
+
+/** What each component must keep for these properties and this scope (TLC's VIEW). */
+export function viewFor(properties: readonly ClusterProperty[], scope: Scope): PackedView {
+  const rotation = properties.some((p) => p.reads?.rotation === true);
+  const acknowledged = scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
+  return { rotation, acknowledged };
+}
+
+/** How a property's verdict on a row is memoized: on the row once its faults end, or on the row itself. */
+function memoMode(property: ClusterProperty): 'all' | 'survivors' | 'state' {
+  if (property.kind !== 'eventually') return 'state';
+  return property.settles ?? property.settledBy ?? 'state';
+}
+
+export class SlotSpace implements PackedSpace {
+  readonly words: number;
+  readonly properties: readonly { name: string; kind: ClusterProperty['kind'] }[];
+  private readonly row: Int32Array;
+  private readonly next: Int32Array;
+  private readonly relabelled: Int32Array;
+  private readonly packedTry: Int32Array;
+  private readonly key: Int32Array;
+  private readonly keyPacked: Int32Array;
+  private readonly keySets: PackedSet[];
+  private readonly memoResult: (string | null)[][];
+  private readonly modes: ('all' | 'survivors' | 'state')[];
+  private readonly inverses: number[][];
+
+  constructor(
+    readonly cluster: ClusterModel,
+    readonly packed: PackedSlot,
+    readonly judged: readonly ClusterProperty[],
+    readonly group: readonly (readonly number[])[],
+  ) {
+    this.words = packed.words;
+    this.properties = judged.map((p) => ({ name: p.name, kind: p.kind }));
+    this.row = packed.newRow();
+    this.next = packed.newRow();
+    this.relabelled = packed.newRow();
+    this.key = packed.newRow();
+    this.packedTry = new Int32Array(this.words);
+    this.keyPacked = new Int32Array(this.words);
+    this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
+    this.memoResult = judged.map(() => []);
+    this.modes = judged.map(memoMode);
+    this.inverses = group.map((perm) => {
+      const inverse = new Array<number>(perm.length);
+      perm.forEach((from, p) => {
+        inverse[from] = p;
+      });
+      return inverse;
+    });
+  }
+
+  /** Packs the canonical form of `row` (the least packing over the symmetry group) into `out`. */
+  canonical(row: Int32Array, out: Int32Array): void {
+    this.packed.pack(row, out);
+    for (let g = 1; g < this.group.length; g++) {
+      this.packed.relabel(row, this.group[g]!, this.inverses[g]!, this.relabelled);
+      this.packed.pack(this.relabelled, this.packedTry);
+      for (let w = 0; w < this.words; w++) {
+        const a = this.packedTry[w]! >>> 0;
+        const b = out[w]! >>> 0;
+        if (a !== b) {
+          if (a < b) out.set(this.packedTry);
+          break;
+        }
+      }
+    }
+  }
+
+  initial(out: Int32Array): void {
+    const row = this.packed.encode(project(initialState(this.cluster), this.packed.slot));
+    this.canonical(row, out);
+  }
+
+  successors(from: Int32Array, offset: number, out: Int32Array, emit: (candidate: number) => void): void {
+    const packed = this.packed;
+    packed.unpack(from, offset, this.row);
+    const count = packed.candidates.length;
+    for (let c = 0; c < count; c++) {
+      if (!packed.enabled(this.row, c)) continue;
+      this.next.set(this.row);
+      packed.apply(this.next, c);
+      this.canonical(this.next, out);
+      emit(c);
+    }
+  }
+
+  /** The state judged last (its offset), and its key's index per memo mode (-1: not computed yet). */
+  private judgedOffset = -1;
+  private readonly judgedWords: Int32Array = new Int32Array(64);
+  private readonly keyIndex = new Int32Array(3);
+
+  private static readonly MODES = ['all', 'survivors', 'state'] as const;
+
+  /** The index of a state's verdict key in mode `m` (shared by every property memoized that way). */
+  private keyOf(m: number, from: Int32Array, offset: number): number {
+    // The explorer judges one state for every property in turn: its keys are computed once.
+    let same = this.judgedOffset === offset;
+    for (let w = 0; same && w < this.words; w++) same = this.judgedWords[w] === from[offset + w];
+    if (!same) {
+      this.judgedOffset = offset;
+      for (let w = 0; w < this.words; w++) this.judgedWords[w] = from[offset + w]!;
+      this.keyIndex.fill(-1);
+    }
+    const known = this.keyIndex[m]!;
+    if (known !== -1) return known;
+    const packed = this.packed;
+    const key = this.key;
+    packed.unpack(from, offset, key);
+    const mode = SlotSpace.MODES[m]!;
+    if (mode !== 'state') {
+      packed.endFaults(key, mode);
+      packed.clearOwed(key);
+    }
+    packed.collapseForVerdict(key);
+    packed.pack(key, this.keyPacked);
+    const added = this.keySets[m]!.add(this.keyPacked);
+    const index = added < 0 ? -1 - added : added;
+    this.keyIndex[m] = index;
+    return index;
+  }
+
+  judge(p: number, from: Int32Array, offset: number): string | undefined {
+    const m = SlotSpace.MODES.indexOf(this.modes[p]!);
+    const index = this.keyOf(m, from, offset);
+    const results = this.memoResult[p]!;
+    const known = results[index];
+    if (known !== undefined) return known ?? undefined;
+    const packed = this.packed;
+    // Decode the key itself: the state the verdict is memoized by.
+    const key = this.key;
+    packed.unpack(this.keySets[m]!.rows.data, index * this.words, key);
+    const property = this.judged[p]!;
+    const outcome = property.check(this.cluster, packed.decode(key));
+    const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
+    const message = finding ? (outcome.holds ? `${property.name} is reached` : outcome.message) : null;
+    results[index] = message;
+    return message ?? undefined;
+  }
+
+  /** The real trace along a path of canonical states: under symmetry, the action whose successor matches each next state. */
+  realize(finding: PackedFinding): Action[] {
+    const packed = this.packed;
+    const path = finding.path!;
+    if (this.group.length === 1) return path.map((c) => packed.candidates[c]!.action);
+    const states = finding.states!;
+    const actual = packed.encode(project(initialState(this.cluster), packed.slot));
+    const out = new Int32Array(this.words);
+    const actions: Action[] = [];
+    for (let i = 1; i < states.length; i++) {
+      const target = states[i]!;
+      let chosen = -1;
+      for (let c = 0; c < packed.candidates.length && chosen === -1; c++) {
+        if (!packed.enabled(actual, c)) continue;
+        this.next.set(actual);
+        packed.apply(this.next, c);
+        this.canonical(this.next, out);
+        if (out.every((w, k) => w === target[k])) chosen = c;
+      }
+      if (chosen === -1) throw new Error('internal error: a trace of the packed exploration does not replay');
+      packed.apply(actual, chosen);
+      actions.push(packed.candidates[chosen]!.action);
+    }
+    return actions;
+  }
+}
+
+/** Explores every component of the scope with the properties that read it; combines the findings. */
+export function verifyPacked(
+  cluster: ClusterModel,
+  scope: Scope,
+  properties: readonly ClusterProperty[],
+  group: readonly (readonly number[])[],
+  options: VerifyOptions,
+): VerifyResult {
+  const started = performance.now();
+  const perSlot: SlotExploration[] = [];
+  const best: (Omit<VerifyFinding, 'coverage'> | undefined)[] = properties.map(() => undefined);
+  /** Per property: explorations of its components that finished, that started, and that it needs. */
+  const finished = properties.map(() => 0);
+  const started_ = properties.map(() => 0);
+  let states = 0;
+  let transitions = 0;
+  let bytes = 0;
+  let stopped: string | undefined;
+  // Each component is explored once per view: the properties that read the rotation (a returning
+  // member's debt, which multiplies a Web Messenger account's states) apart from the rest, so that the
+  // others never pay for it, and a rotation property found violated early stops its own search early.
+  const groups = scopeSlots(scope).flatMap((slot) => {
+    const reading = properties.filter((p) => readsSlot(p, slot));
+    return [false, true].flatMap((rotation) => {
+      const judged = reading.filter((p) => (p.reads?.rotation === true) === rotation);
+      return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
+    });
+  });
+  const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
+  for (const { slot, judged, view: slotView } of groups) {
+    for (const p of judged) started_[properties.indexOf(p)]!++;
+    const space = new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, slotView), judged, group);
+    const before = { states, transitions };
+    const result = explorePacked(space, {
+      maxDepth: options.maxDepth,
+      maxStates: options.maxStates - states,
+      ...(options.stop ? { stop: options.stop } : {}),
+      ...(options.onProgress
+        ? {
+            onProgress: (p) =>
+              options.onProgress!({ ...p, states: before.states + p.states, transitions: before.transitions + p.transitions, seconds: (performance.now() - started) / 1000 }),
+          }
+        : {}),
+    });
+    states += result.states;
+    transitions += result.transitions;
+    bytes += result.bytesPerState * result.states;
+    perSlot.push({
+      slot,
+      states: result.states,
+      transitions: result.transitions,
+      depthComplete: result.depthComplete,
+      exhausted: result.exhausted,
+      decided: result.decided,
+      ...(result.stopped === undefined ? {} : { stopped: result.stopped }),
+      bytesPerState: result.bytesPerState,
+      words: space.words,
+    });
+    result.findings.forEach((finding, f) => {
+      const p = properties.indexOf(judged[f]!);
+      if (result.exhausted || result.decided || finding.path !== null) finished[p]!++;
+      if (finding.path === null) return;
+      const known = best[p];
+      if (known !== undefined && known.shortest!.length <= finding.path.length) return;
+      best[p] = { name: finding.name, shortest: space.realize(finding), message: finding.message };
+    });
+    if (result.stopped !== undefined) {
+      stopped = states >= options.maxStates ? `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)` : result.stopped;
+      break;
+    }
+  }
+  const complete = stopped === undefined && perSlot.every((s) => s.exhausted || s.decided);
+  return {
+    states,
+    transitions,
+    depthComplete: perSlot.length === 0 ? 0 : Math.min(...perSlot.map((s) => (s.exhausted || s.decided ? Number.POSITIVE_INFINITY : s.depthComplete))),
+    complete,
+    ...(stopped === undefined ? {} : { stopped }),
+    seconds: (performance.now() - started) / 1000,
+    bytesPerState: Math.round(bytes / Math.max(1, states)),
+    perSlot,
+    findings: properties.map((p, i) => ({
+      ...(best[i] ?? { name: p.name, shortest: null, message: null }),
+      coverage: finished[i] === needed[i] ? 'complete' : started_[i] === 0 && needed[i]! > 0 ? 'none' : 'partial',
+    })),
+  };
+}
+
+export { FULL_VIEW };

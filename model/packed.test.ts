@@ -1,0 +1,159 @@
+/**
+ * The packed evaluation of the model (`model/packed.ts`) is bound to the immer model here: on random
+ * configs and random traces, at every step and for every component, both agree on the state
+ * (`encode(project(state))` is the row the packed rules reached), on which actions are enabled, and on
+ * every property's verdict as the packed explorer judges it (`cli/verify.ts`). The same run checks each
+ * property's `reads` declaration: on a component it does not read, the property holds (or, for a
+ * `sometimes` property, is not reached).
+ */
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { checkableModel } from '../cli/target.ts';
+import { readsSlot, SlotSpace, viewFor } from '../cli/verify.ts';
+import type { ClusterConfigInput } from '../config/schema.ts';
+import { resolveConfig } from '../config/validate.ts';
+import { PROPERTIES } from '../properties/index.ts';
+import { compileCluster, initialState } from './cluster.ts';
+import { makeScope, type Scope } from './enabled.ts';
+import { FULL_VIEW, PackedSlot } from './packed.ts';
+import { project, scopeSlots } from './projection.ts';
+import { identity, ringSymmetries } from './symmetry.ts';
+
+const SERVICES = ['mail', 'webMessenger', 'keyserver', 'desktop', 'verifiedDirectory'] as const;
+
+/** A random valid config of 2 to 5 members, with every option drawn. */
+const configs: fc.Arbitrary<ClusterConfigInput> = fc
+  .integer({ min: 2, max: 5 })
+  .chain((n) =>
+    fc.record({
+      members: fc.tuple(
+        ...Array.from({ length: n }, (_, i) =>
+          fc.record({
+            zone: fc.constantFrom('internal', 'dmz'),
+            services: fc.subarray([...SERVICES]),
+            privateKeys: fc.boolean(),
+            joinsLater: i === 0 ? fc.constant(false) : fc.constantFrom(false, false, false, false, false, true),
+          }),
+        ),
+      ),
+      accountMode: fc.constantFrom('highAvailability', 'homeServer'),
+      switchTo: fc.option(fc.constantFrom('highAvailability', 'homeServer'), { nil: undefined }),
+      replication: fc.option(fc.subarray(Array.from({ length: n }, (_, i) => `m${i + 1}`), { minLength: 1 }), { nil: undefined }),
+      clusterHostname: fc.boolean(),
+      holds: fc.boolean(),
+      maxDown: fc.integer({ min: 0, max: n - 1 }),
+      partitions: fc.boolean(),
+      maxCutLinks: fc.integer({ min: 1, max: 3 }),
+      removeMember: fc.boolean(),
+      upgrades: fc.constantFrom(false, true, 'minor' as const, 'major' as const),
+      maxOutageDays: fc.integer({ min: 1, max: 3 }),
+      ttl: fc.constantFrom(1, 24, 30),
+      dmzAfterRemoval: fc.constantFrom('stale', 'repointed'),
+      joinWhenSponsorDown: fc.constantFrom('waits', 'anyMember'),
+    }),
+  )
+  .map((r) => ({
+    name: 'random',
+    members: r.members.map((m, i) => ({ id: `m${i + 1}`, zone: m.zone, services: m.services, privateKeys: m.privateKeys, joinsLater: m.joinsLater })),
+    webMessenger: {
+      accountMode: r.accountMode,
+      ...(r.switchTo === undefined ? {} : { switchTo: r.switchTo }),
+      ...(r.replication === undefined ? {} : { replication: r.replication }),
+    },
+    loadBalancer: { clusterHostname: r.clusterHostname, holdsRejoiningMembers: r.holds },
+    faults: {
+      maxDown: r.maxDown,
+      partitions: r.partitions,
+      maxCutLinks: r.maxCutLinks,
+      removeMember: r.removeMember,
+      upgrades: r.upgrades,
+      maxOutageDays: r.maxOutageDays,
+    },
+    keyCache: { keyserverTtlHours: r.ttl },
+    assumptions: { dmzAfterRemoval: r.dmzAfterRemoval, joinWhenSponsorDown: r.joinWhenSponsorDown },
+  }));
+
+const scopes: fc.Arbitrary<Scope> = fc.record({
+  hours: fc.constantFrom([], [24], [1, 24, 336], [24, 336, 504, 4320]),
+  horizon: fc.option(fc.constantFrom(48, 400), { nil: undefined }),
+  writeOnce: fc.constantFrom(false, false, false, true),
+}).map(({ hours, horizon, writeOnce }) => ({ ...makeScope(1, 1, hours), writeOnce, ...(horizon === undefined ? {} : { maxClock: horizon }) }));
+
+describe('the packed evaluation agrees with the immer model', () => {
+  test.prop([configs, scopes, fc.array(fc.nat({ max: 10_000 }), { maxLength: 16 })], { numRuns: Number(process.env.PACKED_RUNS ?? 40) })(
+    'step by step: state, enabled actions and verdicts, for every component',
+    (input, scope, choices) => {
+      const config = resolveConfig(input);
+      const cluster = compileCluster(config);
+      const plain = checkableModel(cluster, scope);
+      const applicable = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
+      const group = ringSymmetries(cluster);
+      const slots = scopeSlots(scope).map((slot) => {
+        const judged = applicable.filter((p) => readsSlot(p, slot));
+        const views = [FULL_VIEW, viewFor(judged.filter((p) => p.reads?.rotation !== true), scope), viewFor(judged, scope)];
+        return {
+          slot,
+          judged,
+          unread: applicable.filter((p) => !readsSlot(p, slot)),
+          spaces: views.map((view) => new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, view), judged, [identity(cluster.size)])),
+        };
+      });
+      const symmetric = slots.map(({ slot, judged }) => new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, FULL_VIEW), judged, group));
+      let state = initialState(cluster);
+      const rows = slots.map(({ spaces }) => spaces.map((space) => space.packed.encode(project(state, space.packed.slot))));
+      for (const choice of [...choices, -1]) {
+        const enabled = plain.enabled(state);
+        slots.forEach(({ slot, judged, unread, spaces }, s) => {
+          const projected = project(state, slot);
+          spaces.forEach((space, v) => {
+            const packed = space.packed;
+            const row = rows[s]![v]!;
+            expect(Array.from(row), `state of ${slot.type === 'record' ? slot.id : slot.client}`).toEqual(Array.from(packed.encode(projected)));
+            // Decoding gives a state that encodes back to the row.
+            expect(Array.from(packed.encode(project(packed.decode(row), slot)))).toEqual(Array.from(row));
+            const mine = packed.candidates.filter((_, c) => packed.enabled(row, c)).map((c) => JSON.stringify(c.action)).sort();
+            const expected = enabled
+              .map((a) => JSON.stringify(a))
+              .filter((a) => packed.candidates.some((c) => JSON.stringify(c.action) === a))
+              .sort();
+            expect(mine).toEqual(expected);
+            const words = new Int32Array(space.words);
+            packed.pack(row, words);
+            // Packing loses nothing.
+            const unpacked = packed.newRow();
+            packed.unpack(words, 0, unpacked);
+            expect(Array.from(unpacked)).toEqual(Array.from(row));
+            judged.forEach((property, p) => {
+              const outcome = property.check(cluster, projected);
+              const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
+              expect(space.judge(p, words, 0) !== undefined, `${property.name} on ${JSON.stringify(slot)}`).toBe(finding);
+            });
+          });
+          // The symmetric space canonicalizes without changing a verdict.
+          const sym = symmetric[s]!;
+          const out = new Int32Array(sym.words);
+          sym.canonical(rows[s]![0]!, out);
+          judged.forEach((property, p) => {
+            const outcome = property.check(cluster, projected);
+            expect(sym.judge(p, out, 0) !== undefined).toBe(property.kind === 'sometimes' ? outcome.holds : !outcome.holds);
+          });
+          // `reads`: a property that does not read this component holds on it (or is not reached).
+          for (const property of unread) {
+            const outcome = property.check(cluster, projected);
+            expect(property.kind === 'sometimes' ? outcome.holds : !outcome.holds, `${property.name} reads ${JSON.stringify(slot)}`).toBe(false);
+          }
+        });
+        if (choice === -1 || enabled.length === 0) break;
+        const action = enabled[choice % enabled.length]!;
+        const json = JSON.stringify(action);
+        slots.forEach(({ spaces }, s) => {
+          spaces.forEach((space, v) => {
+            const c = space.packed.candidates.findIndex((x) => JSON.stringify(x.action) === json);
+            if (c !== -1) space.packed.apply(rows[s]![v]!, c);
+          });
+        });
+        state = plain.step(state, action);
+      }
+    },
+  );
+});

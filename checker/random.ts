@@ -23,6 +23,11 @@ export interface RandomOptions {
    * replays from its path. (The benchmark uses it to compare traces of equal lengths.)
    */
   readonly lengths?: readonly number[];
+  /**
+   * The property's subject, as a property that holds in a state where it occurs: the search reports
+   * whether any state it judged had it (`subjectSeen`).
+   */
+  readonly subject?: Property<unknown>;
 }
 
 export interface FoundViolation<A> {
@@ -56,6 +61,8 @@ export interface RandomResult<A> {
   readonly generated: Readonly<Record<string, number>>;
   /** Seconds from the start of the search to the first finding (before shrinking); undefined without one. */
   readonly foundAfterSeconds?: number;
+  /** With `subject`: whether some state the search judged had it. */
+  readonly subjectSeen?: boolean;
 }
 
 const CHOICE_MAX = 0x7fff;
@@ -111,9 +118,12 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
    * Whether a state is not (yet) a finding: every prefix of a walk is a trace, judged where it ends. A
    * finding is a violation, or for a `sometimes` property a state that reaches it.
    */
+  const subject = options.subject as Property<S> | undefined;
+  let subjectSeen = false;
   const fine = (state: S): boolean => {
     const outcome = property.check(state);
     if (searching) statesChecked++;
+    if (subject !== undefined && !subjectSeen && searching && subject.check(state).holds) subjectSeen = true;
     if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
     return !isFinding(property, outcome);
   };
@@ -153,7 +163,16 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
   const details = fc.check(fc.property(walks, predicate), parameters);
   if (!details.failed || details.counterexample === null) {
     const verdict = property.kind === 'sometimes' ? 'unreached' : 'holds';
-    return { verdict, runs, statesChecked, seed: options.seed, counterexample: undefined, maxRounds, generated };
+    return {
+      verdict,
+      runs,
+      statesChecked,
+      seed: options.seed,
+      counterexample: undefined,
+      maxRounds,
+      generated,
+      ...(subject === undefined ? {} : { subjectSeen }),
+    };
   }
   const walk = interpretChoices(model, details.counterexample[0]);
   const minimal = minimizeTrace(model, property, cutAtFirstViolation(model, property, walk));

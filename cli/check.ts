@@ -12,7 +12,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { advise, type Recommendation } from './advice.ts';
-import { makeTarget, type Target } from './target.ts';
+import { makeTarget, subjectProperty, type Target } from './target.ts';
 
 export interface CheckOptions {
   readonly runs: number;
@@ -31,7 +31,7 @@ export interface CheckOptions {
 export type { Verdict };
 
 /** The states `check` explores per config before it falls back to random search (`--max-states`). */
-export const CHECK_STATE_BUDGET = 3_000_000;
+export const CHECK_STATE_BUDGET = 500_000;
 
 /**
  * The bounds of `check`'s exploration: one key per record kind and one client (they stand for any number:
@@ -121,6 +121,7 @@ export function runSearchTask(task: SearchTask): SearchOutcome {
     runs: task.runs,
     seed: task.seed,
     maxLength: task.maxLength,
+    ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as never }),
     ...(task.path === undefined ? {} : { path: task.path }),
   });
   const found = result.counterexample;
@@ -172,14 +173,26 @@ export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
   let runs = 0;
   let statesChecked = 0;
   let maxRounds: number | undefined;
+  let subjectSeen: boolean | undefined;
   for (const { result } of outcomes) {
+    if (result.subjectSeen !== undefined) subjectSeen = (subjectSeen ?? false) || result.subjectSeen;
     runs += result.runs;
     statesChecked += result.statesChecked;
     if (result.maxRounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, result.maxRounds);
     for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
   }
   const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
-  return { seed: winner.seed, result: { ...winner.result, runs, statesChecked, generated, ...(maxRounds === undefined ? {} : { maxRounds }) } };
+  return {
+    seed: winner.seed,
+    result: {
+      ...winner.result,
+      runs,
+      statesChecked,
+      generated,
+      ...(maxRounds === undefined ? {} : { maxRounds }),
+      ...(subjectSeen === undefined ? {} : { subjectSeen }),
+    },
+  };
 }
 
 function expectationOf(property: string, expectedViolations?: readonly string[]): PropertyResult['expected'] {
@@ -188,7 +201,7 @@ function expectationOf(property: string, expectedViolations?: readonly string[])
 
 /** What exhaustive exploration decided about one property. */
 export interface Explored {
-  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached';
+  readonly verdict: 'holds' | 'violated' | 'reached' | 'unreached' | 'vacuous';
   readonly basis: 'exhaustive' | 'partial';
   readonly states: number;
   readonly bounds: Bounds;
@@ -281,11 +294,13 @@ export function judgeResult(
         generated: result.generated,
       };
     }
+    // No state the search judged had the property's subject: nothing was shown either way.
+    const vacuous = result.verdict !== 'violated' && result.subjectSeen === false;
     return {
       ...base,
       ...random,
       seed,
-      verdict: result.verdict === 'violated' ? 'violated' : 'holds',
+      verdict: result.verdict === 'violated' ? 'violated' : vacuous ? 'vacuous' : 'holds',
       runs: result.runs,
       actions: found?.actions ?? [],
       step: found?.violation.step ?? null,
@@ -325,17 +340,35 @@ export function exploreTarget(target: Target, options: CheckOptions): Map<string
   properties.forEach((property, p) => {
     const finding = result.findings[p]!;
     const found = finding.shortest !== null;
-    if (!found && !result.complete) return;
+    // Every component this property reads explored to the end: its verdict is exhaustive, whatever the
+    // budget did to the others'; otherwise only a finding counts (a real trace), and the rest is left to
+    // random search.
+    const complete = finding.coverage === 'complete';
+    if (!found && !complete) return;
     const verdict = property.kind === 'sometimes' ? (found ? 'reached' : 'unreached') : found ? 'violated' : 'holds';
     decided.set(property.name, {
       verdict,
-      basis: result.complete ? 'exhaustive' : 'partial',
-      states: result.states,
+      basis: complete ? 'exhaustive' : 'partial',
+      states: finding.states,
       bounds: described,
-      depthComplete: result.complete ? null : result.depthComplete,
+      depthComplete: complete ? null : result.depthComplete,
       shortest: finding.shortest,
     });
   });
+  // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
+  const holding = properties.filter((p) => decided.get(p.name)?.verdict === 'holds' && decided.get(p.name)?.basis === 'exhaustive');
+  const subjects = holding.flatMap((p) => {
+    const subject = subjectProperty(p);
+    return subject === undefined ? [] : [{ property: p, subject }];
+  });
+  if (subjects.length > 0) {
+    const left = Math.max(1, budget - result.states);
+    const found = verifyPacked(cluster, exploreScope(bounds), subjects.map((s) => s.subject), ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: left });
+    subjects.forEach(({ property }, i) => {
+      const finding = found.findings[i]!;
+      if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });
+    });
+  }
   return decided;
 }
 

@@ -34,7 +34,7 @@ Usage:
   pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N]
                           [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
       The properties of one config, or of every preset (the default): explored exhaustively where the
-      reachable states fit --max-states (default 3,000,000; 0: random search only), otherwise, and for the
+      reachable states fit --max-states (default 500,000; 0: random search only), otherwise, and for the
       properties only time decides, random search. Each violation is saved as a counterexample file in
       counterexamples/ (or DIR).
   pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]

@@ -13,6 +13,7 @@ import type { ClusterState } from '../model/state.ts';
 import { applyAction, preconditions } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
+import { HOLDS, violated } from '../properties/types.ts';
 
 export interface BoundProperty {
   readonly property: ClusterProperty;
@@ -22,6 +23,26 @@ export interface BoundProperty {
   readonly bound: Property<ClusterState>;
   /** Bound to the component engine (search). */
   readonly fast: Property<Tuple>;
+  /** Its subject as a `sometimes` property of its own (`subjectProperty`), bound to the engine; absent without one. */
+  readonly subject?: { readonly property: ClusterProperty; readonly fast: Property<Tuple> };
+}
+
+/**
+ * A property's subject (`ClusterProperty.subject`) as a `sometimes` property: reached in a state where the
+ * subject occurs. It reads what the property reads.
+ */
+export function subjectProperty(property: ClusterProperty): ClusterProperty | undefined {
+  const subject = property.subject;
+  if (subject === undefined) return undefined;
+  return {
+    name: `${property.name} (subject)`,
+    kind: 'sometimes',
+    source: property.source,
+    statement: `Reachable: ${subject.description}.`,
+    notApplicable: (model) => property.notApplicable(model),
+    check: (model, state) => (subject.occurs(model, state) ? HOLDS : violated(`${subject.description} never occurs`)),
+    ...(property.reads === undefined ? {} : { reads: property.reads }),
+  };
 }
 
 export interface Target {
@@ -86,11 +107,13 @@ export function makeTarget(
     fast: engine.asModel(),
     properties: properties.map((property) => {
       const check = (state: ClusterState) => property.check(cluster, state);
+      const subject = subjectProperty(property);
       return {
         property,
         notApplicable: property.notApplicable(cluster),
         bound: { name: property.name, kind: property.kind, check },
         fast: engine.bind(componentProperty(cluster, property)),
+        ...(subject === undefined ? {} : { subject: { property: subject, fast: engine.bind(componentProperty(cluster, subject)) } }),
       };
     }),
   };

@@ -40,6 +40,8 @@ export interface VerifyFinding {
    * some of them or not to the end (`partial`), none at all (`none`: a cap stopped the search first).
    */
   readonly coverage: 'complete' | 'partial' | 'none';
+  /** States explored in the components this property was judged on. */
+  readonly states: number;
   /** The shortest trace to a finding over all components, or null. */
   readonly shortest: Action[] | null;
   readonly message: string | null;
@@ -252,10 +254,11 @@ export function verifyPacked(
 ): VerifyResult {
   const started = performance.now();
   const perSlot: SlotExploration[] = [];
-  const best: (Omit<VerifyFinding, 'coverage'> | undefined)[] = properties.map(() => undefined);
+  const best: (Omit<VerifyFinding, 'coverage' | 'states'> | undefined)[] = properties.map(() => undefined);
   /** Per property: explorations of its components that finished, that started, and that it needs. */
   const finished = properties.map(() => 0);
   const started_ = properties.map(() => 0);
+  const statesOf = properties.map(() => 0);
   let states = 0;
   let transitions = 0;
   let bytes = 0;
@@ -263,13 +266,14 @@ export function verifyPacked(
   // Each component is explored once per view: the properties that read the rotation (a returning
   // member's debt, which multiplies a Web Messenger account's states) apart from the rest, so that the
   // others never pay for it, and a rotation property found violated early stops its own search early.
-  const groups = scopeSlots(scope).flatMap((slot) => {
-    const reading = properties.filter((p) => readsSlot(p, slot));
-    return [false, true].flatMap((rotation) => {
-      const judged = reading.filter((p) => (p.reads?.rotation === true) === rotation);
+  // The rotation's explorations come last: they are the largest, and a budget that runs out in them
+  // leaves every other property decided.
+  const groups = [false, true].flatMap((rotation) =>
+    scopeSlots(scope).flatMap((slot) => {
+      const judged = properties.filter((p) => readsSlot(p, slot) && (p.reads?.rotation === true) === rotation);
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
-    });
-  });
+    }),
+  );
   const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
   for (const { slot, judged, view: slotView } of groups) {
     for (const p of judged) started_[properties.indexOf(p)]!++;
@@ -303,6 +307,7 @@ export function verifyPacked(
     result.findings.forEach((finding, f) => {
       const p = properties.indexOf(judged[f]!);
       if (result.exhausted || result.decided || finding.path !== null) finished[p]!++;
+      statesOf[p]! += result.states;
       if (finding.path === null) return;
       const known = best[p];
       if (known !== undefined && known.shortest!.length <= finding.path.length) return;
@@ -326,6 +331,7 @@ export function verifyPacked(
     findings: properties.map((p, i) => ({
       ...(best[i] ?? { name: p.name, shortest: null, message: null }),
       coverage: finished[i] === needed[i] ? 'complete' : started_[i] === 0 && needed[i]! > 0 ? 'none' : 'partial',
+      states: statesOf[i]!,
     })),
   };
 }

@@ -27,14 +27,29 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('preset %s', (_name, pre
     for (const name of preset.alsoViolates) expect(LIFECYCLE).toContain(name);
   });
 
-  it.each([1, 20261128])('gives exactly its documented verdicts at the default budget (seed %i)', (seed) => {
-    const results = checkTarget(makeTarget(preset.config), { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH, properties: [] });
+  it('gives exactly its documented verdicts at the default budget, exhaustively wherever time does not decide', () => {
+    const results = checkTarget(makeTarget(preset.config), { runs: DEFAULT_RUNS, seed: 1, maxLength: DEFAULT_LENGTH, properties: [] });
     const violated = results.filter((r) => r.verdict === 'violated').map((r) => r.property);
     expect(violated).toEqual(expectedViolations(preset));
     for (const r of results.filter((x) => x.verdict === 'violated')) {
       expect(r.actions.length).toBeLessThanOrEqual(3);
       expect(r.message).toBeTruthy();
     }
+    for (const r of results) {
+      if (r.verdict === 'not-applicable') continue;
+      // Every guard is reached, and no verdict rests on nothing.
+      expect(r.verdict, r.property).not.toBe('unreached');
+      expect(r.basis, r.property).not.toBeNull();
+      const property = PROPERTIES.find((p) => p.name === r.property)!;
+      // What time does not decide is explored, except the rotation where it outgrows the budget.
+      if (property.needsTime !== true && property.reads?.rotation !== true) expect(r.basis, r.property).toBe('exhaustive');
+    }
+  });
+
+  it.each([1, 20261128])('random search alone finds its documented violations too (seed %i)', (seed) => {
+    const results = checkTarget(makeTarget(preset.config), { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH, properties: [], maxStates: 0 });
+    expect(results.filter((r) => r.verdict === 'violated').map((r) => r.property)).toEqual(expectedViolations(preset));
+    for (const r of results) if (r.verdict !== 'not-applicable') expect(r.basis).toBe('random');
   });
 });
 
@@ -52,13 +67,13 @@ describe('minor updates against major upgrades (KB 180162, KB 225396)', () => {
 describe('determinism', () => {
   it('the same seed gives the same results, trace for trace', () => {
     const preset = PRESETS.find((p) => p.name === 'dmz-ring')!;
-    const once = () => checkTarget(makeTarget(preset.config), { runs: 200, seed: 99, maxLength: 12, properties: [] });
+    const once = () => checkTarget(makeTarget(preset.config), { runs: 200, seed: 99, maxLength: 12, properties: [], maxStates: 0 });
     expect(JSON.stringify(once())).toBe(JSON.stringify(once()));
   });
   it('another seed may find another trace, but the same verdicts', () => {
     const preset = PRESETS.find((p) => p.name === 'broken-member')!;
     const verdicts = (seed: number) =>
-      checkTarget(makeTarget(preset.config), { runs: 500, seed, maxLength: 12, properties: [] }).map((r) => r.verdict);
+      checkTarget(makeTarget(preset.config), { runs: 500, seed, maxLength: 12, properties: [], maxStates: 0 }).map((r) => r.verdict);
     expect(verdicts(3)).toEqual(verdicts(4));
   });
 });

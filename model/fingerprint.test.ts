@@ -82,7 +82,7 @@ describe.each(configs.map((c) => [c.name, c] as const))('states with one canonic
           });
         }
       }),
-      { seed: 20261128, numRuns: 150 },
+      { seed: 20261128, numRuns: Number(process.env.FINGERPRINT_RUNS ?? 50) },
     );
     // Not vacuous: different states did share keys, and their futures were compared.
     expect(collisions).toBeGreaterThan(0);

@@ -8,7 +8,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { checkableModel } from '../cli/target.ts';
+import { checkableModel, subjectProperty } from '../cli/target.ts';
 import { readsSlot, SlotSpace, viewFor } from '../cli/verify.ts';
 import type { ClusterConfigInput } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
@@ -86,7 +86,8 @@ describe('the packed evaluation agrees with the immer model', () => {
       const config = resolveConfig(input);
       const cluster = compileCluster(config);
       const plain = checkableModel(cluster, scope);
-      const applicable = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
+      // The properties, and each one's subject as a property of its own (it reads what its property reads).
+      const applicable = [...PROPERTIES, ...PROPERTIES.flatMap((p) => subjectProperty(p) ?? [])].filter((p) => p.notApplicable(cluster) === undefined);
       const group = ringSymmetries(cluster);
       const slots = scopeSlots(scope).map((slot) => {
         const judged = applicable.filter((p) => readsSlot(p, slot));

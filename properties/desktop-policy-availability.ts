@@ -9,6 +9,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
   reads: { kinds: [], clients: true },
+  subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
   notApplicable: (model) => (anyMemberRuns(model, 'desktop') ? undefined : 'no member runs desktop'),
   settles: 'all',
   judge(model, settled) {

@@ -10,6 +10,7 @@ export const noLostWrites: ClusterProperty = judgedAfterSettling({
   statement:
     'Every acknowledged write (or a newer version of its record) is, after faults stop and replication quiesces, on every member that may hold it, and on at least one member of the cluster.',
   reads: { clients: true, acknowledged: true },
+  subject: { description: 'a write has been acknowledged', occurs: (_model, state) => Object.keys(state.acknowledged).length > 0 },
   notApplicable: () => undefined,
   settles: 'all',
   judge(model, settled) {

@@ -9,6 +9,10 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
   reads: { kinds: ['privateKey'] },
+  subject: {
+    description: 'a member holds a private key',
+    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('privateKey:'))),
+  },
   notApplicable: (model) => {
     if (!anyMemberRuns(model, 'mail')) return 'no member runs mail';
     return model.members.some((m) => m.privateKeys) ? undefined : 'no member may hold private keys';

@@ -7,6 +7,10 @@ export const privateKeysStayPut: ClusterProperty = {
   source: 'KB 153723 (private keys replicate per member), KB 161304 (DMZ members without private keys)',
   statement: 'No member with privateKeys: false ever stores a private key.',
   reads: { kinds: ['privateKey'] },
+  subject: {
+    description: 'a member holds a private key',
+    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('privateKey:'))),
+  },
   notApplicable: (model) =>
     model.members.some((m) => !m.privateKeys) ? undefined : 'every member has privateKeys: true',
   check(model, state) {

@@ -10,6 +10,10 @@ export const purgedKeysStayPurged: ClusterProperty = {
   statement:
     'A cached key past its retention is held by no live member after that member next purges, and replication never brings it back: no live member holds a cached key whose retention ended at or before its last purge.',
   reads: { kinds: ['cachedKey', 'fetchedKey'] },
+  subject: {
+    description: 'a member holds a cached or fetched key',
+    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('cachedKey:') || id.startsWith('fetchedKey:'))),
+  },
   notApplicable: (model) => (model.members.some((m) => m.services.includes('mail')) ? undefined : 'no member runs mail, so no member caches keys'),
   check(model, state) {
     for (const m of state.members) {

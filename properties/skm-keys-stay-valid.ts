@@ -11,6 +11,7 @@ export const skmKeysStayValid: ClusterProperty = {
   statement:
     "No enrolled desktop client's SKM key lapses: each is renewed before it expires, which needs the client to have talked to a server (its enrollment member, or with a cluster host name any live desktop member holding its user and the policy) since the key was issued.",
   reads: { kinds: [], clients: true },
+  subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
   notApplicable: (model) => (model.runsDesktop.some(Boolean) ? undefined : 'no member runs desktop'),
   check(model, state) {
     for (const client in state.clients) {

@@ -48,6 +48,15 @@ export interface ClusterProperty {
    * (`model/packed.test.ts`: dropping the rest changes no verdict).
    */
   readonly reads?: PropertyReads;
+  /**
+   * What the property is about, as a state in which it occurs (a private key is held, a client is
+   * enrolled): a search in which it never occurred shows nothing either way, and a "holds" from it is
+   * reported as `vacuous`. It reads what the property reads.
+   */
+  readonly subject?: {
+    readonly description: string;
+    occurs(model: ClusterModel, state: ClusterState): boolean;
+  };
 }
 
 export interface PropertyReads {

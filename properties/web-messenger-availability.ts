@@ -9,6 +9,10 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
   reads: { kinds: ['wmAccount'] },
+  subject: {
+    description: 'a member holds a Web Messenger account',
+    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),
+  },
   notApplicable: (model) => (anyMemberRuns(model, 'webMessenger') ? undefined : 'no member runs webMessenger'),
   settles: 'all',
   judge(model, settled) {

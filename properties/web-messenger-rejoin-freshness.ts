@@ -10,6 +10,10 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   statement:
     'Every member in the Web Messenger rotation holds every account that its live peers held when it last returned (recovered or joined), at the version they held or newer, among the accounts it may hold.',
   reads: { kinds: ['wmAccount'], rotation: true },
+  subject: {
+    description: 'a member holds a Web Messenger account',
+    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),
+  },
   notApplicable: (model) => (model.runsWebMessenger.some(Boolean) ? undefined : 'no member runs webMessenger'),
   check(model, state) {
     for (let i = 0; i < model.size; i++) {

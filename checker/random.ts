@@ -28,6 +28,8 @@ export interface RandomOptions {
    * whether any state it judged had it (`subjectSeen`).
    */
   readonly subject?: Property<unknown>;
+  /** Asked before each trace whether to stop early (a memory limit): the reason, or undefined to go on. */
+  readonly stop?: () => string | undefined;
 }
 
 export interface FoundViolation<A> {
@@ -63,6 +65,8 @@ export interface RandomResult<A> {
   readonly foundAfterSeconds?: number;
   /** With `subject`: whether some state the search judged had it. */
   readonly subjectSeen?: boolean;
+  /** Why the search stopped before its `runs` (`stop` said so); `runs` says how many it did. */
+  readonly stopped?: string;
 }
 
 const CHOICE_MAX = 0x7fff;
@@ -127,7 +131,15 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
     return !isFinding(property, outcome);
   };
+  let stopped: string | undefined;
   const predicate = (choices: readonly number[]): boolean => {
+    // Once stopped, the remaining runs (or shrinking candidates) pass without walking: fast-check has no
+    // early exit, and a candidate that passes ends its shrinking branch, leaving the smallest failure so far.
+    if (stopped !== undefined) return true;
+    if (options.stop !== undefined) {
+      stopped = options.stop();
+      if (stopped !== undefined) return true;
+    }
     if (searching) runs++;
     let state = model.initial;
     let length = 0;
@@ -172,6 +184,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
       maxRounds,
       generated,
       ...(subject === undefined ? {} : { subjectSeen }),
+      ...(stopped === undefined ? {} : { stopped }),
     };
   }
   const walk = interpretChoices(model, details.counterexample[0]);
@@ -191,6 +204,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     maxRounds,
     generated,
     ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
+    ...(stopped === undefined ? {} : { stopped: `shrinking stopped early: ${stopped}` }),
   };
 }
 

@@ -19,6 +19,7 @@ import { step } from '../model/step.ts';
 import { successor } from '../model/topology.ts';
 import { describeVersion, firstDivergence, heldRecords, membersWhere } from '../properties/helpers.ts';
 import type { JudgedResult } from './check.ts';
+import { ownEntry } from '../model/keyed.ts';
 
 export interface Recommendation {
   /** What the vendor recommends, as an instruction. */
@@ -39,7 +40,13 @@ export interface ViolationContext extends AdviceContext {
 }
 
 export interface PropertyAdvice {
+  /** The vendor's advice in general (the README's table); `recommend` fits it to a config. */
   readonly recommendation: Recommendation;
+  /**
+   * The advice for this config, where the general one would recommend what the config already does or
+   * cannot use (a DMZ member without private keys, a balancer setting without a balancer).
+   */
+  recommend?(context: AdviceContext): Recommendation;
   /** Why it is violated here, naming this config's members and settings; undefined: the checker's message says it best. */
   violated(context: ViolationContext): string | undefined;
   /** Why it holds for this config. */
@@ -140,10 +147,26 @@ function replay(model: ClusterModel, actions: readonly Action[]): ClusterState |
 // ---------------------------------------------------------------------------------------------------
 // The advice, one entry per property
 
+const DMZ_SUCCESSOR_TEXT =
+  'Do not let a DMZ member depend on a fixed successor that can fail silently: a DMZ member cannot re-route, so keep its successor up (check "pgprepctl topo" on each DMZ member: a blank host name means its successor is unreachable) and bring an unreachable member back quickly';
+
 const DMZ_SUCCESSOR: Recommendation = {
-  text: 'Do not let a DMZ member depend on a fixed successor that can fail silently: a DMZ member cannot re-route, so keep its successor up (check "pgprepctl topo" on each DMZ member: a blank host name means its successor is unreachable) and bring an unreachable member back quickly; DMZ members that do not host private keys get more replication links.',
+  text: `${DMZ_SUCCESSOR_TEXT}; DMZ members that do not host private keys get more replication links.`,
   source: 'KB 161304',
 };
+
+/** KB 161304's advice for this config: the private-key clause only for DMZ members that host private keys. */
+function dmzSuccessorFor(model: ClusterModel): Recommendation {
+  const dmz = indexes(model, (m) => m.zone === 'dmz');
+  const withKeys = dmz.filter((m) => model.members[m]!.privateKeys);
+  const fixed = dmz.map((m) => `${model.members[m]!.id}'s successor ${model.members[(m + 1) % model.size]!.id}`);
+  const who = dmz.length === 0 ? '' : `: here ${list(fixed)}`;
+  const keys =
+    withKeys.length === 0
+      ? ''
+      : `; ${ids(model, withKeys)} ${withKeys.length === 1 ? 'hosts' : 'host'} private keys, and DMZ members that do not (privateKeys: false) get more replication links`;
+  return { text: `${DMZ_SUCCESSOR_TEXT}${who}${keys}.`, source: 'KB 161304' };
+}
 
 export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
   'eventual-convergence': {
@@ -180,6 +203,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
 
   'survivor-convergence': {
     recommendation: DMZ_SUCCESSOR,
+    recommend: ({ model }) => dmzSuccessorFor(model),
     violated({ model, state }) {
       const settled = settleSurvivors(model, state);
       if (!settled.quiescent) return undefined;
@@ -261,6 +285,33 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       text: 'Run Web Messenger (Web Email Protection) on every member, with its replication set to "All" and accounts in High Availability mode, so that every account is on every member and users keep the service while one is down.',
       source: 'KB 153723; seed article KB 153198',
     },
+    recommend({ model, config }) {
+      // Only the steps this config has not taken, naming the members.
+      const steps: string[] = [];
+      const wm = config.webMessenger;
+      if (wm.accountMode === 'homeServer' || wm.switchTo === 'homeServer')
+        steps.push(`create accounts in High Availability mode (webMessenger.accountMode: "highAvailability"${wm.switchTo === 'homeServer' ? ', and no switchTo: "homeServer"' : ''})`);
+      const running = indexes(model, (m) => runsService(m, 'webMessenger'));
+      const left = wm.replication === 'all' ? [] : running.filter((m) => !(wm.replication as readonly string[]).includes(model.members[m]!.id));
+      if (left.length > 0) steps.push(`replicate Web Messenger data to ${ids(model, left)} too (webMessenger.replication: "all")`);
+      const eligible = indexes(model, (m) => isWebMessengerEligible(config, m));
+      // Once replicated to every member that runs it, an account is on all of them: are they enough?
+      if (running.length <= config.faults.maxDown) {
+        const more = indexes(model, (m) => m.zone === 'internal' && !runsService(m, 'webMessenger'));
+        steps.push(
+          more.length > 0
+            ? `run webMessenger on ${ids(model, more)} as well, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`
+            : `add a member that runs webMessenger, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`,
+        );
+      }
+      if (steps.length === 0)
+        return {
+          text: `Keep what this config already does, as the vendor recommends: accounts in High Availability mode, replicated to every member that runs webMessenger (${ids(model, eligible)}), more than faults.maxDown (${config.faults.maxDown}).`,
+          source: 'KB 153723; seed article KB 153198',
+        };
+      const text = `${steps.join('; ')}: then every account is on more members than can be down at once, and users keep the service while one is down.`;
+      return { text: text.charAt(0).toUpperCase() + text.slice(1), source: 'KB 153723; seed article KB 153198' };
+    },
     violated({ model, state }) {
       const s = settleAll(model, state).state;
       const budget = budgetLeft(model, s);
@@ -268,7 +319,7 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
         const holders = liveHolders(model, s, id, 'webMessenger');
         if (holders.length > budget) continue;
         const key = keyOf(id);
-        const account = s.accounts[key];
+        const account = ownEntry(s.accounts, key);
         if (account?.mode === 'homeServer')
           return `Web Messenger accounts here are created in Home Server mode (webMessenger.accountMode: "homeServer"), so account ${key} lives only on ${account.home}, the member that created it; with ${account.home} down, ${key} cannot use Web Messenger.`;
         const eligible = indexes(model, (m) => isWebMessengerEligible(model.config, m));
@@ -291,6 +342,25 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     recommendation: {
       text: "Let internal users' private keys replicate to at least two members that run mail (more than maxDown), so that an outage leaves a member that can decrypt and sign for them.",
       source: 'KB 153723; seed article KB 153198',
+    },
+    recommend({ model, config }) {
+      const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
+      if (keyMembers.length > config.faults.maxDown && keyMembers.length >= 2)
+        return {
+          text: `Keep what this config already does, as the vendor recommends: internal users' private keys on ${ids(model, keyMembers)}, members that run mail, more than faults.maxDown (${config.faults.maxDown}).`,
+          source: 'KB 153723; seed article KB 153198',
+        };
+      // Internal members only: a DMZ member without private keys is the DMZ-mode choice (KB 153723), not an oversight.
+      const could = indexes(model, (m) => m.zone === 'internal' && !(m.privateKeys && runsService(m, 'mail')));
+      const need = Math.max(2, config.faults.maxDown + 1);
+      const where =
+        could.length > 0
+          ? `let them replicate to ${ids(model, could)} too (privateKeys: true and the mail service)`
+          : 'add an internal member that runs mail and may hold them';
+      return {
+        text: `Internal users' private keys are on ${keyMembers.length === 0 ? 'no member' : ids(model, keyMembers)} that runs mail; ${where}, so that at least ${need} (more than faults.maxDown, ${config.faults.maxDown}) can decrypt and sign for them.`,
+        source: 'KB 153723; seed article KB 153198',
+      };
     },
     violated({ model, state }) {
       const s = settleAll(model, state).state;
@@ -322,6 +392,21 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
     recommendation: {
       text: "Give desktop clients a cluster host name served by a load balancer or round-robin DNS (with that name in every member's certificate), so that a client reaches any live member, not only the one it enrolled with.",
       source: 'KB 156803',
+    },
+    recommend({ model, config }) {
+      if (!config.loadBalancer.clusterHostname) return this.recommendation;
+      // The cluster host name is there already: what is left is more members that serve desktop clients.
+      const desktop = running(model, 'desktop');
+      const more = indexes(model, (m) => m.zone === 'internal' && !runsService(m, 'desktop'));
+      if (desktop.length > config.faults.maxDown)
+        return {
+          text: `Keep what this config already does, as the vendor recommends: a cluster host name, and desktop on ${ids(model, desktop)}, more members than faults.maxDown (${config.faults.maxDown}).`,
+          source: 'KB 156803',
+        };
+      return {
+        text: `Clients already reach the cluster by its host name; run desktop on ${more.length > 0 ? ids(model, more) : 'another member'} as well, so that more members than faults.maxDown (${config.faults.maxDown}) serve them (now ${desktop.length === 0 ? 'none' : ids(model, desktop)}).`,
+        source: 'KB 156803',
+      };
     },
     violated({ model, state }) {
       const s = settleAll(model, state).state;
@@ -380,6 +465,10 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       text: 'Let desktop clients renew their server-managed keys from any member: give them a cluster host name behind a load balancer, and keep outages well under the 14 days an SKM key is valid.',
       source: 'KB 157933; KB 156803',
     },
+    recommend({ config }) {
+      if (!config.loadBalancer.clusterHostname) return this.recommendation;
+      return { text: 'Keep outages well under the 14 days a server-managed key is valid: clients already renew with any live member through the cluster host name.', source: 'KB 157933' };
+    },
     violated({ config }) {
       if (!config.loadBalancer.clusterHostname)
         return `Each client renews its SKM key (valid 14 days, renewed the day before it expires) only with the member it enrolled with, since there is no cluster host name (KB 156803), and members here may stay down up to ${config.faults.maxOutageDays} days (faults.maxOutageDays): long enough for a key to lapse (KB 157933).`;
@@ -408,7 +497,17 @@ export const ADVICE: Readonly<Record<string, PropertyAdvice>> = {
       text: 'Have the load balancer hold a returning member out of the Web Messenger rotation until replication has caught it up (loadBalancer.holdsRejoiningMembers), so users are not routed to a member that has not yet received their messages.',
       source: 'KB 156803',
     },
+    recommend({ config }) {
+      if (config.loadBalancer.clusterHostname) return this.recommendation;
+      // No balancer to hold a member out (KB 156803: failover is the balancer's or DNS's job).
+      return {
+        text: 'Serve Web Messenger through a cluster host name on a load balancer (loadBalancer.clusterHostname: true) that holds a returning member out of rotation until replication has caught it up (holdsRejoiningMembers: true); until then, tell users that a member just back from an outage may not show all their messages yet.',
+        source: 'KB 156803',
+      };
+    },
     violated({ config }) {
+      if (!config.loadBalancer.clusterHostname)
+        return 'There is no load balancer in front of Web Messenger (loadBalancer.clusterHostname: false): users reach each member by its own name, so a member back from an outage serves them at once, before replication has brought it the accounts its peers held, and they may not see all their messages (KB 156803).';
       if (!config.loadBalancer.holdsRejoiningMembers)
         return 'The load balancer puts a returning member back into the Web Messenger rotation at once (holdsRejoiningMembers: false), before replication has brought it the accounts its peers held: users routed to it may not see all their messages (KB 156803).';
       return undefined;
@@ -446,7 +545,7 @@ export function advise(model: ClusterModel, result: JudgedResult): Advice {
       recommendation: null,
     };
   }
-  const recommendation = entry?.recommendation ?? null;
+  const recommendation = entry === undefined ? null : (entry.recommend?.(context) ?? entry.recommendation);
   if (result.verdict === 'holds') {
     return { explanation: entry?.holds(context) ?? `No violation in ${searched(result)}.`, recommendation };
   }

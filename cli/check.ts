@@ -11,7 +11,9 @@ import { verifyPacked } from './verify.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
+import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
+import { memoryGuard } from './memory.ts';
 import { makeTarget, subjectProperty, type Target } from './target.ts';
 
 export interface CheckOptions {
@@ -77,14 +79,18 @@ export interface PropertyResult {
   readonly expected: 'holds' | 'violated' | null;
   /** How often each action type was generated. */
   readonly generated: Readonly<Record<string, number>>;
+  /** Why the search stopped before its runs (the memory guard, `cli/memory.ts`); `runs` says how many it did. */
+  readonly stopped?: string;
   /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
   readonly explanation: string;
   /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
   readonly recommendation: Recommendation | null;
+  /** A violation the config accepts on purpose (its `accept`), with the reason; set by `check` on every result. */
+  readonly accepted?: Accepted | null;
 }
 
 /** A result before its explanation is added. */
-export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation'>;
+export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted'>;
 
 /** One random search: a property of a config, from one seed. */
 export interface SearchTask {
@@ -108,6 +114,13 @@ export interface SearchOutcome {
  */
 const targets = new Map<string, Target>();
 
+/** One memory guard per thread: a search near the heap limit stops and reports what it did (`cli/memory.ts`). */
+let memory: (() => string | undefined) | undefined;
+function guard(): () => string | undefined {
+  memory ??= memoryGuard('(fewer --runs, a smaller --length, or more memory: NODE_OPTIONS=--max-old-space-size=MB)');
+  return memory;
+}
+
 /** Runs one search task (in this thread; `cli/parallel.ts` runs them in worker threads). */
 export function runSearchTask(task: SearchTask): SearchOutcome {
   const key = JSON.stringify(task.config);
@@ -118,12 +131,16 @@ export function runSearchTask(task: SearchTask): SearchOutcome {
   }
   const bound = target.properties.find((p) => p.property.name === task.property)!;
   const result = searchRandom(target.fast, bound.fast, {
+    stop: guard(),
     runs: task.runs,
     seed: task.seed,
     maxLength: task.maxLength,
     ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as never }),
     ...(task.path === undefined ? {} : { path: task.path }),
   });
+  // A search stopped by the memory guard leaves the engine's tables full: let them go, so the next search
+  // starts with room again.
+  if (result.stopped !== undefined) targets.delete(key);
   const found = result.counterexample;
   if (found === undefined) return { seed: task.seed, result };
   // The engine keeps one state per canonical key, and the canonical key keeps time relative: the state it
@@ -182,6 +199,7 @@ export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
     for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
   }
   const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
+  const stopped = outcomes.find((o) => o.result.stopped !== undefined)?.result.stopped;
   return {
     seed: winner.seed,
     result: {
@@ -191,6 +209,7 @@ export function mergeShards(outcomes: readonly SearchOutcome[]): SearchOutcome {
       generated,
       ...(maxRounds === undefined ? {} : { maxRounds }),
       ...(subjectSeen === undefined ? {} : { subjectSeen }),
+      ...(stopped === undefined ? {} : { stopped }),
     },
   };
 }
@@ -275,11 +294,13 @@ export function judgeResult(
     }
     const { seed, result } = outcome!;
     const found = result.counterexample;
+    const stopped = result.stopped === undefined ? {} : { stopped: result.stopped };
     const random = { basis: 'random', states: null, bounds: null, depthComplete: null } as const;
     if (property.kind === 'sometimes') {
       const reached = result.verdict === 'reached';
       return {
         ...base,
+        ...stopped,
         ...random,
         seed,
         verdict: reached ? 'reached' : 'unreached',
@@ -298,6 +319,7 @@ export function judgeResult(
     const vacuous = result.verdict !== 'violated' && result.subjectSeen === false;
     return {
       ...base,
+      ...stopped,
       ...random,
       seed,
       verdict: result.verdict === 'violated' ? 'violated' : vacuous ? 'vacuous' : 'holds',

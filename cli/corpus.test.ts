@@ -33,7 +33,8 @@ describe('the regression corpus (counterexamples/)', () => {
       );
     for (const file of files) {
       const loaded = loadTraceFile(file);
-      if (loaded.kind === 'counterexample') expect(loaded.document.found.command, file).toMatch(/^npx pgp-cluster-check check /);
+      // Saved by `check` or by `explore` (a user's runs save here too).
+      if (loaded.kind === 'counterexample') expect(loaded.document.found.command, file).toMatch(/^npx pgp-cluster-check (check|explore) /);
     }
   });
 
@@ -71,7 +72,8 @@ describe('a corpus file that no longer shows what it records fails the corpus ch
     });
     const failure = corpusFailure(replayEntry(file));
     expect(failure).toMatch(/every step reaches the state it recorded; what changed is the settling after the last step or the property's check/);
-    expect(failure).toMatch(/re-run `npx pgp-cluster-check check --preset dmz-ring --property survivor-convergence`/);
+    // The config is no preset's any more: the command is built from the file's fields, not taken from its found.command.
+    expect(failure).toMatch(/re-run `npx pgp-cluster-check check --config CONFIG\.json --property survivor-convergence` \(with this file's "config" saved as CONFIG\.json\)/);
   });
 
   it('an invalid file (say, a step the model no longer allows) fails with its problem and what to do', () => {

@@ -12,6 +12,7 @@ import type { Violation } from '../checker/types.ts';
 import { PRESETS } from '../config/presets.ts';
 import { describeAction } from '../model/actions.ts';
 import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
+import { oneLine, shellCommand } from './untrusted.ts';
 import { type SettlingStory, type Snapshot, type Story, tellSettling, tellTrace } from './replay-story.ts';
 
 export type ReplayOutcome =
@@ -67,16 +68,25 @@ export function describeSnapshotDifference(recorded: Snapshot, now: Snapshot): s
 }
 
 function violationText(v: { readonly step: number; readonly message: string }): string {
-  return `violated after step ${v.step}: ${v.message}`;
+  return `violated after step ${v.step}: ${oneLine(v.message)}`;
 }
 
-/** The command that searches this file's config and property afresh. */
+/**
+ * The command that searches this file's config and property afresh. Built from the file's validated
+ * fields (a preset's name, a known property, a whole number), never from its `found.command`: a file is
+ * untrusted input, and a command taken from it is what someone would paste into a shell.
+ */
 export function freshSearchCommand(loaded: LoadedCounterexample): string {
   const { config, property, found } = loaded.document;
   const preset = PRESETS.find((p) => p.name === config.name && canonicalJson(p.config) === canonicalJson(config));
-  if (preset) return `npx pgp-cluster-check check --preset ${preset.name} --property ${property}`;
-  if (found.command) return found.command.replace(/ --seed .*$/, '');
-  return `npx pgp-cluster-check check --config CONFIG.json --property ${property} (with this file's "config" saved as CONFIG.json)`;
+  const length = found.maxLength === undefined ? [] : ['--length', String(found.maxLength)];
+  if (preset) return shellCommand(['npx', 'pgp-cluster-check', 'check', '--preset', preset.name, '--property', property, ...length]);
+  return shellCommand(['npx', 'pgp-cluster-check', 'check', '--config', 'CONFIG.json', '--property', property, ...length]);
+}
+
+/** What `freshSearchCommand` needs besides itself: for a config that is not a preset, where CONFIG.json comes from. */
+function freshSearchNote(loaded: LoadedCounterexample): string {
+  return freshSearchCommand(loaded).includes('--config CONFIG.json') ? ' (with this file\'s "config" saved as CONFIG.json)' : '';
 }
 
 /** Replays a loaded counterexample file and judges whether it still shows what it records. */
@@ -111,7 +121,7 @@ export function replayCounterexample(loaded: LoadedCounterexample): Counterexamp
   const notes: string[] = [];
   const explanation: string[] = [];
   if (ok) {
-    if (violation !== undefined && violation.message !== recorded.message) notes.push(`the message now reads: ${violation.message}`);
+    if (violation !== undefined && violation.message !== recorded.message) notes.push(`the message now reads: ${oneLine(violation.message)}`);
     if (divergence) notes.push(`${stepName(divergence.step)} now reaches another state than recorded (${divergence.lines.join('; ')}), yet the verdict is the same`);
   } else {
     const now =
@@ -137,7 +147,7 @@ export function replayCounterexample(loaded: LoadedCounterexample): Counterexamp
       );
     } else {
       explanation.push(
-        `what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds" (and say why in "note"), so that it guards the fix from now on; otherwise the risk shows another way now, or the change broke something: re-run \`${freshSearchCommand(loaded)}\` to save a fresh counterexample, check it, then delete this file`,
+        `what to do: if the change to the model fixed this risk on purpose, mark the file fixed: set "expect": "holds" (and say why in "note"), so that it guards the fix from now on; otherwise the risk shows another way now, or the change broke something: re-run \`${freshSearchCommand(loaded)}\`${freshSearchNote(loaded)} to save a fresh counterexample, check it, then delete this file`,
       );
     }
   }

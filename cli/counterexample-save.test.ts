@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import type { Action } from '../model/actions.ts';
-import { cli, listing, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, listing, tempDir, unwrapCommands, writeDoc } from '../test/cli.ts';
 import { buildCounterexample, counterexampleName, counterexampleText, loadTraceFile } from './counterexample.ts';
 import { CounterexampleStore, indexText, writeIndex, writeNewFileAtomically } from './counterexample-save.ts';
 import { makeTarget } from './target.ts';
@@ -57,14 +57,14 @@ describe('check saves each violation', () => {
     const { out } = await checkDmz(dir);
     const path = /saved: {5}(\S+\.json)\n/.exec(out)?.[1];
     expect(path).toBeDefined();
-    expect(out).toContain(`replay:    npx pgp-cluster-check replay ${path}`);
-    expect((await checkDmz(dir)).out).toContain(`saved:     ${path} (already there: the same violation was saved before)`);
+    expect(unwrapCommands(out)).toContain(`replay:    npx pgp-cluster-check replay ${path}`);
+    expect((await checkDmz(dir)).out.replace(/\s+/g, ' ')).toContain(`saved: ${path} (already there: the same violation was saved before)`);
   });
 
   it('the reproduce line re-runs the search straight to the same trace, which is then already saved', async () => {
     const dir = tempDir();
     const { out } = await cli('check', '--preset', 'pinned-clients', '--seed', '3', '--length', '9', '--save-dir', dir);
-    const line = /reproduce: npx pgp-cluster-check (check .*)\n/.exec(out)?.[1];
+    const line = /reproduce: npx pgp-cluster-check (check .*)\n/.exec(unwrapCommands(out))?.[1];
     expect(line).toMatch(/^check --preset pinned-clients --length 9 --property desktop-policy-availability --seed 3 --path "[\d:]+"$/);
     const argv = line!.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
     const again = await cli(...argv, '--save-dir', dir, '--json');

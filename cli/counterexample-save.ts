@@ -17,7 +17,7 @@
  *   not add a near-copy of every known risk at every run; a new file appears only for a config and
  *   property that no file shows yet, or when the files that show it no longer reproduce.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Action } from '../model/actions.ts';
@@ -36,8 +36,10 @@ import {
   type RecordedViolation,
 } from './counterexample.ts';
 import { replayCounterexample } from './counterexample-replay.ts';
+import { jsonEntries, makeFolder, notRegular, readTextFile, skippedWarning } from './files.ts';
 import { reproduceCommand } from './format.ts';
 import { UsageError, usageError } from './io.ts';
+import { markdownCell, oneLine, shellCommand } from './untrusted.ts';
 
 /** `written`: a new file; `unchanged`: this very violation was already saved; `known`: another trace of it is. */
 export type SaveStatus = 'written' | 'unchanged' | 'known';
@@ -56,8 +58,69 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** `.NAME.PID.RANDOM.tmp`: a temporary file of this tool, and the process that writes it. */
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The temporary files this process has created and not yet removed. */
+const pending = new Set<string>();
+let cleanupInstalled = false;
+
+/**
+ * From the first save on, SIGTERM, SIGINT and SIGHUP remove this process's temporary files before it
+ * exits (with 128 + the signal's number, as the default action would). A handler also defers the signal
+ * until the running synchronous write is done, so it cannot cut a save in half. SIGKILL cannot be
+ * caught: what it leaves is swept by the next run (`sweepTemporaryFiles`).
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(signal, () => {
+      for (const file of pending) rmSync(file, { force: true });
+      process.exit(status);
+    });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files a killed run left in a folder (those of processes that no longer run);
+ * a live writer's are left alone. Returns what it removed.
+ */
+export function sweepTemporaryFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = TEMPORARY.exec(name)?.[1];
+    if (pid === undefined || isAlive(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
+}
+
 function writeTemporary(path: string, text: string): string {
+  installCleanup();
   const temporary = temporaryPath(path);
+  pending.add(temporary);
   const fd = openSync(temporary, 'wx');
   try {
     writeSync(fd, text);
@@ -66,6 +129,11 @@ function writeTemporary(path: string, text: string): string {
     closeSync(fd);
   }
   return temporary;
+}
+
+function removeTemporary(temporary: string): void {
+  rmSync(temporary, { force: true });
+  pending.delete(temporary);
 }
 
 /**
@@ -86,7 +154,7 @@ export function writeNewFileAtomically(path: string, text: string): boolean {
     renameSync(temporary, path);
     return true;
   } finally {
-    rmSync(temporary, { force: true });
+    removeTemporary(temporary);
   }
 }
 
@@ -96,7 +164,7 @@ export function replaceFileAtomically(path: string, text: string): void {
   try {
     renameSync(temporary, path);
   } finally {
-    rmSync(temporary, { force: true });
+    removeTemporary(temporary);
   }
 }
 
@@ -109,13 +177,9 @@ function describeFsError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The counterexample files of a folder (`*.json`), sorted by name. */
+/** The counterexample files of a folder (regular `*.json` files), sorted by name; `jsonEntries` also lists what it skips. */
 export function counterexampleFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
-    .sort()
-    .map((name) => join(dir, name));
+  return jsonEntries(dir).files;
 }
 
 /** A folder of counterexamples that `check` saves into. */
@@ -129,21 +193,38 @@ export class CounterexampleStore {
     private readonly warn: (text: string) => void = () => {},
   ) {}
 
-  /** Fails early (exit 2) when the folder cannot be used: it exists and is not a directory. */
+  /** Fails early (exit 2), before any search, when the folder cannot be used: it is not a folder, or cannot be listed. */
   checkUsable(): void {
     if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw usageError(`--save-dir: ${this.dir} is not a directory`);
+    let entries: ReturnType<typeof jsonEntries>;
+    try {
+      entries = jsonEntries(this.dir);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw usageError(`cannot save a counterexample in ${this.dir}: ${error.problems[0]}`);
+    }
+    for (const entry of entries.skipped) this.warn(skippedWarning(entry));
+    sweepTemporaryFiles(this.dir);
+  }
+
+  /**
+   * After a run that saved (or would have: every saving run), the index is brought up to date, so an
+   * index a killed run did not write is restored by the next one.
+   */
+  finish(): void {
+    if (existsSync(this.dir)) writeIndex(this.dir, this.warn);
   }
 
   private existing(): LoadedCounterexample[] {
     if (this.loaded) return this.loaded;
     this.loaded = [];
-    for (const file of counterexampleFiles(this.dir)) {
+    for (const file of jsonEntries(this.dir).files) {
       try {
         const loaded = loadTraceFile(file);
         if (loaded.kind === 'counterexample') this.loaded.push(loaded);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        this.warn(`warning: ${error.problems[0]} (this file is ignored when saving; \`npx pgp-cluster-check replay ${file}\` lists every problem)`);
+        this.warn(`warning: ${oneLine(error.problems[0] ?? '')} (this file is ignored when saving; \`${shellCommand(['npx', 'pgp-cluster-check', 'replay', file])}\` lists every problem)`);
       }
     }
     return this.loaded;
@@ -169,19 +250,33 @@ export class CounterexampleStore {
     const name = counterexampleName(document.config, document.property, document.actions);
     const text = counterexampleText(document);
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeFolder(this.dir);
       for (let n = 1; n < 1000; n++) {
         const path = join(this.dir, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
-        if (writeNewFileAtomically(path, text)) {
-          this.written.push(path);
-          this.loaded = [...existing, { kind: 'counterexample', file: path, document, target, property: target.properties.find((p) => p.property.name === document.property)!.property }];
-          return { status: 'written', path };
+        if (!writeNewFileAtomically(path, text)) {
+          // Taken: by this very counterexample (a concurrent run saved it first: one file, not two), or by another.
+          if (recordsTheSame(path, identity)) return { status: 'unchanged', path };
+          continue;
         }
+        this.written.push(path);
+        this.loaded = [...existing, { kind: 'counterexample', file: path, document, target, property: target.properties.find((p) => p.property.name === document.property)!.property }];
+        return { status: 'written', path };
       }
     } catch (error) {
       throw usageError(`cannot save a counterexample in ${this.dir}: ${describeFsError(error)}`);
     }
     throw usageError(`cannot save a counterexample in ${this.dir}: every name from ${name} to -999 is taken`);
+  }
+}
+
+/** Whether the file at `path` is a valid counterexample of this identity that expects the violation. */
+function recordsTheSame(path: string, identity: string): boolean {
+  try {
+    const loaded = loadTraceFile(path);
+    return loaded.kind === 'counterexample' && loaded.document.expect === 'violated' && identityOf(loaded.document.config, loaded.document.property, loaded.document.actions) === identity;
+  } catch (error) {
+    if (error instanceof UsageError) return false;
+    throw error;
   }
 }
 
@@ -191,8 +286,9 @@ export class CounterexampleStore {
 export const INDEX_NAME = 'README.md';
 const INDEX_MARKER = '<!-- Generated by pgp-cluster-check';
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+/** A link target for a file of the folder: every character that could end or change the link percent-encoded. */
+function linkTarget(name: string): string {
+  return encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The index of a folder's counterexample files: one line each, with property, config, length and a link. */
@@ -200,13 +296,13 @@ export function indexText(dir: string): string {
   const rows: string[] = [];
   for (const file of counterexampleFiles(dir)) {
     const name = basename(file);
-    const link = `[${cell(name)}](${encodeURI(name)})`;
+    const link = `[${markdownCell(name)}](${linkTarget(name)})`;
     try {
       const loaded = loadTraceFile(file);
       if (loaded.kind === 'counterexample') {
         const d = loaded.document;
-        rows.push(`| ${cell(d.property)} | ${cell(d.config.name)} | ${d.actions.length} | ${d.expect} | ${link} |`);
-      } else rows.push(`| (a scenario, not a counterexample) | ${cell(loaded.name)} | ${loaded.actions.length} | - | ${link} |`);
+        rows.push(`| ${markdownCell(d.property)} | ${markdownCell(d.config.name)} | ${d.actions.length} | ${d.expect} | ${link} |`);
+      } else rows.push(`| (a scenario, not a counterexample) | ${markdownCell(loaded.name)} | ${loaded.actions.length} | - | ${link} |`);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       rows.push(`| (invalid file: see \`replay\`) | - | - | - | ${link} |`);
@@ -233,10 +329,16 @@ export function indexText(dir: string): string {
  * not generate is left alone. Returns the path when it wrote, undefined otherwise.
  */
 export function writeIndex(dir: string, warn: (text: string) => void = () => {}): string | undefined {
+  sweepTemporaryFiles(dir);
   const path = join(dir, INDEX_NAME);
   const text = indexText(dir);
   if (existsSync(path)) {
-    const current = readFileSync(path, 'utf8');
+    const why = notRegular(statSync(path));
+    if (why !== undefined) {
+      warn(`warning: ${path} ${why}; the index is not written there`);
+      return undefined;
+    }
+    const current = readTextFile(path);
     if (current === text) return undefined;
     if (!current.startsWith(INDEX_MARKER)) {
       warn(`warning: ${path} was not generated by pgp-cluster-check; the index is not written there`);
@@ -244,8 +346,15 @@ export function writeIndex(dir: string, warn: (text: string) => void = () => {})
     }
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     replaceFileAtomically(path, text);
+    // A run saving into the same folder at the same time may have renamed its index over ours after
+    // adding a file ours does not list, or before: whoever finds the index stale writes it again.
+    for (let again = 0; again < 5; again++) {
+      const now = indexText(dir);
+      if (now === readTextFile(path)) break;
+      replaceFileAtomically(path, now);
+    }
   } catch (error) {
     throw usageError(`cannot write the index ${path}: ${describeFsError(error)}`);
   }

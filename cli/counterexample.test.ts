@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli, corpusFile, kb161304File, listing, readJson, tempDir, writeDoc } from '../test/cli.ts';
-import { canonicalJson, counterexampleName, fileSlug, loadTraceFile, parseTraceDocument, prettyJson } from './counterexample.ts';
+import { canonicalJson, counterexampleName, fileSlug, loadTraceFile, namedConfig, parseTraceDocument, prettyJson } from './counterexample.ts';
 import { UsageError } from './io.ts';
 
 const dmz = kb161304File();
@@ -143,6 +143,29 @@ describe('the file format', () => {
     expect(counterexampleName(config, property, acts.slice(1))).not.toBe(counterexampleName(config, property, acts));
     expect(counterexampleName({ ...config, name: 'my cluster/1' }, property, acts)).toMatch(/^my-cluster-1--survivor-convergence--[0-9a-f]{8}\.json$/);
     expect(fileSlug('...')).toBe('config');
+  });
+
+  it('names hash the config as written: a new option at its default renames nothing, set otherwise it does', () => {
+    const loaded = loadTraceFile(shipped);
+    if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample');
+    const { config } = loaded.document;
+    const plain = namedConfig(config);
+    // Later schemas with a new section, a new field in a section and a new member field, each defaulted.
+    const later = {
+      config: { ...config, forecast: { writesPerHour: 10 }, faults: { ...config.faults, flaky: false } },
+      member: { ...config.members[1]!, weight: 1 },
+    };
+    const grown = {
+      ...config,
+      forecast: { writesPerHour: 10 },
+      faults: { ...config.faults, flaky: false },
+      members: config.members.map((m) => ({ ...m, weight: 1 })),
+    } as typeof config;
+    expect(canonicalJson(namedConfig(grown, later))).toBe(canonicalJson(plain));
+    const set = { ...grown, forecast: { writesPerHour: 99 } } as typeof config;
+    expect(canonicalJson(namedConfig(set, later))).not.toBe(canonicalJson(plain));
+    // Every field of today's configs is part of the name, default or not.
+    expect(Object.keys(plain).sort()).toEqual(Object.keys(config).sort());
   });
 
   it('canonical JSON does not depend on key order; the pretty form parses back to the same data', () => {

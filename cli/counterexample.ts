@@ -35,10 +35,13 @@ import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_AC
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
-import { usageError } from './io.ts';
+import { usageErrors } from './io.ts';
 import { readJsonFile } from './load.ts';
 import { type Snapshot, tellTrace } from './replay-story.ts';
 import { makeTarget, type Target } from './target.ts';
+
+/** The longest trace a counterexample or scenario file may hold. */
+export const MAX_TRACE_ACTIONS = 10_000;
 
 /** The format version this tool writes and reads. */
 export const FORMAT_VERSION = 1;
@@ -230,13 +233,12 @@ function shapeProblems(value: unknown, template: unknown, path: string, what: st
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
     for (const key of Object.keys(fields)) {
-      if (!(key in given)) {
+      if (!Object.hasOwn(given, key)) {
         if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      }
-      else problems.push(...shapeProblems(given[key], fields[key], `${path}.${key}`, what));
+      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
     }
     for (const key of Object.keys(given)) {
-      if (key in fields) continue;
+      if (Object.hasOwn(fields, key)) continue;
       const close = suggest(key, Object.keys(fields));
       problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }
@@ -262,7 +264,8 @@ function actionProblems(target: Target, actions: readonly Record<string, unknown
     }
     const template = templates.get(action.type as string);
     if (template)
-      problems.push(...shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]));
+      for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]))
+        problems.push(p);
   });
   if (problems.length > 0 || !replay) return problems;
   const story = tellTrace(target, actions as unknown as Action[]);
@@ -282,10 +285,12 @@ function configProblems(raw: unknown, field: string): { config?: ClusterConfig; 
 
 /** Validates a parsed counterexample or scenario document; throws a `UsageError` listing every problem. */
 export function parseTraceDocument(file: string, document: unknown): LoadedTraceFile {
-  const fail = (problems: readonly string[]) => usageError(...problems.map((p) => `${file}: ${p}`));
+  const fail = (problems: readonly string[]) => usageErrors(problems, `${file}: `);
   if (document === null || typeof document !== 'object' || Array.isArray(document))
     throw fail([`a counterexample or scenario file is a JSON object, got ${describeValue(document)}`]);
   const doc = document as Record<string, unknown>;
+  if (Array.isArray(doc.actions) && doc.actions.length > MAX_TRACE_ACTIONS)
+    throw fail([`actions: ${doc.actions.length} actions; a trace file holds at most ${MAX_TRACE_ACTIONS} (check --length goes up to 1000)`]);
   if ('formatVersion' in doc) return parseCounterexample(doc, fail, file);
   const stray = COUNTEREXAMPLE_ONLY.filter((k) => k in doc);
   if (stray.length > 0)
@@ -319,11 +324,11 @@ function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly st
   }
   const { config, problems: configIssues } =
     doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config) ? configProblems(doc.config, 'config') : { problems: [] };
-  problems.push(...configIssues);
+  for (const p of configIssues) problems.push(p);
   // The actions can be checked against the model as soon as the config is valid, whatever else is wrong.
   const target = config === undefined ? undefined : makeTarget(config);
   const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
   if (parsed.success && actions !== undefined) {
     if (parsed.data.violation.step > actions.length)
       problems.push(`violation.step: ${parsed.data.violation.step} is past the last action (the file has ${actions.length})`);
@@ -359,12 +364,12 @@ function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]
     }
   } else if (doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config)) {
     const checked = configProblems(doc.config, 'config');
-    problems.push(...checked.problems);
+    for (const p of checked.problems) problems.push(p);
     config = checked.config;
   }
   const target = config === undefined ? undefined : makeTarget(config);
   const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) problems.push(...actionProblems(target, actions, problems.length === 0));
+  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
   if (problems.length > 0 || !parsed.success || target === undefined) throw fail(problems);
   return {
     kind: 'scenario',
@@ -402,9 +407,56 @@ export function identityOf(config: ClusterConfig, property: string, actions: rea
   return canonicalJson({ config, property, actions });
 }
 
-/** A short content hash of config + property + actions (8 hex digits of SHA-256). */
+/**
+ * The config fields that file names have been hashed over since format 1, section by section (`""`: the
+ * top level, `members`: each member). A record of what the corpus was named with, not a copy of the
+ * schema: a field the schema gains later enters a name's hash only where a config sets it to something
+ * other than its default, so adding an option with a default renames no file, and the shipped names stay
+ * valid.
+ */
+const NAMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  '': ['name', 'members', 'webMessenger', 'loadBalancer', 'faults', 'keyCache', 'assumptions'],
+  members: ['id', 'role', 'zone', 'services', 'privateKeys', 'joinsLater'],
+  webMessenger: ['accountMode', 'replication', 'switchTo'],
+  loadBalancer: ['clusterHostname', 'holdsRejoiningMembers'],
+  faults: ['maxDown', 'partitions', 'removeMember', 'upgrades', 'maxOutageDays'],
+  keyCache: ['keyserverTtlHours'],
+  assumptions: ['dmzAfterRemoval', 'joinWhenSponsorDown'],
+};
+
+type Loose = Record<string, unknown>;
+
+/** Today's defaults: a minimal config resolved (its second member is a default node). */
+function schemaDefaults(): { config: Loose; member: Loose } {
+  const resolved = validateConfig({ members: [{ id: 'a' }, { id: 'b' }] });
+  if (!resolved.ok) throw new Error('internal error: the minimal config is invalid');
+  return { config: resolved.config as unknown as Loose, member: resolved.config.members[1] as unknown as Loose };
+}
+
+/** An object without the fields outside `named` that hold their default. */
+function withoutNewDefaults(value: Loose, named: readonly string[] | undefined, defaults: Loose | undefined): Loose {
+  return Object.fromEntries(
+    Object.entries(value).filter(([key, v]) => named === undefined || named.includes(key) || canonicalJson(v) !== canonicalJson(defaults?.[key])),
+  );
+}
+
+/** The config as names hash it: format 1's fields, and any later field that differs from its default. */
+export function namedConfig(config: ClusterConfig, defaults: { config: Loose; member: Loose } = schemaDefaults()): Loose {
+  const top = withoutNewDefaults(config as unknown as Loose, NAMED_FIELDS[''], defaults.config);
+  for (const [section, value] of Object.entries(top)) {
+    if (section === 'members' && Array.isArray(value)) top.members = value.map((m: Loose) => withoutNewDefaults(m, NAMED_FIELDS.members, defaults.member));
+    else if (NAMED_FIELDS[section] !== undefined && value !== null && typeof value === 'object')
+      top[section] = withoutNewDefaults(value as Loose, NAMED_FIELDS[section], defaults.config[section] as Loose | undefined);
+  }
+  return top;
+}
+
+/** A short content hash of config (as `namedConfig` gives it) + property + actions (8 hex digits of SHA-256). */
 export function contentHash(config: ClusterConfig, property: string, actions: readonly Action[]): string {
-  return createHash('sha256').update(identityOf(config, property, actions)).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update(canonicalJson({ config: namedConfig(config), property, actions }))
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** A config name made safe for a file name. */

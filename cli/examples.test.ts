@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../properties/index.ts';
-import { cli } from '../test/cli.ts';
+import { cli, unwrapCommands } from '../test/cli.ts';
 
 interface Expected {
   readonly description: string;
@@ -44,7 +44,11 @@ describe('examples/', () => {
     const results: { property: string; verdict: string; explanation: string; recommendation: unknown }[] = JSON.parse(out).results;
     const verdicts = Object.fromEntries(results.map((r) => [r.property, r.verdict]));
     const documented = Object.fromEntries(
-      names.map((n) => [n, e.violates.includes(n) ? 'violated' : e.notApplicable.includes(n) ? 'not-applicable' : 'holds']),
+      // A guard (`sometimes`) that applies is documented as reached; every other property that applies holds.
+      PROPERTIES.map((p) => [
+        p.name,
+        e.violates.includes(p.name) ? 'violated' : e.notApplicable.includes(p.name) ? 'not-applicable' : p.kind === 'sometimes' ? 'reached' : 'holds',
+      ]),
     );
     expect(verdicts).toEqual(documented);
     for (const r of results) {
@@ -61,13 +65,42 @@ describe('examples/', () => {
     const file = relative(process.cwd(), join(folder, 'dmz-successor-removed.json'));
     const { status, out } = await cli('check', '--config', file, '--seed', '1', '--property', 'eventual-convergence', '--property', 'private-keys-stay-put');
     expect(status).toBe(1);
-    expect(out).toMatch(/^pgp-cluster-check: config "dmz-successor-removed" \(3 members\), seed 1;/);
-    expect(out).toMatch(/\neventual-convergence: VIOLATED \(found after \d+ traces?\)\n {2}why: {7}gateway is in the DMZ and keeps sending to its fixed successor mail1/);
+    expect(out).toMatch(/^pgp-cluster-check: config "dmz-successor-removed" \(3 members\), /);
+    const flat = out.replace(/\s+/g, ' ');
+    // The heading says what the verdict rests on: an exploration's shortest trace, or random search.
+    expect(flat).toMatch(/ eventual-convergence: VIOLATED \((found after \d+ traces?|a shortest trace, from [\d,]+ states explored)\) why: gateway is in the DMZ and keeps sending to its fixed successor mail1/);
+    expect(out).toMatch(/\n {2}why: {7}gateway is in the DMZ and keeps/);
     expect(out).toMatch(/\n {2}trace: {5}the shortest found, \d+ actions?/);
     expect(out).toMatch(/\n {2}instead: {3}Do not break members out of the cluster/);
-    expect(out.replace(/\s+/g, ' ')).toMatch(/its replication topology does not update \(KB 153476; seed article KB 153198; KB 161304\)\./);
-    expect(out).toMatch(/\n {2}reproduce: npx pgp-cluster-check check --config .*dmz-successor-removed\.json --property eventual-convergence --seed 1 --path "/);
-    expect(out).toMatch(/\nprivate-keys-stay-put: holds \(no violation in 500 random traces\)\n {2}why: {7}gateway has privateKeys: false/);
+    expect(flat).toMatch(/its replication topology does not update \(KB 153476; seed article KB 153198; KB 161304\)\./);
+    expect(unwrapCommands(out)).toMatch(/\n {2}reproduce: npx pgp-cluster-check check --config .*dmz-successor-removed\.json --property eventual-convergence( --seed 1|$)/m);
+    expect(flat).toMatch(/ private-keys-stay-put: holds \((no violation in 500 random traces|verified: every reachable state, [\d,]+ states)\) why: gateway has privateKeys: false/);
     expect(out).toMatch(/1 property violated \(\d+\.\d s\)\.\n$/);
+  });
+
+  it("issue 12's cluster: one screen first, each risk with its members and trace length, no line over COLUMNS", async () => {
+    const e = expected['dmz-gateway.json']!;
+    const before = process.env.COLUMNS;
+    process.env.COLUMNS = '80';
+    try {
+      const { out } = await cli('check', '--config', relative(process.cwd(), join(folder, 'dmz-gateway.json')), '--seed', '1', '--no-save');
+      const lines = out.split('\n');
+      // No line wider than 80 but one that is a single unbreakable token (a --path argument).
+      expect(lines.filter((l) => l.length > 80 && /\s\S+\s/.test(l.trim()))).toEqual([]);
+      const screen = out.slice(0, out.indexOf('— Details —'));
+      expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+      expect(screen).toMatch(new RegExp(`Risks: ${e.violates.length} found`));
+      for (const property of e.violates) expect(screen).toMatch(new RegExp(`\\n {2}${property} +\\S.*; shortest trace \\d+ actions?`));
+      expect(screen).toMatch(/survivor-convergence +pgp1 and gateway; shortest trace 2 actions/);
+      expect(screen.replace(/\s+/g, ' ')).toContain(`Not applicable (${e.notApplicable.length}): ${e.notApplicable.join(', ')}`);
+      expect(screen).toMatch(/\nGuards: \d+ reached, 0 not reached/);
+      expect(screen).not.toMatch(/outage-backlog/);
+      // Guards have their own heading and words, after the details.
+      expect(out).toMatch(/\nGuards \(states the search must reach[^\n]*\n {2}outage-backlog: reached (after|by exploration)/);
+      expect(out).not.toMatch(/resync rounds/);
+    } finally {
+      if (before === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = before;
+    }
   });
 });

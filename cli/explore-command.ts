@@ -1,6 +1,4 @@
 /** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
-import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import { intFlag, parseFlags } from './args.ts';
@@ -10,8 +8,10 @@ import { numberedTrace, table } from './format.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
 import { type Io, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
-import { count, progressLine } from './progress.ts';
+import { count, memoryInUse, progressLine } from './progress.ts';
+import { memoryGuard } from './memory.ts';
 import { makeTarget } from './target.ts';
+import { oneLine, shellCommand } from './untrusted.ts';
 
 /**
  * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
@@ -47,6 +47,8 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   });
   if (values.preset === undefined && values.config === undefined) throw usageError('explore: give --preset NAME or --config FILE');
   if (values.preset !== undefined && values.config !== undefined) throw usageError('explore: give --preset or --config, not both');
+  if (values.horizon !== undefined && values.hours === undefined)
+    throw usageError('--horizon has no effect without --hours (no time passes): give --hours LIST with it, or leave --horizon out');
   const properties = context.propertyNames(values.property);
   const bounds = {
     writes: intFlag('writes', values.writes, EXPLORE_DEFAULTS.writes, 0, 4),
@@ -70,13 +72,27 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
   const report = exploreConfig(loaded.config, bounds, choices, (p) =>
     progress.update(
-      `exploring ${loaded.config.name}: ${count(p.states)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${p.seconds.toFixed(1)} s`,
+      `exploring ${oneLine(loaded.config.name)}: ${count(p.states)} of at most ${count(bounds.maxStates)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${memoryInUse()}, ${p.seconds.toFixed(1)} s`,
     ),
   );
   progress.done();
-  const source = values.config !== undefined ? `--config ${values.config}` : `--preset ${loaded.config.name}`;
+  const source = values.config !== undefined ? ['--config', values.config] : ['--preset', loaded.config.name];
+  // Every word quoted for a shell: the config's path is the user's (SPEC §8 saves this in `found.command`).
   const command = (property: string) =>
-    `npx pgp-cluster-check explore ${source} --property ${property}${bounds.writes === EXPLORE_DEFAULTS.writes ? '' : ` --writes ${bounds.writes}`}${bounds.clients === EXPLORE_DEFAULTS.clients ? '' : ` --clients ${bounds.clients}`}${values.full ? ' --full' : ''}${values['write-once'] ? ' --write-once' : ''}${values.hours !== undefined ? ` --hours ${values.hours}` : ''}${values.horizon !== undefined ? ` --horizon ${values.horizon}` : ''}`;
+    shellCommand([
+      'npx',
+      'pgp-cluster-check',
+      'explore',
+      ...source,
+      '--property',
+      property,
+      ...(bounds.writes === EXPLORE_DEFAULTS.writes ? [] : ['--writes', String(bounds.writes)]),
+      ...(bounds.clients === EXPLORE_DEFAULTS.clients ? [] : ['--clients', String(bounds.clients)]),
+      ...(values.full ? ['--full'] : []),
+      ...(values['write-once'] ? ['--write-once'] : []),
+      ...(values.hours !== undefined ? ['--hours', values.hours] : []),
+      ...(values.horizon !== undefined ? ['--horizon', values.horizon] : []),
+    ]);
   const saved = new Map<string, string>();
   if (store) {
     const target = makeTarget(loaded.config);
@@ -86,6 +102,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
       const file = saveFinding(store, target, r.property, r.shortest, { step: r.shortest.length, message: r.message ?? 'violated' }, found);
       saved.set(r.property, file.path);
     }
+    store.finish();
   }
   const violated = report.results.filter((r) => r.verdict === 'violated' || r.verdict === 'unreached');
   if (values.json) {
@@ -107,22 +124,10 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
 
 /**
  * Stops a search whose memory nears a limit, so that it ends with a report of what it explored (marked
- * NOT exhausted) instead of a crash: the JavaScript heap against Node's heap limit, and the whole
- * process (typed arrays, which `--full` keeps its states in, live outside that heap) against the
- * machine's memory, or the container's where one is set.
+ * NOT exhausted) instead of a crash (`cli/memory.ts`).
  */
 export function heapGuard(fraction = 0.85): () => string | undefined {
-  const heapLimit = getHeapStatistics().heap_size_limit;
-  const constrained = typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0;
-  const machine = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
-  const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
-  const advice = '(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)';
-  return () => {
-    const usage = process.memoryUsage();
-    if (usage.heapUsed >= heapLimit * fraction) return `the heap reached ${mb(usage.heapUsed)} of its ${mb(heapLimit)} limit ${advice}`;
-    if (usage.rss >= machine * fraction) return `the process reached ${mb(usage.rss)} of the machine's ${mb(machine)} ${advice}`;
-    return undefined;
-  };
+  return memoryGuard('(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)', fraction);
 }
 
 /** `--horizon H`: hours after the start (1 to 100,000); `none` is handled by the caller. */
@@ -145,7 +150,7 @@ function hoursFlag(value: string | undefined): number[] {
 export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, string>): string {
   const b = report.bounds;
   const lines = [
-    `pgp-cluster-check explore: config "${report.config}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
+    `pgp-cluster-check explore: config "${oneLine(report.config)}"; bounds: ${b.writes} key${b.writes === 1 ? '' : 's'} per record kind${b.writeOnce ? ' (each written at most once)' : ''}, ${b.clients} client${b.clients === 1 ? '' : 's'}, ${(b.hours ?? []).length === 0 ? 'no time passing' : `time steps of ${(b.hours ?? []).join(', ')} hours${b.horizon === undefined ? ', time unbounded' : ` up to ${b.horizon} hours`}`}, depth <= ${b.maxDepth}, at most ${count(b.maxStates)} states`,
     `  bounds:    ${Object.entries(report.boundsText)
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}`,
@@ -184,14 +189,14 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
   for (const r of report.results) {
     if (r.verdict !== 'violated' || r.shortest === null) continue;
     lines.push('', `${r.property} is violated; a shortest trace (${r.shortest.length} action${r.shortest.length === 1 ? '' : 's'}):`);
-    lines.push(numberedTrace(r.shortest as Action[]), `    => ${r.message}`);
+    lines.push(numberedTrace(r.shortest as Action[]), `    => ${oneLine(r.message ?? '')}`);
     const file = saved.get(r.property);
-    if (file) lines.push(`  saved:     ${file}`, `  replay:    npx pgp-cluster-check replay ${file}`);
+    if (file) lines.push(`  saved:     ${oneLine(file)}`, `  replay:    ${shellCommand(['npx', 'pgp-cluster-check', 'replay', file])}`);
   }
   const witnesses = report.results.filter((r) => r.verdict === 'reached' && r.shortest !== null);
   if (witnesses.length > 0) {
     lines.push('', 'sometimes properties reached (the shortest way there):');
-    for (const r of witnesses) lines.push(`  ${r.property}: ${r.shortest!.map(describeAction).join(', then ') || 'the initial state'}`);
+    for (const r of witnesses) lines.push(`  ${r.property}: ${oneLine(r.shortest!.map(describeAction).join(', then ')) || 'the initial state'}`);
   }
   return lines.join('\n');
 }

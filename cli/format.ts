@@ -3,6 +3,8 @@ import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/actions.ts';
 import type { PropertyResult } from './check.ts';
 import { meetsExpectation } from './check.ts';
+import { oneLine, shellCommand, shellQuote } from './untrusted.ts';
+import { widest, wrapCommand, wrapText } from './width.ts';
 
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
   const widths: number[] = [];
@@ -16,14 +18,14 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
 export function numberedTrace(actions: readonly Action[], indent = '    '): string {
   if (actions.length === 0) return `${indent}(no actions: the initial state)`;
   const width = String(actions.length).length;
-  return actions.map((a, i) => `${indent}${String(i + 1).padStart(width)}. ${describeAction(a)}`).join('\n');
+  return actions.map((a, i) => `${indent}${String(i + 1).padStart(width)}. ${oneLine(describeAction(a))}`).join('\n');
 }
 
 function verdictCell(result: PropertyResult): string {
   if (result.verdict === 'not-applicable') return 'n/a';
   if (result.verdict === 'reached') return 'reached';
   if (result.verdict === 'unreached') return 'NOT REACHED';
-  if (result.verdict === 'violated') return result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
+  if (result.verdict === 'violated') return result.accepted ? 'accepted' : result.expected === 'violated' ? 'violated (expected)' : 'VIOLATED';
   const cell = holdsCell(result);
   return result.expected === 'violated' ? `${cell} (expected a violation!)` : cell;
 }
@@ -52,23 +54,24 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
 /** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
 export function reproduceCommand(source: string, result: PropertyResult): string {
   // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
-  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${result.property}`;
-  const path = result.path ? ` --path "${result.path}"` : '';
-  return `npx pgp-cluster-check check ${source} --property ${result.property} --seed ${result.seed}${path}`;
+  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
+  // A random search is reproduced as one: --max-states 0 skips the exploration that comes first.
+  const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
+  return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }
 
-export function violationReport(result: PropertyResult, source: string): string {
+export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {
   const how =
     result.basis === 'random'
       ? `found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}`
       : `a shortest trace (${result.actions.length} action${result.actions.length === 1 ? '' : 's'}), found by exploring ${(result.states ?? 0).toLocaleString('en-US')} states`;
   const lines = [
-    `${result.config}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`,
+    wrapText(`${oneLine(result.config)}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`, width, '', '  '),
     numberedTrace(result.actions),
-    `    => ${result.message}`,
-    `  reproduce: ${reproduceCommand(source, result)}`,
+    wrapText(`=> ${oneLine(result.message ?? '')}`, width, '    ', '       '),
+    wrapCommand(`${reproduceCommand(source, result)}`, width, '  reproduce: ', '               '),
   ];
-  lines.push(...savedLines(result));
+  for (const line of savedLines(result)) lines.push(line.startsWith('  replay:') ? wrapCommand(line.trim().replace(/^replay: +/, ''), width, '  replay:    ', '               ') : wrapText(line.trim().replace(/^saved: +/, ''), width, '  saved:     '));
   return lines.join('\n');
 }
 
@@ -81,22 +84,30 @@ export function savedLines(result: PropertyResult): string[] {
       : result.saved === 'known'
         ? ' (already there: another trace of this violation on this config; this one is not saved again)'
         : '';
-  return [`  saved:     ${result.counterexample}${already}`, `  replay:    npx pgp-cluster-check replay ${result.counterexample}`];
+  return [`  saved:     ${oneLine(result.counterexample)}${already}`, `  replay:    ${shellCommand(['npx', 'pgp-cluster-check', 'replay', result.counterexample])}`];
 }
 
 /** One config: a row per property. */
 export function resultTable(results: readonly PropertyResult[]): string {
-  const rows = [['property', 'kind', 'verdict', 'basis', 'resync rounds']];
+  // `rounds` counts replication hops until the cluster went quiet; 0 means nothing was owed.
+  const rows = [['property', 'kind', 'verdict', 'basis', 'hops until quiet']];
   for (const r of results) {
-    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : String(r.rounds)]);
+    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : r.rounds === 0 ? 'nothing owed' : String(r.rounds)]);
   }
   return table(rows, '  ');
 }
 
-/** Every preset: properties down, presets across, at most six presets to a block so it fits a terminal. */
-export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[]): string {
+/** Every preset: properties down, presets across, as many presets to a block as fit `width` columns. */
+export function presetMatrix(presets: readonly string[], results: readonly PropertyResult[], width = Number.POSITIVE_INFINITY): string {
   const blocks: string[] = [];
-  for (let start = 0; start < presets.length; start += 6) blocks.push(matrixBlock(presets.slice(start, start + 6), results));
+  let start = 0;
+  while (start < presets.length) {
+    // At least one preset a block; then more while the widest line fits.
+    let end = start + 1;
+    while (end < presets.length && widest(matrixBlock(presets.slice(start, end + 1), results)) <= width) end++;
+    blocks.push(matrixBlock(presets.slice(start, end), results));
+    start = end;
+  }
   return blocks.join('\n\n');
 }
 

@@ -1,6 +1,6 @@
 /**
  * Where a JSON text first goes wrong. Node's `JSON.parse` does not always say where (Node 20 often
- * quotes the text instead), so a small recursive-descent reader finds the offset and what was expected.
+ * quotes the text instead), so a small reader finds the offset and what was expected.
  */
 export interface JsonSyntaxError {
   readonly offset: number;
@@ -30,9 +30,13 @@ export function duplicateKeys(text: string): DuplicateKey[] {
   return found;
 }
 
+/** The deepest nesting of objects and arrays read (a config needs 4 levels, a counterexample file 5). */
+export const MAX_JSON_DEPTH = 64;
+
 /**
  * Reads a JSON text, calling `onKey` for each field name with the names seen so far in its object;
- * returns where the text first goes wrong, or undefined when it is valid.
+ * returns where the text first goes wrong (or nests deeper than `MAX_JSON_DEPTH`), or undefined when it
+ * is valid. Iterative, with its own stack of open objects and arrays, so no depth overflows the call stack.
  */
 function scanJson(text: string, onKey: (keys: Map<string, number>, key: string, offset: number) => void): JsonSyntaxError | undefined {
   let i = 0;
@@ -40,7 +44,11 @@ function scanJson(text: string, onKey: (keys: Map<string, number>, key: string, 
     throw { offset: i, message } satisfies JsonSyntaxError;
   };
   const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      i++;
+    }
   };
   const show = () => (i >= text.length ? 'end of file' : JSON.stringify(text[i]));
   const literal = (word: string) => {
@@ -62,79 +70,74 @@ function scanJson(text: string, onKey: (keys: Map<string, number>, key: string, 
     if (i >= text.length) fail('a string is not closed');
     i++;
   };
+  const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
   const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
     if (!match) fail(`unexpected ${show()}; expected a value`);
     i += match![0].length;
   };
-  const value = (): void => {
+  /** The open objects and arrays, innermost last; an object keeps the field names it has seen. */
+  const open: { readonly kind: 'object' | 'array'; readonly keys: Map<string, number> }[] = [];
+  const fieldName = () => {
     space();
-    const c = text[i];
-    if (c === '{') object();
-    else if (c === '[') array();
-    else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
-    else fail(`unexpected ${show()}; expected a value`);
-  };
-  const object = () => {
+    if (text[i] !== '"') fail(`unexpected ${show()}; expected a field name in double quotes${text[i] === '}' ? ' (a comma before "}"?)' : ''}`);
+    const start = i;
+    string();
+    onKey(open[open.length - 1]!.keys, JSON.parse(text.slice(start, i)) as string, start);
+    space();
+    if (text[i] !== ':') fail(`unexpected ${show()}; expected ":" after a field name`);
     i++;
-    space();
-    if (text[i] === '}') {
-      i++;
-      return;
-    }
-    const keys = new Map<string, number>();
-    for (;;) {
-      space();
-      if (text[i] !== '"') fail(`unexpected ${show()}; expected a field name in double quotes${text[i] === '}' ? ' (a comma before "}"?)' : ''}`);
-      const start = i;
-      string();
-      onKey(keys, JSON.parse(text.slice(start, i)) as string, start);
-      space();
-      if (text[i] !== ':') fail(`unexpected ${show()}; expected ":" after a field name`);
-      i++;
-      value();
-      space();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      fail(`unexpected ${show()}; expected "," or "}"`);
-    }
-  };
-  const array = () => {
-    i++;
-    space();
-    if (text[i] === ']') {
-      i++;
-      return;
-    }
-    for (;;) {
-      space();
-      if (text[i] === ']') fail('unexpected "]"; expected a value (a comma before "]"?)');
-      value();
-      space();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      fail(`unexpected ${show()}; expected "," or "]"`);
-    }
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;
-    value();
+    let wantValue = true;
+    for (;;) {
+      if (wantValue) {
+        space();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+          if (open.length >= MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`);
+          i++;
+          space();
+          if (text[i] === (c === '{' ? '}' : ']')) {
+            i++;
+            wantValue = false;
+          } else {
+            open.push({ kind: c === '{' ? 'object' : 'array', keys: new Map() });
+            if (c === '{') fieldName();
+            continue;
+          }
+        } else {
+          if (c === '"') string();
+          else if (c === 't') literal('true');
+          else if (c === 'f') literal('false');
+          else if (c === 'n') literal('null');
+          else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+          else fail(`unexpected ${show()}; expected a value`);
+          wantValue = false;
+        }
+      }
+      const top = open[open.length - 1];
+      if (top === undefined) break;
+      space();
+      if (text[i] === ',') {
+        i++;
+        if (top.kind === 'object') fieldName();
+        else {
+          space();
+          if (text[i] === ']') fail('unexpected "]"; expected a value (a comma before "]"?)');
+        }
+        wantValue = true;
+        continue;
+      }
+      if (text[i] === (top.kind === 'object' ? '}' : ']')) {
+        i++;
+        open.pop();
+        continue;
+      }
+      fail(`unexpected ${show()}; expected "," or "${top.kind === 'object' ? '}' : ']'}"`);
+    }
     space();
     if (i < text.length) fail(`unexpected ${show()} after the end of the JSON value`);
     return undefined;

@@ -1,10 +1,11 @@
 /** Reading JSON files users give us, with messages that name the file and where in it. */
-import { readFileSync } from 'node:fs';
 import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import type { Acceptance, ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
-import { usageError } from './io.ts';
+import { acceptanceProblems } from './accept.ts';
+import { readTextFile } from './files.ts';
+import { usageError, usageErrors } from './io.ts';
 import { duplicateKeys, locateJsonError } from './json-error.ts';
 
 /** Line and column (1-based) of a character offset. */
@@ -14,17 +15,22 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-/** Parses JSON text; on a syntax error, a message with the line and column. */
+/**
+ * Parses JSON text; on a syntax error, or nesting deeper than `MAX_JSON_DEPTH`, a message with the line
+ * and column. The reader that finds the position is iterative, so no text overflows the stack.
+ */
 export function parseJson(file: string, text: string): unknown {
+  const located = locateJsonError(text);
+  if (located !== undefined) {
+    const { line, column } = lineColumn(text, located.offset);
+    throw usageError(`${file}:${line}:${column}: invalid JSON: ${located.message}`);
+  }
   let document: unknown;
   try {
     // Editors on Windows may start a UTF-8 file with a byte order mark, which JSON.parse rejects.
     document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    const located = locateJsonError(text);
-    if (located === undefined) throw usageError(`${file}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
-    const { line, column } = lineColumn(text, located.offset);
-    throw usageError(`${file}:${line}:${column}: invalid JSON: ${located.message}`);
+    throw usageError(`${file}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Valid JSON, but a repeated field would silently lose all but its last value (two "faults" blocks).
   const duplicates = duplicateKeys(text);
@@ -38,28 +44,25 @@ export function parseJson(file: string, text: string): unknown {
   return document;
 }
 
+/** A JSON file: a regular file within the size limit (`cli/files.ts`), parsed with positions on errors. */
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw usageError(`${file}: cannot read: ${why}`);
-  }
-  return parseJson(file, text);
+  return parseJson(file, readTextFile(file));
 }
 
 export interface LoadedConfig {
   readonly config: ClusterConfig;
+  /** The risks the config accepts on purpose (none for a preset). */
+  readonly accept: readonly Acceptance[];
   readonly warnings: readonly string[];
   readonly preset: Preset | undefined;
 }
 
 export function loadConfigFile(file: string): LoadedConfig {
   const result = validateConfig(readJsonFile(file));
-  if (!result.ok) throw usageError(...result.errors.map((p) => `${file}: ${formatProblem(p)}`));
-  return { config: result.config, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
+  if (!result.ok) throw usageErrors(result.errors.map(formatProblem), `${file}: `);
+  const unknown = acceptanceProblems(result.accept);
+  if (unknown.length > 0) throw usageError(...unknown.map((p) => `${file}: ${p}`));
+  return { config: result.config, accept: result.accept, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
 }
 
 export function loadPreset(name: string): LoadedConfig {
@@ -69,5 +72,5 @@ export function loadPreset(name: string): LoadedConfig {
     const close = suggest(name, names);
     throw usageError(`--preset: unknown preset "${name}"; valid: ${names.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
   }
-  return { config: preset.config, warnings: [], preset };
+  return { config: preset.config, accept: [], warnings: [], preset };
 }

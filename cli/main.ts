@@ -6,59 +6,124 @@ import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { intFlag, parseFlags } from './args.ts';
-import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult } from './check.ts';
-import { generatedSummary, presetMatrix, resultTable, violationReport } from './format.ts';
+import { intFlag, parseFlags, pathFlag } from './args.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from './check.ts';
+import { generatedSummary, presetMatrix, violationReport } from './format.ts';
+import { terminalWidth, wrapText } from './width.ts';
 import { exploreCommand } from './explore-command.ts';
 import { defaultWorkers, runTasks } from './parallel.ts';
-import { progressLine } from './progress.ts';
-import { type Io, processIo, UsageError, usageError } from './io.ts';
+import { progressLine, searchProgress } from './progress.ts';
+import { expectedFailure, type Io, processIo, UsageError, usageError } from './io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
 import { suggest } from '../config/suggest.ts';
+import type { BasisKind, Verdict } from '../checker/verdict.ts';
 import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
 import { resyncCommand } from './resync.ts';
+import { jsonEntries, skippedWarning } from './files.ts';
+import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
+import { applyAcceptances, staleLine } from './accept.ts';
+import { summarize, verdictOf } from './summary.ts';
+import { isFailure } from '../checker/verdict.ts';
+import { commandHelp, COMMAND_HELP } from './help.ts';
+import { TOOL_VERSION } from './version.ts';
+import { compareCommand } from './compare.ts';
+import { DEFAULT_SAVE_DIR, saveDirOf } from './save-dir.ts';
+import type { Acceptance } from '../config/schema.ts';
+import { writeCheckHtml } from '../reports/pages.ts';
+import { checkWritable } from '../reports/write.ts';
 
 export const DEFAULT_RUNS = 500;
+
+/** Every verdict a result may carry, and what it means (`list`; `checker/verdict.ts` declares them). */
+export const VERDICT_MEANINGS: Readonly<Record<Verdict, string>> = {
+  holds: 'no state searched breaks it; verified only when its basis is exhaustive',
+  violated: 'a trace breaks it; the shortest one found is reported and saved',
+  'not-applicable': 'the config has nothing it speaks of (no member runs the service it is about)',
+  vacuous: 'no state searched broke it, but its subject (a private key held, a client enrolled) never occurred there either: nothing was shown',
+  reached: 'a `sometimes` guard: the search reached the state it describes, so the properties about that fault were put to the test',
+  unreached: 'a `sometimes` guard the search never reached: the properties about that fault were not put to the test',
+};
+
+/** Every basis a result may rest on, and what it means. */
+export const BASIS_MEANINGS: Readonly<Record<BasisKind, string>> = {
+  exhaustive: 'every reachable state within the stated bounds was explored ("states", "bounds"): the only basis that may be called verified',
+  partial: 'an exploration stopped at its state budget: a verdict speaks only for the states visited ("states", "depthComplete")',
+  random: 'random traces ("runs"): a holding verdict means "no violation in N traces"',
+};
 export const DEFAULT_LENGTH = 12;
-/** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
-export const DEFAULT_SAVE_DIR = 'counterexamples';
-/** Overrides the default save folder (the test suite points it at a temporary folder). */
-export const SAVE_DIR_VARIABLE = 'PGP_CLUSTER_CHECK_SAVE_DIR';
+export { DEFAULT_SAVE_DIR, SAVE_DIR_VARIABLE } from './save-dir.ts';
 
-const HELP = `pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication
+/** The overview `--help` prints: every command's usage and summary, from `COMMAND_HELP`. */
+function overallHelp(width: number): string {
+  const commands = Object.values(COMMAND_HELP).map((h) => `${wrapText(h.usage, width, '  ', '      ')}\n${wrapText(h.summary, width, '      ')}`);
+  return [
+    'pgp-cluster-check: a property-based model checker for PGP Encryption Server cluster replication',
+    '',
+    'Usage:',
+    ...commands,
+    '  pgp-cluster-check --version',
+    '',
+    'Each command takes --help (or -h) for its flags.',
+  ].join('\n');
+}
 
-Usage:
-  pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N]
-                          [--seed N] [--length N] [--path P] [--workers N] [--json] [--save-dir DIR | --no-save]
-      The properties of one config, or of every preset (the default): explored exhaustively where the
-      reachable states fit --max-states (default 500,000; 0: random search only), otherwise, and for the
-      properties only time decides, random search. Each violation is saved as a counterexample file in
-      counterexamples/ (or DIR).
-  pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N]
-                            [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--json]
-                            [--save-dir DIR | --no-save]
-      Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each
-      violation. By default one record (or client) at a time against the shared faults, which is exact;
-      --full explores the full product.
-  pgp-cluster-check replay FILE|DIR [--json | --format text|json|mermaid]
-      Re-runs a counterexample or scenario file step by step (a folder: every file in it).
-  pgp-cluster-check index [DIR]
-      Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.
-  pgp-cluster-check resync (--preset NAME | --config FILE) [--member M] [--json] [--svg FILE]
-      The backlog a returning member owes and its resync time, for outages of 1 hour to 30 days.
-  pgp-cluster-check list [--json]
-      The properties (name, kind, source, statement) and the presets.
-
-Exit status: 0 nothing violated (with every preset: every preset as expected; replay: the file shows what
-it records), 1 a violation (replay: it does not), 2 bad input.
-`;
-
+/**
+ * Runs one command behind the one error boundary of the command line: an expected failure (bad input,
+ * a file that cannot be read or written) is exit 2 with the path and the reason; anything else is exit 3,
+ * "internal error, please report", with the stack only under `--debug`. Everything printed passes
+ * through `terminalSafe`, so no control character from a user's file reaches the terminal raw.
+ */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const safe = safeIo(io);
   try {
+    return await dispatch(
+      argv.filter((a) => a !== '--debug'),
+      safe,
+    );
+  } catch (error) {
+    return reportFailure(error, safe, debug);
+  }
+}
+
+function safeIo(io: Io): Io {
+  return { out: (text) => io.out(terminalSafe(text)), err: (text) => io.err(terminalSafe(text)), isTty: io.isTty };
+}
+
+/** Exit status for a failure that escaped a command: 2 when it is the input's or the system's, 3 when it is ours. */
+function reportFailure(error: unknown, io: Io, debug: boolean): number {
+  const expected = expectedFailure(error);
+  // The terminal itself may be what failed (stdout to a full disk): then there is no one to tell.
+  const tell = (line: string) => {
+    try {
+      io.err(line);
+    } catch {
+      // stderr is gone too
+    }
+  };
+  if (expected !== undefined) {
+    for (const problem of expected) tell(`error: ${oneLine(problem)}`);
+    if (debug && error instanceof Error && !(error instanceof UsageError)) tell(error.stack ?? '');
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  tell(`internal error, please report: ${oneLine(message)}`);
+  tell(debug && error instanceof Error ? (error.stack ?? '') : '(run again with --debug to see where it happened)');
+  return 3;
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  {
+    // `COMMAND --help` / `-h`: that command's usage and flags, whatever else is on the line.
+    if (command !== undefined && COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      const width = terminalWidth();
+      io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
+      return 0;
+    }
     switch (command) {
       case 'check':
         return await checkCommand(rest, io);
@@ -72,23 +137,30 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
         return indexCommand(rest, io);
       case 'resync':
         return resyncCommand(rest, io);
+      case 'compare':
+        return await compareCommand(rest, io);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.out(`pgp-cluster-check ${TOOL_VERSION}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        io.out(HELP);
+        if (command === 'help' && rest[0] !== undefined && COMMAND_HELP[rest[0]] !== undefined) {
+          const width = terminalWidth();
+          io.out(commandHelp(rest[0], (text, first, indent) => wrapText(text, width, first, indent)));
+          return 0;
+        }
+        io.out(overallHelp(terminalWidth()));
         return command === undefined ? 2 : 0;
       default: {
-        const close = suggest(command, ['check', 'explore', 'replay', 'index', 'resync', 'list', 'help']);
-        throw usageError(`unknown command "${command}"; valid: check, explore, replay, index, resync, list${close ? `; did you mean "${close}"?` : ''}`);
+        const commands = Object.keys(COMMAND_HELP);
+        const close = suggest(command, [...commands, 'help', 'version']);
+        throw usageError(`unknown command "${command}"; valid: ${commands.join(', ')}, help, --version${close ? `; did you mean "${close}"?` : ''}`);
       }
     }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      for (const problem of error.problems) io.err(`error: ${problem}`);
-      return 2;
-    }
-    throw error;
   }
 }
 
@@ -103,12 +175,6 @@ function propertyNames(requested: readonly string[] | undefined): string[] {
   return [...(requested ?? [])];
 }
 
-/** Where to save counterexamples: `--save-dir`, else the default folder; undefined with `--no-save`. */
-function saveDirOf(values: { 'save-dir'?: string | undefined; 'no-save'?: boolean | undefined }): string | undefined {
-  if (values['save-dir'] !== undefined && values['no-save']) throw usageError('give --save-dir or --no-save, not both');
-  if (values['save-dir'] === '') throw usageError('--save-dir: expected a folder name, got ""');
-  return values['no-save'] ? undefined : (values['save-dir'] ?? (process.env[SAVE_DIR_VARIABLE] || DEFAULT_SAVE_DIR));
-}
 
 async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('check', args, {
@@ -124,19 +190,24 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
     'no-save': { type: 'boolean' },
     workers: { type: 'string' },
     'max-states': { type: 'string' },
+    html: { type: 'string' },
   });
+  if (values.html !== undefined) checkWritable('--html', values.html);
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
   const properties = propertyNames(values.property);
   if (values.path !== undefined && properties.length !== 1)
     throw usageError('--path replays one failing case of one property: give exactly one --property with it');
+  const runs = intFlag('runs', values.runs, DEFAULT_RUNS, 1, 10_000_000);
+  // A `sometimes` property's search gets SOMETIMES_RUNS_FACTOR times the runs, so its paths reach that far.
+  const path = pathFlag(values.path, runs * SOMETIMES_RUNS_FACTOR);
   const options: CheckOptions = {
-    runs: intFlag('runs', values.runs, DEFAULT_RUNS, 1, 10_000_000),
+    runs,
     seed: intFlag('seed', values.seed, randomInt(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1),
     maxLength: intFlag('length', values.length, DEFAULT_LENGTH, 1, 1000),
     properties,
     maxStates: intFlag('max-states', values['max-states'], CHECK_STATE_BUDGET, 0, 200_000_000),
-    ...(values.path === undefined ? {} : { path: values.path }),
+    ...(path === undefined ? {} : { path }),
   };
   const loaded: LoadedConfig[] =
     values.config !== undefined
@@ -148,7 +219,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const everyPreset = values.preset === undefined && values.config === undefined;
   // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
   const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
-  const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${values.config}` : `--preset ${r.config}`}${length}`;
+  const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${shellQuote(values.config)}` : `--preset ${shellQuote(r.config)}`}${length}`;
   const saveDir = saveDirOf(values);
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
   store?.checkUsable();
@@ -156,42 +227,52 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
-  const judged = await checkTargets(jobs, options, workers, (tasks) =>
-    runTasks(tasks, workers, (done) =>
-      progress.update(`checking: ${done}/${tasks.length} searches, ${((performance.now() - started) / 1000).toFixed(1)} s`),
-    ),
-  );
-  progress.done();
+  let shown: ReturnType<typeof searchProgress> | undefined;
+  const judged = await checkTargets(jobs, options, workers, (tasks) => {
+    shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
+    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+  });
+  shown?.stop();
   const results: PropertyResult[] = [];
+  const stale: Acceptance[] = [];
   jobs.forEach(({ target }, j) => {
     const found = judged[j]!;
-    results.push(...(store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)))));
+    const saved = store === undefined ? found : found.map((r) => saveViolation(store, target, r, options, source(r)));
+    const accepted = applyAcceptances(target.config, loaded[j]!.accept, saved);
+    results.push(...accepted.results);
+    stale.push(...accepted.stale);
   });
-  if (store !== undefined && store.written.length > 0) writeIndex(store.dir, (w) => io.err(w));
+  store?.finish();
   const seconds = (performance.now() - started) / 1000;
-  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => r.verdict === 'violated');
+  const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
+  for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
-    io.out(JSON.stringify({ seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
+    const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);
+    io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
     return failed ? 1 : 0;
   }
+  const width = terminalWidth();
   const header = `every reachable state explored where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states (time not passing); otherwise, and for what only time decides, random search from seed ${options.seed}: up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
   if (everyPreset) {
-    io.out(`pgp-cluster-check: every preset, ${header}\n`);
-    io.out(presetMatrix(loaded.map((l) => l.config.name), results));
+    io.out(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
+    io.out(presetMatrix(loaded.map((l) => l.config.name), results, width));
     io.out(
-      '\n  verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces\n  (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that\n  guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.\n',
+      `\n${wrapText('verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
     );
   } else {
     const config = loaded[0]!.config;
-    io.out(`pgp-cluster-check: config "${config.name}" (${config.members.length} members), ${header}\n`);
-    io.out(resultTable(results));
-    // The risk report: per property the verdict, why, the shortest trace and the vendor's advice.
-    if (results.length > 0) io.out(`\n${riskReport(results, source(results[0]!))}`);
+    io.out(`${wrapText(`pgp-cluster-check: config "${oneLine(config.name)}" (${config.members.length} members), ${header}`, width)}\n`);
+    // The risk report: the summary screen, then per property the verdict, why, the shortest trace and the vendor's advice.
+    if (results.length > 0) io.out(riskReport(results, { source: source(results[0]!), config, width, stale: stale.map((a) => staleLine(a, results)) }));
   }
   if (everyPreset)
-    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r))}`);
-  io.out(`\nactions generated: ${generatedSummary(results)}\n`);
+    for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) io.out(`\n${violationReport(r, source(r), width)}`);
+  for (const r of results.filter((x) => x.stopped !== undefined))
+    io.out(
+      `\n${wrapText(`STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`, width)}`,
+    );
+  io.out(`\n${wrapText(generatedSummary(results), width, 'actions generated: ', '  ')}\n`);
   if (everyPreset) {
     const mismatches = results.filter((r) => !meetsExpectation(r));
     io.out(
@@ -200,8 +281,14 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
         : `${mismatches.length} verdict(s) differ from what the presets document: ${mismatches.map((r) => `${r.config}/${r.property}`).join(', ')} (${seconds.toFixed(1)} s).`,
     );
   } else {
-    const violated = results.filter((r) => r.verdict === 'violated').length;
-    io.out(violated === 0 ? `No violations (${seconds.toFixed(1)} s).` : `${violated} propert${violated === 1 ? 'y' : 'ies'} violated (${seconds.toFixed(1)} s).`);
+    const violated = results.filter((r) => r.verdict === 'violated' && r.kind !== 'sometimes');
+    const accepted = violated.filter((r) => r.accepted).length;
+    const time = `(${seconds.toFixed(1)} s)`;
+    io.out(
+      violated.length === 0
+        ? `No violations ${time}.`
+        : `${violated.length} propert${violated.length === 1 ? 'y' : 'ies'} violated${accepted === 0 ? '' : accepted === violated.length ? ', all accepted' : `, ${accepted} accepted`} ${time}.`,
+    );
   }
   return failed ? 1 : 0;
 }
@@ -210,6 +297,7 @@ function indexCommand(args: readonly string[], io: Io): number {
   const { positionals } = parseFlags('index', args, {}, 1);
   const dir = positionals[0] ?? DEFAULT_SAVE_DIR;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(`index: ${dir} is not a folder`);
+  for (const entry of jsonEntries(dir).skipped) io.err(oneLine(skippedWarning(entry)));
   const written = writeIndex(dir, (w) => io.err(w));
   const count = counterexampleFiles(dir).length;
   io.out(written ? `wrote ${written} (${count} file${count === 1 ? '' : 's'})` : `${dir}/README.md is up to date (${count} file${count === 1 ? '' : 's'})`);
@@ -221,11 +309,15 @@ function listCommand(args: readonly string[], io: Io): number {
   const properties = PROPERTIES.map(({ name, kind, source, statement }) => ({ name, kind, source, statement }));
   const presets = PRESETS.map(({ name, description, violates, alsoViolates }) => ({ name, description, violates, alsoViolates }));
   if (values.json) {
-    io.out(JSON.stringify({ properties, presets }, null, 2));
+    io.out(JSON.stringify({ properties, presets, verdicts: VERDICT_MEANINGS, bases: BASIS_MEANINGS }, null, 2));
     return 0;
   }
   io.out('Properties:\n');
   for (const p of properties) io.out(`  ${p.name} (${p.kind})\n    ${p.statement}\n    source: ${p.source}\n`);
+  io.out('Verdicts:\n');
+  for (const [verdict, meaning] of Object.entries(VERDICT_MEANINGS)) io.out(`  ${verdict}: ${meaning}\n`);
+  io.out('What a verdict rests on (its basis):\n');
+  for (const [basis, meaning] of Object.entries(BASIS_MEANINGS)) io.out(`  ${basis}: ${meaning}\n`);
   io.out('Presets:\n');
   for (const p of presets)
     io.out(

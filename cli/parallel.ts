@@ -22,7 +22,8 @@ export const THREAD_THRESHOLD = 2_000_000;
 export async function runTasks(
   tasks: readonly SearchTask[],
   workers: number,
-  onDone?: (done: number) => void,
+  /** After each task: how many are done, and the traces that one ran. */
+  onDone?: (done: number, traces: number) => void,
   threshold = THREAD_THRESHOLD,
 ): Promise<SearchOutcome[]> {
   let done = 0;
@@ -30,7 +31,7 @@ export async function runTasks(
   if (workers <= 1 || tasks.length <= 1 || steps < threshold)
     return tasks.map((task) => {
       const outcome = runSearchTask(task);
-      onDone?.(++done);
+      onDone?.(++done, outcome.result.runs);
       return outcome;
     });
   const configs: ClusterConfig[] = [];
@@ -58,7 +59,7 @@ export async function runTasks(
           };
           worker.on('message', (message: { index: number; outcome: SearchOutcome }) => {
             outcomes[message.index] = message.outcome;
-            onDone?.(++done);
+            onDone?.(++done, message.outcome.result.runs);
             feed();
           });
           worker.on('error', reject);

@@ -31,3 +31,39 @@ export function progressLine(io: Io, enabled: boolean): Progress {
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** The memory the process uses (worker threads included), for a progress line: `123 MB in use`. */
+export function memoryInUse(): string {
+  return `${count(Math.round(process.memoryUsage().rss / 2 ** 20))} MB in use`;
+}
+
+/**
+ * The progress of a batch of searches: shown at once (so it starts within a second), redrawn when a
+ * search ends and every half second while they run on worker threads; it states how far it got, the cap
+ * (traces per property), the rate (traces per second) and the memory in use.
+ */
+export function searchProgress(progress: Progress, label: string, tasks: number, cap: string): { searched(done: number, traces: number): void; stop(): void } {
+  const started = performance.now();
+  let done = 0;
+  let traces = 0;
+  const draw = () => {
+    const seconds = (performance.now() - started) / 1000;
+    progress.update(
+      `${label}: ${done}/${tasks} searches (${cap}), ${count(Math.round(traces / Math.max(seconds, 1e-3)))} traces/s, ${memoryInUse()}, ${seconds.toFixed(1)} s`,
+    );
+  };
+  draw();
+  const timer = setInterval(draw, 500);
+  timer.unref();
+  return {
+    searched(n, t) {
+      done = n;
+      traces += t;
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      progress.done();
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../checker/diff.ts';
 import { findPreset } from '../config/presets.ts';
 import type { ClusterState } from '../model/state.ts';
-import { crash, enroll, partition, recover, remove, replicate, write } from '../test/helpers.ts';
+import { crash, days, enroll, partition, recover, remove, replicate, upgrade, write } from '../test/helpers.ts';
 import { describeEvents, eventsOf, tellTrace } from './replay-story.ts';
 import { makeTarget } from './target.ts';
 
@@ -55,6 +55,20 @@ describe('what a step changed, read off the state difference', () => {
     expect(linesOf(recommended, [write('m1', 'user', 'bob'), replicate('m1'), replicate('m1')])[2]).toEqual([
       'nothing changed: its successor m2 already holds everything it may take',
     ]);
+  });
+
+  it("the model's bookkeeping is told in an administrator's words, or not at all", () => {
+    const upgrades = makeTarget(findPreset('rolling-upgrade')!.config);
+    const lines = linesOf(upgrades, [write('m1', 'wmAccount', 'ivan'), crash('m2'), days(1), recover('m2'), upgrade('m3'), enroll('laptop1', 'm1'), days(13)]);
+    expect(lines[1]).toEqual(['m2 went down']);
+    expect(lines[2]).toEqual(['it is now 1 day after the start']);
+    expect(lines[3]).toEqual([
+      'm2 came back up',
+      'm2 came back without wmAccount:ivan (write #1, on m1), which its live peers held: it lacks that account until replication brings it (KB 156803)',
+    ]);
+    expect(lines[4]).toEqual(['m3 now runs the next release: it does not replicate with members on another release (KB 225396)']);
+    expect(lines[6]).toEqual(['client laptop1 reached a server and its SKM key was renewed (KB 157933)', 'it is now 14 days after the start']);
+    for (const line of lines.flat()) expect(line).not.toMatch(/ → /);
   });
 
   it('a state field the renderer does not know yet (say, one a later action adds) is still described', () => {

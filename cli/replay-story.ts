@@ -11,12 +11,13 @@ import { formatChangePath } from '../checker/diff.ts';
 import { replaySteps } from '../checker/replay.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import { type ClusterModel, linkKey } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
-import { isCut, successor } from '../model/topology.ts';
+import { canDeliver, isCut, mayHoldOnceIn, successor } from '../model/topology.ts';
 import { settleAll, settleSurvivors } from '../model/settle.ts';
-import { type Stamp, stampWriter } from '../model/stamps.ts';
+import { isNewer, type Stamp, stampWriter } from '../model/stamps.ts';
 import type { ClusterState } from '../model/state.ts';
+import { formatHours } from '../model/time.ts';
 import { describeVersion } from '../properties/helpers.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import type { Target } from './target.ts';
@@ -55,6 +56,16 @@ export type StoryEvent =
   | { readonly kind: 'link'; readonly a: string; readonly b: string; readonly cut: boolean }
   | { readonly kind: 'client'; readonly client: string; readonly member: string }
   | { readonly kind: 'account'; readonly key: string; readonly mode: string; readonly home: string }
+  /** A member came back while its live peers held Web Messenger accounts it lacks (KB 156803). */
+  | { readonly kind: 'owed'; readonly member: string; readonly records: readonly RecordVersion[] }
+  /** A member moved to another software release (KB 225396). */
+  | { readonly kind: 'release'; readonly member: string; readonly release: number }
+  /** A desktop client's SKM key was renewed (KB 157933). */
+  | { readonly kind: 'renewed'; readonly client: string }
+  /** Time passed: this many hours since the start of the trace now. */
+  | { readonly kind: 'time'; readonly clock: number }
+  /** New Web Messenger accounts take this mode from now on. */
+  | { readonly kind: 'mode'; readonly mode: string }
   | { readonly kind: 'other'; readonly member: string | undefined; readonly where: string; readonly before: unknown; readonly after: unknown };
 
 export interface StoryStep {
@@ -148,9 +159,72 @@ function idleReplication(cluster: ClusterModel, state: ClusterState, member: str
   return [...reasons].map(([reason, list]) => `${list.join(', ')}: ${reason}`).join('; ');
 }
 
+/** A send a DMZ member cannot make: its fixed successor is down, removed, cut off or on another release. */
+export interface BlockedSend {
+  readonly from: string;
+  readonly to: string;
+  /** The records it holds that the successor may hold and lacks (or holds older). */
+  readonly records: readonly RecordVersion[];
+  /** Why nothing arrives, in words: `m1 is down (a DMZ member keeps its fixed successor, KB 161304)`. */
+  readonly reason: string;
+}
+
+/**
+ * The sends that cannot happen in a state: for every live DMZ member, what it holds for its fixed
+ * successor (KB 161304: "the replication topology is fixed and does not update when a member becomes
+ * unreachable") when that successor cannot receive it. Read off the model's own topology rules
+ * (`successor`, `canDeliver`); an internal member re-routes, so it never appears here.
+ */
+export function blockedSends(cluster: ClusterModel, state: ClusterState): BlockedSend[] {
+  const out: BlockedSend[] = [];
+  state.members.forEach((sender, from) => {
+    if (!cluster.isDmz[from] || sender.status !== 'up') return;
+    const byTarget = new Map<number, RecordVersion[]>();
+    for (const id of Object.keys(sender.records).sort() as RecordId[]) {
+      const kind = kindOf(id);
+      const to = successor(cluster, state, from, kind);
+      if (to === undefined || canDeliver(cluster, state, from, to)) continue;
+      if (kind === 'cachedKey' || kind === 'fetchedKey') {
+        if (sender.cachedAt[id]! + cluster.retention[kind] <= state.clock) continue;
+      }
+      const theirs = state.members[to]!.records[id];
+      if (!isNewer(sender.records[id]!, theirs) || !mayHoldOnceIn(cluster, state, to, id)) continue;
+      byTarget.set(to, [
+        ...(byTarget.get(to) ?? []),
+        { id, version: version(cluster, sender.records[id]!), writer: writerOf(cluster, sender.records[id]!), replaced: undefined },
+      ]);
+    }
+    for (const [to, records] of byTarget) {
+      const target = state.members[to]!;
+      const why =
+        target.status !== 'up'
+          ? `${target.id} is ${target.status}`
+          : isCut(cluster, state, from, to)
+            ? `the link ${linkKey(cluster, from, to)} is cut`
+            : `${target.id} runs another release (KB 225396)`;
+      out.push({ from: sender.id, to: target.id, records, reason: `${why}, and ${sender.id}, a DMZ member, keeps its fixed successor (KB 161304)` });
+    }
+  });
+  return out;
+}
+
 function version(cluster: ClusterModel, stamp: Stamp): string {
   return describeVersion(cluster, stamp);
 }
+
+/**
+ * Fields of a member that are the model's bookkeeping, not something an administrator sees: when a key
+ * was cached (the record itself is told), when the key-cache purge last ran (a purge that drops a key is
+ * told as the key leaving), when an outage began or ended (told as the status). Not told.
+ */
+const MEMBER_BOOKKEEPING: ReadonlySet<string> = new Set(['cachedAt', 'purgedAt', 'downSince', 'upSince']);
+
+/**
+ * Top-level bookkeeping, not told: the newest acknowledged versions and the count of writes
+ * (`no-lost-writes`' and the version order's; a write already says its number), the hour acknowledged
+ * cached keys were cached.
+ */
+const STATE_BOOKKEEPING: ReadonlySet<string> = new Set(['acknowledged', 'writes', 'acknowledgedCachedAt']);
 
 function writerOf(cluster: ClusterModel, stamp: Stamp): string | undefined {
   const writer = stampWriter(stamp);
@@ -161,6 +235,7 @@ function writerOf(cluster: ClusterModel, stamp: Stamp): string | undefined {
 export function eventsOf(cluster: ClusterModel, before: ClusterState, after: ClusterState, changes: readonly StateChange[]): StoryEvent[] {
   const status: StoryEvent[] = [];
   const received = new Map<string, RecordVersion[]>();
+  const owed = new Map<string, RecordVersion[]>();
   const lost = new Map<string, string[]>();
   const rest: StoryEvent[] = [];
   const memberAt = (i: number) => after.members[i]?.id ?? before.members[i]?.id ?? `members[${i}]`;
@@ -187,6 +262,20 @@ export function eventsOf(cluster: ClusterModel, before: ClusterState, after: Clu
         } else rest.push(other(member, change));
         continue;
       }
+      if (third === 'owedAtReturn' && typeof fourth === 'string' && change.path.length === 4) {
+        // Told when it is set (the member came back owing it); settling the debt is told as the record arriving.
+        if (typeof change.after === 'number')
+          owed.set(member, [
+            ...(owed.get(member) ?? []),
+            { id: fourth, version: version(cluster, change.after), writer: writerOf(cluster, change.after), replaced: undefined },
+          ]);
+        continue;
+      }
+      if (third === 'version' && change.path.length === 3 && typeof change.after === 'number') {
+        rest.push({ kind: 'release', member, release: change.after });
+        continue;
+      }
+      if (typeof third === 'string' && MEMBER_BOOKKEEPING.has(third)) continue;
       rest.push(other(member, change));
       continue;
     }
@@ -209,14 +298,25 @@ export function eventsOf(cluster: ClusterModel, before: ClusterState, after: Clu
         continue;
       }
     }
-    // The newest acknowledged version per record is no-lost-writes' bookkeeping: a write already says it.
-    if (top === 'acknowledged') continue;
-    // The count of writes orders versions (model/stamps.ts); each write already says its number.
-    if (top === 'writes') continue;
+    if (top === 'clients' && typeof second === 'string' && change.path.length === 3) {
+      if (third === 'skmIssued') rest.push({ kind: 'renewed', client: second });
+      // `lastContact`: the client talked to a server; a renewal or a lapse is what an administrator sees.
+      if (third === 'skmIssued' || third === 'lastContact') continue;
+    }
+    if (top === 'clock' && typeof change.after === 'number') {
+      rest.push({ kind: 'time', clock: change.after });
+      continue;
+    }
+    if (top === 'accountMode' && typeof change.after === 'string') {
+      rest.push({ kind: 'mode', mode: change.after });
+      continue;
+    }
+    if (typeof top === 'string' && STATE_BOOKKEEPING.has(top)) continue;
     rest.push(other(undefined, change));
   }
   const events: StoryEvent[] = [...status];
   for (const [member, records] of received) events.push({ kind: 'received', member, records });
+  for (const [member, records] of owed) events.push({ kind: 'owed', member, records });
   for (const [member, records] of lost) events.push({ kind: 'lost', member, records: [...records].sort() });
   return [...events, ...rest];
 
@@ -283,6 +383,25 @@ export function describeEvents(config: ClusterConfig, events: readonly StoryEven
             ? `Web Messenger account ${e.key} is a Home Server account of ${e.home}: it stays there`
             : `Web Messenger account ${e.key} is a High Availability account (created on ${e.home}): it replicates to every eligible member`,
         );
+        break;
+      case 'owed':
+        lines.push(
+          `${e.member} came back without ${e.records.map((r) => `${r.id} (${r.version})`).join(', ')}, which its live peers held: it lacks ${e.records.length === 1 ? 'that account' : 'those accounts'} until replication brings ${e.records.length === 1 ? 'it' : 'them'} (KB 156803)`,
+        );
+        break;
+      case 'release':
+        lines.push(
+          `${e.member} now runs ${e.release === 0 ? 'the current release' : 'the next release'}: it does not replicate with members on another release (KB 225396)`,
+        );
+        break;
+      case 'renewed':
+        lines.push(`client ${e.client} reached a server and its SKM key was renewed (KB 157933)`);
+        break;
+      case 'time':
+        lines.push(`it is now ${formatHours(e.clock)} after the start`);
+        break;
+      case 'mode':
+        lines.push(`new Web Messenger accounts now take the mode ${e.mode}; existing accounts keep theirs`);
         break;
       case 'other':
         lines.push(`${e.where}: ${formatValue(e.before)} → ${formatValue(e.after)}`);

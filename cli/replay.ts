@@ -1,5 +1,5 @@
 /**
- * `replay FILE|DIR [--json | --format text|json|mermaid]` (SPEC §7).
+ * `replay FILE|DIR [--json | --format text|json|mermaid|html]` (SPEC §7; html: `reports/`).
  *
  * - A counterexample file: re-runs its actions on its recorded config step by step, shows what each step
  *   changed, the settling (`eventually` properties), where and why the property fails, and whether that
@@ -17,8 +17,11 @@ import { parseFlags } from './args.ts';
 import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from './counterexample.ts';
 import { type CounterexampleReplay, replayCounterexample } from './counterexample-replay.ts';
 import { counterexampleFiles } from './counterexample-save.ts';
+import { jsonEntries, skippedWarning } from './files.ts';
 import { type Io, UsageError, usageError } from './io.ts';
 import { mermaidDiagram } from './mermaid.ts';
+import { oneLine } from './untrusted.ts';
+import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
 import {
   cutLinks,
   describeConfig,
@@ -31,9 +34,9 @@ import {
   tellTrace,
 } from './replay-story.ts';
 
-type Format = 'text' | 'json' | 'mermaid';
+type Format = 'text' | 'json' | 'mermaid' | 'html';
 
-const FORMATS: readonly Format[] = ['text', 'json', 'mermaid'];
+const FORMATS: readonly Format[] = ['text', 'json', 'mermaid', 'html'];
 
 export function replayCommand(args: readonly string[], io: Io): number {
   const { values, positionals } = parseFlags('replay', args, { json: { type: 'boolean' }, format: { type: 'string' } }, 1);
@@ -44,13 +47,14 @@ export function replayCommand(args: readonly string[], io: Io): number {
   if (values.json && values.format !== undefined && values.format !== 'json') throw usageError('replay: give --json or --format, not both');
   const format: Format = values.json ? 'json' : ((values.format as Format | undefined) ?? 'text');
   if (existsSync(file) && statSync(file).isDirectory()) {
-    if (format === 'mermaid') throw usageError('--format mermaid draws one file; give a file, not a folder');
+    if (format === 'mermaid' || format === 'html') throw usageError(`--format ${format} draws one file; give a file, not a folder`);
     return replayFolder(file, format, io);
   }
   const loaded = loadTraceFile(file);
   if (loaded.kind === 'scenario') return replayScenario(loaded, format, io);
   const replay = replayCounterexample(loaded);
   if (format === 'json') io.out(prettyJson(counterexampleJson(replay)));
+  else if (format === 'html') io.out(counterexampleReport(replay));
   else if (format === 'mermaid') io.out(counterexampleMermaid(replay));
   else io.out(counterexampleTextReport(replay));
   return replay.ok ? 0 : 1;
@@ -62,22 +66,22 @@ export function replayCommand(args: readonly string[], io: Io): number {
 function stepLines(steps: readonly StoryStep[], prefix = ''): string[] {
   const width = Math.max(1, ...steps.map((s) => `${prefix}${s.step}`.length));
   return steps.flatMap((s) => [
-    `  ${`${prefix}${s.step}`.padStart(width)}. ${s.description}`,
-    ...s.lines.map((line) => `  ${' '.repeat(width)}    ${line}`),
+    `  ${`${prefix}${s.step}`.padStart(width)}. ${oneLine(s.description)}`,
+    ...s.lines.map((line) => `  ${' '.repeat(width)}    ${oneLine(line)}`),
   ]);
 }
 
 function startLines(state: Story['initial']): string[] {
-  return ['  start:', ...describeMembers(snapshot(state)).map((l) => `    ${l}`)];
+  return ['  start:', ...describeMembers(snapshot(state)).map((l) => `    ${oneLine(l)}`)];
 }
 
 function endLines(title: string, members: Snapshot, links: readonly string[]): string[] {
-  return [`  ${title}:`, ...describeMembers(members).map((l) => `    ${l}`), ...(links.length > 0 ? [`    cut links: ${links.join(', ')}`] : [])];
+  return [`  ${title}:`, ...describeMembers(members).map((l) => `    ${oneLine(l)}`), ...(links.length > 0 ? [`    cut links: ${links.join(', ')}`] : [])];
 }
 
 function violationLine(property: string, v: Violation): string {
-  const rounds = v.rounds === undefined ? '' : ` (settling took ${v.rounds} replication round${v.rounds === 1 ? '' : 's'})`;
-  return `  ✗ ${property} is violated after step ${v.step}: ${v.message}${rounds}`;
+  const rounds = v.rounds === undefined ? '' : ` (settling: ${v.rounds === 0 ? 'nothing was owed' : `${v.rounds} replication hop${v.rounds === 1 ? '' : 's'} until quiet`})`;
+  return `  ✗ ${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`;
 }
 
 function settlingLines(settling: SettlingStory): string[] {
@@ -98,11 +102,11 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
   const { document, property, file } = loaded;
   const found = document.found;
   const out: string[] = [
-    `replay ${file}`,
+    `replay ${oneLine(file)}`,
     `  property: ${property.name} (${property.kind}): ${property.statement}`,
-    `  config:   ${document.config.name}: ${describeConfig(document.config)}`,
+    `  config:   ${oneLine(document.config.name)}: ${describeConfig(document.config)}`,
     `  recorded: ${document.expect === 'violated' ? `violated after step ${document.violation.step}` : 'holds (a fixed risk)'}; found with seed ${found.seed} after ${found.runs} trace${found.runs === 1 ? '' : 's'}, shrunk from ${found.originalLength} to ${document.actions.length} action${document.actions.length === 1 ? '' : 's'}`,
-    ...(document.note ? [`  note:     ${document.note}`] : []),
+    ...(document.note ? [`  note:     ${oneLine(document.note)}`] : []),
     '',
     ...startLines(story.initial),
   ];
@@ -122,8 +126,8 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
     out.push(...endLines('members after settling', last.members, cutLinks(last.state)));
   }
   out.push('', `verdict: ${OUTCOME_TEXT[replay.outcome]} (exit ${replay.ok ? 0 : 1})`);
-  for (const note of replay.notes) out.push(`  note: ${note}`);
-  for (const line of replay.explanation) out.push(`  ${line}`);
+  for (const note of replay.notes) out.push(`  note: ${oneLine(note)}`);
+  for (const line of replay.explanation) out.push(`  ${oneLine(line)}`);
   return out.join('\n');
 }
 
@@ -171,8 +175,11 @@ export function counterexampleMermaid(replay: CounterexampleReplay): string {
   const { loaded, story, violation, settling } = replay;
   const { document, property } = loaded;
   return mermaidDiagram({
-    title: `${document.config.name}: ${property.name} (${basename(loaded.file)})`,
+    title: `${document.config.name}: ${property.name}`,
+    source: basename(loaded.file),
     config: document.config,
+    cluster: loaded.target.cluster,
+    initial: story.initial,
     steps: story.steps,
     settling,
     violations: violation === undefined ? [] : [{ property: property.name, step: violation.step, message: violation.message }],
@@ -232,11 +239,18 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
     );
     return 0;
   }
+  if (format === 'html') {
+    io.out(scenarioReport(loaded, verdicts));
+    return 0;
+  }
   if (format === 'mermaid') {
     io.out(
       mermaidDiagram({
-        title: `scenario ${loaded.name} (${basename(loaded.file)})`,
+        title: `scenario ${loaded.name}`,
+        source: basename(loaded.file),
         config: loaded.target.config,
+        cluster: loaded.target.cluster,
+        initial: story.initial,
         steps: story.steps,
         violations: violated.map((v) => ({ property: v.property, step: v.violation!.step, message: v.violation!.message })),
         verdictWhenNone: 'no property is violated by this scenario',
@@ -246,9 +260,9 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
   }
   const width = Math.max(...verdicts.map((v) => v.property.length));
   const out = [
-    `replay scenario ${loaded.file}${loaded.name ? ` (${loaded.name})` : ''}`,
-    ...(loaded.description ? [`  ${loaded.description}`] : []),
-    `  config: ${loaded.target.config.name}: ${describeConfig(loaded.target.config)}`,
+    `replay scenario ${oneLine(loaded.file)}${loaded.name ? ` (${oneLine(loaded.name)})` : ''}`,
+    ...(loaded.description ? [`  ${oneLine(loaded.description)}`] : []),
+    `  config: ${oneLine(loaded.target.config.name)}: ${describeConfig(loaded.target.config)}`,
     '',
     ...startLines(story.initial),
     ...stepLines(story.steps),
@@ -262,7 +276,7 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
       if (v.verdict === 'reached') return `    ${name}  reached at step ${v.violation!.step}`;
       if (v.verdict === 'unreached') return `    ${name}  not reached`;
       if (v.violation === undefined) return `    ${name}  holds`;
-      return `    ${name}  VIOLATED after step ${v.violation.step}: ${v.violation.message}`;
+      return `    ${name}  VIOLATED after step ${v.violation.step}: ${oneLine(v.violation.message)}`;
     }),
     '',
     violated.length === 0
@@ -319,22 +333,24 @@ export function corpusFailure(entry: FolderEntry): string | undefined {
 }
 
 function replayFolder(dir: string, format: Format, io: Io): number {
+  const { skipped } = jsonEntries(dir);
+  for (const entry of skipped) io.err(oneLine(skippedWarning(entry)));
   const entries = replayFolderEntries(dir);
   const status = entries.some((e) => e.status === 'invalid') ? 2 : entries.some((e) => e.status === 'failed') ? 1 : 0;
   if (format === 'json') {
-    io.out(prettyJson({ folder: dir, files: entries }));
+    io.out(prettyJson({ folder: dir, files: entries, skipped }));
     return status;
   }
   for (const e of entries) {
     const mark = e.status === 'ok' || e.status === 'scenario' ? 'ok  ' : e.status === 'failed' ? 'FAIL' : 'BAD ';
-    io.out(`${mark} ${e.file}: ${e.summary}`);
-    for (const d of e.details) io.out(`       ${d}`);
+    io.out(`${mark} ${oneLine(e.file)}: ${oneLine(e.summary)}`);
+    for (const d of e.details) io.out(`       ${oneLine(d)}`);
   }
   const failed = entries.filter((e) => e.status === 'failed').length;
   const invalid = entries.filter((e) => e.status === 'invalid').length;
   io.out(
     entries.length === 0
-      ? `No counterexample files in ${dir}.`
+      ? `No counterexample files in ${oneLine(dir)}.`
       : `${entries.length} file${entries.length === 1 ? '' : 's'}: ${entries.length - failed - invalid} as recorded, ${failed} not reproduced, ${invalid} invalid.`,
   );
   return status;

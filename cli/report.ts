@@ -1,47 +1,54 @@
 /**
- * The risk report a person reads for one config: for each property its verdict, one sentence on why
- * (in the terms of this config), and for a violation the shortest trace and what the vendor recommends
- * instead. The sentences come from `advice.ts`; this file only lays them out.
+ * The risk report a person reads for one config. One screen first: the risks found (property, the
+ * members its shortest trace involves, that trace's length), the promises that held with what they rest
+ * on, what does not apply (one line) and the guards in one line. Then the details: for each property its
+ * verdict, one sentence on why (in the terms of this config), and for a violation the shortest trace and
+ * what the vendor recommends instead; then the guards under their own heading, reached or not reached.
+ * The sentences come from `advice.ts`; this file only lays them out, wrapped to the terminal's width.
  */
 import { type Basis, describeBasis } from '../checker/verdict.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { membersInvolved } from './accept.ts';
+import { list } from './advice.ts';
 import type { PropertyResult } from './check.ts';
-import { numberedTrace, reproduceCommand, savedLines } from './format.ts';
+import { reproduceCommand } from './format.ts';
+import { describeAction } from '../model/actions.ts';
+import { verdictOf } from './summary.ts';
+import { oneLine } from './untrusted.ts';
+import { terminalWidth, wrapCommand, wrapText } from './width.ts';
 
-const WIDTH = 100;
 const LABEL = 13;
 
 /**
- * Words wrapped to `WIDTH` columns; the first line after `first`, the others indented to match. A KB
- * number stays on one line with its "KB".
+ * Words wrapped to the terminal's width (or `width`); the first line after `first`, the others indented
+ * to match. A KB number stays on one line with its "KB".
  */
-export function wrap(text: string, first: string, indent = ' '.repeat(first.length)): string {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  const words = text.replace(/\bKB (?=\d)/g, 'KB\u00a0').split(/[ \t\n]+/);
-  for (const word of words.filter((w) => w !== '').map((w) => w.replace('\u00a0', ' '))) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = indent + word;
-    } else {
-      line += empty ? word : ` ${word}`;
-    }
-    empty = false;
-  }
-  lines.push(line);
-  return lines.join('\n');
+export function wrap(text: string, first: string, indent = ' '.repeat(first.length), width = terminalWidth()): string {
+  return wrapText(text, width, first, indent);
 }
 
-function labelled(label: string, text: string): string {
-  return wrap(text, `  ${`${label}:`.padEnd(LABEL - 2)}`, ' '.repeat(LABEL));
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `holds (no violation in 500 random traces)`, `holds (verified: every reachable state, 1,234 states)`. */
+function holdsText(r: PropertyResult): string {
+  const basis = basisOf(r);
+  return basis === undefined || basis.basis === 'random' ? `holds (no violation in ${plural(r.runs, 'random trace')})` : describeBasis('holds', basis);
+}
+
+function labelled(label: string, text: string, width: number): string {
+  return wrap(text, `  ${`${label}:`.padEnd(LABEL - 2)}`, ' '.repeat(LABEL), width);
 }
 
 function heading(r: PropertyResult): string {
   if (r.verdict === 'not-applicable') return `${r.property}: not applicable`;
-  const basis = basisOf(r);
-  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, basis)}`;
+  if (r.verdict === 'holds') return `${r.property}: ${holdsText(r)}`;
+  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, basisOf(r))}`;
+  const found = r.basis === 'random' ? `found after ${plural(r.runs, 'trace')}` : `a shortest trace, from ${(r.states ?? 0).toLocaleString('en-US')} states explored`;
+  if (r.accepted) return `${r.property}: violated, accepted (${found}): ${r.accepted.reason}`;
   const expected = r.expected === 'violated' ? ', as this preset documents' : '';
-  return `${r.property}: VIOLATED${expected} (${r.basis === 'random' ? `found after ${r.runs} trace${r.runs === 1 ? '' : 's'}` : `a shortest trace, from ${(r.states ?? 0).toLocaleString('en-US')} states explored`})`;
+  return `${r.property}: VIOLATED${expected} (${found})`;
 }
 
 /** The result's basis as `checker/verdict.ts` describes it. */
@@ -53,25 +60,108 @@ export function basisOf(r: PropertyResult): Basis | undefined {
   return undefined;
 }
 
+/** "Replication hops until quiet", the most any settling of the search took; 0 means nothing was owed. */
+export function settlingText(rounds: number): string {
+  return rounds === 0 ? 'nothing owed: replication had nothing to deliver' : `up to ${plural(rounds, 'replication hop')} until quiet`;
+}
+
 /** One property's block. `source` is how to name the config on a command line (`--config FILE`). */
-export function propertyReport(r: PropertyResult, source: string): string {
-  const lines = [heading(r), labelled('why', r.explanation)];
+export function propertyReport(r: PropertyResult, source: string, width = terminalWidth()): string {
+  const lines = [wrap(heading(r), '', '    ', width), labelled('why', oneLine(r.explanation), width)];
+  if (r.verdict === 'holds' && r.rounds !== null) lines.push(labelled('settling', settlingText(r.rounds), width));
   if (r.verdict === 'violated') {
     const length = r.actions.length;
     const shrunk = r.originalLength !== null && r.originalLength !== length ? `, shrunk from ${r.originalLength}` : '';
-    lines.push(`  trace:     the shortest found, ${length} action${length === 1 ? '' : 's'}${shrunk}:`);
-    lines.push(numberedTrace(r.actions, ' '.repeat(LABEL)));
-    lines.push(wrap(`=> ${r.message}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3)));
-    if (r.recommendation) lines.push(labelled('instead', `${r.recommendation.text.replace(/\.$/, '')} (${r.recommendation.source}).`));
-    lines.push(`  reproduce: ${reproduceCommand(source, r)}`);
-    lines.push(...savedLines(r));
+    lines.push(labelled('trace', `the shortest found, ${plural(length, 'action')}${shrunk}:`, width));
+    const digits = String(length).length;
+    for (const [i, a] of r.actions.entries()) lines.push(wrap(describeAction(a), `${' '.repeat(LABEL)}${String(i + 1).padStart(digits)}. `, undefined, width));
+    if (length === 0) lines.push(`${' '.repeat(LABEL)}(no actions: the initial state)`);
+    lines.push(wrap(`=> ${oneLine(r.message ?? '')}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3), width));
+    if (r.recommendation) lines.push(labelled('instead', `${r.recommendation.text.replace(/\.$/, '')} (${r.recommendation.source}).`, width));
+    lines.push(wrapCommand(reproduceCommand(source, r), width, '  reproduce: ', ' '.repeat(LABEL + 2)));
+    if (r.counterexample) {
+      const already =
+        r.saved === 'unchanged' ? ' (already there: the same violation was saved before)' : r.saved === 'known' ? ' (already there: another trace of this violation; this one is not saved again)' : '';
+      lines.push(wrap(`${oneLine(r.counterexample)}${already}`, '  saved:     ', undefined, width));
+      lines.push(wrapCommand(`npx pgp-cluster-check replay ${r.counterexample}`, width, '  replay:    ', ' '.repeat(LABEL + 2)));
+    }
   }
   return lines.join('\n');
 }
 
-/** Every property of one config, violations first, in catalogue order within each verdict. */
-export function riskReport(results: readonly PropertyResult[], source: string): string {
-  const order = { violated: 0, unreached: 1, vacuous: 2, holds: 3, reached: 4, 'not-applicable': 5 } as const;
-  const sorted = [...results].sort((a, b) => order[a.verdict] - order[b.verdict]);
-  return sorted.map((r) => propertyReport(r, source)).join('\n\n');
+/** Two columns, the second wrapped under itself: `  name  text`. */
+function rows(entries: readonly (readonly [string, string])[], width: number): string[] {
+  const column = Math.min(Math.max(0, ...entries.map(([name]) => name.length)), Math.floor(width / 2));
+  return entries.map(([name, text]) =>
+    name.length > column ? wrap(text, `  ${name}  `, ' '.repeat(column + 4), width) : wrap(text, `  ${name.padEnd(column)}  `, undefined, width),
+  );
+}
+
+export interface ReportOptions {
+  /** How to name the config on a command line (`--config FILE`). */
+  readonly source: string;
+  /** The config, to name the members a trace involves. */
+  readonly config: ClusterConfig;
+  readonly width?: number;
+  /** Stale acceptances, one line each. */
+  readonly stale?: readonly string[];
+}
+
+/** The one-screen summary: risks, promises that held, not applicable, guards, stale acceptances. */
+export function summaryScreen(results: readonly PropertyResult[], options: ReportOptions): string {
+  const width = options.width ?? terminalWidth();
+  const promises = results.filter((r) => r.kind !== 'sometimes');
+  const guards = results.filter((r) => r.kind === 'sometimes' && r.verdict !== 'not-applicable');
+  const risks = promises.filter((r) => r.verdict === 'violated');
+  const held = promises.filter((r) => r.verdict !== 'violated' && r.verdict !== 'not-applicable');
+  const notApplicable = results.filter((r) => r.verdict === 'not-applicable');
+  const accepted = risks.filter((r) => r.accepted).length;
+  const out: string[] = [];
+  out.push(risks.length === 0 ? 'Risks: none found' : `Risks: ${risks.length} found${accepted > 0 ? `, ${accepted} accepted` : ''}`);
+  out.push(
+    ...rows(
+      risks.map((r) => {
+        const members = membersInvolved(options.config, r.actions);
+        const involves = members.length === 0 ? 'no member in particular' : list(members);
+        const accept = r.accepted ? `; accepted: ${r.accepted.reason}` : '';
+        return [r.property, `${involves}; shortest trace ${plural(r.actions.length, 'action')}${accept}`] as const;
+      }),
+      width,
+    ),
+  );
+  if (held.length > 0) {
+    out.push(`Promises kept: ${held.length}`);
+    out.push(...rows(held.map((r) => [r.property, r.verdict === 'holds' ? holdsText(r).replace(/^holds \((.*)\)$/, '$1') : describeBasis(verdictOf(r), basisOf(r))] as const), width));
+  }
+  if (notApplicable.length > 0) out.push(wrap(notApplicable.map((r) => r.property).join(', '), `Not applicable (${notApplicable.length}): `, '  ', width));
+  if (guards.length > 0) {
+    const missed = guards.filter((r) => verdictOf(r) === 'unreached');
+    const reached = guards.length - missed.length;
+    const which = missed.length === 0 ? '' : `; NOT REACHED: ${missed.map((r) => r.property).join(', ')} (the properties they guard may pass vacuously)`;
+    out.push(wrap(`${reached} reached, ${missed.length} not reached${which}`, 'Guards: ', '  ', width));
+  }
+  for (const line of options.stale ?? []) out.push(wrap(line, 'Stale: ', '  ', width));
+  return out.join('\n');
+}
+
+/** Summary first; then every promise (violations first, in catalogue order within each verdict); then the guards. */
+export function riskReport(results: readonly PropertyResult[], options: ReportOptions): string {
+  const width = options.width ?? terminalWidth();
+  const order: Record<string, number> = { violated: 0, vacuous: 1, holds: 2, 'not-applicable': 3 };
+  const promises = results.filter((r) => r.kind !== 'sometimes');
+  const guards = results.filter((r) => r.kind === 'sometimes');
+  const sorted = [...promises].sort((a, b) => (order[a.verdict] ?? 2) - (order[b.verdict] ?? 2));
+  const sections = [summaryScreen(results, { ...options, width }), '— Details —', ...sorted.filter((r) => r.verdict !== 'not-applicable').map((r) => propertyReport(r, options.source, width))];
+  const notApplicable = results.filter((r) => r.verdict === 'not-applicable');
+  if (notApplicable.length > 0) sections.push(['Not applicable:', ...rows(notApplicable.map((r) => [r.property, r.explanation] as const), width)].join('\n'));
+  const searched = guards.filter((r) => r.verdict !== 'not-applicable');
+  if (searched.length > 0) {
+    const lines = [wrap('Guards (states the search must reach, else other verdicts are vacuous):', '', '  ', width)];
+    for (const r of searched) {
+      const reached = verdictOf(r) === 'reached';
+      lines.push(wrap(r.explanation.replace(/^(Reached|Not reached) /, ''), `  ${r.property}: ${reached ? 'reached' : 'NOT REACHED'} `, '      ', width));
+    }
+    sections.push(lines.join('\n'));
+  }
+  return sections.join('\n\n');
 }

@@ -103,12 +103,17 @@ export class SlotSpace implements PackedSpace {
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly inverses: number[][];
 
+  /** For each judged property, the slot whose record (or client) it is judged on: rows of one layout decode as any of them. */
+  readonly decoders: readonly PackedSlot[];
+
   constructor(
     readonly cluster: ClusterModel,
     readonly packed: PackedSlot,
     readonly judged: readonly ClusterProperty[],
     readonly group: readonly (readonly number[])[],
+    decoders?: readonly PackedSlot[],
   ) {
+    this.decoders = decoders ?? judged.map(() => packed);
     this.words = packed.words;
     this.properties = judged.map((p) => ({ name: p.name, kind: p.kind }));
     this.row = packed.newRow();
@@ -210,7 +215,7 @@ export class SlotSpace implements PackedSpace {
     const key = this.key;
     packed.unpack(this.keySets[m]!.rows.data, index * this.words, key);
     const property = this.judged[p]!;
-    const outcome = property.check(this.cluster, packed.decode(key));
+    const outcome = property.check(this.cluster, this.decoders[p]!.decode(key));
     const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
     const message = finding ? (outcome.holds ? `${property.name} is reached` : outcome.message) : null;
     results[index] = message;
@@ -218,10 +223,11 @@ export class SlotSpace implements PackedSpace {
   }
 
   /** The real trace along a path of canonical states: under symmetry, the action whose successor matches each next state. */
-  realize(finding: PackedFinding): Action[] {
+  realize(finding: PackedFinding, as: PackedSlot = this.packed): Action[] {
     const packed = this.packed;
     const path = finding.path!;
-    if (this.group.length === 1) return path.map((c) => packed.candidates[c]!.action);
+    // Slots of one signature list their candidates alike: index c is the same action but for the record written.
+    if (this.group.length === 1) return path.map((c) => as.candidates[c]!.action);
     const states = finding.states!;
     const actual = packed.encode(project(initialState(this.cluster), packed.slot));
     const out = new Int32Array(this.words);
@@ -238,7 +244,7 @@ export class SlotSpace implements PackedSpace {
       }
       if (chosen === -1) throw new Error('internal error: a trace of the packed exploration does not replay');
       packed.apply(actual, chosen);
-      actions.push(packed.candidates[chosen]!.action);
+      actions.push(as.candidates[chosen]!.action);
     }
     return actions;
   }
@@ -268,16 +274,38 @@ export function verifyPacked(
   // others never pay for it, and a rotation property found violated early stops its own search early.
   // The rotation's explorations come last: they are the largest, and a budget that runs out in them
   // leaves every other property decided.
-  const groups = [false, true].flatMap((rotation) =>
+  //
+  // Components whose rows follow the same rules from the same initial row (`PackedSlot.signature`: a
+  // user, a domain and a private key where every member may hold one, say) are explored once, and each
+  // property judged on the rows decoded as its own component.
+  const viewsOf = [false, true].flatMap((rotation) =>
     scopeSlots(scope).flatMap((slot) => {
       const judged = properties.filter((p) => readsSlot(p, slot) && (p.reads?.rotation === true) === rotation);
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
     }),
   );
+  const groups: { slot: Slot; packed: PackedSlot; judged: ClusterProperty[]; decoders: PackedSlot[] }[] = [];
+  const bySignature = new Map<string, (typeof groups)[number]>();
+  for (const { slot, judged, view } of viewsOf) {
+    // The view of a merged exploration is the union of its members' views.
+    const packed = new PackedSlot(cluster, scope, slot, view);
+    const signature = packed.signature();
+    const known = bySignature.get(signature);
+    if (known !== undefined) {
+      for (const p of judged) {
+        known.judged.push(p);
+        known.decoders.push(packed);
+      }
+      continue;
+    }
+    const entry = { slot, packed, judged: [...judged], decoders: judged.map(() => packed) };
+    bySignature.set(signature, entry);
+    groups.push(entry);
+  }
   const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
-  for (const { slot, judged, view: slotView } of groups) {
-    for (const p of judged) started_[properties.indexOf(p)]!++;
-    const space = new SlotSpace(cluster, new PackedSlot(cluster, scope, slot, slotView), judged, group);
+  for (const { slot, packed, judged, decoders } of groups) {
+    for (const p of new Set(judged)) started_[properties.indexOf(p)]!++;
+    const space = new SlotSpace(cluster, packed, judged, group, decoders);
     const before = { states, transitions };
     const result = explorePacked(space, {
       maxDepth: options.maxDepth,
@@ -304,15 +332,21 @@ export function verifyPacked(
       bytesPerState: result.bytesPerState,
       words: space.words,
     });
+    const counted = new Set<number>();
+    const unfinished = new Set<number>();
     result.findings.forEach((finding, f) => {
       const p = properties.indexOf(judged[f]!);
-      if (result.exhausted || result.decided || finding.path !== null) finished[p]!++;
-      statesOf[p]! += result.states;
+      if (!(result.exhausted || result.decided || finding.path !== null)) unfinished.add(p);
+      if (!counted.has(p)) {
+        counted.add(p);
+        statesOf[p]! += result.states;
+      }
       if (finding.path === null) return;
       const known = best[p];
       if (known !== undefined && known.shortest!.length <= finding.path.length) return;
-      best[p] = { name: finding.name, shortest: space.realize(finding), message: finding.message };
+      best[p] = { name: finding.name, shortest: space.realize(finding, decoders[f]), message: finding.message };
     });
+    for (const p of counted) if (!unfinished.has(p)) finished[p]!++;
     if (result.stopped !== undefined) {
       stopped = states >= options.maxStates ? `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)` : result.stopped;
       break;

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS } from '../test/bad-configs.ts';
 import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE, resolveWorkload } from './schema.ts';
+import { EDITOR_KEYWORDS } from '../test/editor-keywords.ts';
 import { resolveConfig, validateConfig } from './validate.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -19,6 +20,8 @@ const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json') && f
 function compile() {
   // strict: ajv refuses unknown keywords and other schema mistakes, so the published file is clean.
   const ajv = new Ajv2020({ allErrors: true, strict: true });
+  // The keywords editors read (VS Code's JSON language service) and validators ignore.
+  ajv.addVocabulary([...EDITOR_KEYWORDS]);
   return ajv.compile(JSON.parse(published));
 }
 const compiled = compile();
@@ -66,6 +69,7 @@ describe('the published JSON Schema', () => {
       '$.faults',
       '$.keyCache',
       '$.assumptions',
+      '$.accept[]',
       '$.workload',
     ]);
     for (const [path, node] of all) {
@@ -75,12 +79,15 @@ describe('the published JSON Schema', () => {
   });
 
   it('gives the default of every optional field: the value validation fills in', () => {
-    // Optional without a default: decided from other fields (role, switchTo), or not part of the cluster;
+    // Optional without a default: decided from other fields (role, switchTo), not part of the cluster, or "every member" (accept[].members);
     // the workload block is left out of a resolved config and filled in by `resync` (`resolveWorkload`).
-    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.workload']);
+    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.accept[].members', '$.workload']);
     const config = resolveConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
+    const validated = validateConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
+    if (!validated.ok) throw new Error('a minimal config should be valid');
     const resolved: Record<string, unknown> = {
-      $: config,
+      // `accept` is not part of the resolved config (it changes how results are judged, not the model).
+      $: { ...config, accept: validated.accept },
       '$.members[]': config.members[1],
       '$.webMessenger': config.webMessenger,
       '$.loadBalancer': config.loadBalancer,
@@ -101,8 +108,8 @@ describe('the published JSON Schema', () => {
         checked++;
       }
     }
-    // 17 fields of the cluster, and the 9 of the workload.
-    expect(checked).toBe(26);
+    // The cluster's fields, and the 9 of the workload.
+    expect(checked).toBe(19 + 9);
   });
 });
 

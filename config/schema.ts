@@ -41,6 +41,33 @@ export function allowsUpgrade(upgrades: boolean | UpgradeKind, kind: UpgradeKind
   return upgrades === true || upgrades === kind;
 }
 
+/** What each enum value means, for editors (`enumDescriptions` in the JSON Schema; a test asks for every value). */
+export const SERVICE_DESCRIPTIONS: Readonly<Record<Service, string>> = {
+  mail: 'Email processing: the gateway proxy (SMTP) that encrypts, decrypts and signs; decrypting for internal users needs their private keys on this member.',
+  webMessenger: 'Web Messenger (Web Email Protection): recipients read their messages in a browser on this member.',
+  keyserver: "The keyserver: serves users' public keys to others.",
+  desktop: 'The desktop client endpoint: enrollment, policy download and log upload for PGP Desktop clients (KB 156803).',
+  verifiedDirectory: 'The Verified Directory: users publish and verify their own public keys.',
+};
+export const ZONE_DESCRIPTIONS: Readonly<Record<Zone, string>> = {
+  internal: 'Inside the network: the member re-routes replication around a member that is down.',
+  dmz: 'In the DMZ: the member keeps a fixed replication successor, the next member in ring order, even while it is down (KB 161304).',
+};
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  sponsor: 'The Sponsor: the member the others joined through (KB 153721). A cluster has exactly one.',
+  node: 'A cluster member that joined through the Sponsor.',
+};
+export const ACCOUNT_MODE_DESCRIPTIONS: Readonly<Record<AccountMode, string>> = {
+  highAvailability: 'High Availability: each account replicates to every eligible member, so it survives an outage (KB 153723).',
+  homeServer: 'Home Server: each account stays on the member that created it and is never replicated.',
+};
+
+/** An enum with a description per value, for editors (VS Code's `enumDescriptions`, `markdownEnumDescriptions`). */
+function describedEnum<const T extends readonly [string, ...string[]]>(values: T, descriptions: Readonly<Record<T[number], string>>) {
+  const texts = values.map((v) => descriptions[v as T[number]]);
+  return z.enum(values).meta({ enumDescriptions: texts, markdownEnumDescriptions: texts });
+}
+
 /** The vendor supports at most six members in one cluster (KB 153476, KB 154069). */
 export const SUPPORTED_MEMBERS = 6;
 /** A hard limit of this tool (member indexes are packed into version stamps): far above any real cluster. */
@@ -69,20 +96,23 @@ function setOf<T extends z.ZodType>(list: z.ZodArray<T>, what: string) {
 /** What a member id may look like: a host name or a short label. */
 export const MEMBER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
-const memberId = z.string().regex(MEMBER_ID_PATTERN, 'a member id is 1 to 32 letters, digits, ".", "_" or "-"');
+const MEMBER_ID_RULE = 'a member id is 1 to 32 letters, digits, ".", "_" or "-"';
+const memberId = z
+  .string()
+  .regex(MEMBER_ID_PATTERN, MEMBER_ID_RULE)
+  // What an editor says (it cannot name the value, so it says what would be valid).
+  .meta({ patternErrorMessage: `Not a member id: ${MEMBER_ID_RULE}, starting with a letter or digit (for example "pgp1").` });
 
 export const memberSchema = z
   .strictObject({
     id: memberId.describe('Unique name of the member, for example its host name.'),
-    role: z
-      .enum(ROLES)
+    role: describedEnum(ROLES, ROLE_DESCRIPTIONS)
       .optional()
       .describe('"sponsor" for the member others join through (KB 153721); default "node", and the first member is the sponsor when none is named.'),
-    zone: z
-      .enum(ZONES)
+    zone: describedEnum(ZONES, ZONE_DESCRIPTIONS)
       .default('internal')
       .describe('"dmz" members keep a fixed replication successor even when it is down (KB 161304).'),
-    services: setOf(z.array(z.enum(SERVICES)), 'service')
+    services: setOf(z.array(describedEnum(SERVICES, SERVICE_DESCRIPTIONS)), 'service')
       .default([...SERVICES])
       .describe('Services this member runs; default all five.'),
     privateKeys: z
@@ -98,16 +128,14 @@ export const memberSchema = z
 
 export const webMessengerSchema = z
   .strictObject({
-    accountMode: z
-      .enum(ACCOUNT_MODES)
+    accountMode: describedEnum(ACCOUNT_MODES, ACCOUNT_MODE_DESCRIPTIONS)
       .default('highAvailability')
       .describe('Mode of new Web Messenger accounts: replicated to every eligible member, or kept on the member that created them.'),
     replication: z
       .union([z.literal('all'), setOf(z.array(memberId).min(1), 'member id')])
       .default('all')
       .describe('"all", or the ids of the members that receive replicated Web Messenger data (KB 153723).'),
-    switchTo: z
-      .enum(ACCOUNT_MODES)
+    switchTo: describedEnum(ACCOUNT_MODES, ACCOUNT_MODE_DESCRIPTIONS)
       .optional()
       .describe('An administrator may switch the mode of new accounts to this one; existing accounts keep theirs.'),
   })
@@ -159,7 +187,13 @@ export const faultsSchema = z
       .default(false)
       .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
     upgrades: z
-      .union([z.boolean(), z.enum(UPGRADE_KINDS)])
+      .union([
+        z.boolean(),
+        describedEnum(UPGRADE_KINDS, {
+          minor: 'Minor updates only: .pup files applied on the running server (KB 153403); members a minor update apart still share cluster data (KB 180162).',
+          major: 'Major upgrades only: back up, install from ISO, restore (KB 153403); members a major release apart do not replicate (KB 225396).',
+        }),
+      ])
       .default(false)
       .describe(
         'Whether members may be upgraded one at a time: true (major upgrades and minor updates), "major" (ISO install and restore only), "minor" (.pup updates only, KB 153403) or false. Members a major release apart do not replicate (KB 225396); a minor update apart they still share cluster data (KB 180162).',
@@ -228,16 +262,39 @@ export function resolveWorkload(config: { readonly workload?: Partial<Workload> 
  */
 export const assumptionsSchema = z
   .strictObject({
-    dmzAfterRemoval: z
-      .enum(['stale', 'repointed'])
+    dmzAfterRemoval: describedEnum(['stale', 'repointed'], {
+      stale: 'The DMZ member keeps sending to its removed successor (our reading of KB 161304).',
+      repointed: 'The DMZ member is re-pointed to the next member in ring order.',
+    })
       .default('stale')
       .describe('Whether a DMZ member whose fixed successor was removed keeps sending to it ("stale", our reading of KB 161304) or is re-pointed to the next member ("repointed").'),
-    joinWhenSponsorDown: z
-      .enum(['waits', 'anyMember'])
+    joinWhenSponsorDown: describedEnum(['waits', 'anyMember'], {
+      waits: 'A joining member waits for the Sponsor (KB 153721: joins go through the Sponsor).',
+      anyMember: 'A joining member may join through any live member.',
+    })
       .default('waits')
       .describe('Whether a joining member waits for the Sponsor ("waits": KB 153721 joins go through the Sponsor) or may join through any live member ("anyMember").'),
   })
   .describe('Choices the model makes where the vendor documents nothing (modelling choices; see the README).');
+
+/**
+ * A risk chosen on purpose: a violation of `property` that the administrator accepts, with the reason.
+ * With `members`, only a violation whose shortest trace involves no other member is accepted. The property
+ * names are checked against the catalogue when a config is loaded (`cli/accept.ts`): the config layer
+ * does not know the properties. Not part of the resolved config: accepting a risk changes how a result
+ * is judged, never what the model does, so counterexample files and their names do not depend on it.
+ */
+export const acceptanceSchema = z
+  .strictObject({
+    property: z.string().min(1).describe('The name of the property whose violation is accepted (`pgp-cluster-check list` names them all).'),
+    reason: z.string().min(1).describe('Why the risk is accepted: printed beside the violation in every report.'),
+    members: setOf(z.array(memberId).min(1), 'member id')
+      .optional()
+      .describe('Accept the violation only when its shortest trace involves no member but these.'),
+  })
+  .describe('A risk accepted on purpose: a violation of this property is reported as accepted and does not fail the exit status.');
+
+export type Acceptance = z.output<typeof acceptanceSchema>;
 
 /** JSON Schema for "this member is the sponsor": used to say "at most one sponsor" (checked in validate.ts). */
 const SPONSOR_MEMBER = { type: 'object', properties: { role: { const: 'sponsor' } }, required: ['role'] } as const;
@@ -253,13 +310,23 @@ export const clusterConfigSchema = z
       .min(2)
       .max(MAX_MEMBERS)
       // One sponsor at most (validate.ts checks it, with the other cross-field rules).
-      .meta({ contains: SPONSOR_MEMBER, minContains: 0, maxContains: 1 })
+      .meta({
+        contains: SPONSOR_MEMBER,
+        minContains: 0,
+        maxContains: 1,
+        // What an editor says when this list is wrong, most often a second sponsor.
+        errorMessage: 'members: a list of 2 or more members, at most one of them with "role": "sponsor" (a cluster has one Sponsor, KB 153198); the others are "node".',
+      })
       .describe('The members in ring order (join order): replication flows from each to the next. At least two; the vendor supports up to six (KB 153476).'),
     webMessenger: webMessengerSchema.prefault({}),
     loadBalancer: loadBalancerSchema.prefault({}),
     faults: faultsSchema.prefault({}),
     keyCache: keyCacheSchema.prefault({}),
     assumptions: assumptionsSchema.prefault({}),
+    accept: z
+      .array(acceptanceSchema)
+      .default([])
+      .describe('Risks accepted on purpose (for CI): each violation listed here is reported as accepted, with its reason, and does not fail the exit status; an entry that no longer matches a violation is reported as stale.'),
     // Optional and left out of a resolved config when absent (so saved counterexamples keep their
     // content hash); `resync` fills in the defaults (`resolveWorkload`).
     workload: workloadSchema.optional(),
@@ -278,7 +345,7 @@ type ParsedMember = ParsedConfig['members'][number];
 export type MemberConfig = Omit<ParsedMember, 'role'> & { readonly role: Role };
 
 /** A config with every default applied: what the model runs on and what counterexample files record. */
-export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema'> & { readonly members: readonly MemberConfig[] };
+export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema' | 'accept'> & { readonly members: readonly MemberConfig[] };
 
 /**
  * The published JSON Schema (`schema/cluster-config.schema.json`): generated from `clusterConfigSchema`
@@ -286,7 +353,23 @@ export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema'> & { readon
  */
 export function clusterConfigJsonSchema(): Record<string, unknown> {
   // `io: "input"`: the shape a person writes, where fields with a default are optional.
-  return z.toJSONSchema(clusterConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return withHoverText(z.toJSONSchema(clusterConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>);
+}
+
+/**
+ * Editors show `markdownDescription` on hover in place of `description`: each field's description with
+ * its default, so the default is in the hover as well as in completions.
+ */
+function withHoverText(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (Array.isArray(value)) out[key] = value.map((v) => (v !== null && typeof v === 'object' ? withHoverText(v as Record<string, unknown>) : v));
+    else if (value !== null && typeof value === 'object' && key !== 'default') out[key] = withHoverText(value as Record<string, unknown>);
+    else out[key] = value;
+  }
+  if (typeof node.description === 'string' && !('markdownDescription' in node))
+    out.markdownDescription = 'default' in node ? `${node.description}\n\nDefault: \`${JSON.stringify(node.default)}\`` : node.description;
+  return out;
 }
 
 /** The published file's text: what `npm run schema` writes and the test compares. */

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import {
+  type Acceptance,
   type ClusterConfig,
   clusterConfigSchema,
   MAX_MEMBERS,
@@ -28,7 +29,7 @@ export interface ConfigProblem {
 }
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: ClusterConfig; readonly warnings: readonly ConfigProblem[] }
+  | { readonly ok: true; readonly config: ClusterConfig; readonly accept: readonly Acceptance[]; readonly warnings: readonly ConfigProblem[] }
   | { readonly ok: false; readonly errors: readonly ConfigProblem[] };
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -350,10 +351,16 @@ const sponsorStartsInCluster: CrossFieldRule = ({ members }, { error }) => {
  */
 const MEMBER_REFERENCES: readonly (readonly string[])[] = [['webMessenger', 'replication']];
 
+/** The member-id lists of a document: `MEMBER_REFERENCES`, and each accepted risk's `members`. */
+function memberReferencePaths(root: Record<string, unknown>): (readonly PropertyKey[])[] {
+  const accept = Array.isArray(root.accept) ? root.accept : [];
+  return [...MEMBER_REFERENCES, ...accept.map((_, i) => ['accept', i, 'members'])];
+}
+
 const knownMemberReferences: CrossFieldRule = ({ root, ids }, { error }) => {
   if (ids.size === 0) return; // no valid ids to compare with: the members' own problems say why
   const valid = [...ids.keys()];
-  for (const path of MEMBER_REFERENCES) {
+  for (const path of memberReferencePaths(root)) {
     const list = valueAt(root, path);
     if (!Array.isArray(list)) continue;
     list.forEach((id, i) => {
@@ -391,7 +398,41 @@ const faultBudget: CrossFieldRule = ({ members, section }, { error }) => {
     error('faults.maxDown', `${maxDown} is out of range; valid: 0 to ${members.length - 1} (members - 1)`);
 };
 
+/**
+ * Settings that have no effect together: not errors (the check runs), but rarely what was meant. Each
+ * looks at what the file says, not at defaults, so it never warns about a field the file leaves out.
+ */
+
+/** KB 156803: holding a returning member out of rotation is the load balancer's job; without a cluster host name there is none. */
+const holdingWithoutBalancer: CrossFieldRule = ({ section }, { warning }) => {
+  const balancer = section('loadBalancer');
+  if (balancer?.holdsRejoiningMembers === true && balancer.clusterHostname === false)
+    warning(
+      'loadBalancer.holdsRejoiningMembers',
+      'true has no effect in a real deployment without a cluster host name (clusterHostname: false): no load balancer stands between users and the members to hold a returning one out (KB 156803); the check still models it as held out, so its verdicts then describe a balancer you do not have. Set clusterHostname: true, or leave holdsRejoiningMembers out',
+    );
+};
+
+/** Switching new accounts to the mode they already have changes nothing. */
+const switchToSameMode: CrossFieldRule = ({ section }, { warning }) => {
+  const wm = section('webMessenger');
+  if (wm?.switchTo === undefined) return;
+  const mode = wm.accountMode ?? 'highAvailability';
+  if (wm.switchTo === mode)
+    warning('webMessenger.switchTo', `"${String(wm.switchTo)}" is already the account mode (accountMode: "${String(mode)}"), so the switch has no effect; leave switchTo out, or name the other mode`);
+};
+
+/** With no member ever down, an outage length bounds nothing. */
+const outageLengthWithoutOutages: CrossFieldRule = ({ section }, { warning }) => {
+  const faults = section('faults');
+  if (faults?.maxDown === 0 && faults.maxOutageDays !== undefined)
+    warning('faults.maxOutageDays', 'has no effect with maxDown: 0: no member is ever down, so no outage lasts any time; raise maxDown to check outages');
+};
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  holdingWithoutBalancer,
+  switchToSameMode,
+  outageLengthWithoutOutages,
   supportedSize,
   uniqueMemberIds,
   oneSponsor,
@@ -475,9 +516,9 @@ export function validateConfig(document: unknown): ConfigResult {
     ...crossField.errors,
   ];
   if (!parsed.success || errors.length > 0) return { ok: false, errors: byDocumentOrder(document, errors) };
-  const { $schema: _ignored, ...rest } = parsed.data;
+  const { $schema: _ignored, accept, ...rest } = parsed.data;
   const config: ClusterConfig = { ...rest, members: resolveRoles(rest.members) };
-  return { ok: true, config, warnings: byDocumentOrder(document, crossField.warnings) };
+  return { ok: true, config, accept, warnings: byDocumentOrder(document, crossField.warnings) };
 }
 
 /** Like `validateConfig`, for configs written in code (presets, tests): throws on a problem. */

@@ -7,6 +7,7 @@ import { type CacheKind, DEFAULT_POLICY, type RecordKind } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
 import { retentionHours } from './time.ts';
+import { emptyKeyed } from './keyed.ts';
 
 export interface ClusterModel {
   readonly config: ClusterConfig;
@@ -90,8 +91,9 @@ export function initialState(model: ClusterModel): ClusterState {
   return {
     members: model.members.map(member),
     cutLinks: {},
-    accounts: {},
-    clients: {},
+    // Keyed by names from the input: no prototype (model/keyed.ts).
+    accounts: emptyKeyed(),
+    clients: emptyKeyed(),
     writes: 0,
     acknowledged: {},
     acknowledgedCachedAt: {},

@@ -17,6 +17,10 @@
  *
  * Record ids that the row does not hold (other records) are not here at all: every action touches at most
  * one record component (the per-record rule, `model/projection.ts`).
+ *
+ * One rule is out of the rows' reach: the model caps its clock at `MAX_CLOCK_HOURS` (1,000 years, so that
+ * hours stay exact), and rows without a horizon keep no absolute clock. An exploration on rows is exact for
+ * every trace whose time stays within that cap; the reports say time passes "unbounded" in that sense.
  */
 import { allowsUpgrade } from '../config/schema.ts';
 import { type Action, isMajorUpgrade } from './actions.ts';
@@ -24,6 +28,7 @@ import type { ClusterModel } from './cluster.ts';
 import { type Scope, candidateActions, DEFAULT_HOURS } from './enabled.ts';
 import type { Slot } from './projection.ts';
 import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
+import { emptyKeyed, ownEntry } from './keyed.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { makeStamp } from './stamps.ts';
 import { HOURS_PER_DAY, SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS } from './time.ts';
@@ -395,14 +400,14 @@ export class PackedSlot {
     }
     row[this.sc(S_LINKS)] = links;
     if (this.kind === 'wmAccount') {
-      const account = state.accounts[keyOf(this.recordId!)];
+      const account = ownEntry(state.accounts, keyOf(this.recordId!));
       if (account !== undefined)
         row[this.sc(S_ACCOUNT)] = 1 + (account.mode === 'homeServer' ? n : 0) + this.model.position.get(account.home)!;
     }
     row[this.sc(S_MODE)] = state.accountMode === 'homeServer' ? 1 : 0;
     if (this.clocked) row[this.sc(S_CLOCK)] = clock;
     if (this.client !== undefined) {
-      const client = state.clients[this.client];
+      const client = ownEntry(state.clients, this.client);
       if (client !== undefined) {
         row[this.sc(S_CLIENT)] = 1 + this.model.position.get(client.member)!;
         row[this.sc(S_SKM_AGE)] = Math.min(clock - client.skmIssued, SKM_VALIDITY_HOURS);
@@ -478,7 +483,7 @@ export class PackedSlot {
     maxRank = Math.max(maxRank, ack);
     const acknowledged: Record<RecordId, number> = ack > 0 ? { [id]: stamp(ack) } : {};
     const acknowledgedCachedAt: Record<RecordId, number> = ack > 0 && this.cache ? { [id]: clock - row[this.sc(S_ACK_AGE)]! } : {};
-    const accounts: ClusterState['accounts'] = {};
+    const accounts: ClusterState['accounts'] = emptyKeyed();
     const account = row[this.sc(S_ACCOUNT)]!;
     if (account > 0) {
       const code = account - 1;
@@ -487,7 +492,7 @@ export class PackedSlot {
         home: model.members[code % n]!.id,
       };
     }
-    const clients: ClusterState['clients'] = {};
+    const clients: ClusterState['clients'] = emptyKeyed();
     const enrolled = row[this.sc(S_CLIENT)]!;
     if (this.client !== undefined && enrolled > 0) {
       const issued = clock - row[this.sc(S_SKM_AGE)]!;
@@ -962,6 +967,45 @@ export class PackedSlot {
     }
     const client = row[this.sc(S_CLIENT)]!;
     if (client > 0) out[this.sc(S_CLIENT)] = 1 + inverse[client - 1]!;
+  }
+
+  /**
+   * What decides this slot's rows: their layout, the rules that read the slot's record or client (its
+   * ring, who may write it, whether it is a Web Messenger account, a cached key with its retention, a
+   * client) and its initial row. Two slots of one signature reach the same rows by the same candidates
+   * (each slot's own write at the same index), so one exploration serves both.
+   */
+  signature(): string {
+    const writers = this.candidates.map((c, i) => (c.op === Op.Write ? `${i}:${this.writeAllowedStatic(c.m)}` : '')).join(',');
+    return JSON.stringify([
+      Array.from(this.bits),
+      this.ring,
+      writers,
+      this.kind === 'wmAccount',
+      // Without time a cached key follows the rules of any other record.
+      this.cache && this.time,
+      this.cache && this.time ? this.retention : 0,
+      this.client !== undefined,
+      this.view,
+      this.candidates.length,
+      this.recordId === DEFAULT_POLICY,
+    ]);
+  }
+
+  /** Whether a member may ever write this slot's record (`writeRule` without the state). */
+  private writeAllowedStatic(m: number): boolean {
+    const config = this.model.members[m]!;
+    switch (this.kind) {
+      case 'privateKey':
+        return config.privateKeys;
+      case 'cachedKey':
+      case 'fetchedKey':
+        return config.services.includes('mail');
+      case 'wmAccount':
+        return this.model.runsWebMessenger[m]!;
+      default:
+        return true;
+    }
   }
 
   /** A scratch row for callers. */

@@ -21,6 +21,7 @@ import type { Scope } from './enabled.ts';
 import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
+import { emptyKeyed } from './keyed.ts';
 
 export type Slot = { readonly type: 'record'; readonly id: RecordId } | { readonly type: 'client'; readonly client: string };
 
@@ -45,7 +46,7 @@ function keepRecords(members: readonly MemberState[], keep: (id: RecordId) => bo
 }
 
 function pick<T>(from: Readonly<Record<string, T>>, keep: (key: string) => boolean): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out = emptyKeyed<T>();
   for (const key in from) if (keep(key)) out[key] = from[key]!;
   return out;
 }
@@ -58,8 +59,8 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
     return {
       ...state,
       members: keepRecords(state.members, (r) => r === id),
-      accounts: id.startsWith('wmAccount:') ? pick(state.accounts, (k) => k === key) : {},
-      clients: {},
+      accounts: id.startsWith('wmAccount:') ? pick(state.accounts, (k) => k === key) : emptyKeyed(),
+      clients: emptyKeyed(),
       acknowledged: pick(state.acknowledged, (r) => r === id),
       acknowledgedCachedAt: pick(state.acknowledgedCachedAt, (r) => r === id),
     };
@@ -75,7 +76,7 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
       if (m.records[DEFAULT_POLICY] !== undefined) records[DEFAULT_POLICY] = INITIAL_STAMP;
       return { ...m, records, cachedAt: {}, owedAtReturn: {} };
     }),
-    accounts: {},
+    accounts: emptyKeyed(),
     clients: pick(state.clients, (c) => c === slot.client),
     acknowledged: pick(state.acknowledged, (r) => r === user),
     acknowledgedCachedAt: {},

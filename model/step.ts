@@ -12,8 +12,9 @@ import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, t
 import { owedOnReturn } from './rotation.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { makeStamp } from './stamps.ts';
-import { formatHours, HOURS_PER_DAY, passTime } from './time.ts';
+import { formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
 import { canDeliver, faultsInUse, isCut, mayHold, mayHoldOnceIn, successor } from './topology.ts';
+import { ownEntry } from './keyed.ts';
 
 export class DisabledActionError extends Error {}
 
@@ -49,7 +50,7 @@ function writeRule(model: ClusterModel, state: ClusterState, member: number, kin
       return runsService(config, 'mail') ? undefined : `${config.id} does not run mail, so it fetches no keys from keyservers`;
     case 'wmAccount': {
       if (!model.runsWebMessenger[member]) return `${config.id} does not run webMessenger`;
-      const account = state.accounts[key];
+      const account = ownEntry(state.accounts, key);
       if (account?.mode === 'homeServer' && account.home !== config.id)
         return `Web Messenger account ${key} is a Home Server account of ${account.home}; only its home member changes it`;
       return undefined;
@@ -168,7 +169,8 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
   enroll: (model, state, a) =>
     onMember(model, a.member, (m) => {
       if (typeof a.client !== 'string' || a.client === '') return 'a client id is a non-empty string';
-      if (state.clients[a.client]) return `client ${a.client} is already enrolled (at ${state.clients[a.client]!.member})`;
+      const enrolled = ownEntry(state.clients, a.client);
+      if (enrolled) return `client ${a.client} is already enrolled (at ${enrolled.member})`;
       if (!runsService(model.members[m]!, 'desktop')) return `${a.member} does not run desktop`;
       return needsUp(state, m);
     }),
@@ -201,6 +203,8 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
   advanceTime: (model, state, a) => {
     const hours = a.hours;
     if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1) return `hours is a whole number, at least 1, not ${JSON.stringify(hours)}`;
+    if (hours > MAX_CLOCK_HOURS - state.clock)
+      return `time goes no further than ${formatHours(MAX_CLOCK_HOURS)} (${MAX_CLOCK_HOURS} hours) after the start, so the clock stays exact; it is at ${state.clock} hours, so at most ${MAX_CLOCK_HOURS - state.clock} more`;
     const to = state.clock + hours;
     const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
     for (const m of state.members) {
@@ -256,7 +260,7 @@ function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: nu
   } else if (kind === 'wmAccount') {
     // The account's mode and home are fixed at its first creation anywhere in the cluster, with the mode
     // new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
-    draft.accounts[keyOf(id)] ??= { mode: draft.accountMode, home: model.members[member]!.id };
+    if (!Object.hasOwn(draft.accounts, keyOf(id))) draft.accounts[keyOf(id)] = { mode: draft.accountMode, home: model.members[member]!.id };
   }
 }
 

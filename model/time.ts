@@ -10,6 +10,14 @@ import type { ClusterState, DesktopClient } from './state.ts';
 
 export const HOURS_PER_DAY = 24;
 
+/**
+ * Modelling choice: the clock goes no further than 1,000 years after the start (an `advanceTime` past it
+ * is not enabled). Every hour the model adds to it (a retention, a validity, an outage limit) then stays
+ * a small whole number, exact in floating point: unbounded, the clock could overflow to Infinity, and past
+ * 2^53 hours adding a day would round (a 24-hour key purged after 1 hour).
+ */
+export const MAX_CLOCK_HOURS = 1000 * 365 * HOURS_PER_DAY;
+
 /** Keys cached from the mail flow are purged after a fixed 180 days (KB 162609). */
 export const MAIL_CACHE_RETENTION_HOURS = 180 * HOURS_PER_DAY;
 

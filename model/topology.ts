@@ -4,6 +4,7 @@
 import { type ClusterModel, linkKey } from './cluster.ts';
 import { keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
 import type { ClusterState } from './state.ts';
+import { ownEntry } from './keyed.ts';
 
 export function isLive(state: ClusterState, member: number): boolean {
   return state.members[member]!.status === 'up';
@@ -41,7 +42,7 @@ export function mayHold(model: ClusterModel, state: ClusterState, member: number
 export function mayHoldOnceIn(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
   const kind = kindOf(id);
   if (kind === 'wmAccount') {
-    const account = state.accounts[keyOf(id)];
+    const account = ownEntry(state.accounts, keyOf(id));
     if (account?.mode === 'homeServer') return account.home === model.members[member]!.id;
   }
   return model.onRing[kind][member]!;

@@ -125,7 +125,10 @@ export function withDownText(model: ClusterModel, down: readonly number[]): stri
   return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
 }
 
-/** `1 round`, `3 rounds`. */
+/**
+ * Settling's rounds in words, named for what they count: the replication hops the longest backlog had
+ * to travel until the cluster went quiet (`model/settle.ts`); none means nothing was owed.
+ */
 export function rounds(n: number): string {
-  return `${n} round${n === 1 ? '' : 's'}`;
+  return n === 0 ? '0 replication hops (nothing was owed)' : `${n} replication hop${n === 1 ? '' : 's'}`;
 }

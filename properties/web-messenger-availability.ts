@@ -2,6 +2,7 @@ import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
 import { anyMemberRuns, heldRecords, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
+import { ownEntry } from '../model/keyed.ts';
 
 export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   name: 'web-messenger-availability',
@@ -21,7 +22,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
       const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
       const down = outageDefeating(model, s, serving);
       if (down === undefined) continue;
-      const account = s.accounts[keyOf(id)];
+      const account = ownEntry(s.accounts, keyOf(id));
       const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
       return violated(
         `after replication went quiet, ${withDownText(model, down)}, Web Messenger account ${keyOf(id)}${how} is held by no live member running webMessenger`,

@@ -68,3 +68,8 @@ export function kb161304File(dir = tempDir()): string {
   const document = buildCounterexample(target, 'survivor-convergence', actions, { step: 2, message: outcome.message }, { seed: 1, runs: 1, originalLength: 2, command });
   return writeDoc(dir, 'dmz-ring--survivor-convergence--kb161304.json', JSON.parse(counterexampleText(document)));
 }
+
+/** A report with its wrapped commands (`\` continuations) joined back into one line each. */
+export function unwrapCommands(text: string): string {
+  return text.replace(/ \\\n\s+/g, ' ');
+}

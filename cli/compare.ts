@@ -1,0 +1,141 @@
+/**
+ * `compare BEFORE AFTER`: a change review. Both configs are checked with the same seed and budget; per
+ * property the verdict before and after, what got better, what got worse, and for each property violated
+ * after the change its new shortest trace. Exit 1 when something got worse, 0 otherwise, 2 on bad input.
+ */
+import { randomInt } from 'node:crypto';
+import { describeAction } from '../model/actions.ts';
+import { applyAcceptances } from './accept.ts';
+import { intFlag, parseFlags } from './args.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from './check.ts';
+import { table } from './format.ts';
+import { type Io, usageError } from './io.ts';
+import { loadConfigFile } from './load.ts';
+import { defaultWorkers, runTasks } from './parallel.ts';
+import { progressLine, searchProgress } from './progress.ts';
+import { verdictOf } from './summary.ts';
+import { makeTarget } from './target.ts';
+import { terminalWidth, wrapText } from './width.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export type Change = 'better' | 'worse' | 'same' | 'changed';
+
+/** How bad a verdict is, for a promise or a guard: higher is worse; equal ranks are merely "changed". */
+const RANK: Readonly<Record<string, number>> = { holds: 0, 'not-applicable': 0, vacuous: 0, reached: 0, violated: 1, unreached: 1 };
+
+/** From one verdict to another: an accepted violation counts as a violation (the risk is still there). */
+export function changeOf(before: string, after: string): Change {
+  if (before === after) return 'same';
+  const b = RANK[before] ?? 0;
+  const a = RANK[after] ?? 0;
+  return a > b ? 'worse' : a < b ? 'better' : 'changed';
+}
+
+export interface PropertyComparison {
+  readonly property: string;
+  readonly kind: string;
+  readonly before: string;
+  readonly after: string;
+  readonly change: Change;
+  readonly acceptedAfter: boolean;
+  /** The shortest trace found after the change, when the property is violated after it. */
+  readonly actions: PropertyResult['actions'] | null;
+  readonly message: string | null;
+}
+
+export function compareResults(before: readonly PropertyResult[], after: readonly PropertyResult[]): PropertyComparison[] {
+  return after.map((a) => {
+    const b = before.find((r) => r.property === a.property);
+    const was = b === undefined ? 'not-applicable' : verdictOf(b);
+    const now = verdictOf(a);
+    return {
+      property: a.property,
+      kind: a.kind,
+      before: was,
+      after: now,
+      change: changeOf(was, now),
+      acceptedAfter: Boolean(a.accepted),
+      actions: now === 'violated' ? a.actions : null,
+      message: now === 'violated' ? a.message : null,
+    };
+  });
+}
+
+function cell(verdict: string): string {
+  return verdict === 'not-applicable' ? 'n/a' : verdict;
+}
+
+export async function compareCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(
+    'compare',
+    args,
+    { runs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' } },
+    2,
+  );
+  if (positionals.length !== 2) throw usageError('compare: give two config files, BEFORE.json AFTER.json; see pgp-cluster-check compare --help');
+  const [beforeFile, afterFile] = positionals as [string, string];
+  const loaded = [loadConfigFile(beforeFile), loadConfigFile(afterFile)];
+  for (const { warnings } of loaded) for (const w of warnings) io.err(w);
+  const options: CheckOptions = {
+    runs: intFlag('runs', values.runs, 500, 1, 10_000_000),
+    seed: intFlag('seed', values.seed, randomInt(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1),
+    maxLength: 12,
+    properties: [],
+  };
+  const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
+  const jobs = loaded.map(({ config }) => ({ target: makeTarget(config) }));
+  const progress = progressLine(io, !values.json);
+  const started = performance.now();
+  let shown: ReturnType<typeof searchProgress> | undefined;
+  const judged = await checkTargets(jobs, options, workers, (tasks) => {
+    shown = searchProgress(progress, 'comparing', tasks.length, `cap ${options.runs} traces per property`);
+    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+  });
+  shown?.stop();
+  const [before, after] = judged.map((results, j) => applyAcceptances(loaded[j]!.config, loaded[j]!.accept, results).results) as [PropertyResult[], PropertyResult[]];
+  const comparison = compareResults(before, after);
+  const worse = comparison.filter((c) => c.change === 'worse');
+  const better = comparison.filter((c) => c.change === 'better');
+  const status = worse.length > 0 ? 1 : 0;
+  if (values.json) {
+    const summary = { ok: status === 0, worse: worse.length, better: better.length, version: TOOL_VERSION };
+    io.out(
+      JSON.stringify(
+        { summary, seed: options.seed, runs: options.runs, before: { file: beforeFile, config: loaded[0]!.config.name }, after: { file: afterFile, config: loaded[1]!.config.name }, properties: comparison },
+        null,
+        2,
+      ),
+    );
+    return status;
+  }
+  const width = terminalWidth();
+  const out: string[] = [
+    wrapText(
+      `pgp-cluster-check compare: "${loaded[0]!.config.name}" (${beforeFile}) -> "${loaded[1]!.config.name}" (${afterFile}), each checked as check does: every reachable state where it fits ${CHECK_STATE_BUDGET.toLocaleString('en-US')} states, otherwise random search from seed ${options.seed} (up to ${options.runs} traces per property)`,
+      width,
+      '',
+      '  ',
+    ),
+  ];
+  const promises = comparison.filter((c) => c.kind !== 'sometimes');
+  const rows = [['property', 'before', 'after', 'change'], ...promises.map((c) => [c.property, cell(c.before), cell(c.after) + (c.acceptedAfter ? ' (accepted)' : ''), c.change === 'same' ? '' : c.change === 'worse' ? 'WORSE' : c.change])];
+  out.push(table(rows, '  '));
+  const guards = comparison.filter((c) => c.kind === 'sometimes' && c.change !== 'same');
+  out.push(wrapText(guards.length === 0 ? 'unchanged' : guards.map((c) => `${c.property} ${cell(c.before)} -> ${cell(c.after)}`).join(', '), width, 'Guards: ', '  '));
+  for (const c of worse) {
+    out.push('');
+    out.push(wrapText(`${c.property} got worse: ${cell(c.before)} -> ${cell(c.after)}${c.actions ? `; the new shortest trace, ${c.actions.length} action${c.actions.length === 1 ? '' : 's'}:` : ''}`, width, '', '  '));
+    for (const [i, a] of (c.actions ?? []).entries()) out.push(wrapText(describeAction(a), width, `    ${i + 1}. `));
+    if (c.message) out.push(wrapText(`=> ${c.message}`, width, '    ', '       '));
+  }
+  out.push('');
+  const say = (list: readonly PropertyComparison[]) => list.map((c) => c.property).join(', ');
+  out.push(
+    wrapText(
+      `${worse.length === 0 ? 'Nothing got worse' : `Worse: ${say(worse)}`}; ${better.length === 0 ? 'nothing got better' : `better: ${say(better)}`} (${((performance.now() - started) / 1000).toFixed(1)} s).`,
+      width,
+    ),
+  );
+  io.out(out.join('\n'));
+  return status;
+}

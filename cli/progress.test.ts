@@ -1,0 +1,44 @@
+/**
+ * Progress on a terminal (issue 12): drawn at once, before any search ends, stating the cap, the rate
+ * and the memory in use; redrawn as searches end; cleared at the end. Never drawn when not a terminal.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Io } from './io.ts';
+import { run } from './main.ts';
+
+function terminal(): { io: Io; drawn: string[] } {
+  const drawn: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    drawn.push(String(chunk));
+    return true;
+  });
+  return { io: { out: () => {}, err: () => {}, isTty: true }, drawn };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('check progress', () => {
+  it('starts before the first search ends and states the cap, the rate and the memory', async () => {
+    const { io, drawn } = terminal();
+    const status = await run(['check', '--preset', 'recommended', '--runs', '30', '--seed', '1', '--no-save', '--workers', '1'], io);
+    expect(status).toBe(0);
+    const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
+    expect(lines[0]).toMatch(/^checking "recommended": 0\/\d+ searches \(cap 30 traces of 12 actions per property\), \d+ traces\/s, [\d,]+ MB in use, \d+\.\d s$/);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toMatch(/^checking "recommended": (\d+)\/\1 searches/);
+    // Cleared at the end.
+    expect(drawn.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('is not drawn when standard output is not a terminal', async () => {
+    const { drawn } = terminal();
+    await run(['check', '--preset', 'recommended', '--runs', '10', '--seed', '1', '--no-save', '--property', 'no-lost-writes'], {
+      out: () => {},
+      err: () => {},
+      isTty: false,
+    });
+    expect(drawn).toEqual([]);
+  });
+});

@@ -43,17 +43,21 @@ describe('check', () => {
     expect(out).toMatch(new RegExp(`All ${PRESETS.length} presets gave their documented verdicts`));
   });
 
-  it('the text report shows the trace and how to reproduce it', async () => {
+  it('the text report shows the trace and how to reproduce it: the same exploration, or the same random search', async () => {
     const { out } = await cli('check', '--preset', 'pinned-clients', '--property', 'desktop-policy-availability', '--seed', '3');
     expect(out).toMatch(/1\. enroll laptop\d at m\d/);
-    expect(unwrapCommands(out)).toMatch(/reproduce: npx pgp-cluster-check check --preset pinned-clients --property desktop-policy-availability --seed 3 --path "/);
+    // An exploration is deterministic: no seed.
+    expect(unwrapCommands(out)).toMatch(/reproduce: npx pgp-cluster-check check --preset pinned-clients --property desktop-policy-availability\n/);
+    const random = await cli('check', '--preset', 'pinned-clients', '--property', 'desktop-policy-availability', '--seed', '3', '--max-states', '0');
+    expect(unwrapCommands(random.out)).toMatch(
+      /reproduce: npx pgp-cluster-check check --preset pinned-clients --max-states 0 --property desktop-policy-availability --seed 3 --path [\d:]+\n/,
+    );
   });
 
   it('--seed with --path re-runs the failing case straight away', async () => {
-    const first = JSON.parse((await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--seed', '8', '--json')).out).results[0];
-    const again = JSON.parse(
-      (await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--seed', '8', '--path', first.path, '--json')).out,
-    ).results[0];
+    const random = ['check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--seed', '8', '--max-states', '0', '--json'];
+    const first = JSON.parse((await cli(...random)).out).results[0];
+    const again = JSON.parse((await cli(...random, '--path', first.path)).out).results[0];
     expect(again.verdict).toBe('violated');
     expect(again.runs).toBe(1);
     expect(again.actions).toEqual(first.actions);

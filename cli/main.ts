@@ -246,6 +246,7 @@ async function checkCommand(args: readonly string[], io: Io): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
   for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
+  if (values.html !== undefined) io.err(writeCheckHtml(values.html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
     const warnings = loaded.flatMap((l) => l.warnings);
     const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);

@@ -76,9 +76,15 @@ export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
   return reads.kinds === undefined || reads.kinds.includes(kindOf(slot.id));
 }
 
+/** Whether a property reads the rotation on this config (`PropertyReads.rotation`). */
+export function readsRotation(property: ClusterProperty, cluster: ClusterModel): boolean {
+  const rotation = property.reads?.rotation;
+  return typeof rotation === 'function' ? rotation(cluster) : rotation === true;
+}
+
 /** What each component must keep for these properties and this scope (TLC's VIEW). */
-export function viewFor(properties: readonly ClusterProperty[], scope: Scope): PackedView {
-  const rotation = properties.some((p) => p.reads?.rotation === true);
+export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: ClusterModel): PackedView {
+  const rotation = properties.some((p) => readsRotation(p, cluster));
   const acknowledged = scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
   return { rotation, acknowledged };
 }
@@ -280,8 +286,8 @@ export function verifyPacked(
   // property judged on the rows decoded as its own component.
   const viewsOf = [false, true].flatMap((rotation) =>
     scopeSlots(scope).flatMap((slot) => {
-      const judged = properties.filter((p) => readsSlot(p, slot) && (p.reads?.rotation === true) === rotation);
-      return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope) }];
+      const judged = properties.filter((p) => readsSlot(p, slot) && readsRotation(p, cluster) === rotation);
+      return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope, cluster) }];
     }),
   );
   const groups: { slot: Slot; packed: PackedSlot; judged: ClusterProperty[]; decoders: PackedSlot[] }[] = [];

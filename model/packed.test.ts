@@ -9,7 +9,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { checkableModel, subjectProperty } from '../cli/target.ts';
-import { readsSlot, SlotSpace, viewFor } from '../cli/verify.ts';
+import { readsRotation, readsSlot, SlotSpace, viewFor } from '../cli/verify.ts';
 import type { ClusterConfigInput } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';
@@ -91,7 +91,7 @@ describe('the packed evaluation agrees with the immer model', () => {
       const group = ringSymmetries(cluster);
       const slots = scopeSlots(scope).map((slot) => {
         const judged = applicable.filter((p) => readsSlot(p, slot));
-        const views = [FULL_VIEW, viewFor(judged.filter((p) => p.reads?.rotation !== true), scope), viewFor(judged, scope)];
+        const views = [FULL_VIEW, viewFor(judged.filter((p) => !readsRotation(p, cluster)), scope, cluster), viewFor(judged, scope, cluster)];
         return {
           slot,
           judged,

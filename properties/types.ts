@@ -64,8 +64,11 @@ export interface PropertyReads {
   readonly kinds?: readonly RecordKind[];
   /** Whether it reads desktop clients (a client's component). */
   readonly clients?: boolean;
-  /** Whether it reads what a returning member owes (the load balancer's rotation). */
-  readonly rotation?: boolean;
+  /**
+   * Whether it reads what a returning member owes (the load balancer's rotation), or, as a function of the
+   * config, where it does: a config in which that cannot change its verdict need not keep it.
+   */
+  readonly rotation?: boolean | ((model: ClusterModel) => boolean);
   /** Whether it reads the acknowledged version of each record. */
   readonly acknowledged?: boolean;
 }

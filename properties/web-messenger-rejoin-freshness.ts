@@ -9,7 +9,9 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   source: 'KB 156803 (WEP users routed to a member that has not yet received replicated data may not see all their messages)',
   statement:
     'Every member in the Web Messenger rotation holds every account that its live peers held when it last returned (recovered or joined), at the version they held or newer, among the accounts it may hold.',
-  reads: { kinds: ['wmAccount'], rotation: true },
+  // A balancer that holds returning members out keeps every member that owes something out of rotation,
+  // so what is owed cannot change the verdict there (model/packed.test.ts checks this declaration).
+  reads: { kinds: ['wmAccount'], rotation: (model) => !model.config.loadBalancer.holdsRejoiningMembers },
   subject: {
     description: 'a member holds a Web Messenger account',
     occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),

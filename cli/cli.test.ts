@@ -141,6 +141,7 @@ describe('list', () => {
       'broken-member',
       'growing',
       'rolling-upgrade',
+      'rolling-minor-update',
       'long-outage',
       'mode-switch',
       'no-holdout',

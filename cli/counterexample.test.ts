@@ -128,6 +128,13 @@ describe('the file format', () => {
     expect(d.states).toHaveLength(d.actions.length);
   });
 
+  it('an upgrade saved before the major flag loads without it (a major upgrade, model/actions.ts isMajorUpgrade)', () => {
+    const loaded = loadTraceFile('counterexamples/rolling-upgrade--survivor-convergence--15286cce.json');
+    if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample file');
+    const upgrades = loaded.document.actions.filter((a) => a.type === 'upgrade');
+    expect(upgrades).toEqual([{ type: 'upgrade', member: 'm2' }]);
+  });
+
   it('names are config, property and a content hash of config + property + actions', () => {
     const loaded = loadTraceFile(shipped);
     if (loaded.kind !== 'counterexample') throw new Error('expected a counterexample');
@@ -145,17 +152,17 @@ describe('the file format', () => {
     const plain = namedConfig(config);
     // Later schemas with a new section, a new field in a section and a new member field, each defaulted.
     const later = {
-      config: { ...config, workload: { writesPerHour: 10 }, faults: { ...config.faults, flaky: false } },
+      config: { ...config, forecast: { writesPerHour: 10 }, faults: { ...config.faults, flaky: false } },
       member: { ...config.members[1]!, weight: 1 },
     };
     const grown = {
       ...config,
-      workload: { writesPerHour: 10 },
+      forecast: { writesPerHour: 10 },
       faults: { ...config.faults, flaky: false },
       members: config.members.map((m) => ({ ...m, weight: 1 })),
     } as typeof config;
     expect(canonicalJson(namedConfig(grown, later))).toBe(canonicalJson(plain));
-    const set = { ...grown, workload: { writesPerHour: 99 } } as typeof config;
+    const set = { ...grown, forecast: { writesPerHour: 99 } } as typeof config;
     expect(canonicalJson(namedConfig(set, later))).not.toBe(canonicalJson(plain));
     // Every field of today's configs is part of the name, default or not.
     expect(Object.keys(plain).sort()).toEqual(Object.keys(config).sort());

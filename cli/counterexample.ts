@@ -31,7 +31,7 @@ import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatPath, formatProblem, validateConfig, valueAt } from '../config/validate.ts';
-import { ACTION_TYPES, type Action, describeAction } from '../model/actions.ts';
+import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
@@ -226,15 +226,16 @@ function actionTemplates(target: Target): Map<string, Record<string, unknown>> {
   return templates;
 }
 
-function shapeProblems(value: unknown, template: unknown, path: string, what: string): string[] {
+function shapeProblems(value: unknown, template: unknown, path: string, what: string, optional: readonly string[] = []): string[] {
   if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object, got ${describeValue(value)}`];
     const fields = template as Record<string, unknown>;
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
     for (const key of Object.keys(fields)) {
-      if (!Object.hasOwn(given, key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
+      if (!Object.hasOwn(given, key)) {
+        if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
+      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
     }
     for (const key of Object.keys(given)) {
       if (Object.hasOwn(fields, key)) continue;
@@ -262,7 +263,9 @@ function actionProblems(target: Target, actions: readonly Record<string, unknown
       return;
     }
     const template = templates.get(action.type as string);
-    if (template) for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`)) problems.push(p);
+    if (template)
+      for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]))
+        problems.push(p);
   });
   if (problems.length > 0 || !replay) return problems;
   const story = tellTrace(target, actions as unknown as Action[]);

@@ -86,6 +86,18 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     summary: 'Regenerates DIR/README.md (default counterexamples/), the index of the counterexample files.',
     flags: [['--help, -h', 'this help']],
   },
+  resync: {
+    usage: 'pgp-cluster-check resync (--preset NAME | --config FILE) [--member M] [--json] [--svg FILE]',
+    summary: 'The backlog a returning member owes and its resync time, for outages of 1 hour to 30 days, High Availability against Home Server.',
+    flags: [
+      ['--preset NAME', 'a built-in config'],
+      ['--config FILE', 'a cluster config file (its workload block sets the rates)'],
+      ['--member M', 'only this member (default: every member in the cluster from the start)'],
+      ['--json', 'one JSON document on stdout'],
+      ['--svg FILE', 'also write the plot of resync time against outage length (self-contained SVG)'],
+      ['--help, -h', 'this help'],
+    ],
+  },
   list: {
     usage: 'pgp-cluster-check list [--json]',
     summary: 'The properties (name, kind, source, statement) and the presets.',

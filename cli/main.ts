@@ -21,6 +21,7 @@ import { riskReport } from './report.ts';
 import { makeTarget } from './target.ts';
 import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
 import { replayCommand } from './replay.ts';
+import { resyncCommand } from './resync.ts';
 import { jsonEntries, skippedWarning } from './files.ts';
 import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
 import { applyAcceptances, staleLine } from './accept.ts';
@@ -134,6 +135,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         return replayCommand(rest, io);
       case 'index':
         return indexCommand(rest, io);
+      case 'resync':
+        return resyncCommand(rest, io);
       case 'compare':
         return await compareCommand(rest, io);
       case '--version':

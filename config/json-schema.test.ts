@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS } from '../test/bad-configs.ts';
-import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE } from './schema.ts';
+import { clusterConfigJsonSchema, clusterConfigJsonSchemaText, JSON_SCHEMA_FILE, resolveWorkload } from './schema.ts';
 import { EDITOR_KEYWORDS } from '../test/editor-keywords.ts';
 import { resolveConfig, validateConfig } from './validate.ts';
 
@@ -70,6 +70,7 @@ describe('the published JSON Schema', () => {
       '$.keyCache',
       '$.assumptions',
       '$.accept[]',
+      '$.workload',
     ]);
     for (const [path, node] of all) {
       expect(node.additionalProperties, path).toBe(false);
@@ -78,8 +79,9 @@ describe('the published JSON Schema', () => {
   });
 
   it('gives the default of every optional field: the value validation fills in', () => {
-    // Optional without a default: decided from other fields (role, switchTo), not part of the cluster, or "every member" (accept[].members).
-    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.accept[].members']);
+    // Optional without a default: decided from other fields (role, switchTo), not part of the cluster, or "every member" (accept[].members);
+    // the workload block is left out of a resolved config and filled in by `resync` (`resolveWorkload`).
+    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.accept[].members', '$.workload']);
     const config = resolveConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
     const validated = validateConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
     if (!validated.ok) throw new Error('a minimal config should be valid');
@@ -92,6 +94,7 @@ describe('the published JSON Schema', () => {
       '$.faults': config.faults,
       '$.keyCache': config.keyCache,
       '$.assumptions': config.assumptions,
+      '$.workload': resolveWorkload(config),
     };
     let checked = 0;
     for (const [path, node] of objects(clusterConfigJsonSchema() as Node)) {
@@ -105,7 +108,8 @@ describe('the published JSON Schema', () => {
         checked++;
       }
     }
-    expect(checked).toBe(19);
+    // The cluster's fields, and the 9 of the workload.
+    expect(checked).toBe(19 + 9);
   });
 });
 

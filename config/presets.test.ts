@@ -4,6 +4,7 @@ import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
 import { makeTarget } from '../cli/target.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { expectedViolations, PRESETS } from './presets.ts';
+import type { ClusterConfig } from './schema.ts';
 
 /** SPEC §5's seven properties: what `violates` speaks of. */
 const CORE = [
@@ -52,6 +53,17 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('preset %s', (_name, pre
   });
 });
 
+describe('minor updates against major upgrades (KB 180162, KB 225396)', () => {
+  it('the two servers of rolling-minor-update diverge once the update is a major one', () => {
+    const minor = PRESETS.find((p) => p.name === 'rolling-minor-update')!;
+    const major: ClusterConfig = { ...minor.config, faults: { ...minor.config.faults, upgrades: 'major' } };
+    const verdict = (config: ClusterConfig) =>
+      checkTarget(makeTarget(config), { runs: 200, seed: 1, maxLength: DEFAULT_LENGTH, properties: ['survivor-convergence'] })[0]!.verdict;
+    expect(verdict(minor.config)).toBe('holds');
+    expect(verdict(major)).toBe('violated');
+  });
+});
+
 describe('determinism', () => {
   it('the same seed gives the same results, trace for trace', () => {
     const preset = PRESETS.find((p) => p.name === 'dmz-ring')!;
@@ -77,6 +89,7 @@ describe('expectations', () => {
       'broken-member': ['no-lost-writes'],
       growing: [],
       'rolling-upgrade': ['survivor-convergence'],
+      'rolling-minor-update': [],
       'long-outage': ['desktop-policy-availability'],
       'mode-switch': ['web-messenger-availability'],
       'no-holdout': [],
@@ -93,6 +106,7 @@ describe('expectations', () => {
       'broken-member': ['web-messenger-rejoin-freshness'],
       growing: ['join-under-outage'],
       'rolling-upgrade': [],
+      'rolling-minor-update': [],
       'long-outage': ['skm-keys-stay-valid'],
       'mode-switch': [],
       'no-holdout': ['web-messenger-rejoin-freshness'],

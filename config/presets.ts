@@ -90,9 +90,15 @@ export const PRESETS: readonly Preset[] = [
   ),
   preset(
     'rolling-upgrade',
-    'Members are upgraded one at a time. Members on different releases do not replicate with each other (KB 225396), so the cluster diverges until every member runs the new release.',
+    'Members take a major upgrade one at a time (back up, install from ISO, restore: KB 153403). Members a major release apart do not replicate with each other (KB 225396), so the cluster diverges until every member runs the new release.',
     { violates: ['survivor-convergence'] },
-    { ...base, faults: { upgrades: true } },
+    { ...base, faults: { upgrades: 'major' } },
+  ),
+  preset(
+    'rolling-minor-update',
+    "KB 225396's two servers, taking a minor update (a .pup file, KB 153403) one at a time. Updates are not propagated among members, and while they run different versions they continue to share cluster data (KB 180162): unlike a major upgrade, nothing diverges.",
+    { violates: [] },
+    { ...base, members: [{ id: 'm1' }, { id: 'm2' }], faults: { upgrades: 'minor' } },
   ),
   preset(
     'long-outage',

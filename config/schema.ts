@@ -28,6 +28,19 @@ export type Role = (typeof ROLES)[number];
 export const ACCOUNT_MODES = ['highAvailability', 'homeServer'] as const;
 export type AccountMode = (typeof ACCOUNT_MODES)[number];
 
+/**
+ * The two kinds of software update (KB 153403): a minor update applied from a .pup file on the running
+ * server, and a major upgrade (back up, install from ISO, restore). `faults.upgrades` allows either, both
+ * (`true`) or neither (`false`).
+ */
+export const UPGRADE_KINDS = ['minor', 'major'] as const;
+export type UpgradeKind = (typeof UPGRADE_KINDS)[number];
+
+/** Whether a config's `faults.upgrades` allows this kind of update. */
+export function allowsUpgrade(upgrades: boolean | UpgradeKind, kind: UpgradeKind): boolean {
+  return upgrades === true || upgrades === kind;
+}
+
 /** What each enum value means, for editors (`enumDescriptions` in the JSON Schema; a test asks for every value). */
 export const SERVICE_DESCRIPTIONS: Readonly<Record<Service, string>> = {
   mail: 'Email processing: the gateway proxy (SMTP) that encrypts, decrypts and signs; decrypting for internal users needs their private keys on this member.',
@@ -174,9 +187,17 @@ export const faultsSchema = z
       .default(false)
       .describe('Whether a member may be broken out of the cluster (discouraged by the vendor).'),
     upgrades: z
-      .boolean()
+      .union([
+        z.boolean(),
+        describedEnum(UPGRADE_KINDS, {
+          minor: 'Minor updates only: .pup files applied on the running server (KB 153403); members a minor update apart still share cluster data (KB 180162).',
+          major: 'Major upgrades only: back up, install from ISO, restore (KB 153403); members a major release apart do not replicate (KB 225396).',
+        }),
+      ])
       .default(false)
-      .describe('Whether members may be upgraded one at a time; members on different versions do not replicate (KB 225396).'),
+      .describe(
+        'Whether members may be upgraded one at a time: true (major upgrades and minor updates), "major" (ISO install and restore only), "minor" (.pup updates only, KB 153403) or false. Members a major release apart do not replicate (KB 225396); a minor update apart they still share cluster data (KB 180162).',
+      ),
     maxOutageDays: z
       .number()
       .int()
@@ -198,6 +219,42 @@ export const keyCacheSchema = z
       .describe('Keys fetched from keyservers are purged after this many hours: 1 hour to 999 days, default 1 day (KB 162609).'),
   })
   .describe('The key cache (KB 162609): keys cached from mail flow are purged after a fixed 180 days.');
+
+const rate = (what: string, fallback: number, why: string) =>
+  z.number().min(0).max(1e9).default(fallback).describe(`${what} per hour, across the cluster (default ${fallback}: ${why}).`);
+
+/**
+ * The change rates and the replication throughput `resync` scales the model's backlog by. The vendor
+ * documents none of these (no replication-queue or throughput figure was found, FACTS.md §6): every
+ * default is a modelling choice for a mid-sized deployment, the README's assumptions table gives the
+ * reasoning, and a deployment should put its own figures here (from its cluster log,
+ * /var/log/ovid/cluster-*.log). Only `resync` reads this block; the checked properties do not.
+ */
+export const workloadSchema = z
+  .strictObject({
+    usersPerHour: rate('Users (with their public keys) added or changed', 20, '10,000 users, as in KB 153476\'s licence example, a twentieth of them changed a working day by Directory Synchronization and enrollments, over 24 hours'),
+    privateKeysPerHour: rate("Internal users' private keys created or changed", 2, 'new enrollments and key renewals, a tenth of the user changes'),
+    domainsPerHour: rate('Managed domains added or changed', 0.01, 'an administrator change every few days'),
+    policiesPerHour: rate('Policies added or changed', 0.05, 'an administrator change a day or so'),
+    cachedKeysPerHour: rate('Keys cached from the mail flow', 50, 'new external correspondents in inbound mail'),
+    fetchedKeysPerHour: rate('Keys fetched from external keyservers and cached', 10, 'lookups for outbound mail to recipients whose key is not cached'),
+    wmAccountsPerHour: rate('Web Messenger accounts created', 2, 'new external recipients of Web Messenger mail'),
+    wmMessagesPerHour: rate('Web Messenger messages stored (each a change of its account)', 100, 'a few thousand messages a day to external recipients'),
+    hopThroughputPerHour: z
+      .number()
+      .min(1)
+      .max(1e12)
+      .default(3600)
+      .describe('Changes one replication hop (a member sending to its successor) carries per hour (default 3600, one a second: an order-of-magnitude guess; no vendor figure).'),
+  })
+  .describe('Change rates and replication throughput for `resync` (backlog and resync time against outage length); modelling choices, see the README.');
+
+export type Workload = z.output<typeof workloadSchema>;
+
+/** A config's workload with every default applied (the block is optional). */
+export function resolveWorkload(config: { readonly workload?: Partial<Workload> | undefined }): Workload {
+  return workloadSchema.parse(config.workload ?? {});
+}
 
 /**
  * Choices this model makes where the vendor documents nothing. Each is named, documented in the README,
@@ -270,6 +327,9 @@ export const clusterConfigSchema = z
       .array(acceptanceSchema)
       .default([])
       .describe('Risks accepted on purpose (for CI): each violation listed here is reported as accepted, with its reason, and does not fail the exit status; an entry that no longer matches a violation is reported as stale.'),
+    // Optional and left out of a resolved config when absent (so saved counterexamples keep their
+    // content hash); `resync` fills in the defaults (`resolveWorkload`).
+    workload: workloadSchema.optional(),
   })
   .meta({
     title: 'pgp-cluster-check cluster configuration',

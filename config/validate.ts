@@ -221,6 +221,8 @@ function problemsFromIssue(document: unknown, issue: z.core.$ZodIssue, prefix: r
         const hint = namesMember ? ` (for one member, write [${JSON.stringify(actual)}])` : didYouMean(actual, ['all']);
         return [{ path: at, message: `expected "all" or an array of member ids, got ${describeValue(actual)}${hint}` }];
       }
+      if (path[path.length - 1] === 'upgrades')
+        return [{ path: at, message: `expected true, false, "minor" or "major", got ${describeValue(actual)}${typeof actual === 'string' ? didYouMean(actual, ['minor', 'major']) : ''}` }];
       return [{ path: at, message: `invalid value ${describeValue(actual)}` }];
     }
     case 'too_small':

@@ -28,8 +28,12 @@ export type Action =
   | { readonly type: 'enroll'; readonly client: ClientId; readonly member: MemberId }
   /** A member configured with `joinsLater` joins through the Sponsor: a full copy, then its place in the ring. */
   | { readonly type: 'join'; readonly member: MemberId }
-  /** The member moves to the next software release. */
-  | { readonly type: 'upgrade'; readonly member: MemberId }
+  /**
+   * A software update of the member: a major upgrade to the next release (ISO install and restore), or,
+   * with `major: false`, a minor update within its release (a .pup file, KB 153403). Without `major` it is
+   * a major upgrade: the only kind there was before the flag, so files saved then replay as they did.
+   */
+  | { readonly type: 'upgrade'; readonly member: MemberId; readonly major?: boolean }
   /** Time passes: key caches purge, SKM keys are renewed or lapse. */
   | { readonly type: 'advanceTime'; readonly hours: number }
   /** New Web Messenger accounts take this mode from now on; existing accounts keep theirs. */
@@ -52,6 +56,20 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'setAccountMode',
 ];
 
+/**
+ * Whether an `upgrade` is a major one. An absent `major` means a major upgrade: before the flag every
+ * upgrade stopped replication with members on the old release (KB 225396), and saved files keep that.
+ */
+export function isMajorUpgrade(action: Extract<Action, { type: 'upgrade' }>): boolean {
+  return action.major !== false;
+}
+
+/**
+ * Fields an action may leave out (the loader accepts files without them): `upgrade`'s `major` defaults
+ * to a major upgrade (`isMajorUpgrade`).
+ */
+export const OPTIONAL_ACTION_FIELDS: Readonly<Partial<Record<ActionType, readonly string[]>>> = { upgrade: ['major'] };
+
 /** One line, like a sentence: `write user:alice on m2`. */
 export function describeAction(action: Action): string {
   return match(action)
@@ -64,7 +82,7 @@ export function describeAction(action: Action): string {
     .with({ type: 'remove' }, (a) => `remove ${a.member}`)
     .with({ type: 'enroll' }, (a) => `enroll ${a.client} at ${a.member}`)
     .with({ type: 'join' }, (a) => `join ${a.member}`)
-    .with({ type: 'upgrade' }, (a) => `upgrade ${a.member}`)
+    .with({ type: 'upgrade' }, (a) => (isMajorUpgrade(a) ? `upgrade ${a.member}` : `upgrade ${a.member} (minor update)`))
     .with({ type: 'advanceTime' }, (a) => `advance time by ${typeof a.hours === 'number' ? formatHours(a.hours) : String(a.hours)}`)
     .with({ type: 'setAccountMode' }, (a) => `set the mode of new Web Messenger accounts to ${a.mode}`)
     .exhaustive();

@@ -81,6 +81,7 @@ export function initialState(model: ClusterModel): ClusterState {
     status: m.joinsLater ? 'waiting' : 'up',
     records: m.joinsLater ? {} : { [DEFAULT_POLICY]: INITIAL_STAMP },
     version: 0,
+    minor: 0,
     cachedAt: {},
     purgedAt: 0,
     downSince: 0,

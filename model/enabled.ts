@@ -2,7 +2,7 @@
  * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
  * steps that random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
  */
-import { ACCOUNT_MODES } from '../config/schema.ts';
+import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { RECORD_KINDS, type RecordKind, recordId } from './records.ts';
@@ -95,7 +95,12 @@ export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
   for (const client of scope.clients) for (const member of ids) out.push({ type: 'enroll', client, member });
   // The lifecycle actions, only where the config allows them.
   for (const m of model.members) if (m.joinsLater) out.push({ type: 'join', member: m.id });
-  if (model.config.faults.upgrades) for (const member of ids) out.push({ type: 'upgrade', member });
+  // Major upgrades and minor updates (KB 153403), as `faults.upgrades` allows.
+  const upgrades = model.config.faults.upgrades;
+  for (const member of ids) {
+    if (allowsUpgrade(upgrades, 'major')) out.push({ type: 'upgrade', member, major: true });
+    if (allowsUpgrade(upgrades, 'minor')) out.push({ type: 'upgrade', member, major: false });
+  }
   for (const hours of scope.hours ?? DEFAULT_HOURS) out.push({ type: 'advanceTime', hours });
   if (model.config.webMessenger.switchTo !== undefined)
     for (const mode of ACCOUNT_MODES) out.push({ type: 'setAccountMode', mode });

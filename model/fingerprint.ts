@@ -36,7 +36,8 @@ export function stateKey(model: ClusterModel, state: ClusterState, perm: readonl
   let key = state.accountMode === 'homeServer' ? 'h' : 'a';
   for (let p = 0; p < n; p++) {
     const m = members[perm[p]!]!;
-    key += `;${STATUS_CODE[m.status]}${m.version}`;
+    // The release: major, then the minor update when it has one (old keys stay as they were).
+    key += `;${STATUS_CODE[m.status]}${m.version}${m.minor > 0 ? `.${m.minor}` : ''}`;
     // The start of an outage matters while the member is down (no outage outlasts faults.maxOutageDays),
     // or in the hour it came back from one (a crash within that hour continues the same outage; one that
     // began this very hour is the same as a new one).

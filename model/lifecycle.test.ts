@@ -13,6 +13,7 @@ import {
   heal,
   holders,
   join,
+  minorUpdate,
   partition,
   recover,
   remove,
@@ -163,6 +164,67 @@ describe('upgrades (KB 225396)', () => {
     expect(settled.state.members.map((m) => m.version)).toEqual([1, 1, 1]);
     expect(holders(settled.state, 'user:alice')).toEqual(['m1', 'm2', 'm3']);
     expect(run(model, settled.actions, s)).toEqual(settled.state);
+  });
+});
+
+describe('minor updates and major upgrades (KB 153403, KB 180162, KB 225396)', () => {
+  const model = cluster({ members: threeMembers, faults: { upgrades: true } });
+  const minorOnly = cluster({ members: threeMembers, faults: { upgrades: 'minor' } });
+  const majorOnly = cluster({ members: threeMembers, faults: { upgrades: 'major' } });
+
+  it('members a minor update apart still share cluster data (KB 180162); a major release apart they do not (KB 225396)', () => {
+    const minor = run(model, [minorUpdate('m2'), write('m1', 'user', 'alice'), replicate('m1'), replicate('m2')]);
+    expect(holders(minor, 'user:alice')).toEqual(['m1', 'm2', 'm3']);
+    const major = run(model, [upgrade('m2'), write('m1', 'user', 'alice'), replicate('m1'), replicate('m2')]);
+    expect(holders(major, 'user:alice')).toEqual(['m1']);
+  });
+
+  it('an upgrade saved without the flag is a major upgrade, as every upgrade was before it', () => {
+    const old = { type: 'upgrade', member: 'm2' } as const;
+    const s = run(model, [old, write('m1', 'user', 'alice'), replicate('m1')]);
+    expect(s).toEqual(run(model, [upgrade('m2'), write('m1', 'user', 'alice'), replicate('m1')]));
+    expect(s.members[1]).toMatchObject({ version: 1, minor: 0 });
+    expect(whyDisabled(minorOnly, initialState(minorOnly), old)).toMatch(/only minor updates/);
+  });
+
+  it('faults.upgrades chooses the kinds: "minor", "major" or both (true); one minor update per release', () => {
+    expect(whyDisabled(minorOnly, initialState(minorOnly), minorUpdate('m1'))).toBeUndefined();
+    expect(whyDisabled(minorOnly, initialState(minorOnly), upgrade('m1'))).toMatch(/faults.upgrades is "minor"/);
+    expect(whyDisabled(majorOnly, initialState(majorOnly), minorUpdate('m1'))).toMatch(/faults.upgrades is "major"/);
+    expect(whyDisabled(model, run(model, [minorUpdate('m1')]), minorUpdate('m1'))).toMatch(/already runs the minor update/);
+    expect(whyDisabled(model, run(model, [minorUpdate('m1')]), { type: 'upgrade', member: 'm1', major: 'yes' as unknown as boolean })).toMatch(
+      /major is true or false/,
+    );
+    // A major upgrade installs the new release fresh, without its minor update (KB 153403: ISO, then restore).
+    const s = run(model, [minorUpdate('m1'), upgrade('m1')]);
+    expect(s.members[0]).toMatchObject({ version: 1, minor: 0 });
+    expect(whyDisabled(model, s, minorUpdate('m1'))).toBeUndefined();
+    const kinds = (m: typeof model) => candidateActions(m, DEFAULT_SCOPE).filter((a) => a.type === 'upgrade' && a.member === 'm1');
+    expect(kinds(model)).toEqual([upgrade('m1'), minorUpdate('m1')]);
+    expect(kinds(minorOnly)).toEqual([minorUpdate('m1')]);
+    expect(kinds(majorOnly)).toEqual([upgrade('m1')]);
+  });
+
+  it('a joiner takes the release and minor update of the member it joins through', () => {
+    const joining = cluster({ members: threeAndAJoiner, faults: { upgrades: true } });
+    expect(run(joining, [minorUpdate('m1'), join('m4')]).members[3]).toMatchObject({ version: 0, minor: 1 });
+  });
+
+  it('settling finishes minor updates too, after the major upgrade they follow', () => {
+    const s = run(model, [upgrade('m1'), minorUpdate('m1'), minorUpdate('m3')]);
+    const settled = settleAll(model, s);
+    expect(settled.actions).toEqual(expect.arrayContaining([upgrade('m2'), minorUpdate('m2'), upgrade('m3'), minorUpdate('m3')]));
+    expect(settled.state.members.map((m) => [m.version, m.minor])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(run(model, settled.actions, s)).toEqual(settled.state);
+  });
+
+  it('the minor update is part of the canonical key', () => {
+    const identity = [0, 1, 2];
+    expect(stateKey(model, run(model, [minorUpdate('m1')]), identity)).not.toBe(stateKey(model, initialState(model), identity));
   });
 });
 

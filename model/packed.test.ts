@@ -45,7 +45,7 @@ const configs: fc.Arbitrary<ClusterConfigInput> = fc
       partitions: fc.boolean(),
       maxCutLinks: fc.integer({ min: 1, max: 3 }),
       removeMember: fc.boolean(),
-      upgrades: fc.boolean(),
+      upgrades: fc.constantFrom(false, true, 'minor' as const, 'major' as const),
       maxOutageDays: fc.integer({ min: 1, max: 3 }),
       ttl: fc.constantFrom(1, 24, 30),
       dmzAfterRemoval: fc.constantFrom('stale', 'repointed'),

@@ -22,7 +22,8 @@
  * hours stay exact), and rows without a horizon keep no absolute clock. An exploration on rows is exact for
  * every trace whose time stays within that cap; the reports say time passes "unbounded" in that sense.
  */
-import type { Action } from './actions.ts';
+import { allowsUpgrade } from '../config/schema.ts';
+import { type Action, isMajorUpgrade } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { type Scope, candidateActions, DEFAULT_HOURS } from './enabled.ts';
 import type { Slot } from './projection.ts';
@@ -87,6 +88,10 @@ export const FULL_VIEW: PackedView = { rotation: true, acknowledged: true };
  * the scalars.
  */
 const F_STATUS = 0;
+/**
+ * The release: `version * 2 + minor` (0 to 3), so that numeric order is release order. Members replicate
+ * when their major releases (`>> 1`) match (`model/topology.ts` canDeliver); `& 1` is the minor update.
+ */
 const F_VERSION = 1;
 /** Hours since the current (or latest) outage began, capped at the outage limit + 1 (when it matters). */
 const F_AGE = 2;
@@ -208,7 +213,7 @@ export class PackedSlot {
     const time = this.time;
     const perMember: number[] = [
       2,
-      model.config.faults.upgrades ? 1 : 0,
+      model.config.faults.upgrades ? 2 : 0,
       time ? bitsFor(this.outageLimit + 1) : 0,
       time ? 1 : 0,
       bitsFor(maxRank),
@@ -307,7 +312,7 @@ export class PackedSlot {
           out.push(c(Op.Join, index(action.member)));
           break;
         case 'upgrade':
-          out.push(c(Op.Upgrade, index(action.member)));
+          out.push(c(Op.Upgrade, index(action.member), -1, isMajorUpgrade(action) ? 1 : 0));
           break;
         case 'advanceTime':
           out.push(c(Op.AdvanceTime, -1, -1, action.hours));
@@ -356,7 +361,7 @@ export class PackedSlot {
     for (let i = 0; i < n; i++) {
       const m = state.members[i]!;
       row[this.at(F_STATUS, i)] = STATUS_CODE[m.status];
-      row[this.at(F_VERSION, i)] = m.version;
+      row[this.at(F_VERSION, i)] = m.version * 2 + m.minor;
       const outage = Math.min(clock - m.downSince, this.outageLimit + 1);
       const back = m.status === 'up' && m.upSince === clock && outage > 0;
       row[this.at(F_AGE, i)] = m.status === 'down' || back ? outage : 0;
@@ -468,7 +473,8 @@ export class PackedSlot {
         id: model.members[i]!.id,
         status,
         records,
-        version: row[this.at(F_VERSION, i)]!,
+        version: row[this.at(F_VERSION, i)]! >> 1,
+        minor: row[this.at(F_VERSION, i)]! & 1,
         cachedAt,
         purgedAt,
         downSince: down ? clock - age : clock,
@@ -569,7 +575,7 @@ export class PackedSlot {
   }
 
   private canDeliver(row: Int32Array, from: number, to: number): boolean {
-    return row[to] === UP && row[this.at(F_VERSION, to)] === row[this.at(F_VERSION, from)] && !this.cut(row, from, to);
+    return row[to] === UP && row[this.at(F_VERSION, to)]! >> 1 === row[this.at(F_VERSION, from)]! >> 1 && !this.cut(row, from, to);
   }
 
   private joinSponsor(row: Int32Array, joiner: number): number {
@@ -631,7 +637,9 @@ export class PackedSlot {
       case Op.Join:
         return this.model.members[m]!.joinsLater && row[m] === WAITING && this.joinSponsor(row, m) !== -1;
       case Op.Upgrade:
-        return config.faults.upgrades && row[this.at(F_VERSION, m)]! < 1 && row[m] === UP;
+        // A major upgrade (value 1) once, to the next release; a minor update (value 0) once per release.
+        if (!allowsUpgrade(config.faults.upgrades, cand.value === 1 ? 'major' : 'minor') || row[m] !== UP) return false;
+        return cand.value === 1 ? row[this.at(F_VERSION, m)]! >> 1 < 1 : (row[this.at(F_VERSION, m)]! & 1) < 1;
       case Op.AdvanceTime: {
         const hours = cand.value;
         if (this.clocked && row[this.sc(S_CLOCK)]! + hours > this.maxClock) return false;
@@ -768,7 +776,8 @@ export class PackedSlot {
         break;
       }
       case Op.Upgrade:
-        row[this.at(F_VERSION, m)] = 1;
+        // A major upgrade installs the next release without its minor update; a minor update keeps the release.
+        row[this.at(F_VERSION, m)] = cand.value === 1 ? 2 : row[this.at(F_VERSION, m)]! | 1;
         break;
       case Op.AdvanceTime:
         this.advanceTime(row, cand.value);

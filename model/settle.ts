@@ -12,8 +12,8 @@
  *
  * Settling is not time: no time passes while it runs (so nothing is purged and no SKM key changes). A
  * member still waiting to join is not in the cluster and stays outside. Ending every fault includes
- * finishing a rolling upgrade: every member of the cluster moves to the newest release any member runs
- * (`eventual-convergence` speaks of "all members on one version", KB 225396).
+ * finishing a rolling upgrade: every member of the cluster moves to the newest release any member runs,
+ * major release and minor update (`eventual-convergence` speaks of "all members on one version", KB 225396).
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
@@ -85,7 +85,13 @@ export function faultEndings(state: ClusterState, mode: SettleMode): Action[] {
   const recoveries: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
   const inCluster = state.members.filter((m) => m.status === 'up' || m.status === 'down');
   const newest = Math.max(...inCluster.map((m) => m.version));
-  const upgrades: Action[] = inCluster.filter((m) => m.version < newest).map((m) => ({ type: 'upgrade', member: m.id }));
+  const newestMinor = Math.max(...inCluster.filter((m) => m.version === newest).map((m) => m.minor));
+  const upgrades: Action[] = [];
+  for (const m of inCluster) {
+    // A major upgrade starts the new release without its minor update; the minor update follows it.
+    if (m.version < newest) upgrades.push({ type: 'upgrade', member: m.id, major: true });
+    if ((m.version < newest ? 0 : m.minor) < newestMinor) upgrades.push({ type: 'upgrade', member: m.id, major: false });
+  }
   return [...recoveries, ...healLinks(state), ...upgrades];
 }
 

@@ -4,7 +4,7 @@
  *
  * Everything here is JSON-like (no Maps, Sets or classes). Hours are absolute (since the start) and grow
  * without a bound, but the canonical key keeps them relative to the clock (`model/fingerprint.ts`); each
- * member upgrades at most once, and stamps grow only with writes.
+ * member takes at most one major upgrade and one minor update per release, and stamps grow only with writes.
  */
 import type { AccountMode } from '../config/schema.ts';
 import type { ClientId, MemberId } from './actions.ts';
@@ -24,10 +24,16 @@ export interface MemberState {
   /** The version of each record this member stores. */
   readonly records: Readonly<Record<RecordId, Stamp>>;
   /**
-   * The software release it runs: 0 the current one, 1 the next (each member upgrades at most once).
-   * Members on different releases do not replicate with each other (KB 225396).
+   * The major software release it runs: 0 the current one, 1 the next (each member takes at most one
+   * major upgrade). Members on different major releases do not replicate with each other (KB 225396).
    */
   readonly version: number;
+  /**
+   * The minor updates (.pup files, KB 153403) it has taken on its release: 0 or 1 (at most one per
+   * release keeps releases finite); a major upgrade starts the new release at 0. Members a minor update
+   * apart still share cluster data (KB 180162); only `version` decides whether they replicate.
+   */
+  readonly minor: number;
   /**
    * For each key in its key cache (`cachedKey`, `fetchedKey`), the hour the version it holds was cached.
    * The time travels with the key when it replicates, so every copy expires together (KB 162609).

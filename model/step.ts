@@ -4,8 +4,8 @@
  */
 import { type Draft, produce } from 'immer';
 import { match } from 'ts-pattern';
-import { ACCOUNT_MODES } from '../config/schema.ts';
-import type { Action, MemberId } from './actions.ts';
+import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
+import { type Action, isMajorUpgrade, type MemberId } from './actions.ts';
 import { type ClusterModel, linkKey, runsService } from './cluster.ts';
 import { clientReachesServer } from './desktop.ts';
 import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
@@ -21,6 +21,8 @@ export class DisabledActionError extends Error {}
 /** The release members start on, and the next one: each member upgrades at most once (keeps releases finite). */
 export const CURRENT_RELEASE = 0;
 export const NEXT_RELEASE = 1;
+/** The minor update a member may take on its release (a .pup file, KB 153403): one per release keeps updates finite. */
+export const MINOR_UPDATE = 1;
 
 function unknownMember(model: ClusterModel, id: unknown): string {
   return `unknown member ${JSON.stringify(id)}; members are ${model.members.map((m) => m.id).join(', ')}`;
@@ -182,9 +184,18 @@ export const preconditions: { readonly [T in Action['type']]: Rule<T> } = {
     }),
   upgrade: (model, state, a) =>
     onMember(model, a.member, (m) => {
-      if (!model.config.faults.upgrades) return 'upgrades are not allowed by this config (faults.upgrades is false)';
+      const allowed = model.config.faults.upgrades;
+      if (!allowed) return 'upgrades are not allowed by this config (faults.upgrades is false)';
+      if (a.major !== undefined && typeof a.major !== 'boolean') return `major is true or false (or left out: a major upgrade), not ${JSON.stringify(a.major)}`;
       const member = state.members[m]!;
-      if (member.version >= NEXT_RELEASE) return `${a.member} already runs the next release (each member upgrades once)`;
+      // KB 153403: a minor update is a .pup file applied on the server; a major upgrade an ISO install and restore.
+      if (isMajorUpgrade(a)) {
+        if (!allowsUpgrade(allowed, 'major')) return 'this config allows only minor updates (faults.upgrades is "minor"), not major upgrades';
+        if (member.version >= NEXT_RELEASE) return `${a.member} already runs the next release (each member upgrades once)`;
+      } else {
+        if (!allowsUpgrade(allowed, 'minor')) return 'this config allows only major upgrades (faults.upgrades is "major"), not minor updates';
+        if (member.minor >= MINOR_UPDATE) return `${a.member} already runs the minor update of its release (each member takes one per release)`;
+      }
       // Modelling choice: an upgrade is one step taken on a running member; the hours it takes can be
       // modelled as a crash and a recovery around it.
       return needsUp(state, m);
@@ -387,6 +398,7 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
       m.cachedAt = cachedAt;
       // A joining server runs the cluster's release (KB 225396: all members must run the same version).
       m.version = source.version;
+      m.minor = source.minor;
       m.purgedAt = d.clock;
       m.upSince = d.clock;
       m.downSince = d.clock;
@@ -395,7 +407,13 @@ export const effects: { readonly [T in Action['type']]: Effect<T> } = {
   },
   upgrade: (model, state, a) =>
     produce(state, (d) => {
-      d.members[model.position.get(a.member)!]!.version = NEXT_RELEASE;
+      const member = d.members[model.position.get(a.member)!]!;
+      // KB 180162: updates are not propagated among members; each member updates its own software.
+      if (isMajorUpgrade(a)) {
+        // The new release is installed fresh (KB 153403: ISO install, then restore): none of its minor updates yet.
+        member.version = NEXT_RELEASE;
+        member.minor = 0;
+      } else member.minor = MINOR_UPDATE;
     }),
   advanceTime: (model, state, a) => {
     const to = state.clock + a.hours;

@@ -82,8 +82,12 @@ export function successor(model: ClusterModel, state: ClusterState, from: number
 
 /**
  * Whether `from` can deliver to `to` right now: `to` is up, the link between them is intact, and both run
- * the same release. KB 225396: "replication does not happen between members on different releases"
- * (trusted over KB 153476, which says mixed versions "continue to share cluster data").
+ * the same major release. KB 225396: "data replication does not occur between cluster members unless the
+ * cluster members are running the same release", "particularly relevant when undertaking an upgrade to a
+ * major release" (ISO install and restore). KB 180162 and KB 153476 say members temporarily on different
+ * versions while software updates (.pup files, KB 153403) are applied "continue to share cluster data".
+ * Our reading of the two: only a major version mismatch stops replication; a minor update (`minor`) does
+ * not (a modelling choice reconciling them; before it, every upgrade was major, as KB 225396 alone says).
  *
  * Modelling choice: a member on another release is still reachable, so the ring does not re-route around
  * it (routing follows reachability, KB 161304); the sender sends and is refused, and its changes go no

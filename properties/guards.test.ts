@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../model/actions.ts';
 import type { ClusterModel } from '../model/cluster.ts';
-import { cluster, crash, days, enroll, recover, replicate, run, threeAndAJoiner, threeMembers, upgrade, write } from '../test/helpers.ts';
+import { cluster, crash, days, enroll, recover, replicate, run, threeAndAJoiner, threeMembers, upgrade, write, minorUpdate } from '../test/helpers.ts';
 import { clientCutOff } from './client-cut-off.ts';
 import { expiredKeyHeld } from './expired-key-held.ts';
 import { joinPendingSponsorDown } from './join-pending-sponsor-down.ts';
@@ -19,6 +19,10 @@ describe('mixed-releases', () => {
   it('is not reached by an upgrade alone, or once every member is on one release', () => {
     expect(reached(mixedReleases, upgrading, [upgrade('m2')])).toBe(false);
     expect(reached(mixedReleases, upgrading, [write('m1', 'user', 'alice'), upgrade('m1'), upgrade('m2'), upgrade('m3')])).toBe(false);
+  });
+  it('is reached a minor update apart too (they still replicate, KB 180162: the minor preset is not safe vacuously)', () => {
+    const minorOnly = cluster({ members: threeMembers, faults: { upgrades: 'minor' } });
+    expect(reached(mixedReleases, minorOnly, [minorUpdate('m2'), write('m1', 'user', 'alice')])).toBe(true);
   });
   it('is not applicable without upgrades', () => {
     expect(mixedReleases.notApplicable(cluster({ members: threeMembers }))).toMatch(/upgrades is false/);

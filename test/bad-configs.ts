@@ -31,6 +31,18 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     jsonSchema: 'text',
   },
   {
+    name: 'a negative workload rate',
+    text: json({ members: three, workload: { usersPerHour: -5 } }),
+    errors: ['FILE: workload.usersPerHour: -5 is out of range; valid: 0 to 1000000000'],
+    jsonSchema: 'rejects',
+  },
+  {
+    name: 'an unknown kind of upgrade',
+    text: json({ members: three, faults: { upgrades: 'mnor' } }),
+    errors: ['FILE: faults.upgrades: expected true, false, "minor" or "major", got "mnor"; did you mean "minor"?'],
+    jsonSchema: 'rejects',
+  },
+  {
     name: 'invalid JSON (a missing comma between fields)',
     text: '{\n  "name": "x"\n  "members": []\n}\n',
     errors: ['FILE:3:3: invalid JSON: unexpected "\\""; expected "," or "}"'],
@@ -71,9 +83,9 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     name: 'unknown fields, with did-you-mean',
     text: json({ nmae: 'lab', members: [{ id: 'm1', zon: 'dmz' }, { id: 'm2' }], fault: { maxDown: 1 } }),
     errors: [
-      'FILE: nmae: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept; did you mean "name"?',
+      'FILE: nmae: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept, workload; did you mean "name"?',
       'FILE: members[0].zon: unknown field; valid here: id, role, zone, services, privateKeys, joinsLater; did you mean "zone"?',
-      'FILE: fault: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept; did you mean "faults"?',
+      'FILE: fault: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept, workload; did you mean "faults"?',
     ],
     jsonSchema: 'rejects',
   },

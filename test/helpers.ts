@@ -27,7 +27,9 @@ export const replicate = (member: string): Action => ({ type: 'replicate', membe
 export const remove = (member: string): Action => ({ type: 'remove', member });
 export const enroll = (client: string, member: string): Action => ({ type: 'enroll', client, member });
 export const join = (member: string): Action => ({ type: 'join', member });
-export const upgrade = (member: string): Action => ({ type: 'upgrade', member });
+export const upgrade = (member: string): Action => ({ type: 'upgrade', member, major: true });
+/** A minor update (a .pup file, KB 153403): members a minor update apart still replicate. */
+export const minorUpdate = (member: string): Action => ({ type: 'upgrade', member, major: false });
 export const advance = (hours: number): Action => ({ type: 'advanceTime', hours });
 export const days = (n: number): Action => advance(n * 24);
 export const setMode = (mode: 'highAvailability' | 'homeServer'): Action => ({ type: 'setAccountMode', mode });

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findPreset } from '../config/presets.ts';
+import { resolveWorkload } from '../config/schema.ts';
+import { BACKLOG_KINDS } from '../model/backlog.ts';
+import { cli, listing, tempDir, writeDoc } from '../test/cli.ts';
+import { analyseResync, OUTAGE_HOURS, resyncLine, resyncPlot, SEED_CLAIM } from './resync.ts';
+
+interface Backlog {
+  hours: number;
+  owed: Record<string, number>;
+  owedTotal: number;
+  purged: Record<string, number>;
+  resyncHours: number;
+}
+interface Row {
+  hours: number;
+  highAvailability: Backlog;
+  homeServer: Backlog;
+}
+
+describe('resync --preset recommended --json', async () => {
+  const { status, out } = await cli('resync', '--preset', 'recommended', '--json');
+  const doc = JSON.parse(out) as { members: { member: string; outages: Row[] }[]; workload: Record<string, number> };
+  const recommended = findPreset('recommended')!.config;
+
+  it('covers every member and the outage lengths of 1 hour to 30 days', () => {
+    expect(status).toBe(0);
+    expect(doc.members.map((m) => m.member)).toEqual(recommended.members.map((m) => m.id));
+    for (const m of doc.members) expect(m.outages.map((o) => o.hours)).toEqual(OUTAGE_HOURS);
+    expect(doc.workload).toEqual(resolveWorkload(recommended));
+  });
+
+  it('backlogs grow with downtime, High Availability above Home Server', () => {
+    for (const m of doc.members)
+      m.outages.forEach((o, i) => {
+        expect(o.highAvailability.owedTotal).toBeGreaterThan(o.homeServer.owedTotal);
+        expect(o.highAvailability.resyncHours).toBeGreaterThan(o.homeServer.resyncHours);
+        if (i > 0) expect(o.highAvailability.owedTotal).toBeGreaterThan(m.outages[i - 1]!.highAvailability.owedTotal);
+      });
+  });
+
+  it('purges cap the cached keys fetched from keyservers at their TTL (KB 162609)', () => {
+    const ttl = recommended.keyCache.keyserverTtlHours;
+    const rows = doc.members[0]!.outages;
+    const capped = rows.filter((o) => o.hours >= ttl).map((o) => o.highAvailability.owed.fetchedKey);
+    expect(new Set(capped).size).toBe(1);
+    expect(rows.at(-1)!.highAvailability.purged.fetchedKey).toBeGreaterThan(0);
+    for (const o of rows) expect(Object.keys(o.highAvailability.owed)).toEqual([...BACKLOG_KINDS]);
+  });
+});
+
+describe('resync as text and as a plot', () => {
+  it('prints a table with both modes and the seed article quoted', async () => {
+    const { status, out } = await cli('resync', '--preset', 'dmz-ring', '--member', 'm1');
+    expect(status).toBe(0);
+    expect(out).toMatch(/outage\s+owed HA\s+owed HS/);
+    expect(out).toContain(SEED_CLAIM);
+    expect(out).toMatch(/30 days .*stuck behind it/);
+  });
+
+  it('--svg writes a self-contained plot: both curves, the bounds, the claim beside them', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'resync.svg');
+    const { status } = await cli('resync', '--preset', 'recommended', '--member', 'm2', '--svg', file);
+    expect(status).toBe(0);
+    const svg = readFileSync(file, 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect(svg).toContain('several hours or even days');
+    expect(svg).toContain('SKM keys 14 d');
+    expect(svg).not.toMatch(/<script|href=/);
+    expect(listing(dir)).toEqual(['resync.svg']);
+  });
+
+  it('the README\'s plot, docs/resync-recommended.svg, is in step with the code (regenerate: see the README)', () => {
+    const analysis = analyseResync(findPreset('recommended')!.config, 'm1');
+    expect(readFileSync('docs/resync-recommended.svg', 'utf8')).toBe(resyncPlot(analysis, analysis.members[0]!));
+    expect(readFileSync('README.md', 'utf8')).toContain('could take several hours or even days, particularly if PGP\n> Web Messenger is in High Availability Mode');
+  });
+
+  it('one line per member for a text report', () => {
+    const config = findPreset('recommended')!.config;
+    const day = analyseResync(config, 'm1', [24]).members[0]!.outages[0]!.highAvailability;
+    expect(resyncLine(config, 'm1')).toBe(`m1 down 1 day: owes ~${Math.round(day.owedTotal)} changes, resync ≈ ${day.resyncHours.toFixed(1)} h`);
+  });
+});
+
+describe('resync: bad input exits 2 with a message, nothing written', () => {
+  it.each([
+    [['resync'], /give --preset NAME or --config FILE/],
+    [['resync', '--preset', 'recommended', '--member', 'm9'], /--member: unknown member "m9".*valid: m1, m2, m3/],
+    [['resync', '--preset', 'recomended'], /unknown preset "recomended".*did you mean "recommended"/],
+    [['resync', '--preset', 'growing', '--member', 'm4'], /--member: unknown member "m4" \(or one that joins later\)/],
+  ])('%j', async (argv, message) => {
+    const dir = tempDir();
+    const { status, err } = await cli(...argv, '--svg', join(dir, 'x.svg'));
+    expect(status).toBe(2);
+    expect(err).toMatch(message);
+    expect(listing(dir)).toEqual([]);
+  });
+
+  it('a config with a bad workload names the file and the field', async () => {
+    const dir = tempDir();
+    const file = writeDoc(dir, 'c.json', { members: [{ id: 'a' }, { id: 'b' }], workload: { hopThroughputPerHour: 0 } });
+    const { status, err } = await cli('resync', '--config', file, '--svg', join(dir, 'x.svg'));
+    expect(status).toBe(2);
+    expect(err).toContain(`${file}: workload.hopThroughputPerHour`);
+    expect(existsSync(join(dir, 'x.svg'))).toBe(false);
+  });
+
+  it('a config workload scales the backlog', async () => {
+    const dir = tempDir();
+    const file = writeDoc(dir, 'c.json', { members: [{ id: 'a' }, { id: 'b' }], workload: { usersPerHour: 1000 } });
+    const { status, out } = await cli('resync', '--config', file, '--member', 'a', '--json');
+    expect(status).toBe(0);
+    expect(JSON.parse(out).members[0].outages[0].highAvailability.owed.user).toBe(1000);
+  });
+});

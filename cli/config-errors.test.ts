@@ -69,7 +69,7 @@ describe('check --config warnings: printed, and the check still runs', () => {
     const file = join(dir, 'seven.json');
     writeFileSync(file, JSON.stringify({ name: 'seven', members: Array.from({ length: 7 }, (_, i) => ({ id: `m${i + 1}` })) }));
     const properties = ['--property', 'eventual-convergence', '--property', 'survivor-convergence'];
-    const { status, out, err } = await cli('check', '--config', file, '--json', '--runs', '20', '--seed', '1', ...properties);
+    const { status, out, err } = await cli('check', '--config', file, '--json', '--runs', '20', '--seed', '1', '--max-states', '20000', ...properties);
     expect(err.trimEnd()).toBe(
       `${file}: warning: members: 7 members; the vendor supports at most 6 in one cluster (KB 153476, KB 154069): the ring gets riskier as it grows; checking anyway`,
     );

@@ -85,6 +85,9 @@ const timed: Scope = {
   hours: [24, 14 * 24],
 };
 
+/** How deep the plain model's time explorations go (each level multiplies them; EXPLORE_TIME_DEPTH=4 for a longer run). */
+const TIME_DEPTH = Number(process.env.EXPLORE_TIME_DEPTH ?? 3);
+
 describe.each(['long-outage', 'recommended'])('explore with time passing on %s', (name) => {
   const cluster = compileCluster(PRESETS.find((p) => p.name === name)!.config);
   const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
@@ -92,34 +95,34 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
   const relative = (s: Parameters<typeof stateKey>[1]) => stateKey(cluster, s, identity(cluster.size));
   const absolute = (s: Parameters<typeof stateKey>[1]) => `${JSON.stringify([s.clock, s.members.map((m) => [m.cachedAt, m.purgedAt, m.downSince, m.upSince]), s.clients, s.acknowledgedCachedAt])}#${relative(s)}`;
 
-  it('keeping time relative in the key changes no verdict and no shortest length (plain model, depth 4)', () => {
+  it('keeping time relative in the key changes no verdict and no shortest length (plain model)', () => {
     const plain = checkableModel(cluster, timed);
-    const byRelative = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: relative });
-    const byAbsolute = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: absolute });
+    const byRelative = explore(plain, checks, { maxDepth: TIME_DEPTH, maxStates: 5_000_000, key: relative });
+    const byAbsolute = explore(plain, checks, { maxDepth: TIME_DEPTH, maxStates: 5_000_000, key: absolute });
     expect(summary(byRelative.results)).toEqual(summary(byAbsolute.results));
     expect(byRelative.states).toBeLessThan(byAbsolute.states);
   });
 
-  it('with a horizon, one record at a time gives the full product’s verdicts and shortest lengths (depth 4)', () => {
+  it('with a horizon, one record at a time gives the full product’s verdicts and shortest lengths', () => {
     const scope: Scope = { ...timed, maxClock: 14 * 24 };
     const plain = checkableModel(cluster, scope);
     // The horizon makes the clock matter (how much time is left), so it is part of the plain key too.
-    const full = explore(plain, checks, { maxDepth: 4, maxStates: 5_000_000, key: (s) => `${s.clock}#${relative(s)}` });
+    const full = explore(plain, checks, { maxDepth: TIME_DEPTH, maxStates: 5_000_000, key: (s) => `${s.clock}#${relative(s)}` });
     const perRecord = exploreComponents(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
-      maxDepth: 4,
+      maxDepth: TIME_DEPTH,
       maxStates: 5_000_000,
     });
     expect(summary(perRecord.results)).toEqual(summary(full.results));
     // And the product on the engine visits exactly the plain model's states: without the clock in the
     // components' keys it would merge states with different time left (and visit fewer).
     const product = exploreProduct(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
-      maxDepth: 4,
+      maxDepth: TIME_DEPTH,
       maxStates: 5_000_000,
     });
     expect(product.states).toBe(full.states);
     expect(summary(product.results)).toEqual(summary(full.results));
     // And the packed rows, with the clock in the row.
-    const packed = verifyPacked(cluster, scope, properties, ringSymmetries(cluster), { maxDepth: 4, maxStates: 5_000_000 });
+    const packed = verifyPacked(cluster, scope, properties, ringSymmetries(cluster), { maxDepth: TIME_DEPTH, maxStates: 5_000_000 });
     expect(packed.findings.map((f, i) => `${f.name}: ${verdictOf(properties[i]!.kind, f.shortest)}, shortest ${f.shortest?.length ?? '-'}`)).toEqual(summary(full.results));
   });
 });

@@ -65,10 +65,11 @@ export interface PackedResult {
   readonly findings: readonly PackedFinding[];
 }
 
-class Arena {
+/** A growable array of 32-bit ints (rows, parents, candidates). */
+export class Arena {
   data: Int32Array;
   length = 0;
-  constructor(capacity: number) {
+  constructor(capacity = 1 << 16) {
     this.data = new Int32Array(Math.max(16, capacity));
   }
   reserve(extra: number): void {

@@ -11,37 +11,18 @@
  */
 import type { ComponentEngine, ComponentProperty, Tuple } from './components.ts';
 import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, type PropertyFinding } from './explore.ts';
-
-class IntArena {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1 << 16) {
-    this.data = new Int32Array(capacity);
-  }
-  reserve(extra: number): void {
-    if (this.length + extra <= this.data.length) return;
-    let size = this.data.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const bigger = new Int32Array(size);
-    bigger.set(this.data.subarray(0, this.length));
-    this.data = bigger;
-  }
-  push(value: number): void {
-    this.reserve(1);
-    this.data[this.length++] = value;
-  }
-}
+import { Arena } from './packed.ts';
 
 /** A set of fixed-width rows of ints: open addressing, linear probing, rows kept in an arena. */
 class RowSet {
   private table: Int32Array;
   private mask: number;
-  readonly rows: IntArena;
+  readonly rows: Arena;
   size = 0;
   constructor(private readonly width: number) {
     this.table = new Int32Array(1 << 16).fill(-1);
     this.mask = this.table.length - 1;
-    this.rows = new IntArena(width << 16);
+    this.rows = new Arena(width << 16);
   }
   private hash(row: Int32Array, from: number): number {
     let h = 0x811c9dc5 | 0;
@@ -102,9 +83,9 @@ export function exploreProduct<S, A>(
   const group = engine.groupSize;
   const visited = new RowSet(width);
   /** The row actually reached, per state (the frontier expands these). */
-  const reached = new IntArena(width << 16);
-  const parent = new IntArena();
-  const via = new IntArena();
+  const reached = new Arena(width << 16);
+  const parent = new Arena();
+  const via = new Arena();
   const found: (number | undefined)[] = properties.map(() => undefined);
   const messages: (string | undefined)[] = properties.map(() => undefined);
 

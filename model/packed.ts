@@ -591,21 +591,11 @@ export class PackedSlot {
   }
 
   private writeAllowed(row: Int32Array, m: number): boolean {
-    const config = this.model.members[m]!;
-    switch (this.kind) {
-      case 'privateKey':
-        return config.privateKeys;
-      case 'cachedKey':
-      case 'fetchedKey':
-        return config.services.includes('mail');
-      case 'wmAccount': {
-        if (!this.model.runsWebMessenger[m]) return false;
-        const account = row[this.sc(S_ACCOUNT)]!;
-        return !(account > 0 && account - 1 >= this.n && (account - 1) % this.n !== m);
-      }
-      default:
-        return true;
-    }
+    if (!this.writeAllowedStatic(m)) return false;
+    if (this.kind !== 'wmAccount') return true;
+    // A Home Server account is changed only on its home member.
+    const account = row[this.sc(S_ACCOUNT)]!;
+    return !(account > 0 && account - 1 >= this.n && (account - 1) % this.n !== m);
   }
 
   /** Whether candidate `c` is enabled in `row` (`preconditions` and `outsideScope`). */

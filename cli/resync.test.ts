@@ -75,10 +75,10 @@ describe('resync as text and as a plot', () => {
     expect(listing(dir)).toEqual(['resync.svg']);
   });
 
-  it('the README\'s plot, docs/resync-recommended.svg, is in step with the code (regenerate: see the README)', () => {
+  it('the resync page\'s plot, docs/resync-recommended.svg, is in step with the code (regenerate: see docs/resync.md)', () => {
     const analysis = analyseResync(findPreset('recommended')!.config, 'm1');
     expect(readFileSync('docs/resync-recommended.svg', 'utf8')).toBe(resyncPlot(analysis, analysis.members[0]!));
-    expect(readFileSync('README.md', 'utf8')).toContain('could take several hours or even days, particularly if PGP\n> Web Messenger is in High Availability Mode');
+    expect(readFileSync('docs/resync.md', 'utf8')).toContain('could take several hours or even days, particularly if PGP\n> Web Messenger is in High Availability Mode');
   });
 
   it('one line per member for a text report', () => {

@@ -2,7 +2,7 @@
  * `pgp-cluster-check resync (--preset P | --config F) [--member M] [--json] [--svg FILE]`: the backlog a
  * returning member owes and its resync time against the length of its outage (1 hour to 30 days), High
  * Availability against Home Server side by side. The numbers come from `model/backlog.ts` (derived from
- * the model's rules) scaled by the config's `workload` (defaults: modelling choices, see the README).
+ * the model's rules) scaled by the config's `workload` (defaults: modelling choices, see docs/resync.md).
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { type ClusterConfig, resolveWorkload, type Workload } from '../config/schema.ts';
@@ -136,7 +136,7 @@ function textReport(analysis: ResyncAnalysis): string {
   parts.push(
     '',
     `The seed article (KB 153198): "${SEED_CLAIM}"`,
-    'Modelling choices: the rates are defaults unless the config gives a workload block (see the README); counts are changes, an upper bound on distinct records; hops run in parallel and rounds one after another.',
+    'Modelling choices: the rates are defaults unless the config gives a workload block (see docs/resync.md); counts are changes, an upper bound on distinct records; hops run in parallel and rounds one after another.',
   );
   return `${parts.join('\n')}\n`;
 }

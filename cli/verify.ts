@@ -103,6 +103,7 @@ export class SlotSpace implements PackedSpace {
   private readonly relabelled: Int32Array;
   private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
+  private readonly settleTry: Int32Array;
   private readonly keyPacked: Int32Array;
   private readonly keySets: PackedSet[];
   private readonly memoResult: (string | null)[][];
@@ -127,6 +128,7 @@ export class SlotSpace implements PackedSpace {
     this.next = packed.newRow();
     this.relabelled = packed.newRow();
     this.key = packed.newRow();
+    this.settleTry = packed.newRow();
     this.packedTry = new Int32Array(this.words);
     this.keyPacked = new Int32Array(this.words);
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
@@ -200,6 +202,11 @@ export class SlotSpace implements PackedSpace {
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
+      // Settled on the row, so that rows that settle alike share one verdict and the property's own
+      // settling of the decoded state finds nothing left to do. (A row that would not quiesce, which this
+      // model never has, is judged unsettled, by the property's own settling.)
+      this.settleTry.set(key);
+      if (packed.settle(this.settleTry)) key.set(this.settleTry);
     }
     packed.collapseForVerdict(key);
     packed.pack(key, this.keyPacked);

@@ -17,6 +17,7 @@ import { compileCluster, initialState } from './cluster.ts';
 import { makeScope, type Scope } from './enabled.ts';
 import { FULL_VIEW, PackedSlot } from './packed.ts';
 import { project, scopeSlots } from './projection.ts';
+import { settle } from './settle.ts';
 import { identity, ringSymmetries } from './symmetry.ts';
 
 const SERVICES = ['mail', 'webMessenger', 'keyserver', 'desktop', 'verifiedDirectory'] as const;
@@ -118,6 +119,19 @@ describe('the packed evaluation agrees with the immer model', () => {
               .filter((a) => packed.candidates.some((c) => JSON.stringify(c.action) === a))
               .sort();
             expect(mine).toEqual(expected);
+            // Faults ended and replication settled on the row equals the immer model's settling.
+            for (const mode of ['all', 'survivors'] as const) {
+              const mine = Array.from(row) as number[];
+              const settledRow = Int32Array.from(mine);
+              packed.endFaults(settledRow, mode);
+              packed.clearOwed(settledRow);
+              const quiet = packed.settle(settledRow);
+              const theirs = settle(cluster, projected, mode);
+              expect(quiet).toBe(theirs.quiescent);
+              const expectedRow = packed.encode(project(theirs.state, slot));
+              packed.clearOwed(expectedRow);
+              expect(Array.from(settledRow), `settled (${mode}) ${JSON.stringify(slot)}`).toEqual(Array.from(expectedRow));
+            }
             const words = new Int32Array(space.words);
             packed.pack(row, words);
             // Packing loses nothing.

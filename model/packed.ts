@@ -170,6 +170,7 @@ export class PackedSlot {
   private readonly maxClock: number;
   private readonly stale: boolean;
   private readonly scratch: Int32Array;
+  private readonly settleScratch: Int32Array;
   private readonly ranks: Int32Array;
 
   constructor(
@@ -258,6 +259,7 @@ export class PackedSlot {
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
     this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
     this.scratch = new Int32Array(this.width);
+    this.settleScratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
   }
 
@@ -937,6 +939,59 @@ export class PackedSlot {
     row[this.sc(S_CLOCK)] = 0;
     row[this.sc(S_CONTACT)] = 0;
     row[this.sc(S_SKM_AGE)] = row[this.sc(S_SKM_AGE)]! >= SKM_VALIDITY_HOURS ? SKM_VALIDITY_HOURS : 0;
+  }
+
+  /**
+   * Replication to quiescence on the row, in place, as `replicateToQuiescence` runs it (`model/settle.ts`):
+   * synchronous rounds, in which every live member's hop is computed on the state the round began with and
+   * delivered in ring order, a receiver keeping a copy at least as new; until a round sends nothing
+   * (returns true) or the round limit passes (returns false, the row then half settled).
+   */
+  settle(row: Int32Array): boolean {
+    const n = this.n;
+    const pre = this.settleScratch;
+    const limit = 4 * n + 8;
+    for (let round = 0; round < limit; round++) {
+      pre.set(row);
+      let sent = false;
+      for (let from = 0; from < n; from++) {
+        if (pre[from] !== UP) continue;
+        if (this.client !== undefined) {
+          const to = this.successor(pre, from, this.userRing);
+          if (to === -1 || !this.canDeliver(pre, from, to)) continue;
+          const mine = pre[this.at(F_RANK, from)]!;
+          if (mine > 0 && pre[this.at(F_RANK, to)]! < mine && this.mayHold(pre, to)) {
+            sent = true;
+            if (row[this.at(F_RANK, to)]! < mine) row[this.at(F_RANK, to)] = mine;
+          }
+          if (pre[this.at(F_POLICY, from)] === 1 && pre[this.at(F_POLICY, to)] === 0 && this.mayHold(pre, to)) {
+            sent = true;
+            row[this.at(F_POLICY, to)] = 1;
+          }
+          continue;
+        }
+        const mine = pre[this.at(F_RANK, from)]!;
+        if (mine === 0) continue;
+        const to = this.successor(pre, from, this.ring);
+        if (to === -1 || !this.canDeliver(pre, from, to) || this.pastRetention(pre, from)) continue;
+        const theirs = pre[this.at(F_RANK, to)]!;
+        const stale = theirs < mine || (this.cache && theirs > 0 && this.pastRetention(pre, to));
+        if (!stale || !this.mayHold(pre, to)) continue;
+        sent = true;
+        // Two senders may reach one receiver in a round: it keeps a copy at least as new (`deliver`).
+        const now = row[this.at(F_RANK, to)]!;
+        if (now < mine || (this.cache && now > 0 && this.pastRetention(row, to))) {
+          row[this.at(F_RANK, to)] = mine;
+          if (this.cache) {
+            row[this.at(F_CACHE_AGE, to)] = pre[this.at(F_CACHE_AGE, from)]!;
+            row[this.at(F_CACHE_STALE, to)] = 0;
+          }
+        }
+      }
+      if (!sent) return true;
+      this.normalize(row);
+    }
+    return false;
   }
 
   /** Clears what a returning member owes (for verdicts that do not read the rotation). */

@@ -20,7 +20,7 @@ import { oneLine, shellCommand } from './untrusted.ts';
  * how long ago each copy of each key was cached multiplies it: `--hours 336` on long-outage explores
  * 34,700 states with the default horizon and 204,984 without one (README, "Exhaustive exploration").
  */
-export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 2_000_000, horizon: 14 * 24 } as const;
+export const EXPLORE_DEFAULTS = { writes: 1, clients: 1, maxDepth: 60, maxStates: 20_000_000, horizon: 14 * 24 } as const;
 
 export interface ExploreFlagContext {
   readonly propertyNames: (requested: readonly string[] | undefined) => string[];

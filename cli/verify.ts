@@ -162,15 +162,11 @@ export class SlotSpace implements PackedSpace {
     const packed = this.packed;
     packed.unpack(from, offset, this.row);
     const count = packed.candidates.length;
-    const width = this.row.length;
     for (let c = 0; c < count; c++) {
-      if (!packed.enabled(this.row, c)) continue;
-      this.next.set(this.row);
-      packed.apply(this.next, c);
       // A transition that changes nothing (a replication hop with nothing to send) leads back here.
-      let same = true;
-      for (let f = 0; f < width && same; f++) same = this.next[f] === this.row[f];
-      if (same) continue;
+      if (!packed.enabled(this.row, c) || !packed.changes(this.row, c)) continue;
+      this.next.set(this.row);
+      if (!packed.apply(this.next, c)) continue;
       this.canonical(this.next, out);
       emit(c);
     }

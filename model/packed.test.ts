@@ -119,6 +119,14 @@ describe('the packed evaluation agrees with the immer model', () => {
               .filter((a) => packed.candidates.some((c) => JSON.stringify(c.action) === a))
               .sort();
             expect(mine).toEqual(expected);
+            // `changes` and `apply` agree on which enabled actions change nothing.
+            packed.candidates.forEach((_, c) => {
+              if (!packed.enabled(row, c)) return;
+              const copy = Int32Array.from(row);
+              const changed = packed.apply(copy, c);
+              expect(packed.changes(row, c)).toBe(changed);
+              if (!changed) expect(Array.from(copy)).toEqual(Array.from(row));
+            });
             // Faults ended and replication settled on the row equals the immer model's settling.
             for (const mode of ['all', 'survivors'] as const) {
               const mine = Array.from(row) as number[];

@@ -241,7 +241,13 @@ export class PackedSlot {
     this.shift = new Int32Array(this.width);
     let w = 0;
     let used = 0;
-    for (let f = 0; f < this.width; f++) {
+    // Packing order: the versions held first, then everything else in field order. Rows that differ are
+    // then most often told apart by their first word, which is where comparing relabelled rows stops.
+    const order = [
+      ...Array.from({ length: n }, (_, i) => F_RANK * n + i),
+      ...Array.from({ length: this.width }, (_, f) => f).filter((f) => f < F_RANK * n || f >= (F_RANK + 1) * n),
+    ];
+    for (const f of order) {
       const b = this.bits[f]!;
       if (b === 0) continue;
       if (used + b > 32) {
@@ -253,7 +259,7 @@ export class PackedSlot {
       used += b;
     }
     this.words = w + 1;
-    const kept = Array.from({ length: this.width }, (_, f) => f).filter((f) => this.bits[f]! > 0);
+    const kept = order.filter((f) => this.bits[f]! > 0);
     this.fields = Int32Array.from(kept);
     this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
@@ -600,6 +606,25 @@ export class PackedSlot {
     return !(account > 0 && account - 1 >= this.n && (account - 1) % this.n !== m);
   }
 
+  /** False when candidate `c`, enabled in `row`, would change nothing (a replication hop with nothing to send); else true. */
+  changes(row: Int32Array, c: number): boolean {
+    const cand = this.candidates[c]!;
+    if (cand.op !== Op.Replicate) return true;
+    const from = cand.m;
+    if (this.client !== undefined) {
+      const to = this.successor(row, from, this.userRing);
+      if (to === -1 || !this.canDeliver(row, from, to) || !this.mayHold(row, to)) return false;
+      const mine = row[this.at(F_RANK, from)]!;
+      return (mine > 0 && row[this.at(F_RANK, to)]! < mine) || (row[this.at(F_POLICY, from)] === 1 && row[this.at(F_POLICY, to)] === 0);
+    }
+    const mine = row[this.at(F_RANK, from)]!;
+    if (mine === 0) return false;
+    const to = this.successor(row, from, this.ring);
+    if (to === -1 || !this.canDeliver(row, from, to) || this.pastRetention(row, from)) return false;
+    const theirs = row[this.at(F_RANK, to)]!;
+    return (theirs < mine || (this.cache && theirs > 0 && this.pastRetention(row, to))) && this.mayHold(row, to);
+  }
+
   /** Whether candidate `c` is enabled in `row` (`preconditions` and `outsideScope`). */
   enabled(row: Int32Array, c: number): boolean {
     const cand = this.candidates[c]!;
@@ -687,8 +712,12 @@ export class PackedSlot {
     return false;
   }
 
-  /** Applies candidate `c` (assumed enabled) to `row`, in place, and makes the row canonical. */
-  apply(row: Int32Array, c: number): void {
+  /**
+   * Applies candidate `c` (assumed enabled) to `row`, in place, and makes the row canonical. Returns false
+   * when nothing changed (a replication hop with nothing to send); every other enabled action changes the
+   * row, or may be reported as changing it.
+   */
+  apply(row: Int32Array, c: number): boolean {
     const cand = this.candidates[c]!;
     const n = this.n;
     const m = cand.m;
@@ -723,7 +752,7 @@ export class PackedSlot {
         break;
       }
       case Op.Replicate:
-        this.replicate(row, m);
+        if (!this.replicate(row, m)) return false;
         break;
       case Op.Remove:
         row[m] = REMOVED;
@@ -779,33 +808,42 @@ export class PackedSlot {
         break;
     }
     this.normalize(row);
+    return true;
   }
 
   /** `replicationHop` then `deliver`, for this slot's record (or a client's user record and the policy). */
-  private replicate(row: Int32Array, from: number): void {
+  private replicate(row: Int32Array, from: number): boolean {
     if (this.client !== undefined) {
       const to = this.successor(row, from, this.userRing);
-      if (to === -1 || !this.canDeliver(row, from, to)) return;
+      if (to === -1 || !this.canDeliver(row, from, to)) return false;
       // The user record and the policy are on the same ring (every member).
+      let changed = false;
       const mine = row[this.at(F_RANK, from)]!;
-      if (mine > 0 && row[this.at(F_RANK, to)]! < mine && this.mayHold(row, to)) row[this.at(F_RANK, to)] = mine;
-      if (row[this.at(F_POLICY, from)] === 1 && row[this.at(F_POLICY, to)] === 0 && this.mayHold(row, to)) row[this.at(F_POLICY, to)] = 1;
-      return;
+      if (mine > 0 && row[this.at(F_RANK, to)]! < mine && this.mayHold(row, to)) {
+        row[this.at(F_RANK, to)] = mine;
+        changed = true;
+      }
+      if (row[this.at(F_POLICY, from)] === 1 && row[this.at(F_POLICY, to)] === 0 && this.mayHold(row, to)) {
+        row[this.at(F_POLICY, to)] = 1;
+        changed = true;
+      }
+      return changed;
     }
     const mine = row[this.at(F_RANK, from)]!;
-    if (mine === 0) return;
+    if (mine === 0) return false;
     const to = this.successor(row, from, this.ring);
-    if (to === -1 || !this.canDeliver(row, from, to)) return;
-    if (this.pastRetention(row, from)) return;
+    if (to === -1 || !this.canDeliver(row, from, to)) return false;
+    if (this.pastRetention(row, from)) return false;
     const theirs = row[this.at(F_RANK, to)]!;
     const stale = theirs < mine || (this.cache && theirs > 0 && this.pastRetention(row, to));
-    if (!stale || !this.mayHold(row, to)) return;
+    if (!stale || !this.mayHold(row, to)) return false;
     row[this.at(F_RANK, to)] = mine;
     if (this.cache) {
       row[this.at(F_CACHE_AGE, to)] = row[this.at(F_CACHE_AGE, from)]!;
       // Sent only before its retention ends, so after the receiver's last purge.
       row[this.at(F_CACHE_STALE, to)] = 0;
     }
+    return true;
   }
 
   private advanceTime(row: Int32Array, hours: number): void {

@@ -286,8 +286,10 @@ export function verifyPacked(
   // Components whose rows follow the same rules from the same initial row (`PackedSlot.signature`: a
   // user, a domain and a private key where every member may hold one, say) are explored once, and each
   // property judged on the rows decoded as its own component.
+  // Clients first: their components are the smallest, so a budget that runs out leaves them decided.
+  const slotsInOrder = [...scopeSlots(scope)].sort((a, b) => (a.type === b.type ? 0 : a.type === 'client' ? -1 : 1));
   const viewsOf = [false, true].flatMap((rotation) =>
-    scopeSlots(scope).flatMap((slot) => {
+    slotsInOrder.flatMap((slot) => {
       const judged = properties.filter((p) => readsSlot(p, slot) && readsRotation(p, cluster) === rotation);
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope, cluster) }];
     }),

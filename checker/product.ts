@@ -11,62 +11,7 @@
  */
 import type { ComponentEngine, ComponentProperty, Tuple } from './components.ts';
 import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, type PropertyFinding } from './explore.ts';
-import { Arena } from './packed.ts';
-
-/** A set of fixed-width rows of ints: open addressing, linear probing, rows kept in an arena. */
-class RowSet {
-  private table: Int32Array;
-  private mask: number;
-  readonly rows: Arena;
-  size = 0;
-  constructor(private readonly width: number) {
-    this.table = new Int32Array(1 << 16).fill(-1);
-    this.mask = this.table.length - 1;
-    this.rows = new Arena(width << 16);
-  }
-  private hash(row: Int32Array, from: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < this.width; i++) h = Math.imul(h ^ row[from + i]!, 0x01000193);
-    return (h ^ (h >>> 15)) >>> 0;
-  }
-  private equal(index: number, row: Int32Array): boolean {
-    const data = this.rows.data;
-    const at = index * this.width;
-    for (let i = 0; i < this.width; i++) if (data[at + i] !== row[i]) return false;
-    return true;
-  }
-  /** Adds a row; returns its index, or -1 when it was already there. */
-  add(row: Int32Array): number {
-    let slot = this.hash(row, 0) & this.mask;
-    for (;;) {
-      const index = this.table[slot]!;
-      if (index === -1) break;
-      if (this.equal(index, row)) return -1;
-      slot = (slot + 1) & this.mask;
-    }
-    const index = this.size++;
-    this.table[slot] = index;
-    this.rows.reserve(this.width);
-    this.rows.data.set(row, this.rows.length);
-    this.rows.length += this.width;
-    if (this.size * 2 > this.table.length) this.grow();
-    return index;
-  }
-  private grow(): void {
-    const old = this.table;
-    this.table = new Int32Array(old.length * 2).fill(-1);
-    this.mask = this.table.length - 1;
-    for (let index = 0; index < this.size; index++) {
-      let slot = this.hash(this.rows.data, index * this.width) & this.mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[slot] = index;
-    }
-  }
-  /** Bytes held by the table and the rows. */
-  get bytes(): number {
-    return this.table.byteLength + this.rows.data.byteLength;
-  }
-}
+import { Arena, PackedSet } from './packed.ts';
 
 export interface ProductResult<A> extends ExploreResult<A> {
   /** Bytes held by the visited set, the frontier rows and the parent links, per visited state. */
@@ -81,7 +26,7 @@ export function exploreProduct<S, A>(
   const started = performance.now();
   const width = engine.decomposition.slots;
   const group = engine.groupSize;
-  const visited = new RowSet(width);
+  const visited = new PackedSet(width);
   /** The row actually reached, per state (the frontier expands these). */
   const reached = new Arena(width << 16);
   const parent = new Arena();
@@ -126,7 +71,7 @@ export function exploreProduct<S, A>(
     }
   };
   const admit = (row: Int32Array, from: number, candidate: number, changed: number): number => {
-    if (visited.add(canonicalOf(row)) === -1) return -1;
+    if (visited.add(canonicalOf(row)) < 0) return -1;
     const id = visited.size - 1;
     reached.reserve(width);
     reached.data.set(row, reached.length);

@@ -241,6 +241,6 @@ export function describeBounds(config: ClusterConfig, bounds: ExploreBounds): Bo
     'each record written': bounds.writeOnce ? 'at most once' : 'any number of times',
     'time steps (hours)': hours.length === 0 ? 'none: time does not pass' : hours.join(', '),
     ...(hours.length > 0 ? { 'time passes up to (hours)': bounds.horizon ?? 'unbounded' } : {}),
-    'trace length': `up to ${bounds.maxDepth} actions`,
+    'trace length': bounds.maxDepth >= 100_000 ? 'any' : `up to ${bounds.maxDepth} actions`,
   };
 }

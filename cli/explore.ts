@@ -145,28 +145,25 @@ export function exploreConfig(
           stopped: result.stopped ?? 'a bound was hit (--depth or --max-states)',
         };
   const results = selected.map((property): ExploredProperty => {
+    // A verdict with no trace: not applicable, or not explored, and why.
+    const undecided = (verdict: 'not-applicable' | 'not-explored', reason: string): ExploredProperty => ({
+      property: property.name,
+      kind: property.kind,
+      verdict,
+      shortest: null,
+      message: null,
+      reason,
+    });
     const reason = property.notApplicable(cluster);
-    if (reason !== undefined)
-      return { property: property.name, kind: property.kind, verdict: 'not-applicable', shortest: null, message: null, reason };
+    if (reason !== undefined) return undecided('not-applicable', reason);
     if (unexplored(property))
-      return {
-        property: property.name,
-        kind: property.kind,
-        verdict: 'not-explored',
-        shortest: null,
-        message: null,
-        reason: 'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
-      };
+      return undecided(
+        'not-explored',
+        'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
+      );
     const finding = result.results[applicable.indexOf(property)]!;
     if ('coverage' in finding && finding.coverage === 'none' && finding.shortest === null)
-      return {
-        property: property.name,
-        kind: property.kind,
-        verdict: 'not-explored',
-        shortest: null,
-        message: null,
-        reason: `the search stopped (${result.stopped ?? 'a bound'}) before it reached the components this property reads`,
-      };
+      return undecided('not-explored', `the search stopped (${result.stopped ?? 'a bound'}) before it reached the components this property reads`);
     // The explorer keeps one state per canonical key, which keeps time relative: the words of a violation
     // (hours included) come from replaying its shortest trace on the plain model.
     const message =

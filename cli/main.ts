@@ -117,49 +117,47 @@ function reportFailure(error: unknown, io: Io, debug: boolean): number {
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
-  {
-    // `COMMAND --help` / `-h`: that command's usage and flags, whatever else is on the line.
-    if (command !== undefined && COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
-      const width = terminalWidth();
-      io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
+  // `COMMAND --help` / `-h`: that command's usage and flags, whatever else is on the line.
+  if (command !== undefined && COMMAND_HELP[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const width = terminalWidth();
+    io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
+    return 0;
+  }
+  switch (command) {
+    case 'check':
+      return await checkCommand(rest, io);
+    case 'explore':
+      return exploreCommand(rest, io, { propertyNames, saveDir: saveDirOf });
+    case 'list':
+      return listCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
+    case 'index':
+      return indexCommand(rest, io);
+    case 'resync':
+      return resyncCommand(rest, io);
+    case 'compare':
+      return await compareCommand(rest, io);
+    case '--version':
+    case '-V':
+    case 'version':
+      io.out(`pgp-cluster-check ${TOOL_VERSION}`);
       return 0;
-    }
-    switch (command) {
-      case 'check':
-        return await checkCommand(rest, io);
-      case 'explore':
-        return exploreCommand(rest, io, { propertyNames, saveDir: saveDirOf });
-      case 'list':
-        return listCommand(rest, io);
-      case 'replay':
-        return replayCommand(rest, io);
-      case 'index':
-        return indexCommand(rest, io);
-      case 'resync':
-        return resyncCommand(rest, io);
-      case 'compare':
-        return await compareCommand(rest, io);
-      case '--version':
-      case '-V':
-      case 'version':
-        io.out(`pgp-cluster-check ${TOOL_VERSION}`);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      if (command === 'help' && rest[0] !== undefined && COMMAND_HELP[rest[0]] !== undefined) {
+        const width = terminalWidth();
+        io.out(commandHelp(rest[0], (text, first, indent) => wrapText(text, width, first, indent)));
         return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        if (command === 'help' && rest[0] !== undefined && COMMAND_HELP[rest[0]] !== undefined) {
-          const width = terminalWidth();
-          io.out(commandHelp(rest[0], (text, first, indent) => wrapText(text, width, first, indent)));
-          return 0;
-        }
-        io.out(overallHelp(terminalWidth()));
-        return command === undefined ? 2 : 0;
-      default: {
-        const commands = Object.keys(COMMAND_HELP);
-        const close = suggest(command, [...commands, 'help', 'version']);
-        throw usageError(`unknown command "${command}"; valid: ${commands.join(', ')}, help, --version${close ? `; did you mean "${close}"?` : ''}`);
       }
+      io.out(overallHelp(terminalWidth()));
+      return command === undefined ? 2 : 0;
+    default: {
+      const commands = Object.keys(COMMAND_HELP);
+      const close = suggest(command, [...commands, 'help', 'version']);
+      throw usageError(`unknown command "${command}"; valid: ${commands.join(', ')}, help, --version${close ? `; did you mean "${close}"?` : ''}`);
     }
   }
 }

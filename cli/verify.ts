@@ -12,11 +12,11 @@
  * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
  * A property that does not read a component (`reads` in its declaration) is not judged on it.
  */
-import { type PackedFinding, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import { type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
-import { FULL_VIEW, PackedSlot, type PackedView, type RelabelPlan } from '../model/packed.ts';
+import { PackedSlot, type PackedView, type RelabelPlan } from '../model/packed.ts';
 import { project, type Slot, scopeSlots } from '../model/projection.ts';
 import { kindOf } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
@@ -61,12 +61,8 @@ export interface VerifyResult {
   readonly findings: readonly VerifyFinding[];
 }
 
-export interface VerifyOptions {
-  readonly maxDepth: number;
-  readonly maxStates: number;
-  readonly onProgress?: (progress: { states: number; transitions: number; depth: number; seconds: number }) => void;
-  readonly stop?: () => string | undefined;
-}
+/** The same as one packed exploration's: the caps apply to all the components' explorations together. */
+export type VerifyOptions = PackedOptions;
 
 /** Whether a property reads this component at all (`reads` in its declaration; by default it reads every one). */
 export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
@@ -100,7 +96,6 @@ export class SlotSpace implements PackedSpace {
   readonly properties: readonly { name: string; kind: ClusterProperty['kind'] }[];
   private readonly row: Int32Array;
   private readonly next: Int32Array;
-  private readonly relabelled: Int32Array;
   private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
   private readonly settleTry: Int32Array;
@@ -126,7 +121,6 @@ export class SlotSpace implements PackedSpace {
     this.properties = judged.map((p) => ({ name: p.name, kind: p.kind }));
     this.row = packed.newRow();
     this.next = packed.newRow();
-    this.relabelled = packed.newRow();
     this.key = packed.newRow();
     this.settleTry = packed.newRow();
     this.packedTry = new Int32Array(this.words);
@@ -153,9 +147,13 @@ export class SlotSpace implements PackedSpace {
     }
   }
 
+  /** The row of the initial state, as reached (not canonical). */
+  private initialRow(): Int32Array {
+    return this.packed.encode(project(initialState(this.cluster), this.packed.slot));
+  }
+
   initial(out: Int32Array): void {
-    const row = this.packed.encode(project(initialState(this.cluster), this.packed.slot));
-    this.canonical(row, out);
+    this.canonical(this.initialRow(), out);
   }
 
   successors(from: Int32Array, offset: number, out: Int32Array, emit: (candidate: number) => void): void {
@@ -237,7 +235,7 @@ export class SlotSpace implements PackedSpace {
     // Slots of one signature list their candidates alike: index c is the same action but for the record written.
     if (this.group.length === 1) return path.map((c) => as.candidates[c]!.action);
     const states = finding.states!;
-    const actual = packed.encode(project(initialState(this.cluster), packed.slot));
+    const actual = this.initialRow();
     const out = new Int32Array(this.words);
     const actions: Action[] = [];
     for (let i = 1; i < states.length; i++) {
@@ -380,4 +378,3 @@ export function verifyPacked(
   };
 }
 
-export { FULL_VIEW };

@@ -41,7 +41,14 @@ function reachable(config: ClusterConfig, depth: number) {
   const model = checkableModel(cluster, scope);
   const states: ClusterState[] = [];
   // A property that holds everywhere and keeps every state it is shown: the explorer shows it each new state once.
-  const collect = { name: 'collect', kind: 'always' as const, check: (s: ClusterState) => (states.push(s), { holds: true as const }) };
+  const collect = {
+    name: 'collect',
+    kind: 'always' as const,
+    check: (s: ClusterState) => {
+      states.push(s);
+      return { holds: true as const };
+    },
+  };
   explore(model, [collect], { maxDepth: depth, maxStates: 500_000, key: (s) => `${s.clock}#${stateKey(cluster, s, identity(cluster.size))}` });
   return { cluster, scope, model, states };
 }

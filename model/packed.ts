@@ -27,7 +27,7 @@ import { type Action, isMajorUpgrade } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { type Scope, candidateActions, DEFAULT_HOURS } from './enabled.ts';
 import type { Slot } from './projection.ts';
-import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
+import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind, recordId } from './records.ts';
 import { emptyKeyed, ownEntry } from './keyed.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { makeStamp } from './stamps.ts';
@@ -169,7 +169,6 @@ export class PackedSlot {
   private readonly clocked: boolean;
   private readonly maxClock: number;
   private readonly stale: boolean;
-  private readonly scratch: Int32Array;
   private readonly settleScratch: Int32Array;
   private readonly ranks: Int32Array;
 
@@ -264,7 +263,6 @@ export class PackedSlot {
     this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
     this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
-    this.scratch = new Int32Array(this.width);
     this.settleScratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
   }
@@ -305,7 +303,7 @@ export class PackedSlot {
           out.push(c(Op.Heal, index(action.a), index(action.b)));
           break;
         case 'write':
-          if (this.recordId !== undefined && `${action.record.kind}:${action.record.key}` === this.recordId) out.push(c(Op.Write, index(action.member)));
+          if (this.recordId !== undefined && recordId(action.record) === this.recordId) out.push(c(Op.Write, index(action.member)));
           break;
         case 'replicate':
           out.push(c(Op.Replicate, index(action.member)));
@@ -443,11 +441,6 @@ export class PackedSlot {
     return row;
   }
 
-  /** The initial row. */
-  initial(initialState: ClusterState): Int32Array {
-    return this.encode(initialState);
-  }
-
   /** A state that this row stands for: its projection onto this slot encodes back to the row. */
   decode(row: Int32Array): ClusterState {
     const n = this.n;
@@ -535,10 +528,6 @@ export class PackedSlot {
 
   private cut(row: Int32Array, a: number, b: number): boolean {
     return (row[this.sc(S_LINKS)]! & (1 << this.linkBit[a * this.n + b]!)) !== 0;
-  }
-
-  private status(row: Int32Array, m: number): number {
-    return row[m]!;
   }
 
   private faultsInUse(row: Int32Array): number {
@@ -1166,17 +1155,8 @@ export class PackedSlot {
     }
   }
 
-  /** A scratch row for callers. */
+  /** A fresh row of this slot's layout. */
   newRow(): Int32Array {
     return new Int32Array(this.width);
-  }
-
-  /** Copies `from` to `into`. */
-  copy(from: Int32Array, into: Int32Array): void {
-    into.set(from);
-  }
-
-  get scratchRow(): Int32Array {
-    return this.scratch;
   }
 }

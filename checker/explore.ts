@@ -32,6 +32,11 @@ export interface ExploreProgress {
 
 export type Finding = 'holds' | 'violated' | 'reached' | 'unreached';
 
+/** The verdict of a search on a property: whether it found something (a violation; for `sometimes`, a witness). */
+export function findingVerdict(kind: PropertyKind, found: boolean): Finding {
+  return kind === 'sometimes' ? (found ? 'reached' : 'unreached') : found ? 'violated' : 'holds';
+}
+
 export interface PropertyFinding<A> {
   readonly name: string;
   readonly kind: PropertyKind;
@@ -172,8 +177,7 @@ export function explore<S, A>(model: Model<S, A>, properties: readonly Property<
   }
   const results = properties.map((property, p): PropertyFinding<A> => {
     const hit = found[p];
-    const verdict: Finding =
-      property.kind === 'sometimes' ? (hit ? 'reached' : 'unreached') : hit ? 'violated' : 'holds';
+    const verdict: Finding = findingVerdict(property.kind, hit !== undefined);
     return { name: property.name, kind: property.kind, verdict, shortest: hit ? traceTo(hit.state) : null, message: hit?.message ?? null };
   });
   return {

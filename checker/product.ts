@@ -10,7 +10,7 @@
  * so every trace it reports is a real one.
  */
 import type { ComponentEngine, ComponentProperty, Tuple } from './components.ts';
-import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, type PropertyFinding } from './explore.ts';
+import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, findingVerdict, type PropertyFinding } from './explore.ts';
 import { Arena, PackedSet } from './packed.ts';
 
 export interface ProductResult<A> extends ExploreResult<A> {
@@ -132,7 +132,7 @@ export function exploreProduct<S, A>(
   };
   const results = properties.map((property, p): PropertyFinding<A> => {
     const hit = found[p];
-    const verdict: Finding = property.kind === 'sometimes' ? (hit !== undefined ? 'reached' : 'unreached') : hit !== undefined ? 'violated' : 'holds';
+    const verdict: Finding = findingVerdict(property.kind, hit !== undefined);
     return { name: property.name, kind: property.kind, verdict, shortest: hit === undefined ? null : traceTo(hit), message: messages[p] ?? null };
   });
   const bytes = visited.bytes + reached.data.byteLength + parent.data.byteLength + via.data.byteLength;

@@ -1,6 +1,7 @@
 /**
  * `check`: random search of every property on one config, or on every preset.
  */
+import { findingVerdict } from '../checker/explore.ts';
 import { type RandomResult, searchRandom } from '../checker/random.ts';
 import { violationOf } from '../checker/trace.ts';
 import { type Basis, type Bounds, isFailure, type Verdict } from '../checker/verdict.ts';
@@ -367,7 +368,7 @@ export function exploreTarget(target: Target, options: CheckOptions): Map<string
     // random search.
     const complete = finding.coverage === 'complete';
     if (!found && !complete) return;
-    const verdict = property.kind === 'sometimes' ? (found ? 'reached' : 'unreached') : found ? 'violated' : 'holds';
+    const verdict = findingVerdict(property.kind, found);
     decided.set(property.name, {
       verdict,
       basis: complete ? 'exhaustive' : 'partial',

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { findingVerdict } from '../checker/explore.ts';
+import type { PropertyKind } from '../checker/types.ts';
 import { exploreComponents } from '../checker/components.ts';
 import { explore } from '../checker/explore.ts';
 import { exploreProduct } from '../checker/product.ts';
@@ -75,7 +77,7 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name,
 });
 
 function verdictOf(kind: string, shortest: readonly unknown[] | null): string {
-  return kind === 'sometimes' ? (shortest ? 'reached' : 'unreached') : shortest ? 'violated' : 'holds';
+  return findingVerdict(kind as PropertyKind, shortest !== null);
 }
 
 /** A scope with time: a cached key, a keyserver key, a Web Messenger account and a client, steps of a day and two weeks. */

@@ -8,7 +8,7 @@
  * the full product's verdicts and shortest lengths) and far smaller. `--full` explores the full product.
  */
 import { type ComponentEngine, exploreComponents } from '../checker/components.ts';
-import type { ExploreProgress, ExploreResult } from '../checker/explore.ts';
+import { type ExploreProgress, type ExploreResult, findingVerdict } from '../checker/explore.ts';
 import { exploreProduct } from '../checker/product.ts';
 import { violationOf } from '../checker/trace.ts';
 import type { ClusterConfig } from '../config/schema.ts';
@@ -215,7 +215,7 @@ function fromPacked(result: ReturnType<typeof verifyPacked>, properties: readonl
     bytesPerState: result.bytesPerState,
     results: properties.map((property, p) => {
       const finding = result.findings[p]!;
-      const verdict = property.kind === 'sometimes' ? (finding.shortest ? 'reached' : 'unreached') : finding.shortest ? 'violated' : 'holds';
+      const verdict = findingVerdict(property.kind, finding.shortest !== null);
       return { name: property.name, kind: property.kind, verdict, shortest: finding.shortest, message: finding.message, coverage: finding.coverage } as const;
     }),
   };

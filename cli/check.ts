@@ -14,7 +14,7 @@ import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
-import { memoryGuard } from './memory.ts';
+import { HEAP_LIMIT_VARIABLE, memoryGuard } from './memory.ts';
 import { makeTarget, subjectProperty, type Target } from './target.ts';
 
 export interface CheckOptions {
@@ -115,11 +115,16 @@ export interface SearchOutcome {
  */
 const targets = new Map<string, Target>();
 
-/** One memory guard per thread: a search near the heap limit stops and reports what it did (`cli/memory.ts`). */
-let memory: (() => string | undefined) | undefined;
+/**
+ * One memory guard per thread: a search near the heap limit stops and reports what it did (`cli/memory.ts`).
+ * Made again when its limit variable changes (one thread may serve several runs, as in the tests).
+ */
+let memory: { readonly limit: string | undefined; readonly guard: () => string | undefined } | undefined;
 function guard(): () => string | undefined {
-  memory ??= memoryGuard('(fewer --runs, a smaller --length, or more memory: NODE_OPTIONS=--max-old-space-size=MB)');
-  return memory;
+  const limit = process.env[HEAP_LIMIT_VARIABLE];
+  if (memory?.limit !== limit || memory === undefined)
+    memory = { limit, guard: memoryGuard('(fewer --runs, a smaller --length, or more memory: NODE_OPTIONS=--max-old-space-size=MB)') };
+  return memory.guard;
 }
 
 /** Runs one search task (in this thread; `cli/parallel.ts` runs them in worker threads). */

@@ -12,11 +12,10 @@ import type { RecordKind } from '../model/records.ts';
 import { type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 
-export type PropertyKind = 'always' | 'eventually' | 'sometimes';
+import type { Outcome, PropertyKind } from '../checker/types.ts';
 
-export type Outcome =
-  | { readonly holds: true; readonly rounds?: number }
-  | { readonly holds: false; readonly message: string; readonly rounds?: number };
+/** The checker's vocabulary (`checker/types.ts`), declared once there. */
+export type { Outcome, PropertyKind };
 
 export interface ClusterProperty {
   readonly name: string;

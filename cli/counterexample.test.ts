@@ -35,7 +35,7 @@ const badFiles: [string, unknown, RegExp[]][] = [
     { ...base, actions: [actions[0], { type: 'crash', member: 'm2' }] },
     [/bad\.json: actions\[1\] \(step 2, "crash m2"\): not enabled at this step: the fault budget is spent \(maxDown 1: m1 is down\)/],
   ],
-  ['a missing field', (({ violation: _v, ...rest }) => rest)(base), [/bad\.json: violation: missing required field \(object\)/]],
+  ['a missing field', (({ violation: _v, ...rest }) => rest)(base), [/bad\.json: violation: missing required field; expected an object/]],
   [
     'an action missing a field',
     { ...base, actions: [{ type: 'partition', a: 'm1' }, actions[1]] },
@@ -45,8 +45,8 @@ const badFiles: [string, unknown, RegExp[]][] = [
     'wrong types, all reported at once',
     { ...base, expect: 'violate', violation: { ...(base.violation as object), step: '2' }, actions: [{ type: 'crash', member: 3 }, { type: 'enrol', client: 'x', member: 'm3' }] },
     [
-      /bad\.json: expect: "violate" is not valid; valid: "violated", "holds"; did you mean "violated"\?/,
-      /bad\.json: violation\.step: expected number, got "2"/,
+      /bad\.json: expect: unknown expectation "violate"; valid: violated, holds; did you mean "violated"\?/,
+      /bad\.json: violation\.step: expected a number, got "2" \(write 2 without quotes\)/,
       /bad\.json: actions\[0\]\.member: expected string, got 3/,
       /bad\.json: actions\[1\]\.type: unknown action type "enrol"; valid: crash, .*; did you mean "enroll"\?/,
     ],
@@ -70,7 +70,7 @@ const badFiles: [string, unknown, RegExp[]][] = [
     { config: { members: [{ id: 'a' }, { id: 'b' }] }, actions: [{ type: 'crash', member: 'a' }, { type: 'crash', member: 'b' }] },
     [/bad\.json: actions\[1\] \(step 2, "crash b"\): not enabled at this step: the fault budget is spent/],
   ],
-  ['a scenario without actions', { preset: 'dmz-ring' }, [/bad\.json: actions: missing required field \(array\)/]],
+  ['a scenario without actions', { preset: 'dmz-ring' }, [/bad\.json: actions: missing required field; expected an array/]],
 ];
 
 describe('bad counterexample and scenario files: exit 2, a message naming the file and the field or step, nothing written', () => {

@@ -30,7 +30,8 @@ import { z } from 'zod';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
-import { formatPath, formatProblem, validateConfig, valueAt } from '../config/validate.ts';
+import { formatProblem, validateConfig } from '../config/validate.ts';
+import { describeValue, schemaProblems, type Words } from '../config/zod-problems.ts';
 import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
 import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
@@ -158,56 +159,10 @@ const COUNTEREXAMPLE_ONLY = ['formatVersion', 'property', 'expect', 'violation',
 // ---------------------------------------------------------------------------------------------------
 // Messages for schema problems.
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let here: z.ZodType | undefined = schema;
-  for (const part of path) {
-    while (here instanceof z.ZodOptional) here = here.unwrap() as z.ZodType;
-    if (here instanceof z.ZodObject) here = (here.shape as Record<string, z.ZodType>)[String(part)];
-    else if (here instanceof z.ZodArray) here = here.element as z.ZodType;
-    else if (here instanceof z.ZodRecord) here = here.valueType as z.ZodType;
-    else return [];
-    if (here === undefined) return [];
-  }
-  while (here instanceof z.ZodOptional) here = here.unwrap() as z.ZodType;
-  return here instanceof z.ZodObject ? Object.keys(here.shape) : [];
-}
-
-function schemaProblems(schema: z.ZodType, document: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => {
-    const at = formatPath(issue.path);
-    const where = at === '' ? '' : `${at}: `;
-    const actual = valueAt(document, issue.path);
-    switch (issue.code) {
-      case 'invalid_type': {
-        const expected = issue.expected === 'record' ? 'object' : issue.expected;
-        return [actual === undefined ? `${where}missing required field (${expected})` : `${where}expected ${expected}, got ${describeValue(actual)}`];
-      }
-      case 'invalid_value': {
-        const valid = issue.values.map((v) => JSON.stringify(v));
-        if (actual === undefined) return [`${where}missing required field (one of ${valid.join(', ')})`];
-        const close = typeof actual === 'string' ? suggest(actual, issue.values.map(String)) : undefined;
-        return [`${where}${describeValue(actual)} is not valid; valid: ${valid.join(', ')}${close ? `; did you mean "${close}"?` : ''}`];
-      }
-      case 'unrecognized_keys': {
-        const known = knownKeys(schema, issue.path);
-        return issue.keys.map((key) => {
-          const close = suggest(key, known);
-          return `${formatPath([...issue.path, key])}: unknown field; valid here: ${known.join(', ')}${close ? `; did you mean "${close}"?` : ''}`;
-        });
-      }
-      default:
-        return [`${where}${issue.message}`];
-    }
-  });
-}
+/** A trace file's own words for the shared translator (`config/zod-problems.ts`). */
+export const TRACE_FILE_WORDS: Words = {
+  noun: (path) => (path[path.length - 1] === 'expect' ? 'expectation' : undefined),
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Actions against the model's vocabulary.
@@ -315,7 +270,7 @@ function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly st
       `formatVersion: unsupported format version ${describeValue(doc.formatVersion)}; this version of pgp-cluster-check reads version ${FORMAT_VERSION}`,
     ]);
   const parsed = counterexampleSchema.safeParse(doc);
-  const problems = parsed.success ? [] : schemaProblems(counterexampleSchema, doc, parsed.error.issues);
+  const problems = parsed.success ? [] : schemaProblems(counterexampleSchema, doc, parsed.error.issues, TRACE_FILE_WORDS);
   const property = typeof doc.property === 'string' ? findProperty(doc.property) : undefined;
   if (typeof doc.property === 'string' && property === undefined) {
     const names = PROPERTIES.map((p) => p.name);
@@ -349,7 +304,7 @@ function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly st
 
 function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]) => Error, file: string): LoadedScenario {
   const parsed = scenarioSchema.safeParse(doc);
-  const problems = parsed.success ? [] : schemaProblems(scenarioSchema, doc, parsed.error.issues);
+  const problems = parsed.success ? [] : schemaProblems(scenarioSchema, doc, parsed.error.issues, TRACE_FILE_WORDS);
   let config: ClusterConfig | undefined;
   if ('preset' in doc && 'config' in doc) problems.push('give "preset" or "config", not both');
   else if (!('preset' in doc) && !('config' in doc))

@@ -6,9 +6,9 @@
  * problems are reported at once: the schema's issues and the cross-field rules below run on the same
  * raw document, whatever else is wrong with it.
  *
- * The file has three parts: reading values and the schema at a path; turning zod's issues into
- * messages; the cross-field rules (`CROSS_FIELD_RULES`), one small function each, so a rule is added by
- * writing one function and listing it.
+ * The file has two parts: a config's own words for zod's issues (the translator itself,
+ * `config/zod-problems.ts`, is shared with the trace files); the cross-field rules (`CROSS_FIELD_RULES`),
+ * one small function each, so a rule is added by writing one function and listing it.
  */
 import { z } from 'zod';
 import {
@@ -20,7 +20,19 @@ import {
   type MemberConfig,
   SUPPORTED_MEMBERS,
 } from './schema.ts';
-import { suggest } from './suggest.ts';
+import {
+  describeValue,
+  didYouMean,
+  formatPath,
+  formatProblem,
+  issueProblems,
+  type SchemaProblem,
+  schemaAt,
+  valueAt,
+  type Words,
+} from './zod-problems.ts';
+
+export { formatPath, formatProblem, valueAt };
 
 export interface ConfigProblem {
   /** Field path as users write it, for example `members[2].services[1]`; empty for the whole document. */
@@ -32,69 +44,8 @@ export type ConfigResult =
   | { readonly ok: true; readonly config: ClusterConfig; readonly accept: readonly Acceptance[]; readonly warnings: readonly ConfigProblem[] }
   | { readonly ok: false; readonly errors: readonly ConfigProblem[] };
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-export function formatProblem(problem: ConfigProblem): string {
-  return problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`;
-}
-
 // ---------------------------------------------------------------------------------------------------
-// Reading values and the schema at a path
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-/** The value at `path` in a parsed JSON document, or undefined where the path leads nowhere. */
-export function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
-  let here: unknown = document;
-  for (const part of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<PropertyKey, unknown>)[part];
-  }
-  return here;
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s: z.ZodType = schema;
-  for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) {
-      s = s.unwrap() as z.ZodType;
-    } else return s;
-  }
-}
-
-/** The schema of the field at `path` (defaults and optionals unwrapped), if the path leads anywhere. */
-function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
-  let schema: z.ZodType = clusterConfigSchema;
-  for (const part of path) {
-    const def = unwrap(schema);
-    if (def instanceof z.ZodObject) {
-      const next = (def.shape as Record<string, z.ZodType>)[String(part)];
-      if (!next) return undefined;
-      schema = next;
-    } else if (def instanceof z.ZodArray) {
-      schema = def.element as z.ZodType;
-    } else return undefined;
-  }
-  return unwrap(schema);
-}
-
-function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
-  const def = schemaAt(path);
-  return def instanceof z.ZodObject ? Object.keys(def.shape) : [];
-}
+// The schema's issues as messages: a config's own words for the shared translator
 
 /** What a field is called in messages: `service` for `members[0].services[1]`, `zone` for `.zone`. */
 function noun(path: readonly PropertyKey[]): string {
@@ -104,49 +55,18 @@ function noun(path: readonly PropertyKey[]): string {
   return typeof last === 'string' ? last : 'value';
 }
 
-function didYouMean(input: unknown, candidates: readonly string[]): string {
-  const close = typeof input === 'string' ? suggest(input, candidates) : undefined;
-  return close ? `; did you mean "${close}"?` : '';
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The schema's issues as messages
-
-/** A problem found by the schema; a `range` problem gives way to a cross-field rule's at the same path. */
-interface SchemaProblem extends ConfigProblem {
-  readonly range?: boolean;
-}
-
-const EXPECTED: Readonly<Record<string, string>> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'an array',
-  object: 'an object',
-};
-
-function expectedText(expected: string, path: readonly PropertyKey[]): string {
+/** The expected type with an example, where one helps. */
+function expectedText(expected: string, path: readonly PropertyKey[]): string | undefined {
   const last = path[path.length - 1];
   if (expected === 'array' && last === 'members') return 'an array of members, such as [{ "id": "m1" }, { "id": "m2" }]';
   if (expected === 'array' && last === 'services') return 'an array of services, such as ["mail", "desktop"]';
   if (expected === 'object' && typeof last === 'number') return 'an object, such as { "id": "m1" }';
   if (expected === 'string' && last === 'id') return 'a member id, such as "m1"';
-  return EXPECTED[expected] ?? expected;
-}
-
-/** A hint for the usual slips: quotes around true/false or a number, a single value for a list. */
-function typeHint(expected: string, actual: unknown): string {
-  if (expected === 'boolean' && (actual === 'true' || actual === 'false')) return ` (write ${actual} without quotes)`;
-  if ((expected === 'number' || expected === 'int') && typeof actual === 'string' && /^-?\d+(\.\d+)?$/.test(actual.trim()))
-    return ` (write ${actual.trim()} without quotes)`;
-  if (expected === 'array' && typeof actual === 'string') return ` (write [${JSON.stringify(actual)}])`;
-  if (expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean')) return ` (write "${actual}")`;
-  return '';
+  return undefined;
 }
 
 function rangeText(path: readonly PropertyKey[]): string {
-  const def = schemaAt(path);
+  const def = schemaAt(clusterConfigSchema, path);
   if (def instanceof z.ZodNumber) {
     const min = def.minValue;
     const max = def.maxValue;
@@ -182,58 +102,24 @@ function sizeProblem(document: unknown, issue: z.core.$ZodIssueTooSmall | z.core
   return { path: at, message: issue.message };
 }
 
-/** Issues of a union: those of the one branch whose shape fits the value, when exactly one does. */
-function fittingBranch(issue: z.core.$ZodIssueInvalidUnion): readonly z.core.$ZodIssue[] | undefined {
-  const wrongShape = (branch: readonly z.core.$ZodIssue[]) =>
-    branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
-  const fitting = issue.errors.filter((branch) => !wrongShape(branch));
-  return fitting.length === 1 ? fitting[0] : undefined;
-}
-
-function problemsFromIssue(document: unknown, issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): SchemaProblem[] {
-  const path = [...prefix, ...issue.path];
-  const at = formatPath(path);
-  const actual = valueAt(document, path);
-  switch (issue.code) {
-    case 'invalid_value': {
-      const valid = issue.values.map((v) => String(v));
-      if (typeof actual !== 'string') return [{ path: at, message: `expected one of ${valid.join(', ')}; got ${describeValue(actual)}` }];
-      return [{ path: at, message: `unknown ${noun(path)} ${describeValue(actual)}; valid: ${valid.join(', ')}${didYouMean(actual, valid)}` }];
+/** A config's own words for the shared translator (`config/zod-problems.ts`). */
+const CONFIG_WORDS: Words = {
+  noun,
+  expected: expectedText,
+  size: sizeProblem,
+  union: (document, path, actual) => {
+    const at = formatPath(path);
+    if (path[path.length - 1] === 'replication') {
+      const members = valueAt(document, ['members']);
+      const namesMember = Array.isArray(members) && members.some((m) => isRecord(m) && m.id === actual);
+      const hint = namesMember ? ` (for one member, write [${JSON.stringify(actual)}])` : didYouMean(actual, ['all']);
+      return { path: at, message: `expected "all" or an array of member ids, got ${describeValue(actual)}${hint}` };
     }
-    case 'unrecognized_keys': {
-      const known = knownKeysAt(path);
-      return issue.keys.map((key) => ({
-        path: formatPath([...path, key]),
-        message: `unknown field; valid here: ${known.join(', ')}${didYouMean(key, known)}`,
-      }));
-    }
-    case 'invalid_type': {
-      const expected = expectedText(issue.expected, path);
-      if (actual === undefined) return [{ path: at, message: `missing required field; expected ${expected}` }];
-      return [{ path: at, message: `expected ${expected}, got ${describeValue(actual)}${typeHint(issue.expected, actual)}` }];
-    }
-    case 'invalid_union': {
-      const branch = fittingBranch(issue);
-      if (branch !== undefined) return branch.flatMap((inner) => problemsFromIssue(document, inner, path));
-      if (path[path.length - 1] === 'replication') {
-        const members = valueAt(document, ['members']);
-        const namesMember = Array.isArray(members) && members.some((m) => isRecord(m) && m.id === actual);
-        const hint = namesMember ? ` (for one member, write [${JSON.stringify(actual)}])` : didYouMean(actual, ['all']);
-        return [{ path: at, message: `expected "all" or an array of member ids, got ${describeValue(actual)}${hint}` }];
-      }
-      if (path[path.length - 1] === 'upgrades')
-        return [{ path: at, message: `expected true, false, "minor" or "major", got ${describeValue(actual)}${typeof actual === 'string' ? didYouMean(actual, ['minor', 'major']) : ''}` }];
-      return [{ path: at, message: `invalid value ${describeValue(actual)}` }];
-    }
-    case 'too_small':
-    case 'too_big':
-      return [sizeProblem(document, issue, path)];
-    case 'invalid_format':
-      return [{ path: at, message: `invalid ${noun(path)} ${describeValue(actual)}: ${issue.message}` }];
-    default:
-      return [{ path: at, message: issue.message }];
-  }
-}
+    if (path[path.length - 1] === 'upgrades')
+      return { path: at, message: `expected true, false, "minor" or "major", got ${describeValue(actual)}${typeof actual === 'string' ? didYouMean(actual, ['minor', 'major']) : ''}` };
+    return undefined;
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Cross-field rules
@@ -507,7 +393,7 @@ export function validateConfig(document: unknown): ConfigResult {
     return { ok: false, errors: [{ path: '', message: `a config is a JSON object, such as { "members": [...] }; got ${describeValue(document)}` }] };
   const parsed = clusterConfigSchema.safeParse(document);
   const crossField = crossFieldProblems(document);
-  const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsFromIssue(document, issue));
+  const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(clusterConfigSchema, document, issue, CONFIG_WORDS));
   const errors: ConfigProblem[] = [
     // A cross-field rule that speaks about a value's range knows more (e.g. the number of members).
     ...schemaProblems

@@ -1,0 +1,127 @@
+/**
+ * The seam, tested with a second plug-in: the two-phase commit of `test/two-phase-commit.ts` runs through
+ * the same `check` (`checker/run.ts`), `explore` (`checker/exploration.ts`) and saved-trace code
+ * (`checker/trace-file.ts`) as the PGP cluster.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { twoPhasePlugin } from '../test/two-phase-commit.ts';
+import { exploreInstance } from './exploration.ts';
+import { checkConfig, checkConfigs, instanceOf, runSearchTask } from './run.ts';
+import { loadTrace, replayTrace, saveTrace, traceDocument } from './trace-file.ts';
+
+const [correct, buggy] = twoPhasePlugin.presets.map((p) => p.config) as [
+  (typeof twoPhasePlugin.presets)[0]['config'],
+  (typeof twoPhasePlugin.presets)[0]['config'],
+];
+const random = { runs: 300, seed: 7, maxLength: 12, properties: [], maxStates: 0 } as const;
+
+/** The states of TLA+'s TwoPhase (and Stateright's 2pc) with three resource managers. */
+const STATES_3_RMS = 288;
+
+describe('two-phase commit through the generic check', () => {
+  it('random search finds the buggy TM breaking consistent, shrunk, and reaches commit', () => {
+    const results = checkConfig(twoPhasePlugin, buggy, random);
+    const consistent = results.find((r) => r.property === 'consistent')!;
+    expect(consistent).toMatchObject({ verdict: 'violated', basis: 'random' });
+    expect(consistent.runs).toBeGreaterThan(0);
+    expect(consistent.message).toMatch(/committed while RM \d aborted/);
+    // The shortest way: RM a prepares, the TM hears it and commits, RM b aborts, RM a hears Commit.
+    expect(consistent.actions.map((a) => a.type).sort()).toEqual(['rmChooseToAbort', 'rmPrepare', 'rmRcvCommit', 'tmCommit', 'tmRcvPrepared']);
+    expect(consistent.step).toBe(consistent.actions.length);
+    expect(results.find((r) => r.property === 'commit-reachable')).toMatchObject({ verdict: 'reached', basis: 'random' });
+  });
+
+  it('random search finds no violation of consistent in the correct protocol, and says it rests on its traces', () => {
+    const consistent = checkConfig(twoPhasePlugin, correct, random).find((r) => r.property === 'consistent')!;
+    expect(consistent).toMatchObject({ verdict: 'holds', basis: 'random', runs: 300, states: null });
+  });
+
+  it('explores first within the state budget: consistent verified on every reachable state', () => {
+    const results = checkConfig(twoPhasePlugin, correct, { ...random, maxStates: 10_000 });
+    expect(results.map((r) => [r.property, r.verdict, r.basis, r.states])).toEqual([
+      ['consistent', 'holds', 'exhaustive', STATES_3_RMS],
+      ['commit-reachable', 'reached', 'exhaustive', STATES_3_RMS],
+      ['abort-reachable', 'reached', 'exhaustive', STATES_3_RMS],
+    ]);
+    // A budget too small to finish: only findings count (real traces), the rest goes to random search.
+    const small = checkConfig(twoPhasePlugin, correct, { ...random, maxStates: 20 });
+    expect(small.find((r) => r.property === 'consistent')).toMatchObject({ verdict: 'holds', basis: 'random' });
+  });
+
+  it('shards and merges the same way on any number of workers', async () => {
+    const run = async (tasks: readonly Parameters<typeof runSearchTask<typeof buggy, never, never, never>>[1][]) =>
+      tasks.map((task) => runSearchTask(twoPhasePlugin, task));
+    const [one] = await checkConfigs(twoPhasePlugin, [buggy], random, 1, run as never);
+    const [three] = await checkConfigs(twoPhasePlugin, [buggy], random, 3, run as never);
+    expect(one![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
+    expect(three![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
+    expect(one![0]!.actions.length).toBe(three![0]!.actions.length);
+  });
+});
+
+describe('two-phase commit through the generic explore', () => {
+  it('exhausts the small space: consistent holds with its states counted; the buggy TM gives a shortest trace', () => {
+    const report = exploreInstance(instanceOf(twoPhasePlugin, correct), { maxDepth: Number.POSITIVE_INFINITY, maxStates: 10_000, properties: [] });
+    expect(report).toMatchObject({ states: STATES_3_RMS, exhausted: true });
+    expect(report.results[0]).toMatchObject({ property: 'consistent', verdict: 'holds', basis: { basis: 'exhaustive', states: STATES_3_RMS } });
+    const broken = exploreInstance(instanceOf(twoPhasePlugin, buggy), { maxDepth: Number.POSITIVE_INFINITY, maxStates: 10_000, properties: ['consistent'] });
+    expect(broken.results).toHaveLength(1);
+    expect(broken.results[0]).toMatchObject({ verdict: 'violated', basis: { basis: 'exhaustive' } });
+    expect(broken.results[0]!.shortest).toHaveLength(5);
+  });
+
+  it('a cut-short exploration says so: partial, with the states it visited', () => {
+    const report = exploreInstance(instanceOf(twoPhasePlugin, correct), { maxDepth: 3, maxStates: 10_000, properties: ['consistent'] });
+    expect(report.exhausted).toBe(false);
+    expect(report.results[0]!.basis).toMatchObject({ basis: 'partial', states: report.states, depthComplete: report.depthComplete });
+  });
+});
+
+describe('two-phase commit through the generic trace files', () => {
+  it('saves a counterexample and replays it from the file: the same violating step', () => {
+    const found = checkConfig(twoPhasePlugin, buggy, random).find((r) => r.property === 'consistent')!;
+    const dir = mkdtempSync(join(tmpdir(), 'pcc-2pc-'));
+    const file = saveTrace(dir, buggy.name, traceDocument(twoPhasePlugin, buggy, found, { maxRuns: random.runs }));
+    const loaded = loadTrace(twoPhasePlugin, file);
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    expect(loaded.value.run.states).toHaveLength(found.actions.length + 1);
+    const replay = replayTrace(loaded.value);
+    expect(replay).toMatchObject({ outcome: 'reproduced', ok: true });
+    expect(replay.violation).toMatchObject({ step: found.step, message: found.message });
+    // Marked fixed, the same trace is now a regression.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), expect: 'holds' }));
+    const fixed = loadTrace(twoPhasePlugin, file);
+    expect(fixed.ok && replayTrace(fixed.value).outcome).toBe('violated-again');
+  });
+
+  it('a bad file: every problem located, through the plug-in codec and the shared translator', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcc-2pc-'));
+    const file = join(dir, 'bad.json');
+    const document = {
+      formatVersion: 1,
+      property: 'consistant',
+      expect: 'violate',
+      violation: { step: '2', message: 'x' },
+      actions: [{ type: 'rmPrepare', rm: 7 }, { type: 'tmCommitt' }],
+      found: { seed: 1, runs: 1, originalLength: 2 },
+      config: { resourceManagers: 3, buggy: true },
+    };
+    writeFileSync(file, JSON.stringify(document));
+    const loaded = loadTrace(twoPhasePlugin, file);
+    expect(loaded.ok).toBe(false);
+    expect(loaded.ok ? [] : loaded.problems).toEqual([
+      `${file}: expect: unknown expectation "violate"; valid: violated, holds; did you mean "violated"?`,
+      `${file}: violation.step: expected a number, got "2" (write 2 without quotes)`,
+      `${file}: property: unknown property "consistant"; valid: consistent, commit-reachable, abort-reachable; did you mean "consistent"?`,
+      `${file}: actions[0].rm: expected an RM number from 0 to 2`,
+      `${file}: actions[1].type: unknown action type "tmCommitt"; valid: tmRcvPrepared, tmCommit, tmAbort, rmPrepare, rmChooseToAbort, rmRcvCommit, rmRcvAbort`,
+    ]);
+    // An action that is not enabled at its step names the step.
+    writeFileSync(file, JSON.stringify({ ...document, property: 'consistent', expect: 'violated', violation: { step: 1, message: 'x' }, actions: [{ type: 'tmCommit' }] }));
+    const disabled = loadTrace(twoPhasePlugin, file);
+    expect(disabled.ok ? [] : disabled.problems).toEqual([`${file}: actions[0] (step 1, "the TM commits (sends Commit)"): not enabled at this step: no RM is prepared`]);
+  });
+});

@@ -9,7 +9,7 @@ import { explore, findingVerdict } from './explore.ts';
 import type { Explored, Instance, InstanceProperty, Plugin } from './plugin.ts';
 import { type RandomResult, searchRandom } from './random.ts';
 import { violationOf } from './trace.ts';
-import type { Property } from './types.ts';
+import type { Model, Property } from './types.ts';
 import type { Basis, Bounds, Verdict } from './verdict.ts';
 
 export interface RunOptions {
@@ -273,7 +273,7 @@ export function exploreFirst<S, A>(instance: Instance<S, A>, options: RunOptions
  * as not applicable.
  */
 export function judgeProperty<S, A>(
-  instance: Instance<S, A>,
+  model: Model<S, A>,
   property: InstanceProperty<S>,
   outcome: SearchOutcome<A> | undefined,
   searchSeed: number,
@@ -301,7 +301,7 @@ export function judgeProperty<S, A>(
   }
   if (explored !== undefined) {
     const trace = explored.shortest;
-    const violation = trace === null ? undefined : violationOf(instance.model, property.property, trace);
+    const violation = trace === null ? undefined : violationOf(model, property.property, trace);
     if (trace !== null && violation === undefined) throw new Error(`internal error: the explored trace for ${property.name} does not show it on the plain model`);
     return {
       ...base,
@@ -383,7 +383,7 @@ export function checkConfig<C, S, A, I extends Instance<S, A>>(
       property.notApplicable === undefined && decided === undefined
         ? runSearchTask(plugin, shardTasks(config, property.name, runsFor(property.kind, options), 1)[0]!, stop)
         : undefined;
-    return judgeProperty(instance, property, outcome, options.seed, decided);
+    return judgeProperty(instance.model, property, outcome, options.seed, decided);
   });
 }
 
@@ -398,8 +398,10 @@ export async function checkConfigs<C, S, A, I extends Instance<S, A>>(
   options: RunOptions,
   workers: number,
   run: (tasks: readonly SearchTask<C>[]) => Promise<SearchOutcome<A>[]>,
+  /** Instances the caller has made already, config by config (default: `instanceOf`). */
+  made?: readonly I[],
 ): Promise<PropertyCheck<A>[][]> {
-  const mine = configs.map((config) => instanceOf(plugin, config));
+  const mine = configs.map((config, j) => made?.[j] ?? instanceOf(plugin, config));
   const explored = mine.map((instance) => exploreFirst(instance, options));
   const plan = mine.map((instance, j) =>
     selectedProperties(instance, options).map((property) =>
@@ -415,7 +417,7 @@ export async function checkConfigs<C, S, A, I extends Instance<S, A>>(
       const tasks = plan[j]![p]!;
       const taken = outcomes.slice(next, next + tasks.length);
       next += tasks.length;
-      return judgeProperty(instance, property, tasks.length === 0 ? undefined : mergeShards(taken), options.seed, explored[j]!.get(property.name));
+      return judgeProperty(instance.model, property, tasks.length === 0 ? undefined : mergeShards(taken), options.seed, explored[j]!.get(property.name));
     }),
   );
 }

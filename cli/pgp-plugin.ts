@@ -1,0 +1,199 @@
+/**
+ * The PGP Encryption Server cluster as a plug-in of the checker (`checker/plugin.ts`): the one place that
+ * assembles `config/` (parsing, presets), `model/` (the compiled cluster, its component and packed
+ * engines), `properties/` (the catalogue) and the action codec (untrusted JSON checked against the
+ * model's vocabulary). `check`, `explore` and `replay` run it through the generic code in `checker/`.
+ */
+import type { Explored, Instance, InstanceProperty, Parsed, Plugin } from '../checker/plugin.ts';
+import { findingVerdict } from '../checker/explore.ts';
+import { searchRandom } from '../checker/random.ts';
+import type { Property } from '../checker/types.ts';
+import { expectedViolations, PRESETS } from '../config/presets.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { suggest } from '../config/suggest.ts';
+import { formatProblem, validateConfig } from '../config/validate.ts';
+import { describeValue } from '../config/zod-problems.ts';
+import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
+import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
+import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
+import type { ClusterState } from '../model/state.ts';
+import { ringSymmetries } from '../model/symmetry.ts';
+import { PROPERTIES } from '../properties/index.ts';
+import type { ClusterProperty } from '../properties/types.ts';
+import { describeBounds, exploreScope } from './explore.ts';
+import { makeTarget, subjectProperty, type Target } from './target.ts';
+import { verifyPacked } from './verify.ts';
+
+/** The states `check` explores per config before it falls back to random search (`--max-states`). */
+export const CHECK_STATE_BUDGET = 500_000;
+
+/**
+ * The bounds of `check`'s exploration: one key per record kind and one client (they stand for any number:
+ * every property is a conjunction over records and clients), no time passing (the properties time
+ * decides are left to random search), and traces of any length.
+ */
+export const CHECK_BOUNDS = { writes: 1, clients: 1, maxDepth: 100_000, hours: [] as number[] } as const;
+
+/** Why `check`'s exploration (no time passing) leaves a property to random search. */
+const ONLY_TIME = 'only time passing can break it, and time does not pass in these bounds';
+
+/** A config made checkable: the generic instance, and the PGP target behind it (its cluster, its engines). */
+export interface PgpInstance extends Instance<ClusterState, Action> {
+  readonly target: Target;
+}
+
+/**
+ * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
+ * packed evaluation (`cli/verify.ts`). Returns what it decided, by property name: every property it
+ * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
+ * `partial`) when the budget ran out first.
+ */
+export function explorePacked(target: Target, names: readonly string[], budget: number): Map<string, Explored<Action>> {
+  const decided = new Map<string, Explored<Action>>();
+  const cluster = target.cluster;
+  if (cluster.size > PACKED_MAX_MEMBERS) return decided;
+  const properties = names.map((name) => target.properties.find((p) => p.property.name === name)!.property);
+  const bounds = { ...CHECK_BOUNDS, maxStates: budget };
+  const result = verifyPacked(cluster, exploreScope(bounds), properties, ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: budget });
+  const described = describeBounds(target.config, bounds);
+  properties.forEach((property, p) => {
+    const finding = result.findings[p]!;
+    const found = finding.shortest !== null;
+    // Every component this property reads explored to the end: its verdict is exhaustive, whatever the
+    // budget did to the others'; otherwise only a finding counts (a real trace), and the rest is left to
+    // random search.
+    const complete = finding.coverage === 'complete';
+    if (!found && !complete) return;
+    decided.set(property.name, {
+      verdict: findingVerdict(property.kind, found),
+      basis: complete ? 'exhaustive' : 'partial',
+      states: finding.states,
+      bounds: described,
+      depthComplete: complete ? null : result.depthComplete,
+      shortest: finding.shortest,
+    });
+  });
+  // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
+  const holding = properties.filter((p) => decided.get(p.name)?.verdict === 'holds' && decided.get(p.name)?.basis === 'exhaustive');
+  const subjects = holding.flatMap((p) => {
+    const subject = subjectProperty(p);
+    return subject === undefined ? [] : [{ property: p, subject }];
+  });
+  if (subjects.length > 0) {
+    const left = Math.max(1, budget - result.states);
+    const found = verifyPacked(cluster, exploreScope(bounds), subjects.map((s) => s.subject), ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: left });
+    subjects.forEach(({ property }, i) => {
+      const finding = found.findings[i]!;
+      if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });
+    });
+  }
+  return decided;
+}
+
+/** The generic view of a property bound to a target. */
+export function instanceProperty(target: Target, property: ClusterProperty): InstanceProperty<ClusterState> {
+  const bound = target.properties.find((p) => p.property.name === property.name);
+  const check = (state: ClusterState) => property.check(target.cluster, state);
+  const subject = subjectProperty(property);
+  return {
+    name: property.name,
+    kind: property.kind,
+    notApplicable: bound?.notApplicable ?? property.notApplicable(target.cluster),
+    property: bound?.bound ?? { name: property.name, kind: property.kind, check },
+    ...(subject === undefined ? {} : { subject: { name: subject.name, kind: 'sometimes', check: (s: ClusterState) => subject.check(target.cluster, s) } }),
+    ...(property.needsTime === true ? { unexplorable: ONLY_TIME } : {}),
+  };
+}
+
+/** A target as the generic checker takes it: random search on its component engine, exploration on the packed rows. */
+export function pgpInstance(target: Target): PgpInstance {
+  return {
+    target,
+    model: target.model,
+    properties: target.properties.map(({ property }) => instanceProperty(target, property)),
+    search: (name, options) => {
+      const bound = target.properties.find((p) => p.property.name === name)!;
+      return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });
+    },
+    exploreFirst: (names, budget) => explorePacked(target, names, budget),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The action codec: untrusted JSON against the model's vocabulary.
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+/** Each action type's fields, taken from an example of it among the model's candidate actions. */
+const templatesByTarget = new WeakMap<Target, Map<string, Record<string, unknown>>>();
+function actionTemplates(target: Target): Map<string, Record<string, unknown>> {
+  let templates = templatesByTarget.get(target);
+  if (templates !== undefined) return templates;
+  templates = new Map();
+  for (const action of candidateActions(target.cluster, DEFAULT_SCOPE))
+    if (!templates.has(action.type)) templates.set(action.type, action as unknown as Record<string, unknown>);
+  templatesByTarget.set(target, templates);
+  return templates;
+}
+
+function shapeProblems(value: unknown, template: unknown, path: string, what: string, optional: readonly string[] = []): string[] {
+  if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object, got ${describeValue(value)}`];
+    const fields = template as Record<string, unknown>;
+    const given = value as Record<string, unknown>;
+    const problems: string[] = [];
+    for (const key of Object.keys(fields)) {
+      if (!Object.hasOwn(given, key)) {
+        if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
+      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
+    }
+    for (const key of Object.keys(given)) {
+      if (Object.hasOwn(fields, key)) continue;
+      const close = suggest(key, Object.keys(fields));
+      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
+    }
+    return problems;
+  }
+  return typeName(value) === typeName(template) ? [] : [`${path}: expected ${typeName(template)}, got ${describeValue(value)}`];
+}
+
+/** An action of a trace file: its type and fields checked against the model's vocabulary (whether it is enabled is the replay's business). */
+export function parseAction(json: unknown, at: string, target: Target): Parsed<Action> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || typeof (json as { type?: unknown }).type !== 'string')
+    return { ok: false, problems: [`${at}: expected an action, an object with a "type", got ${describeValue(json)}`] };
+  const action = json as Record<string, unknown>;
+  if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
+    const close = suggest(String(action.type), ACTION_TYPES);
+    return {
+      ok: false,
+      problems: [`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`],
+    };
+  }
+  const template = actionTemplates(target).get(action.type as string);
+  const problems = template ? shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]) : [];
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: action as unknown as Action };
+}
+
+/** A config document (under field `at`: `config`) to a resolved config, or one problem per fault. */
+export function parseClusterConfig(document: unknown, at: string): Parsed<ClusterConfig> {
+  const result = validateConfig(document);
+  if (!result.ok)
+    return { ok: false, problems: result.errors.map((p) => `${at}${at === '' || p.path === '' || p.path.startsWith('[') ? '' : '.'}${formatProblem(p)}`) };
+  return { ok: true, value: result.config };
+}
+
+export const pgpPlugin: Plugin<ClusterConfig, ClusterState, Action, PgpInstance> = {
+  name: 'pgp-cluster-check',
+  parseConfig: parseClusterConfig,
+  presets: PRESETS.map((p) => ({ name: p.name, config: p.config, expectedViolations: expectedViolations(p) })),
+  configName: (config) => config.name,
+  instantiate: (config) => pgpInstance(makeTarget(config)),
+  propertyNames: PROPERTIES.map((p) => p.name),
+  parseAction: (json, at, instance) => parseAction(json, at, instance.target),
+  encodeAction: (action) => action,
+  describeAction,
+};

@@ -7,27 +7,18 @@
  * not part of it: a reworded message is reported as a note, not as a failure, so that improving a
  * property's wording does not break the corpus.
  */
-import { firstDivergentStep, judgeTrace } from '../checker/replay.ts';
+import { firstDivergentStep } from '../checker/replay.ts';
+import { type ReplayOutcome, replayTrace } from '../checker/trace-file.ts';
+import { runTrace } from '../checker/trace.ts';
 import type { Violation } from '../checker/types.ts';
 import { PRESETS } from '../config/presets.ts';
 import { describeAction } from '../model/actions.ts';
 import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
 import { oneLine, shellCommand } from './untrusted.ts';
-import { type SettlingStory, type Snapshot, type Story, tellSettling, tellTrace } from './replay-story.ts';
+import { instanceProperty } from './pgp-plugin.ts';
+import { type SettlingStory, type Snapshot, type Story, tellSettling, tellStates } from './replay-story.ts';
 
-export type ReplayOutcome =
-  /** `expect: violated`, and the trace still violates the property at the recorded step. */
-  | 'reproduced'
-  /** `expect: holds`, and the trace still does not violate it. */
-  | 'still-fixed'
-  /** `expect: violated`, but the trace no longer violates the property. */
-  | 'no-longer-violated'
-  /** `expect: violated`, and it is violated, but at another step. */
-  | 'moved'
-  /** `expect: holds`, but the trace violates the property again. */
-  | 'violated-again'
-  /** The property no longer applies to the recorded config. */
-  | 'not-applicable';
+export type { ReplayOutcome };
 
 export interface CounterexampleReplay {
   readonly loaded: LoadedCounterexample;
@@ -92,26 +83,15 @@ function freshSearchNote(loaded: LoadedCounterexample): string {
 /** Replays a loaded counterexample file and judges whether it still shows what it records. */
 export function replayCounterexample(loaded: LoadedCounterexample): CounterexampleReplay {
   const { document, target, property, file } = loaded;
-  const story = tellTrace(target, document.actions);
-  // The loader has already replayed every step, so a disabled action cannot happen here.
-  if (story.kind !== 'ran') throw new Error(`internal error: ${file} step ${story.step} is not enabled: ${story.why}`);
   const bound = target.properties.find((p) => p.property.name === property.name)!;
-  const violation = bound.notApplicable === undefined ? judgeTrace(target.model, bound.bound, document.actions) : undefined;
+  // The loader ran the trace once, judging the property at every step: the story and the verdict are read
+  // off that run (a file built in memory, not loaded, is run here once).
+  const run = loaded.run ?? runTrace(target.model, bound.bound, document.actions);
+  if (!('states' in run)) throw new Error(`internal error: ${file} step ${run.step} is not enabled: ${run.why}`);
+  const story = tellStates(target, document.actions, run.states);
+  const { violation, outcome, ok } = replayTrace({ document, property: instanceProperty(target, property), run });
   const settling = bound.notApplicable === undefined ? tellSettling(target, property, story.final) : undefined;
   const recorded = document.violation;
-  const outcome: ReplayOutcome =
-    bound.notApplicable !== undefined
-      ? 'not-applicable'
-      : document.expect === 'holds'
-        ? violation === undefined
-          ? 'still-fixed'
-          : 'violated-again'
-        : violation === undefined
-          ? 'no-longer-violated'
-          : violation.step === recorded.step
-            ? 'reproduced'
-            : 'moved';
-  const ok = outcome === 'reproduced' || outcome === 'still-fixed';
   const divergent = document.states ? firstDivergentStep(document.states, story.steps.map((s) => s.members)) : undefined;
   const divergence =
     divergent === undefined

@@ -27,62 +27,44 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { replaySteps } from '../checker/replay.ts';
+import {
+  type Expectation,
+  FORMAT_VERSION,
+  type FoundBy,
+  MAX_TRACE_ACTIONS,
+  parseTrace,
+  type RecordedViolation,
+  TRACE_FILE_WORDS,
+  type TraceDocument,
+  type TraceFileExtra,
+} from '../checker/trace-file.ts';
+import type { Violation } from '../checker/types.ts';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
-import { formatProblem, validateConfig } from '../config/validate.ts';
-import { describeValue, schemaProblems, type Words } from '../config/zod-problems.ts';
-import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
-import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
-import { findProperty, PROPERTIES } from '../properties/index.ts';
+import { validateConfig } from '../config/validate.ts';
+import { describeValue, schemaProblems } from '../config/zod-problems.ts';
+import { type Action, describeAction } from '../model/actions.ts';
+import type { ClusterState } from '../model/state.ts';
+import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { usageErrors } from './io.ts';
 import { readJsonFile } from './load.ts';
+import { parseAction, parseClusterConfig, type PgpInstance, pgpPlugin } from './pgp-plugin.ts';
 import { type Snapshot, tellTrace } from './replay-story.ts';
 import { makeTarget, type Target } from './target.ts';
 
-/** The longest trace a counterexample or scenario file may hold. */
-export const MAX_TRACE_ACTIONS = 10_000;
+/** The longest trace a counterexample or scenario file may hold (`checker/trace-file.ts`). */
+export { MAX_TRACE_ACTIONS };
 
 /** The format version this tool writes and reads. */
-export const FORMAT_VERSION = 1;
+export { FORMAT_VERSION };
 
-export type Expectation = 'violated' | 'holds';
+export type { Expectation, FoundBy, RecordedViolation };
 
-/** How the violation was found: enough to re-run the search that found it. */
-export interface FoundBy {
-  readonly seed: number;
-  /** Traces run up to and including the first violating one. */
-  readonly runs: number;
-  /** Length of the violating trace as first generated, before shrinking. */
-  readonly originalLength: number;
-  /** fast-check's path to the failing case (`check --seed S --path P`). */
-  readonly path?: string;
-  /** The search's budget: traces per property and the longest trace. */
-  readonly maxRuns?: number;
-  readonly maxLength?: number;
-  /** The command that re-runs the search straight to the failing case. */
-  readonly command?: string;
-}
-
-export interface RecordedViolation {
-  /** After this many actions (for `eventually` properties: the whole trace, then settling). */
-  readonly step: number;
-  readonly message: string;
-  /** Replication rounds settling took. */
-  readonly rounds?: number;
-}
-
-export interface CounterexampleDocument {
-  readonly formatVersion: typeof FORMAT_VERSION;
-  readonly property: string;
-  readonly expect: Expectation;
-  /** Free text for people, for example why a risk was marked fixed. */
-  readonly note?: string;
-  readonly violation: RecordedViolation;
-  readonly actions: readonly Action[];
-  readonly found: FoundBy;
-  readonly config: ClusterConfig;
+/** A counterexample file: the generic trace file (`checker/trace-file.ts`) and the members after each step. */
+export interface CounterexampleDocument extends TraceDocument<ClusterConfig, Action> {
   /** The members after each step, as recorded when saved. */
   readonly states?: readonly Snapshot[];
 }
@@ -93,6 +75,8 @@ export interface LoadedCounterexample {
   readonly document: CounterexampleDocument;
   readonly target: Target;
   readonly property: ClusterProperty;
+  /** The one run of its trace (the loader's): every state, and the violation it shows now; absent, the replay runs it. */
+  readonly run?: { readonly states: readonly ClusterState[]; readonly violation: Violation | undefined };
 }
 
 export interface LoadedScenario {
@@ -104,6 +88,8 @@ export interface LoadedScenario {
   readonly preset: string | undefined;
   readonly target: Target;
   readonly actions: readonly Action[];
+  /** The states of its one run (the loader's), the initial one first; absent, the replay runs it. */
+  readonly states?: readonly ClusterState[];
 }
 
 export type LoadedTraceFile = LoadedCounterexample | LoadedScenario;
@@ -119,30 +105,16 @@ const snapshotSchema = z.record(
   z.strictObject({ up: z.boolean(), status: z.string(), records: z.array(z.string()) }),
 );
 
-const counterexampleSchema = z.strictObject({
-  $schema: z.string().optional(),
-  formatVersion: z.literal(FORMAT_VERSION),
-  property: z.string().min(1),
-  expect: z.enum(['violated', 'holds']),
-  note: z.string().optional(),
-  violation: z.strictObject({
-    step: z.number().int().min(0),
-    message: z.string().min(1),
-    rounds: z.number().int().min(0).optional(),
-  }),
-  actions: z.array(actionShape),
-  found: z.looseObject({
-    seed: z.number().int(),
-    runs: z.number().int().min(0),
-    originalLength: z.number().int().min(0),
-    path: z.string().optional(),
-    maxRuns: z.number().int().min(1).optional(),
-    maxLength: z.number().int().min(1).optional(),
-    command: z.string().optional(),
-  }),
-  config: z.record(z.string(), z.unknown()),
-  states: z.array(snapshotSchema).optional(),
-});
+/** What a counterexample file adds to the generic trace file. */
+const COUNTEREXAMPLE_EXTRA: TraceFileExtra<Action> = {
+  shape: { $schema: z.string().optional(), states: z.array(snapshotSchema).optional() },
+  problems: (document, actions) => {
+    const states = document.states as readonly unknown[] | undefined;
+    return states !== undefined && states.length !== actions.length
+      ? [`states: ${states.length} recorded states for ${actions.length} actions; expected one per action`]
+      : [];
+  },
+};
 
 const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -159,84 +131,28 @@ const COUNTEREXAMPLE_ONLY = ['formatVersion', 'property', 'expect', 'violation',
 // ---------------------------------------------------------------------------------------------------
 // Messages for schema problems.
 
-/** A trace file's own words for the shared translator (`config/zod-problems.ts`). */
-export const TRACE_FILE_WORDS: Words = {
-  noun: (path) => (path[path.length - 1] === 'expect' ? 'expectation' : undefined),
-};
-
 // ---------------------------------------------------------------------------------------------------
 // Actions against the model's vocabulary.
 
-function typeName(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
-  return typeof value;
-}
-
-/** Each action type's fields, taken from an example of it among the model's candidate actions. */
-function actionTemplates(target: Target): Map<string, Record<string, unknown>> {
-  const templates = new Map<string, Record<string, unknown>>();
-  for (const action of candidateActions(target.cluster, DEFAULT_SCOPE))
-    if (!templates.has(action.type)) templates.set(action.type, action as unknown as Record<string, unknown>);
-  return templates;
-}
-
-function shapeProblems(value: unknown, template: unknown, path: string, what: string, optional: readonly string[] = []): string[] {
-  if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object, got ${describeValue(value)}`];
-    const fields = template as Record<string, unknown>;
-    const given = value as Record<string, unknown>;
-    const problems: string[] = [];
-    for (const key of Object.keys(fields)) {
-      if (!Object.hasOwn(given, key)) {
-        if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
-    }
-    for (const key of Object.keys(given)) {
-      if (Object.hasOwn(fields, key)) continue;
-      const close = suggest(key, Object.keys(fields));
-      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
-    }
-    return problems;
-  }
-  return typeName(value) === typeName(template) ? [] : [`${path}: expected ${typeName(template)}, got ${describeValue(value)}`];
-}
-
 /**
- * Problems with the actions of a file: unknown types, missing or unknown fields, wrong types (against the
- * model's vocabulary), then, if there are none and `replay` is set (nothing else is wrong with the file),
- * the first action that is not enabled at its step (`whyDisabled`).
+ * Problems with the actions of a scenario: each through the PGP codec (`cli/pgp-plugin.ts`), then, if
+ * there are none and `replay` is set (nothing else is wrong with the file), the first action that is not
+ * enabled at its step. Returns the states of that one run, for the replay to tell.
  */
-function actionProblems(target: Target, actions: readonly Record<string, unknown>[], replay: boolean): string[] {
-  const templates = actionTemplates(target);
-  const problems: string[] = [];
-  actions.forEach((action, i) => {
-    const at = `actions[${i}]`;
-    if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
-      const close = suggest(String(action.type), ACTION_TYPES);
-      problems.push(`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
-      return;
-    }
-    const template = templates.get(action.type as string);
-    if (template)
-      for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]))
-        problems.push(p);
+function actionProblems(target: Target, actions: readonly unknown[], replay: boolean): { problems: string[]; states?: readonly ClusterState[] } {
+  const problems = actions.flatMap((action, i) => {
+    const parsed = parseAction(action, `actions[${i}]`, target);
+    return parsed.ok ? [] : [...parsed.problems];
   });
-  if (problems.length > 0 || !replay) return problems;
-  const story = tellTrace(target, actions as unknown as Action[]);
-  if (story.kind === 'disabled')
-    return [`actions[${story.step - 1}] (step ${story.step}, "${describeAction(story.action)}"): not enabled at this step: ${story.why}`];
-  return [];
+  if (problems.length > 0 || !replay) return { problems };
+  const run = replaySteps(target.model, actions as Action[]);
+  if (run.kind === 'disabled')
+    return { problems: [`actions[${run.step - 1}] (step ${run.step}, "${describeAction(run.action)}"): not enabled at this step: ${run.why}`] };
+  return { problems: [], states: [run.initial, ...run.steps.map((s) => s.after)] };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Loading.
-
-function configProblems(raw: unknown, field: string): { config?: ClusterConfig; problems: string[] } {
-  const result = validateConfig(raw);
-  if (!result.ok) return { problems: result.errors.map((p) => `${field}${p.path === '' ? '' : p.path.startsWith('[') ? '' : '.'}${formatProblem(p)}`) };
-  return { config: result.config, problems: [] };
-}
 
 /** Validates a parsed counterexample or scenario document; throws a `UsageError` listing every problem. */
 export function parseTraceDocument(file: string, document: unknown): LoadedTraceFile {
@@ -265,41 +181,10 @@ function rawActions(doc: Record<string, unknown>): Record<string, unknown>[] | u
 }
 
 function parseCounterexample(doc: Record<string, unknown>, fail: (p: readonly string[]) => Error, file: string): LoadedCounterexample {
-  if (doc.formatVersion !== FORMAT_VERSION)
-    throw fail([
-      `formatVersion: unsupported format version ${describeValue(doc.formatVersion)}; this version of pgp-cluster-check reads version ${FORMAT_VERSION}`,
-    ]);
-  const parsed = counterexampleSchema.safeParse(doc);
-  const problems = parsed.success ? [] : schemaProblems(counterexampleSchema, doc, parsed.error.issues, TRACE_FILE_WORDS);
-  const property = typeof doc.property === 'string' ? findProperty(doc.property) : undefined;
-  if (typeof doc.property === 'string' && property === undefined) {
-    const names = PROPERTIES.map((p) => p.name);
-    const close = suggest(doc.property, names);
-    problems.push(`property: unknown property "${doc.property}"; valid: ${names.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
-  }
-  const { config, problems: configIssues } =
-    doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config) ? configProblems(doc.config, 'config') : { problems: [] };
-  for (const p of configIssues) problems.push(p);
-  // The actions can be checked against the model as soon as the config is valid, whatever else is wrong.
-  const target = config === undefined ? undefined : makeTarget(config);
-  const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
-  if (parsed.success && actions !== undefined) {
-    if (parsed.data.violation.step > actions.length)
-      problems.push(`violation.step: ${parsed.data.violation.step} is past the last action (the file has ${actions.length})`);
-    if (parsed.data.states !== undefined && parsed.data.states.length !== actions.length)
-      problems.push(`states: ${parsed.data.states.length} recorded states for ${actions.length} actions; expected one per action`);
-  }
-  if (problems.length > 0 || !parsed.success || target === undefined || property === undefined) throw fail(problems);
-  const { $schema: _schema, ...rest } = parsed.data;
-  const document: CounterexampleDocument = {
-    ...rest,
-    formatVersion: FORMAT_VERSION,
-    config: target.config,
-    actions: parsed.data.actions as unknown as Action[],
-    found: parsed.data.found as FoundBy,
-  };
-  return { kind: 'counterexample', file, document, target, property };
+  const parsed = parseTrace<ClusterConfig, ClusterState, Action, PgpInstance, CounterexampleDocument>(pgpPlugin, doc, COUNTEREXAMPLE_EXTRA);
+  if (!parsed.ok) throw fail(parsed.problems);
+  const { document, instance, property, run } = parsed.value;
+  return { kind: 'counterexample', file, document, target: instance.target, property: findProperty(property.name)!, run };
 }
 
 function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]) => Error, file: string): LoadedScenario {
@@ -318,14 +203,15 @@ function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]
       problems.push(`preset: unknown preset "${doc.preset}"; valid: ${names.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }
   } else if (doc.config !== null && typeof doc.config === 'object' && !Array.isArray(doc.config)) {
-    const checked = configProblems(doc.config, 'config');
-    for (const p of checked.problems) problems.push(p);
-    config = checked.config;
+    const checked = parseClusterConfig(doc.config, 'config');
+    if (checked.ok) config = checked.value;
+    else problems.push(...checked.problems);
   }
   const target = config === undefined ? undefined : makeTarget(config);
   const actions = rawActions(doc);
-  if (target !== undefined && actions !== undefined) for (const p of actionProblems(target, actions, problems.length === 0)) problems.push(p);
-  if (problems.length > 0 || !parsed.success || target === undefined) throw fail(problems);
+  const checked = target !== undefined && actions !== undefined ? actionProblems(target, actions, problems.length === 0) : undefined;
+  if (checked !== undefined) problems.push(...checked.problems);
+  if (problems.length > 0 || !parsed.success || target === undefined || checked?.states === undefined) throw fail(problems);
   return {
     kind: 'scenario',
     file,
@@ -334,6 +220,7 @@ function parseScenario(doc: Record<string, unknown>, fail: (p: readonly string[]
     preset: parsed.data.preset,
     target,
     actions: parsed.data.actions as unknown as Action[],
+    states: checked.states,
   };
 }
 

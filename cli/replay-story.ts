@@ -7,7 +7,7 @@
  * `where: before → after` line until someone gives it nicer words below.
  */
 import type { StateChange } from '../checker/diff.ts';
-import { formatChangePath } from '../checker/diff.ts';
+import { diffStates, formatChangePath } from '../checker/diff.ts';
 import { replaySteps } from '../checker/replay.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
@@ -102,6 +102,16 @@ export function tellTrace(target: Target, actions: readonly Action[], from?: Clu
   const steps = replay.steps.map((s) => tellStep(target.cluster, s.step, s.action, s.before, s.after, s.changes));
   if (replay.kind === 'disabled') return { kind: 'disabled', initial: replay.initial, steps, step: replay.step, action: replay.action, why: replay.why };
   return { kind: 'ran', initial: replay.initial, steps, final: replay.final };
+}
+
+/**
+ * Tells a trace from the states one run of it passed through (`states[0]` the initial one, `states[i]`
+ * after step i), without stepping the model again.
+ */
+export function tellStates(target: Target, actions: readonly Action[], states: readonly ClusterState[]): Extract<Story, { kind: 'ran' }> {
+  if (states.length !== actions.length + 1) throw new Error(`internal error: ${states.length} states for ${actions.length} actions`);
+  const steps = actions.map((action, i) => tellStep(target.cluster, i + 1, action, states[i]!, states[i + 1]!, diffStates(states[i]!, states[i + 1]!)));
+  return { kind: 'ran', initial: states[0]!, steps, final: states[actions.length]! };
 }
 
 function actorOf(cluster: ClusterModel, action: Action): string | undefined {

@@ -31,6 +31,7 @@ import {
   type Story,
   type StoryStep,
   snapshot,
+  tellStates,
   tellTrace,
 } from './replay-story.ts';
 
@@ -211,7 +212,8 @@ export function judgeScenario(loaded: LoadedScenario): ScenarioVerdict[] {
 }
 
 function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number {
-  const story = tellTrace(loaded.target, loaded.actions);
+  // The loader ran the actions once (to check each is enabled): the story is told from those states.
+  const story = loaded.states === undefined ? tellTrace(loaded.target, loaded.actions) : tellStates(loaded.target, loaded.actions, loaded.states);
   if (story.kind !== 'ran') throw new Error(`internal error: ${loaded.file} step ${story.step} is not enabled: ${story.why}`);
   const verdicts = judgeScenario(loaded);
   const violated = verdicts.filter((v) => v.verdict === 'violated');

@@ -25,8 +25,8 @@ import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
 import { HEAP_LIMIT_VARIABLE, memoryGuard } from './memory.ts';
-import { CHECK_BOUNDS, CHECK_STATE_BUDGET, instanceProperty, pgpInstance, pgpPlugin } from './pgp-plugin.ts';
-import { makeTarget, type Target } from './target.ts';
+import { CHECK_BOUNDS, CHECK_STATE_BUDGET, pgpInstance, pgpPlugin } from './pgp-plugin.ts';
+import { instanceProperty, makeTarget, type Target } from './target.ts';
 
 /** `check`'s options: the generic ones (`checker/run.ts`). */
 export type CheckOptions = RunOptions;
@@ -105,7 +105,7 @@ export function judgeResult(
   searchSeed: number,
   explored?: Explored,
 ): PropertyResult {
-  return pgpResult(target, judgeProperty(target.model, instanceProperty(target, property), outcome, searchSeed, explored), expectedViolations);
+  return pgpResult(target, judgeProperty(target.model, instanceProperty(target.cluster, property), outcome, searchSeed, explored), expectedViolations);
 }
 
 /**

@@ -15,7 +15,7 @@ import { PRESETS } from '../config/presets.ts';
 import { describeAction } from '../model/actions.ts';
 import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
 import { oneLine, shellCommand } from './untrusted.ts';
-import { instanceProperty } from './pgp-plugin.ts';
+import { instanceProperty } from './target.ts';
 import { type SettlingStory, type Snapshot, type Story, tellSettling, tellStates } from './replay-story.ts';
 
 export type { ReplayOutcome };
@@ -89,7 +89,7 @@ export function replayCounterexample(loaded: LoadedCounterexample): Counterexamp
   const run = loaded.run ?? runTrace(target.model, bound.bound, document.actions);
   if (!('states' in run)) throw new Error(`internal error: ${file} step ${run.step} is not enabled: ${run.why}`);
   const story = tellStates(target, document.actions, run.states);
-  const { violation, outcome, ok } = replayTrace({ document, property: instanceProperty(target, property), run });
+  const { violation, outcome, ok } = replayTrace({ document, property: instanceProperty(target.cluster, property), run });
   const settling = bound.notApplicable === undefined ? tellSettling(target, property, story.final) : undefined;
   const recorded = document.violation;
   const divergent = document.states ? firstDivergentStep(document.states, story.steps.map((s) => s.members)) : undefined;

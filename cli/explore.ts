@@ -9,18 +9,23 @@
  */
 import { type ComponentEngine, exploreComponents } from '../checker/components.ts';
 import { type ExploreProgress, type ExploreResult, findingVerdict } from '../checker/explore.ts';
+import {
+  depthCompleteOf,
+  type ExploredProperty as GenericExploredProperty,
+  type ExploreVerdict,
+  judgeExploration,
+} from '../checker/exploration.ts';
 import { exploreProduct } from '../checker/product.ts';
-import { violationOf } from '../checker/trace.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { compileCluster } from '../model/cluster.ts';
 import { makeScope, type Scope } from '../model/enabled.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
-import type { Basis, Bounds } from '../checker/verdict.ts';
+import type { Bounds } from '../checker/verdict.ts';
 import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { componentEngine, componentProperty } from './target.ts';
+import { componentEngine, componentProperty, instanceProperty } from './target.ts';
 import { verifyPacked } from './verify.ts';
 
 export interface ExploreBounds {
@@ -55,20 +60,10 @@ export interface ExploreChoices {
   readonly stop?: () => string | undefined;
 }
 
-/** `not-explored`: a property only time can break, in bounds where time does not pass. */
-export type ExploreVerdict = 'holds' | 'violated' | 'reached' | 'unreached' | 'not-applicable' | 'not-explored';
+/** `not-explored`: a property only time can break, in bounds where time does not pass (`checker/exploration.ts`). */
+export type { ExploreVerdict };
 
-export interface ExploredProperty {
-  readonly property: string;
-  readonly kind: string;
-  readonly verdict: ExploreVerdict;
-  /** The shortest trace to a violation (for `sometimes`: to the first state that reaches it). */
-  readonly shortest: readonly Action[] | null;
-  readonly message: string | null;
-  readonly reason: string | null;
-  /** What the verdict rests on (absent for `not-applicable` and `not-explored`). */
-  readonly basis?: Basis;
-}
+export type ExploredProperty = GenericExploredProperty<Action>;
 
 export interface ExploreReport {
   readonly config: string;
@@ -133,54 +128,16 @@ export function exploreConfig(
       ? exploreProduct(engine, componentProperties, options)
       : exploreComponents(engine, componentProperties, options);
   const boundsText = describeBounds(config, bounds);
-  const depthComplete = result.depthComplete ?? (result.exhausted ? result.depth : Math.max(0, result.depth - 1));
-  const basis = (verdict: string): Basis =>
-    result.exhausted || (verdict !== 'holds' && verdict !== 'unreached')
-      ? { basis: 'exhaustive', states: result.states, bounds: boundsText }
-      : {
-          basis: 'partial',
-          states: result.states,
-          depthComplete,
-          bounds: boundsText,
-          stopped: result.stopped ?? 'a bound was hit (--depth or --max-states)',
-        };
-  const results = selected.map((property): ExploredProperty => {
-    // A verdict with no trace: not applicable, or not explored, and why.
-    const undecided = (verdict: 'not-applicable' | 'not-explored', reason: string): ExploredProperty => ({
-      property: property.name,
-      kind: property.kind,
-      verdict,
-      shortest: null,
-      message: null,
-      reason,
-    });
-    const reason = property.notApplicable(cluster);
-    if (reason !== undefined) return undecided('not-applicable', reason);
-    if (unexplored(property))
-      return undecided(
-        'not-explored',
-        'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)',
-      );
-    const finding = result.results[applicable.indexOf(property)]!;
-    if ('coverage' in finding && finding.coverage === 'none' && finding.shortest === null)
-      return undecided('not-explored', `the search stopped (${result.stopped ?? 'a bound'}) before it reached the components this property reads`);
-    // The explorer keeps one state per canonical key, which keeps time relative: the words of a violation
-    // (hours included) come from replaying its shortest trace on the plain model.
-    const message =
-      finding.verdict === 'violated' && finding.shortest !== null
-        ? (violationOf(engine.base, { name: property.name, kind: property.kind, check: (s: ClusterState) => property.check(cluster, s) }, finding.shortest)
-            ?.message ?? finding.message)
-        : finding.message;
-    return {
-      property: property.name,
-      kind: property.kind,
-      verdict: finding.verdict,
-      shortest: finding.shortest,
-      message,
-      reason: null,
-      basis: basis(finding.verdict),
-    };
-  });
+  const depthComplete = depthCompleteOf(result);
+  const generic = (property: (typeof selected)[number]) =>
+    instanceProperty(
+      cluster,
+      property,
+      timeless ? 'only time passing can break it, and time does not pass in these bounds (give --hours, with a step no longer than --horizon)' : undefined,
+    );
+  const explored = applicable.map(generic);
+  const all = selected.map((p) => explored[applicable.indexOf(p)] ?? generic(p));
+  const results = judgeExploration(engine.base, all, explored, result, boundsText);
   return {
     config: config.name,
     reduction: choices.full ? 'full product' : 'per-record',

@@ -4,7 +4,7 @@
  * engines), `properties/` (the catalogue) and the action codec (untrusted JSON checked against the
  * model's vocabulary). `check`, `explore` and `replay` run it through the generic code in `checker/`.
  */
-import type { Explored, Instance, InstanceProperty, Parsed, Plugin } from '../checker/plugin.ts';
+import type { Explored, Instance, Parsed, Plugin } from '../checker/plugin.ts';
 import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
 import type { Property } from '../checker/types.ts';
@@ -19,9 +19,8 @@ import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import type { ClusterProperty } from '../properties/types.ts';
 import { describeBounds, exploreScope } from './explore.ts';
-import { makeTarget, subjectProperty, type Target } from './target.ts';
+import { instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
 import { verifyPacked } from './verify.ts';
 
 /** The states `check` explores per config before it falls back to random search (`--max-states`). */
@@ -90,27 +89,12 @@ export function explorePacked(target: Target, names: readonly string[], budget: 
   return decided;
 }
 
-/** The generic view of a property bound to a target. */
-export function instanceProperty(target: Target, property: ClusterProperty): InstanceProperty<ClusterState> {
-  const bound = target.properties.find((p) => p.property.name === property.name);
-  const check = (state: ClusterState) => property.check(target.cluster, state);
-  const subject = subjectProperty(property);
-  return {
-    name: property.name,
-    kind: property.kind,
-    notApplicable: bound?.notApplicable ?? property.notApplicable(target.cluster),
-    property: bound?.bound ?? { name: property.name, kind: property.kind, check },
-    ...(subject === undefined ? {} : { subject: { name: subject.name, kind: 'sometimes', check: (s: ClusterState) => subject.check(target.cluster, s) } }),
-    ...(property.needsTime === true ? { unexplorable: ONLY_TIME } : {}),
-  };
-}
-
 /** A target as the generic checker takes it: random search on its component engine, exploration on the packed rows. */
 export function pgpInstance(target: Target): PgpInstance {
   return {
     target,
     model: target.model,
-    properties: target.properties.map(({ property }) => instanceProperty(target, property)),
+    properties: target.properties.map(({ property }) => instanceProperty(target.cluster, property, ONLY_TIME)),
     search: (name, options) => {
       const bound = target.properties.find((p) => p.property.name === name)!;
       return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });

@@ -3,6 +3,7 @@
  * catalogue bound to it as `Property`s, and the fast component engine that random search runs on.
  */
 import { ComponentEngine, type ComponentProperty, type Tuple } from '../checker/components.ts';
+import type { InstanceProperty } from '../checker/plugin.ts';
 import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
@@ -42,6 +43,22 @@ export function subjectProperty(property: ClusterProperty): ClusterProperty | un
     notApplicable: (model) => property.notApplicable(model),
     check: (model, state) => (subject.occurs(model, state) ? HOLDS : violated(`${subject.description} never occurs`)),
     ...(property.reads === undefined ? {} : { reads: property.reads }),
+  };
+}
+
+/**
+ * A property as the generic checker takes it (`checker/plugin.ts`), bound to a cluster; `onlyTime` is
+ * why an exploration in which time does not pass leaves it out (for a property only time can break).
+ */
+export function instanceProperty(cluster: ClusterModel, property: ClusterProperty, onlyTime?: string): InstanceProperty<ClusterState> {
+  const subject = subjectProperty(property);
+  return {
+    name: property.name,
+    kind: property.kind,
+    notApplicable: property.notApplicable(cluster),
+    property: { name: property.name, kind: property.kind, check: (state) => property.check(cluster, state) },
+    ...(subject === undefined ? {} : { subject: { name: subject.name, kind: 'sometimes', check: (state: ClusterState) => subject.check(cluster, state) } }),
+    ...(property.needsTime === true && onlyTime !== undefined ? { unexplorable: onlyTime } : {}),
   };
 }
 

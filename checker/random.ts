@@ -57,7 +57,7 @@ export interface RandomResult<A> {
   readonly statesChecked: number;
   readonly seed: number;
   readonly counterexample: FoundViolation<A> | undefined;
-  /** The most replication rounds any settling took (eventually properties). */
+  /** The most rounds any outcome reported (`Outcome.rounds`: how long an `eventually` property's settling took). */
   readonly maxRounds: number | undefined;
   /** How often each class of action was generated, over all traces run. */
   readonly generated: Readonly<Record<string, number>>;

@@ -374,8 +374,10 @@ export function checkConfig<C, S, A, I extends Instance<S, A>>(
   config: C,
   options: RunOptions,
   stop?: () => string | undefined,
+  /** An instance the caller has made already (default: `instanceOf`). */
+  made?: I,
 ): PropertyCheck<A>[] {
-  const instance = instanceOf(plugin, config);
+  const instance = made ?? instanceOf(plugin, config);
   const explored = exploreFirst(instance, options);
   return selectedProperties(instance, options).map((property) => {
     const decided = explored.get(property.name);

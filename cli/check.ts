@@ -6,19 +6,17 @@
  */
 import type { Explored as GenericExplored } from '../checker/plugin.ts';
 import {
+  checkConfig,
   checkConfigs,
   exploreFirst,
   judgeProperty,
+  type PropertyCheck,
   type RunOptions,
   runSearchTask as runGenericTask,
-  runsFor,
-  shardTasks,
   type SearchOutcome as GenericOutcome,
   type SearchTask as GenericTask,
-  selectedProperties,
 } from '../checker/run.ts';
 import { isFailure, type Verdict } from '../checker/verdict.ts';
-import type { PropertyCheck } from '../checker/run.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
@@ -118,16 +116,7 @@ export function exploreTarget(target: Target, options: CheckOptions): Map<string
 
 /** Checks one config in this thread, one shard per property (the same as `--workers 1`). */
 export function checkTarget(target: Target, options: CheckOptions, expectedViolations?: readonly string[]): PropertyResult[] {
-  const instance = pgpInstance(target);
-  const explored = exploreFirst(instance, options);
-  return selectedProperties(instance, options).map((property) => {
-    const decided = explored.get(property.name);
-    const outcome =
-      property.notApplicable === undefined && decided === undefined
-        ? runSearchTask(shardTasks(target.config, property.name, runsFor(property.kind, options), 1)[0]!)
-        : undefined;
-    return pgpResult(target, judgeProperty(instance.model, property, outcome, options.seed, decided), expectedViolations);
-  });
+  return checkConfig(pgpPlugin, target.config, options, guard(), pgpInstance(target)).map((check) => pgpResult(target, check, expectedViolations));
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Explored, Instance, Parsed, Plugin } from '../checker/plugin.ts';
 import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
+import { DEFAULT_STATE_BUDGET } from '../checker/run.ts';
 import type { Property } from '../checker/types.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
@@ -24,7 +25,7 @@ import { instanceProperty, makeTarget, subjectProperty, type Target } from './ta
 import { verifyPacked } from './verify.ts';
 
 /** The states `check` explores per config before it falls back to random search (`--max-states`). */
-export const CHECK_STATE_BUDGET = 500_000;
+export const CHECK_STATE_BUDGET = DEFAULT_STATE_BUDGET;
 
 /**
  * The bounds of `check`'s exploration: one key per record kind and one client (they stand for any number:

@@ -31,8 +31,8 @@ import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatPath, formatProblem, validateConfig, valueAt } from '../config/validate.ts';
-import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
-import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
+import { ACTION_TYPES, type Action, type ActionType, describeAction } from '../model/actions.ts';
+import { ACTIONS } from '../model/step.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { usageErrors } from './io.ts';
@@ -109,7 +109,8 @@ export type LoadedTraceFile = LoadedCounterexample | LoadedScenario;
 
 // ---------------------------------------------------------------------------------------------------
 // Schemas. Actions are checked in two stages: here only that each is an object with a `type`; then
-// against the model's own vocabulary (see `actionProblems`), so a new action type needs no change here.
+// against the model's own vocabulary (`actionFieldProblems`: each type's declared `fields`), so a new
+// action type needs no change here.
 
 const actionShape = z.looseObject({ type: z.string() });
 
@@ -218,33 +219,45 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-/** Each action type's fields, taken from an example of it among the model's candidate actions. */
-function actionTemplates(target: Target): Map<string, Record<string, unknown>> {
-  const templates = new Map<string, Record<string, unknown>>();
-  for (const action of candidateActions(target.cluster, DEFAULT_SCOPE))
-    if (!templates.has(action.type)) templates.set(action.type, action as unknown as Record<string, unknown>);
-  return templates;
+/** A field of an action as its declaration gives it (`fields` in `ACTIONS`): a type's name, or an object's fields. */
+type FieldSpec = string | { readonly [key: string]: FieldSpec };
+
+/** The name of a field's type, without the `?` of an optional one. */
+function specName(spec: FieldSpec): string {
+  return typeof spec === 'string' ? spec.replace(/\?$/, '') : 'object';
 }
 
-function shapeProblems(value: unknown, template: unknown, path: string, what: string, optional: readonly string[] = []): string[] {
-  if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
+function shapeProblems(value: unknown, spec: FieldSpec, path: string, what: string): string[] {
+  if (typeof spec !== 'string') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object, got ${describeValue(value)}`];
-    const fields = template as Record<string, unknown>;
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
-    for (const key of Object.keys(fields)) {
+    for (const [key, field] of Object.entries(spec)) {
       if (!Object.hasOwn(given, key)) {
-        if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
+        if (typeof field !== 'string' || !field.endsWith('?')) problems.push(`${path}.${key}: missing required field (${specName(field)}) of ${what}`);
+      } else for (const p of shapeProblems(given[key], field, `${path}.${key}`, what)) problems.push(p);
     }
     for (const key of Object.keys(given)) {
-      if (Object.hasOwn(fields, key)) continue;
-      const close = suggest(key, Object.keys(fields));
-      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
+      if (Object.hasOwn(spec, key)) continue;
+      const close = suggest(key, Object.keys(spec));
+      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(spec).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }
     return problems;
   }
-  return typeName(value) === typeName(template) ? [] : [`${path}: expected ${typeName(template)}, got ${describeValue(value)}`];
+  return typeName(value) === specName(spec) ? [] : [`${path}: expected ${specName(spec)}, got ${describeValue(value)}`];
+}
+
+/**
+ * Problems with one action of a file (at `at`, as in `actions[3]`) against the model's vocabulary: an
+ * unknown type (with the closest one), missing or unknown fields, wrong types (its declaration's `fields`).
+ */
+export function actionFieldProblems(action: Record<string, unknown>, at: string): string[] {
+  if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
+    const close = suggest(String(action.type), ACTION_TYPES);
+    return [`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`];
+  }
+  const type = action.type as ActionType;
+  return shapeProblems(action, { type: 'string', ...(ACTIONS[type].fields as unknown as Record<string, FieldSpec>) }, at, `a ${type} action`);
 }
 
 /**
@@ -253,20 +266,7 @@ function shapeProblems(value: unknown, template: unknown, path: string, what: st
  * the first action that is not enabled at its step (`whyDisabled`).
  */
 function actionProblems(target: Target, actions: readonly Record<string, unknown>[], replay: boolean): string[] {
-  const templates = actionTemplates(target);
-  const problems: string[] = [];
-  actions.forEach((action, i) => {
-    const at = `actions[${i}]`;
-    if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
-      const close = suggest(String(action.type), ACTION_TYPES);
-      problems.push(`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
-      return;
-    }
-    const template = templates.get(action.type as string);
-    if (template)
-      for (const p of shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]))
-        problems.push(p);
-  });
+  const problems = actions.flatMap((action, i) => actionFieldProblems(action, `actions[${i}]`));
   if (problems.length > 0 || !replay) return problems;
   const story = tellTrace(target, actions as unknown as Action[]);
   if (story.kind === 'disabled')

@@ -10,7 +10,7 @@ import { type ClusterModel, compileCluster, initialState } from '../model/cluste
 import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, preconditions } from '../model/step.ts';
+import { applyAction, declarationOf } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { HOLDS, violated } from '../properties/types.ts';
@@ -62,11 +62,7 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
     initial: initialState(cluster),
     enabled: (state) => enabledActions(cluster, state, candidates, scope),
     step: (state, action) => applyAction(cluster, state, action),
-    // The preconditions table directly: the same rules `whyDisabled` dispatches to, without building a
-    // ts-pattern matcher on every call (this runs for every candidate of every new state).
-    whyDisabled: (state, action) =>
-      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action) ??
-      outsideScope(scope, state, action),
+    whyDisabled: (state, action) => declarationOf(action).precondition(cluster, state, action) ?? outsideScope(scope, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };

@@ -2,12 +2,14 @@
  * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
  * steps that random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
  */
-import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { RECORD_KINDS, type RecordKind, recordId } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { preconditions } from './step.ts';
+import { ACTION_TYPES, ACTIONS, declarationOf } from './step.ts';
+import { DEFAULT_HOURS } from './time.ts';
+
+export { DEFAULT_HOURS };
 
 export interface Scope {
   /** Record keys that writes may use, per kind. */
@@ -30,15 +32,6 @@ export function outsideScope(scope: Scope, state: ClusterState, action: Action):
     return `time would pass ${scope.maxClock} hours after the start, the bound of this scope`;
   return undefined;
 }
-
-/**
- * The steps `advanceTime` takes by default: a day (the default keyserver TTL, an SKM key's renewal lead,
- * and time passing while a member is down within the default two-day outage limit), two weeks (an SKM
- * key's validity), three weeks, and 180 days (the mail-flow key-cache retention) (KB 162609, KB 157933).
- * Every threshold of the model is one or two steps away, and few values keep each one likely, so a random
- * trace reaches a lapse or a purge in a few actions.
- */
-export const DEFAULT_HOURS: readonly number[] = [24, 14 * 24, 21 * 24, 180 * 24];
 
 const KEY_NAMES: Readonly<Record<RecordKind, readonly string[]>> = {
   user: ['alice', 'bob', 'carol', 'dave'],
@@ -74,36 +67,23 @@ export const DEFAULT_SCOPE: Scope = (() => {
 })();
 
 /**
- * The order of write candidates: first the kinds with rules of their own (Web Messenger accounts, private
- * keys, users that clients enroll as), then the key caches, then the rest. Random search leans towards
- * early candidates (fast-check favours small choices), so this puts the kinds properties are about first.
+ * Every action of the scope, enabled or not, in a fixed order: each declaration's candidates (`ACTIONS`),
+ * in the order of the declarations, those of an `interleaved` one alternating with the previous one's.
  */
-const WRITE_ORDER: readonly RecordKind[] = ['wmAccount', 'privateKey', 'user', 'cachedKey', 'fetchedKey', 'domain', 'policy'];
-
-/** Every action of the scope, enabled or not, in a fixed order. */
 export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
-  const ids = model.members.map((m) => m.id);
   const out: Action[] = [];
-  for (const member of ids) out.push({ type: 'crash', member }, { type: 'recover', member });
-  for (let i = 0; i < ids.length; i++)
-    for (let j = i + 1; j < ids.length; j++) {
-      out.push({ type: 'partition', a: ids[i]!, b: ids[j]! }, { type: 'heal', a: ids[i]!, b: ids[j]! });
-    }
-  for (const member of ids)
-    for (const kind of WRITE_ORDER) for (const key of scope.keys[kind]) out.push({ type: 'write', member, record: { kind, key } });
-  for (const member of ids) out.push({ type: 'replicate', member }, { type: 'remove', member });
-  for (const client of scope.clients) for (const member of ids) out.push({ type: 'enroll', client, member });
-  // The lifecycle actions, only where the config allows them.
-  for (const m of model.members) if (m.joinsLater) out.push({ type: 'join', member: m.id });
-  // Major upgrades and minor updates (KB 153403), as `faults.upgrades` allows.
-  const upgrades = model.config.faults.upgrades;
-  for (const member of ids) {
-    if (allowsUpgrade(upgrades, 'major')) out.push({ type: 'upgrade', member, major: true });
-    if (allowsUpgrade(upgrades, 'minor')) out.push({ type: 'upgrade', member, major: false });
+  let group: (readonly Action[])[] = [];
+  const flush = () => {
+    const longest = Math.max(0, ...group.map((list) => list.length));
+    for (let i = 0; i < longest; i++) for (const list of group) if (i < list.length) out.push(list[i]!);
+    group = [];
+  };
+  for (const type of ACTION_TYPES) {
+    const declaration = ACTIONS[type];
+    if (declaration.interleaved !== true) flush();
+    group.push(declaration.candidates(model, scope));
   }
-  for (const hours of scope.hours ?? DEFAULT_HOURS) out.push({ type: 'advanceTime', hours });
-  if (model.config.webMessenger.switchTo !== undefined)
-    for (const mode of ACCOUNT_MODES) out.push({ type: 'setAccountMode', mode });
+  flush();
   return out;
 }
 
@@ -116,8 +96,7 @@ export function enabledActions(
 ): Action[] {
   const out: Action[] = [];
   for (const action of candidates) {
-    const rule = preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined;
-    if (rule(model, state, action) === undefined && outsideScope(scope, state, action) === undefined) out.push(action);
+    if (declarationOf(action).precondition(model, state, action) === undefined && outsideScope(scope, state, action) === undefined) out.push(action);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { replicateToQuiescence, settleAll, withDown } from '../model/settle.ts';
-import { applyAction, preconditions } from '../model/step.ts';
+import { ACTIONS, applyAction } from '../model/step.ts';
 import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
@@ -25,7 +25,7 @@ export const joinUnderOutage: ClusterProperty = {
       for (const w of waiting) {
         const id = model.members[w]!.id;
         const join = { type: 'join', member: id } as const;
-        const why = preconditions.join(model, outage, join);
+        const why = ACTIONS.join.precondition(model, outage, join);
         if (why !== undefined) return violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds);
         const joined = replicateToQuiescence(model, applyAction(model, outage, join));
         most = Math.max(most, joined.rounds);

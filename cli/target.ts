@@ -7,7 +7,7 @@ import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
-import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope } from '../model/enabled.ts';
+import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, declarationOf } from '../model/step.ts';
@@ -88,10 +88,16 @@ export function componentProperty(cluster: ClusterModel, property: ClusterProper
   };
 }
 
+/**
+ * A config bound to the checker, for these properties. Random search runs on its engine, within `scope`:
+ * by default what the properties read (`scopeFor`), so a property about managed domains is searched with
+ * domain writes. `check` makes its targets with the whole catalogue, so that a search's traces (and a
+ * saved file's seed and path) are the same whichever properties a run selects.
+ */
 export function makeTarget(
   config: ClusterConfig,
   properties: readonly ClusterProperty[] = PROPERTIES,
-  scope: Scope = DEFAULT_SCOPE,
+  scope: Scope = scopeFor(properties),
 ): Target {
   const cluster = compileCluster(config);
   const engine = componentEngine(cluster, scope, ringSymmetries(cluster));

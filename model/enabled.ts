@@ -4,7 +4,7 @@
  */
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
-import { RECORD_KINDS, type RecordKind, recordId } from './records.ts';
+import { RECORD_KINDS, type RecordKind, recordId, SAME_RULES_AS } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { ACTION_TYPES, ACTIONS, declarationOf } from './step.ts';
 import { DEFAULT_HOURS } from './time.ts';
@@ -53,18 +53,43 @@ export function makeScope(keysPerKind: number, clients: number, hours: readonly 
   return { keys, clients: CLIENT_NAMES.slice(0, clients), hours };
 }
 
+/** What a property reads, as far as a scope goes (`PropertyReads` in `properties/types.ts`). */
+export interface ScopeReads {
+  readonly reads?: { readonly kinds?: readonly RecordKind[]; readonly clients?: boolean };
+}
+
 /**
- * The default scope of random search: one key of each kind and one client. More would not find more:
- * every property is a conjunction over single records and clients, and a record's fate depends only on
- * the faults and the actions that touch it (`model/projection.ts`), so a violation never needs two keys
- * of one kind. Managed domains and policies are left out: in this model they obey exactly the rules of
- * users (replicated to every member, written anywhere, no property about them), so a write of one would
- * only thin out the writes that matter; they stay valid in any trace or scenario. The default time steps.
+ * The scope of random search for these properties: one key of each record kind some property reads and
+ * one client if any reads clients (as `readsSlot` in `cli/verify.ts` reads `reads`: without `reads` a
+ * property reads everything, without `reads.kinds` every kind), and the default time steps. More keys
+ * would not find more: every property is a conjunction over single records and clients, and a record's
+ * fate depends only on the faults and the actions that touch it (`model/projection.ts`), so a violation
+ * never needs two keys of one kind.
+ *
+ * A property that reads every kind gets one key of each kind with rules of its own: a kind that obeys
+ * exactly another kind's rules (`SAME_RULES_AS`: managed domains and policies, like users) is stood for
+ * by that kind, and a write of one would only thin out the writes that matter. A property that names
+ * such a kind in `reads.kinds` gets its keys: a property about domains is searched with domain writes.
+ * Every kind stays valid in any trace or scenario.
  */
-export const DEFAULT_SCOPE: Scope = (() => {
-  const scope = makeScope(1, 1);
-  return { ...scope, keys: { ...scope.keys, domain: [], policy: [] } };
-})();
+export function scopeFor(properties: readonly ScopeReads[]): Scope {
+  const kinds = new Set<RecordKind>();
+  let clients = false;
+  for (const { reads } of properties) {
+    for (const kind of reads?.kinds ?? RECORD_KINDS.filter((k) => SAME_RULES_AS[k] === undefined)) kinds.add(kind);
+    if (reads === undefined || reads.clients === true) clients = true;
+  }
+  const scope = makeScope(1, clients ? 1 : 0);
+  return { ...scope, keys: Object.fromEntries(RECORD_KINDS.map((k) => [k, kinds.has(k) ? scope.keys[k] : []])) as Record<RecordKind, string[]> };
+}
+
+/**
+ * The default scope: that of a property that reads everything (`scopeFor`), which is the scope of the
+ * whole catalogue (`cli/target.ts` searches with `scopeFor(PROPERTIES)`; a test keeps the two equal):
+ * one key of each kind with rules of its own (no managed domain or policy), one client, the default
+ * time steps.
+ */
+export const DEFAULT_SCOPE: Scope = scopeFor([{}]);
 
 /**
  * Every action of the scope, enabled or not, in a fixed order: each declaration's candidates (`ACTIONS`),

@@ -3,7 +3,7 @@ import { keyOf } from '../model/records.ts';
 import { anyMemberRuns, heldRecords, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { budgetLeft, ids, indexes, liveHolders, noOutages, } from './explain.ts';
+import { budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
 
 export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'private-key-availability',

@@ -5,7 +5,7 @@ import { type ClusterProperty, judgedAfterSettling, holds, violated } from './ty
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
 import { settleAll } from '../model/settle.ts';
-import { budgetLeft, ids, indexes, liveHolders, noOutages, } from './explain.ts';
+import { budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
 
 export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   name: 'web-messenger-availability',

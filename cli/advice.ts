@@ -10,7 +10,7 @@ import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import { findProperty } from '../properties/index.ts';
-import type { AdviceContext, Recommendation } from '../properties/types.ts';
+import type { AdviceContext, ClusterProperty, Recommendation } from '../properties/types.ts';
 import type { JudgedResult } from './check.ts';
 
 export type { Recommendation } from '../properties/types.ts';
@@ -42,9 +42,9 @@ function replay(model: ClusterModel, actions: readonly Action[]): ClusterState |
   }
 }
 
-/** The explanation and recommendation for one result. */
-export function advise(model: ClusterModel, result: JudgedResult): Advice {
-  const entry = findProperty(result.property)?.advice;
+/** The explanation and recommendation for one result of `property` (by default, the catalogue's of that name). */
+export function advise(model: ClusterModel, result: JudgedResult, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
+  const entry = property?.advice;
   const context: AdviceContext = { model, config: model.config, searched: searched(result) };
   if (result.verdict === 'not-applicable') {
     const why = entry?.notApplicable?.(context) ?? `It does not apply to this config: ${result.reason ?? 'see the property'}.`;

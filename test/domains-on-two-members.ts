@@ -4,7 +4,7 @@ import { type ClusterProperty, holds, judgedAfterSettling, violated } from '../p
 
 export const domainsOnTwoMembers: ClusterProperty = judgedAfterSettling({
   name: 'domains-on-two-members',
-  group: 'lifecycle', // 'core' is SPEC's seven; 'guard' is for `sometimes` properties
+  group: 'lifecycle', // 'core': the seven original properties; 'guard': a `sometimes` property
   source: 'modelling choice',
   statement: 'After replication quiesces, every managed domain is held by at least two members.',
   // What it reads: exploration keeps only this, and random search writes these kinds (a test checks it).

@@ -340,7 +340,7 @@ export function judgeResult(
       generated: result.generated,
     };
   })();
-  return { ...judged, ...advise(target.cluster, judged) };
+  return { ...judged, ...advise(target.cluster, judged, property) };
 }
 
 function selectedProperties(target: Target, options: CheckOptions) {

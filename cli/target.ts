@@ -37,6 +37,7 @@ export function subjectProperty(property: ClusterProperty): ClusterProperty | un
   return {
     name: `${property.name} (subject)`,
     kind: 'sometimes',
+    group: 'guard',
     source: property.source,
     statement: `Reachable: ${subject.description}.`,
     notApplicable: (model) => property.notApplicable(model),

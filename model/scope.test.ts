@@ -1,41 +1,21 @@
 /**
  * Random search generates what the properties read (`scopeFor`): the whole catalogue's scope is the
- * default one, a property about managed domains gets domain writes (and is not vacuous for want of
- * them), and the kinds a search over every kind leaves to users (`SAME_RULES_AS`) do obey users' rules.
+ * default one, a property about managed domains (docs/extending.md's example, `test/domains-on-two-members.ts`)
+ * gets domain writes (and is not vacuous for want of them), and the kinds a search over every kind leaves
+ * to users (`SAME_RULES_AS`) do obey users' rules.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { searchRandom } from '../checker/random.ts';
 import { makeTarget } from '../cli/target.ts';
 import { PRESETS } from '../config/presets.ts';
-import { settleAll } from './settle.ts';
-import { heldRecords } from '../properties/helpers.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { type ClusterProperty, holds, violated } from '../properties/types.ts';
+import { domainsOnTwoMembers } from '../test/domains-on-two-members.ts';
 import type { Action } from './actions.ts';
 import { compileCluster, initialState } from './cluster.ts';
 import { candidateActions, DEFAULT_SCOPE, makeScope, scopeFor } from './enabled.ts';
 import { RECORD_KINDS, type RecordKind, SAME_RULES_AS } from './records.ts';
 import { applyAction, whyDisabled } from './step.ts';
-
-/** The example of docs/extending.md, "Adding a property": it reads managed domains, and says so. */
-const domainsOnTwoMembers: ClusterProperty = {
-  name: 'domains-on-two-members',
-  kind: 'eventually',
-  source: 'modelling choice',
-  statement: 'After replication quiesces, every managed domain is held by at least two members.',
-  notApplicable: (model) => (model.size < 2 ? 'fewer than two members' : undefined),
-  reads: { kinds: ['domain'] },
-  subject: { description: 'a managed domain is held', occurs: (_model, state) => heldRecords(state, 'domain').length > 0 },
-  check(model, state) {
-    const settled = settleAll(model, state);
-    for (const id of heldRecords(settled.state, 'domain')) {
-      const count = settled.state.members.filter((m) => m.records[id] !== undefined).length;
-      if (count < 2) return violated(`${id} is held by ${count} member(s)`, settled.rounds);
-    }
-    return holds(settled.rounds);
-  },
-};
 
 describe('the scope of random search', () => {
   it('for the whole catalogue is the default scope: one key of each kind with rules of its own, no domain or policy, one client', () => {

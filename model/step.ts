@@ -327,7 +327,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
         if (m.upSince !== d.clock) m.downSince = d.clock;
       }),
     owner: 'shared',
-    candidates: (model) => model.members.map((m) => ({ type: 'crash', member: m.id })),
+    candidates: eachMember('crash'),
   },
   recover: {
     fields: { member: 'string' },
@@ -350,7 +350,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
       });
     },
     owner: 'shared',
-    candidates: (model) => model.members.map((m) => ({ type: 'recover', member: m.id })),
+    candidates: eachMember('recover'),
     interleaved: true,
   },
   partition: {
@@ -372,7 +372,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
         d.cutLinks[linkKey(model, model.position.get(a.a)!, model.position.get(a.b)!)] = true;
       }),
     owner: 'shared',
-    candidates: (model) => memberPairs(model).map(([a, b]) => ({ type: 'partition', a, b })),
+    candidates: eachLink('partition'),
   },
   heal: {
     fields: { a: 'string', b: 'string' },
@@ -384,7 +384,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
         delete d.cutLinks[linkKey(model, model.position.get(a.a)!, model.position.get(a.b)!)];
       }),
     owner: 'shared',
-    candidates: (model) => memberPairs(model).map(([a, b]) => ({ type: 'heal', a, b })),
+    candidates: eachLink('heal'),
     interleaved: true,
   },
   write: {
@@ -411,7 +411,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
       return sends.size === 0 ? state : deliver(model, state, [{ from, sends }]);
     },
     owner: 'shared',
-    candidates: (model) => model.members.map((m) => ({ type: 'replicate', member: m.id })),
+    candidates: eachMember('replicate'),
   },
   remove: {
     fields: { member: 'string' },
@@ -436,7 +436,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
         for (const link of Object.keys(d.cutLinks)) if (link.startsWith(prefix) || link.endsWith(suffix)) delete d.cutLinks[link];
       }),
     owner: 'shared',
-    candidates: (model) => model.members.map((m) => ({ type: 'remove', member: m.id })),
+    candidates: eachMember('remove'),
     interleaved: true,
   },
   enroll: {
@@ -610,12 +610,15 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   },
 };
 
-/** Each pair of members once, in ring order: the links that can be cut. */
-function memberPairs(model: ClusterModel): [MemberId, MemberId][] {
-  const ids = model.members.map((m) => m.id);
-  const pairs: [MemberId, MemberId][] = [];
-  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push([ids[i]!, ids[j]!]);
-  return pairs;
+/** The candidates of an action on a member: one per member, in ring order. */
+function eachMember<T extends 'crash' | 'recover' | 'replicate' | 'remove'>(type: T): (model: ClusterModel) => ActionOf<T>[] {
+  return (model) => model.members.map((m) => ({ type, member: m.id }) as ActionOf<T>);
+}
+
+/** The candidates of an action on a link: one per pair of members, in ring order. */
+function eachLink<T extends 'partition' | 'heal'>(type: T): (model: ClusterModel) => ActionOf<T>[] {
+  const ids = (model: ClusterModel) => model.members.map((m) => m.id);
+  return (model) => ids(model).flatMap((a, i) => ids(model).slice(i + 1).map((b) => ({ type, a, b }) as ActionOf<T>));
 }
 
 /** The action types, in the order of their declarations (`ACTIONS`). */

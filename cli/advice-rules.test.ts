@@ -10,7 +10,8 @@ import type { ClusterConfigInput } from '../config/schema.ts';
 import { validateConfig } from '../config/validate.ts';
 import { cluster, threeMembers } from '../test/helpers.ts';
 import { cli } from '../test/cli.ts';
-import { ADVICE, advise } from './advice.ts';
+import { advise } from './advice.ts';
+import { findProperty } from '../properties/index.ts';
 import type { JudgedResult } from './check.ts';
 
 function recommendation(input: Omit<ClusterConfigInput, 'name'>, property: string, verdict: 'holds' | 'violated' = 'violated'): string {
@@ -57,19 +58,19 @@ describe('advice rules: given where it helps, never where the config already doe
 
   it('web-messenger-rejoin-freshness: holdsRejoiningMembers alone only with a load balancer', () => {
     const given = recommendation({ members: threeMembers }, 'web-messenger-rejoin-freshness');
-    expect(given).toBe(ADVICE['web-messenger-rejoin-freshness']!.recommendation.text);
+    expect(given).toBe(findProperty('web-messenger-rejoin-freshness')!.advice!.recommendation.text);
     const noBalancer = recommendation({ members: threeMembers, loadBalancer: { clusterHostname: false } }, 'web-messenger-rejoin-freshness');
     expect(noBalancer).not.toBe(given);
     expect(noBalancer).toMatch(/clusterHostname: true\) that holds a returning member out/);
   });
 
   it('web-messenger-rejoin-freshness: without a balancer, the explanation speaks of no balancer', () => {
-    const judged = { ...ADVICE['web-messenger-rejoin-freshness']! };
+    const judged = { ...findProperty('web-messenger-rejoin-freshness')!.advice! };
     const model = cluster({ members: threeMembers, loadBalancer: { clusterHostname: false } });
-    const why = judged.violated({ model, config: model.config, result: {} as JudgedResult, state: {} as never });
+    const why = judged.violated({ model, config: model.config, searched: '', state: {} as never });
     expect(why).toMatch(/^There is no load balancer in front of Web Messenger/);
     const withBalancer = cluster({ members: threeMembers });
-    expect(judged.violated({ model: withBalancer, config: withBalancer.config, result: {} as JudgedResult, state: {} as never })).toMatch(
+    expect(judged.violated({ model: withBalancer, config: withBalancer.config, searched: '', state: {} as never })).toMatch(
       /^The load balancer puts a returning member back/,
     );
   });

@@ -85,10 +85,15 @@ function expectationOf(property: string, expectedViolations?: readonly string[])
 export type Explored = GenericExplored<Action>;
 
 /** A generic result as PGP reports it: with its config, what a preset expects, and the advice. */
-function pgpResult(target: Target, check: PropertyCheck<Action>, expectedViolations: readonly string[] | undefined): PropertyResult {
+function pgpResult(
+  target: Target,
+  check: PropertyCheck<Action>,
+  expectedViolations: readonly string[] | undefined,
+  declared: ClusterProperty | undefined = target.properties.find((p) => p.property.name === check.property)?.property,
+): PropertyResult {
   const { property, kind, ...rest } = check;
   const judged: JudgedResult = { config: target.config.name, property, kind, counterexample: null, expected: expectationOf(property, expectedViolations), ...rest };
-  return { ...judged, ...advise(target.cluster, judged) };
+  return { ...judged, ...advise(target.cluster, judged, declared) };
 }
 
 /**
@@ -103,7 +108,7 @@ export function judgeResult(
   searchSeed: number,
   explored?: Explored,
 ): PropertyResult {
-  return pgpResult(target, judgeProperty(target.model, instanceProperty(target.cluster, property), outcome, searchSeed, explored), expectedViolations);
+  return pgpResult(target, judgeProperty(target.model, instanceProperty(target.cluster, property), outcome, searchSeed, explored), expectedViolations, property);
 }
 
 /**

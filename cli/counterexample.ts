@@ -52,6 +52,9 @@ import type { ClusterProperty } from '../properties/types.ts';
 import { usageErrors } from './io.ts';
 import { readJsonFile } from './load.ts';
 import { parseAction, parseClusterConfig, type PgpInstance, pgpPlugin } from './pgp-plugin.ts';
+
+/** One action of a file against the model's vocabulary (the PGP codec, `cli/pgp-plugin.ts`). */
+export { actionFieldProblems } from './pgp-plugin.ts';
 import { type Snapshot, tellTrace } from './replay-story.ts';
 import { makeTarget, type Target } from './target.ts';
 
@@ -96,7 +99,8 @@ export type LoadedTraceFile = LoadedCounterexample | LoadedScenario;
 
 // ---------------------------------------------------------------------------------------------------
 // Schemas. Actions are checked in two stages: here only that each is an object with a `type`; then
-// against the model's own vocabulary (see `actionProblems`), so a new action type needs no change here.
+// against the model's own vocabulary (`actionFieldProblems`: each type's declared `fields`), so a new
+// action type needs no change here.
 
 const actionShape = z.looseObject({ type: z.string() });
 
@@ -141,7 +145,7 @@ const COUNTEREXAMPLE_ONLY = ['formatVersion', 'property', 'expect', 'violation',
  */
 function actionProblems(target: Target, actions: readonly unknown[], replay: boolean): { problems: string[]; states?: readonly ClusterState[] } {
   const problems = actions.flatMap((action, i) => {
-    const parsed = parseAction(action, `actions[${i}]`, target);
+    const parsed = parseAction(action, `actions[${i}]`);
     return parsed.ok ? [] : [...parsed.problems];
   });
   if (problems.length > 0 || !replay) return { problems };

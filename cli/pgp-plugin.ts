@@ -14,8 +14,8 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../config/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { describeValue } from '../config/zod-problems.ts';
-import { ACTION_TYPES, type Action, type ActionType, describeAction, OPTIONAL_ACTION_FIELDS } from '../model/actions.ts';
-import { candidateActions, DEFAULT_SCOPE } from '../model/enabled.ts';
+import { ACTION_TYPES, type Action, type ActionType, describeAction } from '../model/actions.ts';
+import { ACTIONS } from '../model/step.ts';
 import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
@@ -113,54 +113,53 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-/** Each action type's fields, taken from an example of it among the model's candidate actions. */
-const templatesByTarget = new WeakMap<Target, Map<string, Record<string, unknown>>>();
-function actionTemplates(target: Target): Map<string, Record<string, unknown>> {
-  let templates = templatesByTarget.get(target);
-  if (templates !== undefined) return templates;
-  templates = new Map();
-  for (const action of candidateActions(target.cluster, DEFAULT_SCOPE))
-    if (!templates.has(action.type)) templates.set(action.type, action as unknown as Record<string, unknown>);
-  templatesByTarget.set(target, templates);
-  return templates;
+/** A field of an action as its declaration gives it (`fields` in `ACTIONS`): a type's name, or an object's fields. */
+type FieldSpec = string | { readonly [key: string]: FieldSpec };
+
+/** The name of a field's type, without the `?` of an optional one. */
+function specName(spec: FieldSpec): string {
+  return typeof spec === 'string' ? spec.replace(/\?$/, '') : 'object';
 }
 
-function shapeProblems(value: unknown, template: unknown, path: string, what: string, optional: readonly string[] = []): string[] {
-  if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
+function shapeProblems(value: unknown, spec: FieldSpec, path: string, what: string): string[] {
+  if (typeof spec !== 'string') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object, got ${describeValue(value)}`];
-    const fields = template as Record<string, unknown>;
     const given = value as Record<string, unknown>;
     const problems: string[] = [];
-    for (const key of Object.keys(fields)) {
+    for (const [key, field] of Object.entries(spec)) {
       if (!Object.hasOwn(given, key)) {
-        if (!optional.includes(key)) problems.push(`${path}.${key}: missing required field (${typeName(fields[key])}) of ${what}`);
-      } else for (const p of shapeProblems(given[key], fields[key], `${path}.${key}`, what)) problems.push(p);
+        if (typeof field !== 'string' || !field.endsWith('?')) problems.push(`${path}.${key}: missing required field (${specName(field)}) of ${what}`);
+      } else for (const p of shapeProblems(given[key], field, `${path}.${key}`, what)) problems.push(p);
     }
     for (const key of Object.keys(given)) {
-      if (Object.hasOwn(fields, key)) continue;
-      const close = suggest(key, Object.keys(fields));
-      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(fields).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
+      if (Object.hasOwn(spec, key)) continue;
+      const close = suggest(key, Object.keys(spec));
+      problems.push(`${path}.${key}: unknown field of ${what}; valid: ${Object.keys(spec).join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
     }
     return problems;
   }
-  return typeName(value) === typeName(template) ? [] : [`${path}: expected ${typeName(template)}, got ${describeValue(value)}`];
+  return typeName(value) === specName(spec) ? [] : [`${path}: expected ${specName(spec)}, got ${describeValue(value)}`];
+}
+
+/**
+ * Problems with one action of a file (at `at`, as in `actions[3]`) against the model's vocabulary: an
+ * unknown type (with the closest one), missing or unknown fields, wrong types (its declaration's `fields`).
+ */
+export function actionFieldProblems(action: Record<string, unknown>, at: string): string[] {
+  if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
+    const close = suggest(String(action.type), ACTION_TYPES);
+    return [`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`];
+  }
+  const type = action.type as ActionType;
+  return shapeProblems(action, { type: 'string', ...(ACTIONS[type].fields as unknown as Record<string, FieldSpec>) }, at, `a ${type} action`);
 }
 
 /** An action of a trace file: its type and fields checked against the model's vocabulary (whether it is enabled is the replay's business). */
-export function parseAction(json: unknown, at: string, target: Target): Parsed<Action> {
+export function parseAction(json: unknown, at: string): Parsed<Action> {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || typeof (json as { type?: unknown }).type !== 'string')
     return { ok: false, problems: [`${at}: expected an action, an object with a "type", got ${describeValue(json)}`] };
-  const action = json as Record<string, unknown>;
-  if (!(ACTION_TYPES as readonly string[]).includes(action.type as string)) {
-    const close = suggest(String(action.type), ACTION_TYPES);
-    return {
-      ok: false,
-      problems: [`${at}.type: unknown action type ${JSON.stringify(action.type)}; valid: ${ACTION_TYPES.join(', ')}${close ? `; did you mean "${close}"?` : ''}`],
-    };
-  }
-  const template = actionTemplates(target).get(action.type as string);
-  const problems = template ? shapeProblems(action, template, at, `a ${action.type as string} action`, OPTIONAL_ACTION_FIELDS[action.type as ActionType]) : [];
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: action as unknown as Action };
+  const problems = actionFieldProblems(json as Record<string, unknown>, at);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: json as unknown as Action };
 }
 
 /** A config document (under field `at`: `config`) to a resolved config, or one problem per fault. */
@@ -178,7 +177,7 @@ export const pgpPlugin: Plugin<ClusterConfig, ClusterState, Action, PgpInstance>
   configName: (config) => config.name,
   instantiate: (config) => pgpInstance(makeTarget(config)),
   propertyNames: PROPERTIES.map((p) => p.name),
-  parseAction: (json, at, instance) => parseAction(json, at, instance.target),
+  parseAction: (json, at) => parseAction(json, at),
   encodeAction: (action) => action,
   describeAction,
 };

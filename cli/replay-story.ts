@@ -471,15 +471,11 @@ export interface SettlingStory {
 
 /**
  * Which settling an `eventually` property looks at, for showing it (the verdict itself always comes from
- * the property's own check). `survivor-convergence` settles survivors only (SPEC §5: "with at most maxDown
- * members down"); every other `eventually` property settles everything. A new property that settles
- * survivors only adds its name here; if it does not, its replay shows the full settling, which is still a
- * true run of the model, only not the one its check looked at.
+ * the property's own check): the one it declares (`settles` or `settledBy`), else everything. A property
+ * that settles some way of its own is shown the full settling, a true run of the model all the same.
  */
-const SURVIVOR_SETTLING: ReadonlySet<string> = new Set(['survivor-convergence']);
-
 export function settlingMode(property: ClusterProperty): 'all' | 'survivors' {
-  return SURVIVOR_SETTLING.has(property.name) ? 'survivors' : 'all';
+  return (property.settles ?? property.settledBy) === 'survivors' ? 'survivors' : 'all';
 }
 
 function plural(n: number, word: string): string {

@@ -8,10 +8,10 @@ import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { type Action, describeAction } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
-import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope } from '../model/enabled.ts';
+import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, preconditions } from '../model/step.ts';
+import { applyAction, declarationOf } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { HOLDS, violated } from '../properties/types.ts';
@@ -38,6 +38,7 @@ export function subjectProperty(property: ClusterProperty): ClusterProperty | un
   return {
     name: `${property.name} (subject)`,
     kind: 'sometimes',
+    group: 'guard',
     source: property.source,
     statement: `Reachable: ${subject.description}.`,
     notApplicable: (model) => property.notApplicable(model),
@@ -79,11 +80,7 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
     initial: initialState(cluster),
     enabled: (state) => enabledActions(cluster, state, candidates, scope),
     step: (state, action) => applyAction(cluster, state, action),
-    // The preconditions table directly: the same rules `whyDisabled` dispatches to, without building a
-    // ts-pattern matcher on every call (this runs for every candidate of every new state).
-    whyDisabled: (state, action) =>
-      (preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined)(cluster, state, action) ??
-      outsideScope(scope, state, action),
+    whyDisabled: (state, action) => declarationOf(action).precondition(cluster, state, action) ?? outsideScope(scope, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };
@@ -109,10 +106,16 @@ export function componentProperty(cluster: ClusterModel, property: ClusterProper
   };
 }
 
+/**
+ * A config bound to the checker, for these properties. Random search runs on its engine, within `scope`:
+ * by default what the properties read (`scopeFor`), so a property about managed domains is searched with
+ * domain writes. `check` makes its targets with the whole catalogue, so that a search's traces (and a
+ * saved file's seed and path) are the same whichever properties a run selects.
+ */
 export function makeTarget(
   config: ClusterConfig,
   properties: readonly ClusterProperty[] = PROPERTIES,
-  scope: Scope = DEFAULT_SCOPE,
+  scope: Scope = scopeFor(properties),
 ): Target {
   const cluster = compileCluster(config);
   const engine = componentEngine(cluster, scope, ringSymmetries(cluster));

@@ -1,10 +1,9 @@
 /**
  * The trace vocabulary (SPEC §3). A trace is a JSON array of these; a replay is a `reduce` over `step`.
+ * A new member of `Action` is declared once, in `ACTIONS` (`model/step.ts`): until it is, the build fails.
  */
-import { match } from 'ts-pattern';
 import type { AccountMode } from '../config/schema.ts';
 import type { RecordRef } from './records.ts';
-import { formatHours } from './time.ts';
 
 export type MemberId = string;
 export type ClientId = string;
@@ -41,49 +40,6 @@ export type Action =
 
 export type ActionType = Action['type'];
 
-export const ACTION_TYPES: readonly ActionType[] = [
-  'crash',
-  'recover',
-  'partition',
-  'heal',
-  'write',
-  'replicate',
-  'remove',
-  'enroll',
-  'join',
-  'upgrade',
-  'advanceTime',
-  'setAccountMode',
-];
-
-/**
- * Whether an `upgrade` is a major one. An absent `major` means a major upgrade: before the flag every
- * upgrade stopped replication with members on the old release (KB 225396), and saved files keep that.
- */
-export function isMajorUpgrade(action: Extract<Action, { type: 'upgrade' }>): boolean {
-  return action.major !== false;
-}
-
-/**
- * Fields an action may leave out (the loader accepts files without them): `upgrade`'s `major` defaults
- * to a major upgrade (`isMajorUpgrade`).
- */
-export const OPTIONAL_ACTION_FIELDS: Readonly<Partial<Record<ActionType, readonly string[]>>> = { upgrade: ['major'] };
-
-/** One line, like a sentence: `write user:alice on m2`. */
-export function describeAction(action: Action): string {
-  return match(action)
-    .with({ type: 'crash' }, (a) => `crash ${a.member}`)
-    .with({ type: 'recover' }, (a) => `recover ${a.member}`)
-    .with({ type: 'partition' }, (a) => `partition ${a.a} | ${a.b}`)
-    .with({ type: 'heal' }, (a) => `heal ${a.a} | ${a.b}`)
-    .with({ type: 'write' }, (a) => `write ${a.record.kind}:${a.record.key} on ${a.member}`)
-    .with({ type: 'replicate' }, (a) => `replicate ${a.member}`)
-    .with({ type: 'remove' }, (a) => `remove ${a.member}`)
-    .with({ type: 'enroll' }, (a) => `enroll ${a.client} at ${a.member}`)
-    .with({ type: 'join' }, (a) => `join ${a.member}`)
-    .with({ type: 'upgrade' }, (a) => (isMajorUpgrade(a) ? `upgrade ${a.member}` : `upgrade ${a.member} (minor update)`))
-    .with({ type: 'advanceTime' }, (a) => `advance time by ${typeof a.hours === 'number' ? formatHours(a.hours) : String(a.hours)}`)
-    .with({ type: 'setAccountMode' }, (a) => `set the mode of new Web Messenger accounts to ${a.mode}`)
-    .exhaustive();
-}
+// Each action type's declaration (fields, sentence, precondition, effect, owner, candidates) is in
+// `ACTIONS` (`model/step.ts`); what is derived from it is re-exported here, beside the vocabulary.
+export { ACTION_TYPES, describeAction, isMajorUpgrade } from './step.ts';

@@ -2,12 +2,14 @@
  * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
  * steps that random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
  */
-import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
-import { RECORD_KINDS, type RecordKind, recordId } from './records.ts';
+import { RECORD_KINDS, type RecordKind, recordId, SAME_RULES_AS } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { preconditions } from './step.ts';
+import { ACTION_TYPES, ACTIONS, declarationOf } from './step.ts';
+import { DEFAULT_HOURS } from './time.ts';
+
+export { DEFAULT_HOURS };
 
 export interface Scope {
   /** Record keys that writes may use, per kind. */
@@ -31,15 +33,6 @@ export function outsideScope(scope: Scope, state: ClusterState, action: Action):
   return undefined;
 }
 
-/**
- * The steps `advanceTime` takes by default: a day (the default keyserver TTL, an SKM key's renewal lead,
- * and time passing while a member is down within the default two-day outage limit), two weeks (an SKM
- * key's validity), three weeks, and 180 days (the mail-flow key-cache retention) (KB 162609, KB 157933).
- * Every threshold of the model is one or two steps away, and few values keep each one likely, so a random
- * trace reaches a lapse or a purge in a few actions.
- */
-export const DEFAULT_HOURS: readonly number[] = [24, 14 * 24, 21 * 24, 180 * 24];
-
 const KEY_NAMES: Readonly<Record<RecordKind, readonly string[]>> = {
   user: ['alice', 'bob', 'carol', 'dave'],
   privateKey: ['alice', 'bob', 'carol', 'dave'],
@@ -60,50 +53,62 @@ export function makeScope(keysPerKind: number, clients: number, hours: readonly 
   return { keys, clients: CLIENT_NAMES.slice(0, clients), hours };
 }
 
-/**
- * The default scope of random search: one key of each kind and one client. More would not find more:
- * every property is a conjunction over single records and clients, and a record's fate depends only on
- * the faults and the actions that touch it (`model/projection.ts`), so a violation never needs two keys
- * of one kind. Managed domains and policies are left out: in this model they obey exactly the rules of
- * users (replicated to every member, written anywhere, no property about them), so a write of one would
- * only thin out the writes that matter; they stay valid in any trace or scenario. The default time steps.
- */
-export const DEFAULT_SCOPE: Scope = (() => {
-  const scope = makeScope(1, 1);
-  return { ...scope, keys: { ...scope.keys, domain: [], policy: [] } };
-})();
+/** What a property reads, as far as a scope goes (`PropertyReads` in `properties/types.ts`). */
+export interface ScopeReads {
+  readonly reads?: { readonly kinds?: readonly RecordKind[]; readonly clients?: boolean };
+}
 
 /**
- * The order of write candidates: first the kinds with rules of their own (Web Messenger accounts, private
- * keys, users that clients enroll as), then the key caches, then the rest. Random search leans towards
- * early candidates (fast-check favours small choices), so this puts the kinds properties are about first.
+ * The scope of random search for these properties: one key of each record kind some property reads and
+ * one client if any reads clients (as `readsSlot` in `cli/verify.ts` reads `reads`: without `reads` a
+ * property reads everything, without `reads.kinds` every kind), and the default time steps. More keys
+ * would not find more: every property is a conjunction over single records and clients, and a record's
+ * fate depends only on the faults and the actions that touch it (`model/projection.ts`), so a violation
+ * never needs two keys of one kind.
+ *
+ * A property that reads every kind gets one key of each kind with rules of its own: a kind that obeys
+ * exactly another kind's rules (`SAME_RULES_AS`: managed domains and policies, like users) is stood for
+ * by that kind, and a write of one would only thin out the writes that matter. A property that names
+ * such a kind in `reads.kinds` gets its keys: a property about domains is searched with domain writes.
+ * Every kind stays valid in any trace or scenario.
  */
-const WRITE_ORDER: readonly RecordKind[] = ['wmAccount', 'privateKey', 'user', 'cachedKey', 'fetchedKey', 'domain', 'policy'];
-
-/** Every action of the scope, enabled or not, in a fixed order. */
-export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
-  const ids = model.members.map((m) => m.id);
-  const out: Action[] = [];
-  for (const member of ids) out.push({ type: 'crash', member }, { type: 'recover', member });
-  for (let i = 0; i < ids.length; i++)
-    for (let j = i + 1; j < ids.length; j++) {
-      out.push({ type: 'partition', a: ids[i]!, b: ids[j]! }, { type: 'heal', a: ids[i]!, b: ids[j]! });
-    }
-  for (const member of ids)
-    for (const kind of WRITE_ORDER) for (const key of scope.keys[kind]) out.push({ type: 'write', member, record: { kind, key } });
-  for (const member of ids) out.push({ type: 'replicate', member }, { type: 'remove', member });
-  for (const client of scope.clients) for (const member of ids) out.push({ type: 'enroll', client, member });
-  // The lifecycle actions, only where the config allows them.
-  for (const m of model.members) if (m.joinsLater) out.push({ type: 'join', member: m.id });
-  // Major upgrades and minor updates (KB 153403), as `faults.upgrades` allows.
-  const upgrades = model.config.faults.upgrades;
-  for (const member of ids) {
-    if (allowsUpgrade(upgrades, 'major')) out.push({ type: 'upgrade', member, major: true });
-    if (allowsUpgrade(upgrades, 'minor')) out.push({ type: 'upgrade', member, major: false });
+export function scopeFor(properties: readonly ScopeReads[]): Scope {
+  const kinds = new Set<RecordKind>();
+  let clients = false;
+  for (const { reads } of properties) {
+    for (const kind of reads?.kinds ?? RECORD_KINDS.filter((k) => SAME_RULES_AS[k] === undefined)) kinds.add(kind);
+    if (reads === undefined || reads.clients === true) clients = true;
   }
-  for (const hours of scope.hours ?? DEFAULT_HOURS) out.push({ type: 'advanceTime', hours });
-  if (model.config.webMessenger.switchTo !== undefined)
-    for (const mode of ACCOUNT_MODES) out.push({ type: 'setAccountMode', mode });
+  const scope = makeScope(1, clients ? 1 : 0);
+  return { ...scope, keys: Object.fromEntries(RECORD_KINDS.map((k) => [k, kinds.has(k) ? scope.keys[k] : []])) as Record<RecordKind, string[]> };
+}
+
+/**
+ * The default scope: that of a property that reads everything (`scopeFor`), which is the scope of the
+ * whole catalogue (`cli/target.ts` searches with `scopeFor(PROPERTIES)`; a test keeps the two equal):
+ * one key of each kind with rules of its own (no managed domain or policy), one client, the default
+ * time steps.
+ */
+export const DEFAULT_SCOPE: Scope = scopeFor([{}]);
+
+/**
+ * Every action of the scope, enabled or not, in a fixed order: each declaration's candidates (`ACTIONS`),
+ * in the order of the declarations, those of an `interleaved` one alternating with the previous one's.
+ */
+export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
+  const out: Action[] = [];
+  let group: (readonly Action[])[] = [];
+  const flush = () => {
+    const longest = Math.max(0, ...group.map((list) => list.length));
+    for (let i = 0; i < longest; i++) for (const list of group) if (i < list.length) out.push(list[i]!);
+    group = [];
+  };
+  for (const type of ACTION_TYPES) {
+    const declaration = ACTIONS[type];
+    if (declaration.interleaved !== true) flush();
+    group.push(declaration.candidates(model, scope));
+  }
+  flush();
   return out;
 }
 
@@ -116,8 +121,7 @@ export function enabledActions(
 ): Action[] {
   const out: Action[] = [];
   for (const action of candidates) {
-    const rule = preconditions[action.type] as (m: ClusterModel, s: ClusterState, a: Action) => string | undefined;
-    if (rule(model, state, action) === undefined && outsideScope(scope, state, action) === undefined) out.push(action);
+    if (declarationOf(action).precondition(model, state, action) === undefined && outsideScope(scope, state, action) === undefined) out.push(action);
   }
   return out;
 }

@@ -21,6 +21,7 @@ import type { Scope } from './enabled.ts';
 import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
+import { declarationOf } from './step.ts';
 import { emptyKeyed } from './keyed.ts';
 
 export type Slot = { readonly type: 'record'; readonly id: RecordId } | { readonly type: 'client'; readonly client: string };
@@ -85,18 +86,15 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
 
 /**
  * The component whose state decides whether an action is enabled (and the only one whose own part it
- * changes): a write belongs to its record, an enrollment to its client; `'shared'` for actions that read
- * and change only the shared state (faults and replication hops); undefined for an action outside the
- * scope.
+ * changes), as its declaration says (`owner` in `ACTIONS`, `model/step.ts`): a write belongs to its record,
+ * an enrollment to its client; `'shared'` for actions that read and change only the shared state (faults
+ * and replication hops); undefined for an action outside the scope.
  */
 export function ownerSlot(slots: readonly Slot[], action: Action): number | 'shared' | undefined {
-  let found = -1;
-  if (action.type === 'write') {
-    const id = recordId(action.record);
-    found = slots.findIndex((s) => s.type === 'record' && s.id === id);
-  } else if (action.type === 'enroll') {
-    found = slots.findIndex((s) => s.type === 'client' && s.client === action.client);
-  } else return 'shared';
+  const owner = declarationOf(action).owner;
+  if (owner === 'shared') return 'shared';
+  const slot = owner(action);
+  const found = slots.findIndex((s) => (s.type === 'record' ? slot.type === 'record' && s.id === slot.id : slot.type === 'client' && s.client === slot.client));
   return found === -1 ? undefined : found;
 }
 

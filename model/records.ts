@@ -18,6 +18,14 @@
 export const RECORD_KINDS = ['user', 'privateKey', 'domain', 'policy', 'cachedKey', 'fetchedKey', 'wmAccount'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
+/**
+ * Kinds whose records obey exactly the rules of another kind: managed domains and policies replicate to
+ * every member and may be written on any, as users do (`onRing` in `model/cluster.ts`, the write rule in
+ * `model/step.ts`), so a search that reads every kind lets users stand for them (`scopeFor` in
+ * `model/enabled.ts`). `model/scope.test.ts` checks the claim on random traces.
+ */
+export const SAME_RULES_AS: Readonly<Partial<Record<RecordKind, RecordKind>>> = { domain: 'user', policy: 'user' };
+
 export interface RecordRef {
   readonly kind: RecordKind;
   readonly key: string;

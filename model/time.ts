@@ -11,6 +11,15 @@ import type { ClusterState, DesktopClient } from './state.ts';
 export const HOURS_PER_DAY = 24;
 
 /**
+ * The steps `advanceTime` takes by default: a day (the default keyserver TTL, an SKM key's renewal lead,
+ * and time passing while a member is down within the default two-day outage limit), two weeks (an SKM
+ * key's validity), three weeks, and 180 days (the mail-flow key-cache retention) (KB 162609, KB 157933).
+ * Every threshold of the model is one or two steps away, and few values keep each one likely, so a random
+ * trace reaches a lapse or a purge in a few actions.
+ */
+export const DEFAULT_HOURS: readonly number[] = [24, 14 * 24, 21 * 24, 180 * 24];
+
+/**
  * Modelling choice: the clock goes no further than 1,000 years after the start (an `advanceTime` past it
  * is not enabled). Every hour the model adds to it (a retention, a validity, an outage limit) then stays
  * a small whole number, exact in floating point: unbounded, the clock could overflow to Infinity, and past

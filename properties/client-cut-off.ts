@@ -4,6 +4,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for desktop clients: a client that, for now, reaches no server it may use. */
 export const clientCutOff: ClusterProperty = {
   name: 'client-cut-off',
+  group: 'guard',
   kind: 'sometimes',
   source: 'KB 156803 (a client is bound to its enrollment server without a cluster host name), KB 157933',
   statement:

@@ -2,14 +2,69 @@ import { runsService } from '../model/cluster.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
 import { anyMemberRuns, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
+import { settleAll } from '../model/settle.ts';
+import { budgetLeft, ids, indexes, noOutages, running } from './explain.ts';
 
 export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'desktop-policy-availability',
+  group: 'core',
   source: 'KB 156803 (clients pinned to the server they enrolled with), KB 153217',
   statement:
     'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
   reads: { kinds: [], clients: true },
   subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
+  advice: {
+    recommendation: {
+      text: "Give desktop clients a cluster host name served by a load balancer or round-robin DNS (with that name in every member's certificate), so that a client reaches any live member, not only the one it enrolled with.",
+      source: 'KB 156803',
+    },
+    recommend({ model, config }) {
+      if (!config.loadBalancer.clusterHostname) return this.recommendation;
+      // The cluster host name is there already: what is left is more members that serve desktop clients.
+      const desktop = running(model, 'desktop');
+      const more = indexes(model, (m) => m.zone === 'internal' && !runsService(m, 'desktop'));
+      if (desktop.length > config.faults.maxDown)
+        return {
+          text: `Keep what this config already does, as the vendor recommends: a cluster host name, and desktop on ${ids(model, desktop)}, more members than faults.maxDown (${config.faults.maxDown}).`,
+          source: 'KB 156803',
+        };
+      return {
+        text: `Clients already reach the cluster by its host name; run desktop on ${more.length > 0 ? ids(model, more) : 'another member'} as well, so that more members than faults.maxDown (${config.faults.maxDown}) serve them (now ${desktop.length === 0 ? 'none' : ids(model, desktop)}).`,
+        source: 'KB 156803',
+      };
+    },
+    violated({ model, state }) {
+      const s = settleAll(model, state).state;
+      const budget = budgetLeft(model, s);
+      const desktop = running(model, 'desktop');
+      for (const [client, { member }] of Object.entries(s.clients)) {
+        const user = clientUser(client);
+        if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
+        if (!model.config.loadBalancer.clusterHostname) {
+          if (budget === 0) continue;
+          return `There is no cluster host name (loadBalancer.clusterHostname: false), so client ${client} is pinned to ${member}, where it enrolled (KB 156803); with ${member} down it cannot download its policy.`;
+        }
+        const servers = s.members.flatMap((m, i) =>
+          m.status === 'up' && desktop.includes(i) && m.records[user] !== undefined && m.records[DEFAULT_POLICY] !== undefined ? [i] : [],
+        );
+        if (servers.length > budget) continue;
+        const where =
+          servers.length === 0
+            ? 'no live member running desktop holds them, so'
+            : `only ${ids(model, servers)} among the members running desktop hold${servers.length === 1 ? 's' : ''} them, so with ${ids(model, servers)} down`;
+        return `To download its policy, client ${client} needs a live member that runs desktop and holds its user record and the policy, and ${where} it cannot.`;
+      }
+      return undefined;
+    },
+    holds({ model, config, searched }) {
+      const none = noOutages(config);
+      if (none) return none;
+      const desktop = running(model, 'desktop');
+      if (config.loadBalancer.clusterHostname && desktop.length > config.faults.maxDown)
+        return `Clients reach the cluster by its host name, so any live member that runs desktop and holds their user record can serve them, and the members running desktop (${ids(model, desktop)}) are more than faults.maxDown (${config.faults.maxDown}).`;
+      return `In ${searched} every enrolled client could still download its policy with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+    },
+  },
   notApplicable: (model) => (anyMemberRuns(model, 'desktop') ? undefined : 'no member runs desktop'),
   settles: 'all',
   judge(model, settled) {

@@ -6,6 +6,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for KB 161304: the state in which a DMZ member's fixed topology strands a change. */
 export const dmzSuccessorUnreachable: ClusterProperty = {
   name: 'dmz-successor-unreachable',
+  group: 'guard',
   kind: 'sometimes',
   source: 'KB 161304 (a DMZ member keeps a fixed successor even when it is unreachable)',
   statement:

@@ -6,6 +6,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for the key cache's retention: time has passed far enough to make a purge matter. */
 export const expiredKeyHeld: ClusterProperty = {
   name: 'expired-key-held',
+  group: 'guard',
   kind: 'sometimes',
   needsTime: true,
   source: 'KB 162609 (mail-flow keys purged after 180 days, keyserver keys after their time to live)',

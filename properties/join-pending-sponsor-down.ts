@@ -3,6 +3,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for joins: the moment KB 153721's join through the Sponsor is in doubt. */
 export const joinPendingSponsorDown: ClusterProperty = {
   name: 'join-pending-sponsor-down',
+  group: 'guard',
   kind: 'sometimes',
   source: 'KB 153721 (members join through the Sponsor)',
   statement: 'Reachable: a member waits to join while the Sponsor is down or removed.',

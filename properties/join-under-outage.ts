@@ -1,18 +1,38 @@
 import { replicateToQuiescence, settleAll, withDown } from '../model/settle.ts';
-import { applyAction, preconditions } from '../model/step.ts';
+import { ACTIONS, applyAction } from '../model/step.ts';
 import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
+import { list } from './explain.ts';
 
 export const joinUnderOutage: ClusterProperty = {
   name: 'join-under-outage',
+  group: 'lifecycle',
   kind: 'eventually',
   source: 'KB 153721 (members join through the Sponsor: a full copy over the wire); assumptions.joinWhenSponsorDown (modelling choice)',
   statement:
     'After replication quiesces, with any maxDown members down, every member still waiting to join can join, and once replication among the live members quiesces again it holds every record a live member holds and it may hold.',
   reads: { clients: true },
   settledBy: 'all',
+  advice: {
+    recommendation: {
+      text: 'Join new members while the Sponsor is up and reachable on port 444 from the joining server; a join is a full copy from the Sponsor, so plan it when no member is down, with 4 to 5 times the Sponsor\'s backup size free on the joiner.',
+      source: 'KB 153721; KB 154069',
+    },
+    violated({ model, config }) {
+      const waiting = model.members.filter((m) => m.joinsLater).map((m) => m.id);
+      const sponsor = model.members.find((m) => m.role === 'sponsor')?.id ?? 'the sponsor';
+      if (config.assumptions.joinWhenSponsorDown === 'waits')
+        return `${list(waiting)} ${waiting.length === 1 ? 'joins' : 'join'} through the Sponsor ${sponsor} (KB 153721), and with ${sponsor} down (within faults.maxDown) a join cannot start: under assumptions.joinWhenSponsorDown "waits" the joiner waits for the Sponsor.`;
+      return undefined;
+    },
+    holds({ model, config, searched }) {
+      if (config.faults.maxDown === 0) return 'No member is ever down here (faults.maxDown: 0), so a waiting member can always join through the Sponsor.';
+      return `In ${searched} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
+    },
+    notApplicable: () => 'No member waits to join (no member has joinsLater: true).',
+  },
   notApplicable: (model) => (model.members.some((m) => m.joinsLater) ? undefined : 'no member is configured with joinsLater'),
   check(model, state) {
     const settled = settleAll(model, state);
@@ -25,7 +45,7 @@ export const joinUnderOutage: ClusterProperty = {
       for (const w of waiting) {
         const id = model.members[w]!.id;
         const join = { type: 'join', member: id } as const;
-        const why = preconditions.join(model, outage, join);
+        const why = ACTIONS.join.precondition(model, outage, join);
         if (why !== undefined) return violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds);
         const joined = replicateToQuiescence(model, applyAction(model, outage, join));
         most = Math.max(most, joined.rounds);

@@ -9,6 +9,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
  */
 export const mixedReleases: ClusterProperty = {
   name: 'mixed-releases',
+  group: 'guard',
   kind: 'sometimes',
   source: 'KB 225396 (no replication between members on different releases)',
   statement:

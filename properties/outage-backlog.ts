@@ -5,6 +5,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for outages: without such states the convergence properties would pass untested. */
 export const outageBacklog: ClusterProperty = {
   name: 'outage-backlog',
+  group: 'guard',
   kind: 'sometimes',
   source: 'seed article (KB 153198): when a member is back, "a resynchronizing of data should occur"',
   statement:

@@ -6,6 +6,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for disconnections: a write lands on one side of a cut link. */
 export const partitionDivergence: ClusterProperty = {
   name: 'partition-divergence',
+  group: 'guard',
   kind: 'sometimes',
   source: 'seed article (KB 153198): a member "unavailable or disconnected" stops synchronization',
   statement:

@@ -1,8 +1,11 @@
 import { kindOf, type RecordId } from '../model/records.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
+import { keyOf } from '../model/records.ts';
+import { ids, indexes } from './explain.ts';
 
 export const privateKeysStayPut: ClusterProperty = {
   name: 'private-keys-stay-put',
+  group: 'core',
   kind: 'always',
   source: 'KB 153723 (private keys replicate per member), KB 161304 (DMZ members without private keys)',
   statement: 'No member with privateKeys: false ever stores a private key.',
@@ -10,6 +13,27 @@ export const privateKeysStayPut: ClusterProperty = {
   subject: {
     description: 'a member holds a private key',
     occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('privateKey:'))),
+  },
+  advice: {
+    recommendation: {
+      text: 'Choose per member whether internal users\' private keys replicate to it (privateKeys: false is the DMZ-mode choice), and keep them on at least two members that run mail.',
+      source: 'KB 153723; KB 161304',
+    },
+    violated({ model, state }) {
+      for (let m = 0; m < model.size; m++) {
+        if (model.members[m]!.privateKeys) continue;
+        const key = Object.keys(state.members[m]!.records).find((id) => kindOf(id as RecordId) === 'privateKey');
+        if (key !== undefined)
+          return `${ids(model, [m])} has privateKeys: false, yet the private key of ${keyOf(key as RecordId)} reached it.`;
+      }
+      return undefined;
+    },
+    notApplicable: () => 'Every member has privateKeys: true, so no member must be kept free of private keys.',
+    holds({ model, searched }) {
+      const without = indexes(model, (m) => !m.privateKeys);
+      const withKeys = indexes(model, (m) => m.privateKeys);
+      return `${ids(model, without)} ${without.length === 1 ? 'has' : 'have'} privateKeys: false, and private keys replicate only along the members that may hold them (${ids(model, withKeys)}), so none reached ${without.length === 1 ? 'it' : 'them'} in ${searched}.`;
+    },
   },
   notApplicable: (model) =>
     model.members.some((m) => !m.privateKeys) ? undefined : 'every member has privateKeys: true',

@@ -4,6 +4,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 
 export const purgedKeysStayPurged: ClusterProperty = {
   name: 'purged-keys-stay-purged',
+  group: 'lifecycle',
   kind: 'always',
   needsTime: true,
   source: 'KB 162609 (mail-flow keys purged after 180 days, keyserver keys after keyCache.keyserverTtlHours), KB 153198 (cached keys replicate)',
@@ -13,6 +14,16 @@ export const purgedKeysStayPurged: ClusterProperty = {
   subject: {
     description: 'a member holds a cached or fetched key',
     occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('cachedKey:') || id.startsWith('fetchedKey:'))),
+  },
+  advice: {
+    recommendation: {
+      text: 'Keys cached from the mail flow are purged 180 days after caching and keys fetched from keyservers after the configured time to live; bring members back promptly, since a member purges its cache only while it is up.',
+      source: 'KB 162609',
+    },
+    violated: () => undefined,
+    holds({ searched }) {
+      return `Replication never sends a key past its retention, and each member purges its cache as time passes while it is up; in ${searched} no expired key came back.`;
+    },
   },
   notApplicable: (model) => (model.members.some((m) => m.services.includes('mail')) ? undefined : 'no member runs mail, so no member caches keys'),
   check(model, state) {

@@ -4,6 +4,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 /** Non-vacuity for removals: a member is broken out while it held the only copy of a change. */
 export const removalTookAWrite: ClusterProperty = {
   name: 'removal-took-a-write',
+  group: 'guard',
   kind: 'sometimes',
   source: 'seed article (KB 153198), KB 153476: removing or breaking members is discouraged',
   statement: 'Reachable: a member has been removed, and an acknowledged version of a record is on no member of the cluster.',

@@ -5,6 +5,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 
 export const skmKeysStayValid: ClusterProperty = {
   name: 'skm-keys-stay-valid',
+  group: 'lifecycle',
   kind: 'always',
   needsTime: true,
   source: 'KB 157933 (SKM keys valid 14 days, renewed the day before they expire only if the user has talked to the server), KB 156803',
@@ -12,6 +13,26 @@ export const skmKeysStayValid: ClusterProperty = {
     "No enrolled desktop client's SKM key lapses: each is renewed before it expires, which needs the client to have talked to a server (its enrollment member, or with a cluster host name any live desktop member holding its user and the policy) since the key was issued.",
   reads: { kinds: [], clients: true },
   subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
+  advice: {
+    recommendation: {
+      text: 'Let desktop clients renew their server-managed keys from any member: give them a cluster host name behind a load balancer, and keep outages well under the 14 days an SKM key is valid.',
+      source: 'KB 157933; KB 156803',
+    },
+    recommend({ config }) {
+      if (!config.loadBalancer.clusterHostname) return this.recommendation;
+      return { text: 'Keep outages well under the 14 days a server-managed key is valid: clients already renew with any live member through the cluster host name.', source: 'KB 157933' };
+    },
+    violated({ config }) {
+      if (!config.loadBalancer.clusterHostname)
+        return `Each client renews its SKM key (valid 14 days, renewed the day before it expires) only with the member it enrolled with, since there is no cluster host name (KB 156803), and members here may stay down up to ${config.faults.maxOutageDays} days (faults.maxOutageDays): long enough for a key to lapse (KB 157933).`;
+      return undefined;
+    },
+    holds({ config, searched }) {
+      if (config.loadBalancer.clusterHostname)
+        return 'Clients reach the cluster by its host name, so a client renews its SKM key with any live desktop member that holds its user and policy.';
+      return `Clients are pinned to the member they enrolled with, but no member stays down longer than ${config.faults.maxOutageDays} days (faults.maxOutageDays), well under the 14-day SKM validity; no key lapsed in ${searched}.`;
+    },
+  },
   notApplicable: (model) => (model.runsDesktop.some(Boolean) ? undefined : 'no member runs desktop'),
   check(model, state) {
     for (const client in state.clients) {

@@ -7,19 +7,26 @@
  *   to quiescence; see `model/settle.ts`) — the check reports the rounds that took;
  * - `sometimes`: a state that must be reachable, so that the other properties do not pass vacuously.
  */
+import type { ClusterConfig } from '../config/schema.ts';
 import type { ClusterModel } from '../model/cluster.ts';
 import type { RecordKind } from '../model/records.ts';
 import { type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
-
 import type { Outcome, PropertyKind } from '../checker/types.ts';
 
-/** The checker's vocabulary (`checker/types.ts`), declared once there. */
-export type { Outcome, PropertyKind };
+export type { Outcome, PropertyKind } from '../checker/types.ts';
+
+/**
+ * Where a property stands in the catalogue: one of SPEC's seven `core` properties, one about the
+ * cluster's later life (`lifecycle`: joining, time, the load balancer's rotation), or a `guard` (a
+ * `sometimes` property that keeps the others from passing vacuously).
+ */
+export type PropertyGroup = 'core' | 'lifecycle' | 'guard';
 
 export interface ClusterProperty {
   readonly name: string;
   readonly kind: PropertyKind;
+  readonly group: PropertyGroup;
   /** Where the rule comes from: KB numbers, the seed article, or "modelling choice". */
   readonly source: string;
   /** Precise enough to decide any trace. */
@@ -56,6 +63,50 @@ export interface ClusterProperty {
     readonly description: string;
     occurs(model: ClusterModel, state: ClusterState): boolean;
   };
+  /**
+   * What a person reads beside the verdict (the risk report): why, in the terms of the config, and what
+   * the vendor recommends. Every property but a guard has it (a test says which lacks it).
+   */
+  readonly advice?: PropertyAdvice;
+}
+
+/** A vendor recommendation, as an instruction, and where it comes from (KB numbers or the seed article). */
+export interface Recommendation {
+  readonly text: string;
+  readonly source: string;
+}
+
+/** What advice reads: the compiled config, and what the verdict rests on in words (`500 random traces`). */
+export interface AdviceContext {
+  readonly model: ClusterModel;
+  readonly config: ClusterConfig;
+  readonly searched: string;
+}
+
+export interface ViolationContext extends AdviceContext {
+  /** The state in which the shortest trace violates the property. */
+  readonly state: ClusterState;
+}
+
+/**
+ * A property's advice. It reads the config and, for a violation, the state its shortest trace ends in; it
+ * never re-decides the verdict, which stays the checker's. A sentence for a holding property says what in
+ * the config makes it hold, or, where nothing in the config guarantees it, only what the search showed.
+ */
+export interface PropertyAdvice {
+  /** The vendor's advice in general; `recommend` fits it to a config. */
+  readonly recommendation: Recommendation;
+  /**
+   * The advice for this config, where the general one would recommend what the config already does or
+   * cannot use (a DMZ member without private keys, a balancer setting without a balancer).
+   */
+  recommend?(context: AdviceContext): Recommendation;
+  /** Why it is violated here, naming this config's members and settings; undefined: the checker's message says it best. */
+  violated(context: ViolationContext): string | undefined;
+  /** Why it holds for this config. */
+  holds(context: AdviceContext): string;
+  /** Why it does not apply, when there is more to say than the property's own reason. */
+  notApplicable?(context: AdviceContext): string;
 }
 
 export interface PropertyReads {

@@ -5,6 +5,7 @@ import { type ClusterProperty, HOLDS, violated } from './types.ts';
 
 export const webMessengerRejoinFreshness: ClusterProperty = {
   name: 'web-messenger-rejoin-freshness',
+  group: 'lifecycle',
   kind: 'always',
   source: 'KB 156803 (WEP users routed to a member that has not yet received replicated data may not see all their messages)',
   statement:
@@ -15,6 +16,32 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   subject: {
     description: 'a member holds a Web Messenger account',
     occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),
+  },
+  advice: {
+    recommendation: {
+      text: 'Have the load balancer hold a returning member out of the Web Messenger rotation until replication has caught it up (loadBalancer.holdsRejoiningMembers), so users are not routed to a member that has not yet received their messages.',
+      source: 'KB 156803',
+    },
+    recommend({ config }) {
+      if (config.loadBalancer.clusterHostname) return this.recommendation;
+      // No balancer to hold a member out (KB 156803: failover is the balancer's or DNS's job).
+      return {
+        text: 'Serve Web Messenger through a cluster host name on a load balancer (loadBalancer.clusterHostname: true) that holds a returning member out of rotation until replication has caught it up (holdsRejoiningMembers: true); until then, tell users that a member just back from an outage may not show all their messages yet.',
+        source: 'KB 156803',
+      };
+    },
+    violated({ config }) {
+      if (!config.loadBalancer.clusterHostname)
+        return 'There is no load balancer in front of Web Messenger (loadBalancer.clusterHostname: false): users reach each member by its own name, so a member back from an outage serves them at once, before replication has brought it the accounts its peers held, and they may not see all their messages (KB 156803).';
+      if (!config.loadBalancer.holdsRejoiningMembers)
+        return 'The load balancer puts a returning member back into the Web Messenger rotation at once (holdsRejoiningMembers: false), before replication has brought it the accounts its peers held: users routed to it may not see all their messages (KB 156803).';
+      return undefined;
+    },
+    holds({ config, searched }) {
+      if (config.loadBalancer.holdsRejoiningMembers)
+        return 'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true).';
+      return `In ${searched} no member returned to the rotation while it lacked an account its peers held.`;
+    },
   },
   notApplicable: (model) => (model.runsWebMessenger.some(Boolean) ? undefined : 'no member runs webMessenger'),
   check(model, state) {

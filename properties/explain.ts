@@ -1,0 +1,92 @@
+/**
+ * The words the properties' advice is made of: small readings of a config and a state (which members run
+ * a service, who holds a record, where a DMZ member strands a change), shared by the `advice` of each
+ * property file. The advice itself lives with its property (`PropertyAdvice` in `./types.ts`).
+ */
+import type { ClusterConfig, Service } from '../config/schema.ts';
+import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { kindOf, type RecordId } from '../model/records.ts';
+import type { ClusterState } from '../model/state.ts';
+import { successor } from '../model/topology.ts';
+import type { Recommendation } from './types.ts';
+
+/** `m1`, `m1 and m2`, `m1, m2 and m3` (or `m1 or m2` after a negative). */
+export function list(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+export function ids(model: ClusterModel, members: readonly number[], conjunction: 'and' | 'or' = 'and'): string {
+  return list(
+    members.map((m) => model.members[m]!.id),
+    conjunction,
+  );
+}
+
+export function indexes(model: ClusterModel, keep: (m: ClusterModel['members'][number]) => boolean): number[] {
+  return model.members.flatMap((m, i) => (keep(m) ? [i] : []));
+}
+
+export function running(model: ClusterModel, service: Service): number[] {
+  return indexes(model, (m) => runsService(m, service));
+}
+
+/** The fault budget left after removals: how many more members "any maxDown down" takes down. */
+export function budgetLeft(model: ClusterModel, state: ClusterState): number {
+  const removed = state.members.filter((m) => m.status === 'removed').length;
+  return Math.max(0, model.config.faults.maxDown - removed);
+}
+
+/** Live members that hold `id` and run `service`. */
+export function liveHolders(model: ClusterModel, state: ClusterState, id: RecordId, service: Service): number[] {
+  return state.members.flatMap((m, i) =>
+    m.status === 'up' && m.records[id] !== undefined && runsService(model.members[i]!, service) ? [i] : [],
+  );
+}
+
+/** The availability properties with no fault budget: nothing goes down, so there is nothing to survive. */
+export function noOutages(config: ClusterConfig): string | undefined {
+  return config.faults.maxDown === 0
+    ? 'No member is ever down here (faults.maxDown: 0), so this was checked only with every member up; raise maxDown to check an outage.'
+    : undefined;
+}
+
+/**
+ * A DMZ member that holds the newest version of a record and whose fixed successor (KB 161304) is not
+ * live: where a change stops. `status` says which kind of absence to look for.
+ */
+export function strandingDmzMember(
+  model: ClusterModel,
+  state: ClusterState,
+  id: RecordId,
+  newest: number,
+  status: 'down' | 'removed',
+): { dmz: number; next: number } | undefined {
+  for (let m = 0; m < model.size; m++) {
+    if (!model.isDmz[m] || state.members[m]!.status !== 'up' || state.members[m]!.records[id] !== newest) continue;
+    const next = successor(model, state, m, kindOf(id));
+    if (next !== undefined && state.members[next]!.status === status) return { dmz: m, next };
+  }
+  return undefined;
+}
+
+const DMZ_SUCCESSOR_TEXT =
+  'Do not let a DMZ member depend on a fixed successor that can fail silently: a DMZ member cannot re-route, so keep its successor up (check "pgprepctl topo" on each DMZ member: a blank host name means its successor is unreachable) and bring an unreachable member back quickly';
+
+export const DMZ_SUCCESSOR: Recommendation = {
+  text: `${DMZ_SUCCESSOR_TEXT}; DMZ members that do not host private keys get more replication links.`,
+  source: 'KB 161304',
+};
+
+/** KB 161304's advice for this config: the private-key clause only for DMZ members that host private keys. */
+export function dmzSuccessorFor(model: ClusterModel): Recommendation {
+  const dmz = indexes(model, (m) => m.zone === 'dmz');
+  const withKeys = dmz.filter((m) => model.members[m]!.privateKeys);
+  const fixed = dmz.map((m) => `${model.members[m]!.id}'s successor ${model.members[(m + 1) % model.size]!.id}`);
+  const who = dmz.length === 0 ? '' : `: here ${list(fixed)}`;
+  const keys =
+    withKeys.length === 0
+      ? ''
+      : `; ${ids(model, withKeys)} ${withKeys.length === 1 ? 'hosts' : 'host'} private keys, and DMZ members that do not (privateKeys: false) get more replication links`;
+  return { text: `${DMZ_SUCCESSOR_TEXT}${who}${keys}.`, source: 'KB 161304' };
+}

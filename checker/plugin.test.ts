@@ -123,5 +123,9 @@ describe('two-phase commit through the generic trace files', () => {
     writeFileSync(file, JSON.stringify({ ...document, property: 'consistent', expect: 'violated', violation: { step: 1, message: 'x' }, actions: [{ type: 'tmCommit' }] }));
     const disabled = loadTrace(twoPhasePlugin, file);
     expect(disabled.ok ? [] : disabled.problems).toEqual([`${file}: actions[0] (step 1, "the TM commits (sends Commit)"): not enabled at this step: no RM is prepared`]);
+    // A config that is not an object is named as such (its contents are the plug-in's to check).
+    writeFileSync(file, JSON.stringify({ ...document, property: 'consistent', expect: 'violated', violation: { step: 0, message: 'x' }, actions: [], config: 3 }));
+    const notObject = loadTrace(twoPhasePlugin, file);
+    expect(notObject.ok ? [] : notObject.problems).toEqual([`${file}: config: expected an object, got 3`]);
   });
 });

@@ -92,7 +92,8 @@ export const TRACE_FILE_SHAPE = {
     maxLength: z.number().int().min(1).optional(),
     command: z.string().optional(),
   }),
-  config: z.unknown(),
+  /** A config is an object; what is in it is the plug-in's business (`parseConfig`). */
+  config: z.record(z.string(), z.unknown()),
 };
 
 /** A trace file's own words for the shared translator (`config/zod-problems.ts`). */
@@ -164,7 +165,7 @@ export function parseTrace<C, S, A, I extends Instance<S, A>, D extends TraceDoc
     const close = suggest(doc.property, plugin.propertyNames);
     problems.push(`property: unknown property "${doc.property}"; valid: ${plugin.propertyNames.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
   }
-  const config = isRecord(doc.config) || !('config' in doc) ? (doc.config === undefined ? undefined : plugin.parseConfig(doc.config, 'config')) : undefined;
+  const config = isRecord(doc.config) ? plugin.parseConfig(doc.config, 'config') : undefined;
   if (config !== undefined && !config.ok) problems.push(...config.problems);
   // The actions can be checked against the model as soon as the config is valid, whatever else is wrong.
   const instance = config?.ok ? plugin.instantiate(config.value) : undefined;

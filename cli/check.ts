@@ -4,12 +4,9 @@
  * state budget, then searched at random. What stays here is PGP's: a result's config name, what a preset
  * expects of it, and the advice (`cli/advice.ts`).
  */
-import type { Explored as GenericExplored } from '../checker/plugin.ts';
 import {
   checkConfig,
   checkConfigs,
-  exploreFirst,
-  judgeProperty,
   type PropertyCheck,
   type RunOptions,
   runSearchTask as runGenericTask,
@@ -24,7 +21,7 @@ import type { Accepted } from './accept.ts';
 import { advise, type Recommendation } from './advice.ts';
 import { HEAP_LIMIT_VARIABLE, memoryGuard } from './memory.ts';
 import { CHECK_BOUNDS, CHECK_STATE_BUDGET, pgpInstance, pgpPlugin } from './pgp-plugin.ts';
-import { instanceProperty, makeTarget, type Target } from './target.ts';
+import { makeTarget, type Target } from './target.ts';
 
 /** `check`'s options: the generic ones (`checker/run.ts`). */
 export type CheckOptions = RunOptions;
@@ -81,9 +78,6 @@ function expectationOf(property: string, expectedViolations?: readonly string[])
   return expectedViolations === undefined ? null : expectedViolations.includes(property) ? 'violated' : 'holds';
 }
 
-/** What exhaustive exploration decided about one property. */
-export type Explored = GenericExplored<Action>;
-
 /** A generic result as PGP reports it: with its config, what a preset expects, and the advice. */
 function pgpResult(
   target: Target,
@@ -94,29 +88,6 @@ function pgpResult(
   const { property, kind, ...rest } = check;
   const judged: JudgedResult = { config: target.config.name, property, kind, counterexample: null, expected: expectationOf(property, expectedViolations), ...rest };
   return { ...judged, ...advise(target.cluster, judged, declared) };
-}
-
-/**
- * A property's result: from exploration when that decided it, else from its (merged) random search, or
- * as not applicable.
- */
-export function judgeResult(
-  target: Target,
-  property: ClusterProperty,
-  outcome: SearchOutcome | undefined,
-  expectedViolations: readonly string[] | undefined,
-  searchSeed: number,
-  explored?: Explored,
-): PropertyResult {
-  return pgpResult(target, judgeProperty(target.model, instanceProperty(target.cluster, property), outcome, searchSeed, explored), expectedViolations, property);
-}
-
-/**
- * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
- * packed evaluation (`cli/pgp-plugin.ts`); properties only time can break are not explored here.
- */
-export function exploreTarget(target: Target, options: CheckOptions): Map<string, Explored> {
-  return exploreFirst(pgpInstance(target), options);
 }
 
 /** Checks one config in this thread, one shard per property (the same as `--workers 1`). */

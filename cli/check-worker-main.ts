@@ -1,7 +1,5 @@
-/** The body of a `check` worker thread: one search task per message, its outcome posted back. */
-import { parentPort } from 'node:worker_threads';
-import { runSearchTask, type SearchTask } from './check.ts';
+/** The body of a `check` worker thread: the PGP search tasks (`cli/check.ts`), served by `checker/threads.ts`. */
+import { serveTasks } from '../checker/threads.ts';
+import { runSearchTask } from './check.ts';
 
-parentPort!.on('message', ({ index, task }: { index: number; task: SearchTask }) => {
-  parentPort!.postMessage({ index, outcome: runSearchTask(task) });
-});
+serveTasks(runSearchTask);

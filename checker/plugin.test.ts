@@ -7,15 +7,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { twoPhasePlugin } from '../test/two-phase-commit.ts';
+import { type TwoPhaseConfig, twoPhasePlugin } from '../test/two-phase-commit.ts';
 import { exploreInstance } from './exploration.ts';
-import { checkConfig, checkConfigs, instanceOf, runSearchTask } from './run.ts';
+import { checkConfig, checkConfigs, instanceOf, runSearchTask, type SearchTask, shardTasks } from './run.ts';
+import { runOnThreads } from './threads.ts';
 import { loadTrace, replayTrace, saveTrace, traceDocument } from './trace-file.ts';
 
-const [correct, buggy] = twoPhasePlugin.presets.map((p) => p.config) as [
-  (typeof twoPhasePlugin.presets)[0]['config'],
-  (typeof twoPhasePlugin.presets)[0]['config'],
-];
+const [correct, buggy] = twoPhasePlugin.presets.map((p) => p.config) as [TwoPhaseConfig, TwoPhaseConfig];
+/** The worker thread's module that serves the two-phase commit's tasks. */
+const WORKER = new URL('../test/two-phase-commit-worker.mjs', import.meta.url);
 const random = { runs: 300, seed: 7, maxLength: 12, properties: [], maxStates: 0 } as const;
 
 /** The states of TLA+'s TwoPhase (and Stateright's 2pc) with three resource managers. */
@@ -52,13 +52,21 @@ describe('two-phase commit through the generic check', () => {
   });
 
   it('shards and merges the same way on any number of workers', async () => {
-    const run = async (tasks: readonly Parameters<typeof runSearchTask<typeof buggy, never, never, never>>[1][]) =>
-      tasks.map((task) => runSearchTask(twoPhasePlugin, task));
-    const [one] = await checkConfigs(twoPhasePlugin, [buggy], random, 1, run as never);
-    const [three] = await checkConfigs(twoPhasePlugin, [buggy], random, 3, run as never);
+    const run = async (tasks: readonly SearchTask<TwoPhaseConfig>[]) => tasks.map((task) => runSearchTask(twoPhasePlugin, task));
+    const [one] = await checkConfigs(twoPhasePlugin, [buggy], random, 1, run);
+    const [three] = await checkConfigs(twoPhasePlugin, [buggy], random, 3, run);
     expect(one![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
     expect(three![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
     expect(one![0]!.actions.length).toBe(three![0]!.actions.length);
+  });
+
+  it('runs its shards on worker threads with the outcomes of running them here', async () => {
+    const tasks = ['consistent', 'commit-reachable'].flatMap((property) => shardTasks(buggy, property, random, 2));
+    const here = (task: (typeof tasks)[number]) => runSearchTask(twoPhasePlugin, task);
+    const inThread = await runOnThreads(tasks, 1, here, WORKER);
+    const threaded = await runOnThreads(tasks, 2, here, WORKER, undefined, 0);
+    expect(threaded.map((o) => o.result.counterexample?.actions)).toEqual(inThread.map((o) => o.result.counterexample?.actions));
+    expect(threaded.map((o) => [o.seed, o.result.runs, o.result.verdict])).toEqual(inThread.map((o) => [o.seed, o.result.runs, o.result.verdict]));
   });
 });
 

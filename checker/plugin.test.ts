@@ -99,6 +99,22 @@ describe('two-phase commit through the generic trace files', () => {
     const replay = replayTrace(loaded.value);
     expect(replay).toMatchObject({ outcome: 'reproduced', ok: true });
     expect(replay.violation).toMatchObject({ step: found.step, message: found.message });
+    // Loading and replaying the file runs its trace once: one model step per action.
+    let steps = 0;
+    const counting: typeof twoPhasePlugin = {
+      ...twoPhasePlugin,
+      instantiate: (config) => {
+        const instance = twoPhasePlugin.instantiate(config);
+        const step: typeof instance.model.step = (state, action) => {
+          steps++;
+          return instance.model.step(state, action);
+        };
+        return { ...instance, model: { ...instance.model, step } };
+      },
+    };
+    const once = loadTrace(counting, file);
+    expect(once.ok && replayTrace(once.value).outcome).toBe('reproduced');
+    expect(steps).toBe(found.actions.length);
     // Marked fixed, the same trace is now a regression.
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), expect: 'holds' }));
     const fixed = loadTrace(twoPhasePlugin, file);

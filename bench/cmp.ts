@@ -1,5 +1,5 @@
 import { PRESETS } from '../config/presets.ts';
-import { exploreConfig } from '../cli/explore.ts';
+import { exploreConfig } from '../pgp/explore.ts';
 const depth = Number(process.argv[2] ?? 6);
 const hours = process.argv[3] === 'time' ? [24, 336] : [];
 for (const p of PRESETS) {

@@ -18,9 +18,9 @@
 import { searchRandom } from '../checker/random.ts';
 import { isFinding } from '../checker/trace.ts';
 import type { Model, Property } from '../checker/types.ts';
-import { checkTargets, runSearchTask } from '../cli/check.ts';
-import { exploreConfig } from '../cli/explore.ts';
-import { makeTarget } from '../cli/target.ts';
+import { checkTargets, runSearchTask } from '../pgp/check.ts';
+import { exploreConfig } from '../pgp/explore.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';

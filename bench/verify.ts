@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPLORE_DEFAULTS } from '../cli/explore-command.ts';
-import { type ExploreReport, exploreConfig } from '../cli/explore.ts';
+import { type ExploreReport, exploreConfig } from '../pgp/explore.ts';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';

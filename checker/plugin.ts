@@ -1,7 +1,7 @@
 /**
  * The one seam between the checker and a model: a `Plugin`. The commands (`check`, `explore`, `replay`,
  * saved counterexamples) are written against it (`checker/run.ts`, `checker/trace-file.ts`); the PGP
- * cluster (`cli/pgp-plugin.ts`) is one plug-in, and a two-phase commit (`test/two-phase-commit.ts`)
+ * cluster (`pgp/plugin.ts`) is one plug-in, and a two-phase commit (`test/two-phase-commit.ts`)
  * another, in the test suite.
  *
  * A plug-in gives:

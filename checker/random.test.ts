@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
 import { searchRandom } from './random.ts';
 import type { Model, Property } from './types.ts';

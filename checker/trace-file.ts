@@ -20,8 +20,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { suggest } from '../config/suggest.ts';
-import { describeValue, schemaProblems, type Words } from '../config/zod-problems.ts';
+import { suggest } from '../io/suggest.ts';
+import { describeValue, schemaProblems, type Words } from '../io/zod-problems.ts';
 import type { Instance, InstanceProperty, Parsed, Plugin } from './plugin.ts';
 import type { PropertyCheck } from './run.ts';
 import { runTrace } from './trace.ts';
@@ -96,7 +96,7 @@ export const TRACE_FILE_SHAPE = {
   config: z.record(z.string(), z.unknown()),
 };
 
-/** A trace file's own words for the shared translator (`config/zod-problems.ts`). */
+/** A trace file's own words for the shared translator (`io/zod-problems.ts`). */
 export const TRACE_FILE_WORDS: Words = {
   noun: (path) => (path[path.length - 1] === 'expect' ? 'expectation' : undefined),
 };

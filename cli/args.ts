@@ -2,7 +2,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { usageError } from './io.ts';
+import { usageError } from '../io/io.ts';
 
 export function parseFlags<const O extends ParseArgsOptionsConfig>(command: string, args: readonly string[], spec: O, positionals = 0) {
   try {

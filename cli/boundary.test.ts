@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { cli, kb161304File, tempDir, writeDoc } from '../test/cli.ts';
-import type { Io } from './io.ts';
-import { MAX_JSON_DEPTH } from './json-error.ts';
-import { MAX_PROBLEMS } from './io.ts';
-import { MAX_TRACE_ACTIONS } from './counterexample.ts';
+import type { Io } from '../io/io.ts';
+import { MAX_JSON_DEPTH } from '../io/json-error.ts';
+import { MAX_PROBLEMS } from '../io/io.ts';
+import { MAX_TRACE_ACTIONS } from '../traces/counterexample.ts';
 import { run } from './main.ts';
 
 const STACK = /\n\s+at .*:\d+:\d+/;

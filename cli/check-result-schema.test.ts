@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { VERDICTS } from '../checker/verdict.ts';
 import { cli, tempDir, writeDoc } from '../test/cli.ts';
-import { TOOL_VERSION } from './version.ts';
+import { TOOL_VERSION } from '../reports/version.ts';
 
 const root = join(import.meta.dirname, '..');
 const schema = JSON.parse(readFileSync(join(root, 'schema', 'check-result.schema.json'), 'utf8'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config/presets.ts';
 import { cli, unwrapCommands } from '../test/cli.ts';
-import { terminalWidth } from './width.ts';
+import { terminalWidth } from '../reports/width.ts';
 
 describe('check', () => {
   it('--json gives SPEC §7 fields, and exit 0 on a config that holds', async () => {

@@ -4,19 +4,19 @@
  * after the change its new shortest trace. Exit 1 when something got worse, 0 otherwise, 2 on bad input.
  */
 import { randomInt } from 'node:crypto';
-import { describeAction } from '../model/actions.ts';
-import { applyAcceptances } from './accept.ts';
+import { describeAction } from '../model/step.ts';
+import { applyAcceptances } from '../pgp/accept.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from './check.ts';
-import { table } from './format.ts';
-import { type Io, usageError } from './io.ts';
-import { loadConfigFile } from './load.ts';
-import { defaultWorkers, runTasks } from './parallel.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from '../pgp/check.ts';
+import { table } from '../reports/format.ts';
+import { type Io, usageError } from '../io/io.ts';
+import { loadConfigFile } from '../pgp/load.ts';
+import { defaultWorkers, runTasks } from '../pgp/parallel.ts';
 import { progressLine, searchProgress } from './progress.ts';
-import { verdictOf } from './summary.ts';
-import { makeTarget } from './target.ts';
-import { terminalWidth, wrapText } from './width.ts';
-import { TOOL_VERSION } from './version.ts';
+import { verdictOf } from '../reports/summary.ts';
+import { makeTarget } from '../pgp/target.ts';
+import { terminalWidth, wrapText } from '../reports/width.ts';
+import { TOOL_VERSION } from '../reports/version.ts';
 
 export type Change = 'better' | 'worse' | 'same' | 'changed';
 

@@ -1,17 +1,17 @@
 /** The `explore` command: flags, the report a person reads, `--json`, and saving what it finds. */
 import type { Action } from '../model/actions.ts';
-import { describeAction } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import { intFlag, parseFlags } from './args.ts';
-import { CounterexampleStore, saveFinding } from './counterexample-save.ts';
-import { type ExploreReport, exploreConfig } from './explore.ts';
-import { numberedTrace, table } from './format.ts';
+import { CounterexampleStore, saveFinding } from '../traces/save.ts';
+import { type ExploreReport, exploreConfig } from '../pgp/explore.ts';
+import { numberedTrace, table } from '../reports/format.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
-import { type Io, usageError } from './io.ts';
-import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
+import { type Io, usageError } from '../io/io.ts';
+import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 import { count, memoryInUse, progressLine } from './progress.ts';
-import { memoryGuard } from './memory.ts';
-import { makeTarget } from './target.ts';
-import { oneLine, shellCommand } from './untrusted.ts';
+import { memoryGuard } from '../checker/memory.ts';
+import { makeTarget } from '../pgp/target.ts';
+import { oneLine, shellCommand } from '../io/untrusted.ts';
 
 /**
  * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
@@ -124,7 +124,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
 
 /**
  * Stops a search whose memory nears a limit, so that it ends with a report of what it explored (marked
- * NOT exhausted) instead of a crash (`cli/memory.ts`).
+ * NOT exhausted) instead of a crash (`checker/memory.ts`).
  */
 export function heapGuard(fraction = 0.85): () => string | undefined {
   return memoryGuard('(narrow the bounds: fewer --hours steps, a --horizon, --max-states; or give Node more with NODE_OPTIONS=--max-old-space-size=MB)', fraction);

@@ -11,10 +11,10 @@ import { stateKey } from '../model/fingerprint.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { cli } from '../test/cli.ts';
-import { checkTarget } from './check.ts';
-import { exploreConfig } from './explore.ts';
-import { verifyPacked } from './verify.ts';
-import { checkableModel, componentEngine, componentProperty, makeTarget } from './target.ts';
+import { checkTarget } from '../pgp/check.ts';
+import { exploreConfig } from '../pgp/explore.ts';
+import { verifyPacked } from '../pgp/verify.ts';
+import { checkableModel, componentEngine, componentProperty, makeTarget } from '../pgp/target.ts';
 
 /** A small scope: a record replicated everywhere, a private key, a Web Messenger account, a client. */
 const small: Scope = {

@@ -14,10 +14,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../config/presets.ts';
 import { formatPath } from '../config/validate.ts';
 import { kb161304File, readJson, tempDir } from '../test/cli.ts';
-import type { Io } from './io.ts';
+import type { Io } from '../io/io.ts';
 import { run } from './main.ts';
-import { MAX_JSON_DEPTH } from './json-error.ts';
-import { hasControlCharacter } from './untrusted.ts';
+import { MAX_JSON_DEPTH } from '../io/json-error.ts';
+import { hasControlCharacter } from '../io/untrusted.ts';
 
 const RUNS = Number(process.env.PGP_CLUSTER_CHECK_FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.PGP_CLUSTER_CHECK_FUZZ_SEED ?? 14);

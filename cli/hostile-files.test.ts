@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { cli, kb161304File, listing, tempDir, writeDoc } from '../test/cli.ts';
-import { MAX_FILE_BYTES_VARIABLE } from './files.ts';
+import { MAX_FILE_BYTES_VARIABLE } from '../io/read.ts';
 
 function fifo(dir: string, name: string): string {
   const path = join(dir, name);

@@ -10,9 +10,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { cli, doctored, kb161304File, tempDir, unwrapCommands, writeDoc } from '../test/cli.ts';
-import { counterexampleFiles } from './counterexample-save.ts';
-import { loadTraceFile } from './counterexample.ts';
-import { hasControlCharacter, markdownCell, oneLine, shellCommand, shellQuote, terminalSafe } from './untrusted.ts';
+import { counterexampleFiles } from '../traces/save.ts';
+import { loadTraceFile } from '../traces/counterexample.ts';
+import { hasControlCharacter, markdownCell, oneLine, shellCommand, shellQuote, terminalSafe } from '../io/untrusted.ts';
 
 const dmzRing = findPreset('dmz-ring')!.config;
 

@@ -7,33 +7,33 @@ import { existsSync, statSync } from 'node:fs';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from './check.ts';
-import { generatedSummary, presetMatrix, violationReport } from './format.ts';
-import { terminalWidth, wrapText } from './width.ts';
+import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, runsFor, SOMETIMES_RUNS_FACTOR } from '../pgp/check.ts';
+import { generatedSummary, presetMatrix, violationReport } from '../reports/format.ts';
+import { terminalWidth, wrapText } from '../reports/width.ts';
 import { exploreCommand } from './explore-command.ts';
-import { defaultWorkers, runTasks } from './parallel.ts';
+import { defaultWorkers, runTasks } from '../pgp/parallel.ts';
 import { progressLine, searchProgress } from './progress.ts';
-import { expectedFailure, type Io, processIo, UsageError, usageError } from './io.ts';
-import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
-import { suggest } from '../config/suggest.ts';
+import { expectedFailure, type Io, processIo, UsageError, usageError } from '../io/io.ts';
+import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
+import { suggest } from '../io/suggest.ts';
 import type { BasisKind, Verdict } from '../checker/verdict.ts';
-import { riskReport } from './report.ts';
-import { makeTarget } from './target.ts';
-import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from './counterexample-save.ts';
+import { riskReport } from '../reports/text.ts';
+import { makeTarget } from '../pgp/target.ts';
+import { CounterexampleStore, counterexampleFiles, saveViolation, writeIndex } from '../traces/save.ts';
 import { replayCommand } from './replay.ts';
 import { resyncCommand } from './resync.ts';
-import { jsonEntries, skippedWarning } from './files.ts';
-import { oneLine, shellQuote, terminalSafe } from './untrusted.ts';
-import { applyAcceptances, staleLine } from './accept.ts';
-import { summarize, verdictOf } from './summary.ts';
+import { jsonEntries, skippedWarning } from '../io/read.ts';
+import { oneLine, shellQuote, terminalSafe } from '../io/untrusted.ts';
+import { applyAcceptances, staleLine } from '../pgp/accept.ts';
+import { summarize, verdictOf } from '../reports/summary.ts';
 import { isFailure } from '../checker/verdict.ts';
 import { commandHelp, COMMAND_HELP } from './help.ts';
-import { TOOL_VERSION } from './version.ts';
+import { TOOL_VERSION } from '../reports/version.ts';
 import { compareCommand } from './compare.ts';
-import { DEFAULT_SAVE_DIR, saveDirOf } from './save-dir.ts';
+import { DEFAULT_SAVE_DIR, saveDirOf } from '../traces/save-dir.ts';
 import type { Acceptance } from '../config/schema.ts';
 import { writeCheckHtml } from '../reports/pages.ts';
-import { checkWritable } from '../reports/write.ts';
+import { checkWritable } from '../io/write.ts';
 
 export const DEFAULT_RUNS = 500;
 
@@ -54,7 +54,7 @@ export const BASIS_MEANINGS: Readonly<Record<BasisKind, string>> = {
   random: 'random traces ("runs"): a holding verdict means "no violation in N traces"',
 };
 export const DEFAULT_LENGTH = 12;
-export { DEFAULT_SAVE_DIR, SAVE_DIR_VARIABLE } from './save-dir.ts';
+export { DEFAULT_SAVE_DIR, SAVE_DIR_VARIABLE } from '../traces/save-dir.ts';
 
 /** The overview `--help` prints: every command's usage and summary, from `COMMAND_HELP`. */
 function overallHelp(width: number): string {

@@ -3,7 +3,7 @@
  * and the memory in use; redrawn as searches end; cleared at the end. Never drawn when not a terminal.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Io } from './io.ts';
+import type { Io } from '../io/io.ts';
 import { run } from './main.ts';
 
 function terminal(): { io: Io; drawn: string[] } {

@@ -2,7 +2,7 @@
  * A progress line for long runs: redrawn in place on standard error, only when standard output is a
  * terminal and the output is not JSON (so pipes and `--json` stay clean).
  */
-import type { Io } from './io.ts';
+import type { Io } from '../io/io.ts';
 
 export interface Progress {
   update(text: string): void;

@@ -10,9 +10,9 @@ import { pickEnabled } from '../checker/random.ts';
 import { isFinding } from '../checker/trace.ts';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { Action } from '../model/actions.ts';
-import type { LoadedScenario } from './counterexample.ts';
+import type { LoadedScenario } from '../traces/counterexample.ts';
 import { judgeScenario } from './replay.ts';
-import { makeTarget } from './target.ts';
+import { makeTarget } from '../pgp/target.ts';
 
 function scenario(preset: string, actions: readonly Action[]): LoadedScenario {
   return { kind: 'scenario', file: 'test.json', name: 'test', description: undefined, preset, target: makeTarget(findPreset(preset)!.config), actions };

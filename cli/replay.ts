@@ -14,13 +14,13 @@ import { judgeTrace } from '../checker/replay.ts';
 import type { Violation } from '../checker/types.ts';
 import type { Action } from '../model/actions.ts';
 import { parseFlags } from './args.ts';
-import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from './counterexample.ts';
-import { type CounterexampleReplay, replayCounterexample } from './counterexample-replay.ts';
-import { counterexampleFiles } from './counterexample-save.ts';
-import { jsonEntries, skippedWarning } from './files.ts';
-import { type Io, UsageError, usageError } from './io.ts';
-import { mermaidDiagram } from './mermaid.ts';
-import { oneLine } from './untrusted.ts';
+import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from '../traces/counterexample.ts';
+import { type CounterexampleReplay, replayCounterexample } from '../traces/replay.ts';
+import { counterexampleFiles } from '../traces/save.ts';
+import { jsonEntries, skippedWarning } from '../io/read.ts';
+import { type Io, UsageError, usageError } from '../io/io.ts';
+import { mermaidDiagram } from '../reports/mermaid.ts';
+import { oneLine } from '../io/untrusted.ts';
 import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
 import {
   cutLinks,
@@ -33,7 +33,7 @@ import {
   snapshot,
   tellStates,
   tellTrace,
-} from './replay-story.ts';
+} from '../pgp/story.ts';
 
 type Format = 'text' | 'json' | 'mermaid' | 'html';
 

@@ -6,13 +6,13 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { type ClusterConfig, resolveWorkload, type Workload } from '../config/schema.ts';
-import { suggest } from '../config/suggest.ts';
+import { suggest } from '../io/suggest.ts';
 import { BACKLOG_KINDS, type BacklogKind, backlogAt, type OutageBacklog, outageProfile } from '../model/backlog.ts';
 import { formatHours, HOURS_PER_DAY, SKM_VALIDITY_HOURS } from '../model/time.ts';
 import { resyncSvg } from '../reports/resync-svg.ts';
 import { parseFlags } from './args.ts';
-import { type Io, usageError } from './io.ts';
-import { type LoadedConfig, loadConfigFile, loadPreset } from './load.ts';
+import { type Io, usageError } from '../io/io.ts';
+import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 
 /** The outage lengths of the table: 1 hour to 30 days. */
 export const OUTAGE_HOURS: readonly number[] = [1, 6, 12, 24, 48, 72, 7 * 24, 14 * 24, 21 * 24, 30 * 24];
@@ -58,7 +58,7 @@ export function analyseResync(config: ClusterConfig, member?: string, hours: rea
 
 /**
  * One line per member for a text report: "down 1 day: owes ~N changes, resync ≈ H hours", in the
- * config's own account mode. For the report of `check` (cli/report.ts) to call.
+ * config's own account mode. For the report of `check` (reports/text.ts) to call.
  */
 export function resyncLine(config: ClusterConfig, member: string, hours = HOURS_PER_DAY): string {
   const profile = outageProfile(config, member, config.webMessenger.accountMode, hours);

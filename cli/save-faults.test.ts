@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config/presets.ts';
 import { cli, tempDir } from '../test/cli.ts';
-import { identityOf, loadTraceFile } from './counterexample.ts';
-import { counterexampleFiles, INDEX_NAME, sweepTemporaryFiles } from './counterexample-save.ts';
+import { identityOf, loadTraceFile } from '../traces/counterexample.ts';
+import { counterexampleFiles, INDEX_NAME, sweepTemporaryFiles } from '../traces/save.ts';
 import { replayEntry } from './replay.ts';
 
 const KILLS = Number(process.env.PGP_CLUSTER_CHECK_KILLS ?? 2);

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { resolveConfig } from '../config/validate.ts';
-import { checkTarget } from './check.ts';
-import { makeTarget } from './target.ts';
+import { checkTarget } from '../pgp/check.ts';
+import { makeTarget } from '../pgp/target.ts';
 
 describe('vacuous verdicts', () => {
   const target = makeTarget(findPreset('recommended')!.config);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkTarget } from '../cli/check.ts';
+import { checkTarget } from '../pgp/check.ts';
 import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { expectedViolations, PRESETS } from './presets.ts';
 import type { ClusterConfig } from './schema.ts';

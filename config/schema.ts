@@ -280,7 +280,7 @@ export const assumptionsSchema = z
 /**
  * A risk chosen on purpose: a violation of `property` that the administrator accepts, with the reason.
  * With `members`, only a violation whose shortest trace involves no other member is accepted. The property
- * names are checked against the catalogue when a config is loaded (`cli/accept.ts`): the config layer
+ * names are checked against the catalogue when a config is loaded (`pgp/accept.ts`): the config layer
  * does not know the properties. Not part of the resolved config: accepting a risk changes how a result
  * is judged, never what the model does, so counterexample files and their names do not depend on it.
  */

@@ -7,7 +7,7 @@
  * raw document, whatever else is wrong with it.
  *
  * The file has two parts: a config's own words for zod's issues (the translator itself,
- * `config/zod-problems.ts`, is shared with the trace files); the cross-field rules (`CROSS_FIELD_RULES`),
+ * `io/zod-problems.ts`, is shared with the trace files); the cross-field rules (`CROSS_FIELD_RULES`),
  * one small function each, so a rule is added by writing one function and listing it.
  */
 import { z } from 'zod';
@@ -30,7 +30,7 @@ import {
   schemaAt,
   valueAt,
   type Words,
-} from './zod-problems.ts';
+} from '../io/zod-problems.ts';
 
 export { formatPath, formatProblem, valueAt };
 
@@ -102,7 +102,7 @@ function sizeProblem(document: unknown, issue: z.core.$ZodIssueTooSmall | z.core
   return { path: at, message: issue.message };
 }
 
-/** A config's own words for the shared translator (`config/zod-problems.ts`). */
+/** A config's own words for the shared translator (`io/zod-problems.ts`). */
 const CONFIG_WORDS: Words = {
   noun,
   expected: expectedText,

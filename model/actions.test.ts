@@ -9,12 +9,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actionFieldProblems, parseTraceDocument } from '../cli/counterexample.ts';
+import { actionFieldProblems, parseTraceDocument } from '../traces/counterexample.ts';
 import { PRESETS } from '../config/presets.ts';
 import { ACCOUNT_MODES, type ClusterConfig } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { DecompositionCheck } from '../test/decomposition.ts';
-import { ACTION_TYPES, type Action, type ActionType, describeAction } from './actions.ts';
+import type { Action, ActionType } from './actions.ts';
+import { ACTION_TYPES, describeAction } from './step.ts';
 import { compileCluster, initialState } from './cluster.ts';
 import { candidateActions, makeScope, outsideScope, type Scope } from './enabled.ts';
 import { RECORD_KINDS } from './records.ts';

@@ -41,5 +41,5 @@ export type Action =
 export type ActionType = Action['type'];
 
 // Each action type's declaration (fields, sentence, precondition, effect, owner, candidates) is in
-// `ACTIONS` (`model/step.ts`); what is derived from it is re-exported here, beside the vocabulary.
-export { ACTION_TYPES, describeAction, isMajorUpgrade } from './step.ts';
+// `ACTIONS` (`model/step.ts`), which also exports what is derived from it (`ACTION_TYPES`,
+// `describeAction`, `isMajorUpgrade`): this file holds the vocabulary only, and imports no rule.

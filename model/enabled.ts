@@ -60,7 +60,7 @@ export interface ScopeReads {
 
 /**
  * The scope of random search for these properties: one key of each record kind some property reads and
- * one client if any reads clients (as `readsSlot` in `cli/verify.ts` reads `reads`: without `reads` a
+ * one client if any reads clients (as `readsSlot` in `pgp/verify.ts` reads `reads`: without `reads` a
  * property reads everything, without `reads.kinds` every kind), and the default time steps. More keys
  * would not find more: every property is a conjunction over single records and clients, and a record's
  * fate depends only on the faults and the actions that touch it (`model/projection.ts`), so a violation
@@ -85,7 +85,7 @@ export function scopeFor(properties: readonly ScopeReads[]): Scope {
 
 /**
  * The default scope: that of a property that reads everything (`scopeFor`), which is the scope of the
- * whole catalogue (`cli/target.ts` searches with `scopeFor(PROPERTIES)`; a test keeps the two equal):
+ * whole catalogue (`pgp/target.ts` searches with `scopeFor(PROPERTIES)`; a test keeps the two equal):
  * one key of each kind with rules of its own (no managed domain or policy), one client, the default
  * time steps.
  */

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pickEnabled } from '../checker/random.ts';
-import { checkableModel } from '../cli/target.ts';
+import { checkableModel } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';

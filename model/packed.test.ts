@@ -2,14 +2,14 @@
  * The packed evaluation of the model (`model/packed.ts`) is bound to the immer model here: on random
  * configs and random traces, at every step and for every component, both agree on the state
  * (`encode(project(state))` is the row the packed rules reached), on which actions are enabled, and on
- * every property's verdict as the packed explorer judges it (`cli/verify.ts`). The same run checks each
+ * every property's verdict as the packed explorer judges it (`pgp/verify.ts`). The same run checks each
  * property's `reads` declaration: on a component it does not read, the property holds (or, for a
  * `sometimes` property, is not reached).
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { checkableModel, subjectProperty } from '../cli/target.ts';
-import { readsRotation, readsSlot, SlotSpace, viewFor } from '../cli/verify.ts';
+import { checkableModel, subjectProperty } from '../pgp/target.ts';
+import { readsRotation, readsSlot, SlotSpace, viewFor } from '../pgp/verify.ts';
 import type { ClusterConfigInput } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';

@@ -23,7 +23,8 @@
  * every trace whose time stays within that cap; the reports say time passes "unbounded" in that sense.
  */
 import { allowsUpgrade } from '../config/schema.ts';
-import { type Action, isMajorUpgrade } from './actions.ts';
+import type { Action } from './actions.ts';
+import { isMajorUpgrade } from './step.ts';
 import type { ClusterModel } from './cluster.ts';
 import { type Scope, candidateActions, DEFAULT_HOURS } from './enabled.ts';
 import type { Slot } from './projection.ts';

@@ -6,7 +6,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { pickEnabled } from '../checker/random.ts';
-import { checkableModel, componentEngine, componentProperty } from '../cli/target.ts';
+import { checkableModel, componentEngine, componentProperty } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';

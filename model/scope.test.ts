@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { searchRandom } from '../checker/random.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { domainsOnTwoMembers } from '../test/domains-on-two-members.ts';
@@ -39,7 +39,7 @@ describe('the scope of random search', () => {
   it('a property about managed domains is searched with domain writes, and is not vacuous for want of them', () => {
     const config = PRESETS[0]!.config;
     const catalogue = [...PROPERTIES, domainsOnTwoMembers];
-    // As `check` searches (`runSearchTask` in cli/check.ts): the config's target, the property and its subject.
+    // As `check` searches (`runSearchTask` in pgp/check.ts): the config's target, the property and its subject.
     const search = (target: ReturnType<typeof makeTarget>) => {
       const bound = target.properties.find((p) => p.property.name === domainsOnTwoMembers.name)!;
       return searchRandom(target.fast, bound.fast, { runs: 100, seed: 1, maxLength: 12, subject: bound.subject!.fast as never });

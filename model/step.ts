@@ -270,7 +270,7 @@ export type Owner<A> = 'shared' | ((action: A) => Slot);
 
 /** Everything about one action type: what `ACTIONS` holds for each. */
 export interface Declaration<A extends Action> {
-  /** Its JSON fields in a trace file (the loader, `cli/counterexample.ts`, checks files against them). */
+  /** Its JSON fields in a trace file (the loader, `traces/counterexample.ts`, checks files against them). */
   readonly fields: Fields<A>;
   /** One line, like a sentence: `write user:alice on m2`. */
   readonly describe: (action: A) => string;

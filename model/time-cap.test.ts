@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import type { Action } from './actions.ts';
 import { isPastRetention, MAX_CLOCK_HOURS } from './time.ts';
 

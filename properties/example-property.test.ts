@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkTarget } from '../cli/check.ts';
-import { makeTarget } from '../cli/target.ts';
+import { checkTarget } from '../pgp/check.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { domainsOnTwoMembers } from '../test/domains-on-two-members.ts';
 import { cluster, remove, run, threeMembers, write } from '../test/helpers.ts';
 

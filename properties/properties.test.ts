@@ -4,7 +4,7 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { searchRandom } from '../checker/random.ts';
-import { checkableModel } from '../cli/target.ts';
+import { checkableModel } from '../pgp/target.ts';
 import type { Action } from '../model/actions.ts';
 import type { ClusterModel } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runTrace } from '../checker/trace.ts';
 import { interpretChoices } from '../checker/random.ts';
 import { PRESETS } from '../config/presets.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import type { Action } from '../model/actions.ts';
 
 const PROTOTYPE_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__'])];

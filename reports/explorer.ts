@@ -11,11 +11,11 @@
  * from the caller (the checker's or the replay's judgement), never from here.
  */
 import type { ClusterState } from '../model/state.ts';
-import { describeAction } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import type { ClusterProperty } from '../properties/types.ts';
-import type { Recommendation } from '../cli/advice.ts';
-import { type BlockedSend, blockedSends, cutLinks, type SettlingStory, type StoryStep } from '../cli/replay-story.ts';
-import type { Target } from '../cli/target.ts';
+import type { Recommendation } from '../pgp/advice.ts';
+import { type BlockedSend, blockedSends, cutLinks, type SettlingStory, type StoryStep } from '../pgp/story.ts';
+import type { Target } from '../pgp/target.ts';
 import { escapeHtml, type Html, html, type ReportSection, safeId, trusted } from './html.ts';
 
 export interface ExplorerInput {

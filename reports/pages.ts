@@ -4,17 +4,17 @@
  * the verdict and its message from the checker's (or the replay's) own judgement.
  */
 import { type Basis, type Bounds, describeBasis, type Verdict } from '../checker/verdict.ts';
-import { advise, type Recommendation } from '../cli/advice.ts';
-import type { JudgedResult } from '../cli/check.ts';
-import type { CounterexampleReplay } from '../cli/counterexample-replay.ts';
-import { describeConfig, tellSettling, tellTrace } from '../cli/replay-story.ts';
-import type { Target } from '../cli/target.ts';
+import { advise, type Recommendation } from '../pgp/advice.ts';
+import type { JudgedResult } from '../pgp/check.ts';
+import type { CounterexampleReplay } from '../traces/replay.ts';
+import { describeConfig, tellSettling, tellTrace } from '../pgp/story.ts';
+import type { Target } from '../pgp/target.ts';
 import type { Action } from '../model/actions.ts';
 import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { explorerSection } from './explorer.ts';
 import { html, type ReportSection, renderReport } from './html.ts';
-import { writeAtomically } from './write.ts';
+import { writeAtomically } from '../io/write.ts';
 
 /** What the summary reads of a check result (`PropertyResult`); the fields of a verdict's basis are optional. */
 export interface SummaryResult {

@@ -2,10 +2,10 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCounterexample, counterexampleText } from '../cli/counterexample.ts';
-import type { Io } from '../cli/io.ts';
+import { buildCounterexample, counterexampleText } from '../traces/counterexample.ts';
+import type { Io } from '../io/io.ts';
 import { run } from '../cli/main.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { findPreset } from '../config/presets.ts';
 import type { Action } from '../model/actions.ts';
 

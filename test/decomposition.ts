@@ -10,9 +10,10 @@
  */
 import { explore } from '../checker/explore.ts';
 import type { Model } from '../checker/types.ts';
-import { checkableModel } from '../cli/target.ts';
+import { checkableModel } from '../pgp/target.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { type Action, type ActionType, describeAction } from '../model/actions.ts';
+import type { Action, ActionType } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import { type ClusterModel, compileCluster } from '../model/cluster.ts';
 import { candidateActions, type Scope } from '../model/enabled.ts';
 import { stateKey } from '../model/fingerprint.ts';

@@ -8,9 +8,9 @@
  * Not part of the test suite (it takes minutes); its numbers are quoted in the README.
  */
 import { searchRandom } from '../checker/random.ts';
-import { runsFor } from '../cli/check.ts';
+import { runsFor } from '../pgp/check.ts';
 import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
-import { makeTarget } from '../cli/target.ts';
+import { makeTarget } from '../pgp/target.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 
 const seeds = Number(process.argv[2] ?? 100);

@@ -1,5 +1,5 @@
 /**
- * The risk report's sentences (cli/advice.ts): each names this config's members and settings, and for a
+ * The risk report's sentences (pgp/advice.ts): each names this config's members and settings, and for a
  * violation the records of its trace; each violated property carries the vendor's recommendation with
  * its KB number.
  */
@@ -11,7 +11,7 @@ import { unwrapCommands } from '../test/cli.ts';
 import { cluster, crash, enroll, remove, threeMembers, write } from '../test/helpers.ts';
 import { advise, list } from './advice.ts';
 import type { JudgedResult } from './check.ts';
-import { propertyReport, wrap } from './report.ts';
+import { propertyReport, wrap } from '../reports/text.ts';
 
 function result(property: string, verdict: JudgedResult['verdict'], actions: readonly Action[] = [], extra: Partial<JudgedResult> = {}): JudgedResult {
   return {

@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { usageError } from '../cli/io.ts';
+import { usageError } from './io.ts';
 
 /** Throws a usage error naming the flag when `file` cannot be written. */
 export function checkWritable(flag: string, file: string): void {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli, corpusFile, kb161304File, listing, readJson, tempDir, writeDoc } from '../test/cli.ts';
 import { canonicalJson, counterexampleName, fileSlug, loadTraceFile, namedConfig, parseTraceDocument, prettyJson } from './counterexample.ts';
-import { UsageError } from './io.ts';
+import { UsageError } from '../io/io.ts';
 
 const dmz = kb161304File();
 /** A file as `check` shipped it in the corpus (its name, its `found`, its layout). */

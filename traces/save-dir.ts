@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { usageError } from './io.ts';
+import { usageError } from '../io/io.ts';
 
 /** Where `check` saves counterexamples unless `--save-dir` or `--no-save` says otherwise. */
 export const DEFAULT_SAVE_DIR = 'counterexamples';

@@ -12,11 +12,11 @@ import { type ReplayOutcome, replayTrace } from '../checker/trace-file.ts';
 import { runTrace } from '../checker/trace.ts';
 import type { Violation } from '../checker/types.ts';
 import { PRESETS } from '../config/presets.ts';
-import { describeAction } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
-import { oneLine, shellCommand } from './untrusted.ts';
-import { instanceProperty } from './target.ts';
-import { type SettlingStory, type Snapshot, type Story, tellSettling, tellStates } from './replay-story.ts';
+import { oneLine, shellCommand } from '../io/untrusted.ts';
+import { instanceProperty } from '../pgp/target.ts';
+import { type SettlingStory, type Snapshot, type Story, tellSettling, tellStates } from '../pgp/story.ts';
 
 export type { ReplayOutcome };
 

@@ -1,8 +1,8 @@
 /**
  * `check`: every property of one config, or of every preset, through the generic orchestration
- * (`checker/run.ts`) with the PGP plug-in (`cli/pgp-plugin.ts`): explored exhaustively first within the
+ * (`checker/run.ts`) with the PGP plug-in (`pgp/plugin.ts`): explored exhaustively first within the
  * state budget, then searched at random. What stays here is PGP's: a result's config name, what a preset
- * expects of it, and the advice (`cli/advice.ts`).
+ * expects of it, and the advice (`pgp/advice.ts`).
  */
 import {
   checkConfig,
@@ -17,10 +17,9 @@ import { isFailure, type Verdict } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
-import type { Accepted } from './accept.ts';
-import { advise, type Recommendation } from './advice.ts';
-import { HEAP_LIMIT_VARIABLE, memoryGuard } from './memory.ts';
-import { CHECK_BOUNDS, CHECK_STATE_BUDGET, pgpInstance, pgpPlugin } from './pgp-plugin.ts';
+import { advise } from './advice.ts';
+import { HEAP_LIMIT_VARIABLE, memoryGuard } from '../checker/memory.ts';
+import { CHECK_BOUNDS, CHECK_STATE_BUDGET, pgpInstance, pgpPlugin } from './plugin.ts';
 import { makeTarget, type Target } from './target.ts';
 
 /** `check`'s options: the generic ones (`checker/run.ts`). */
@@ -31,25 +30,9 @@ export type { Verdict };
 export { CHECK_BOUNDS, CHECK_STATE_BUDGET };
 export { mergeShards, runsFor, SOMETIMES_RUNS_FACTOR, shardTasks } from '../checker/run.ts';
 
-/** A property's result as `check` reports it: the generic result (`checker/run.ts`) and PGP's own fields. */
-export interface PropertyResult extends PropertyCheck<Action> {
-  readonly config: string;
-  /** Path of the saved counterexample file, when one was saved. */
-  readonly counterexample: string | null;
-  /** How saving went (`--no-save`: absent): a new file, the same file already there, or another file already showing it. */
-  readonly saved?: 'written' | 'unchanged' | 'known';
-  /** For presets: what the preset documents; null for a user's config. */
-  readonly expected: 'holds' | 'violated' | null;
-  /** One sentence on why, in the terms of this config and trace (`cli/advice.ts`). */
-  readonly explanation: string;
-  /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
-  readonly recommendation: Recommendation | null;
-  /** A violation the config accepts on purpose (its `accept`), with the reason; set by `check` on every result. */
-  readonly accepted?: Accepted | null;
-}
+import type { JudgedResult, PropertyResult } from './result.ts';
 
-/** A result before its explanation is added. */
-export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted'>;
+export type { JudgedResult, PropertyResult };
 
 /** One random search: a property of a config, from one seed. */
 export type SearchTask = GenericTask<ClusterConfig>;
@@ -58,7 +41,7 @@ export type SearchTask = GenericTask<ClusterConfig>;
 export type SearchOutcome = GenericOutcome<Action>;
 
 /**
- * One memory guard per thread: a search near the heap limit stops and reports what it did (`cli/memory.ts`).
+ * One memory guard per thread: a search near the heap limit stops and reports what it did (`checker/memory.ts`).
  * Made again when its limit variable changes (one thread may serve several runs, as in the tests).
  */
 let memory: { readonly limit: string | undefined; readonly guard: () => string | undefined } | undefined;
@@ -69,7 +52,7 @@ function guard(): () => string | undefined {
   return memory.guard;
 }
 
-/** Runs one search task (in this thread; `cli/parallel.ts` runs them in worker threads). */
+/** Runs one search task (in this thread; `pgp/parallel.ts` runs them in worker threads). */
 export function runSearchTask(task: SearchTask): SearchOutcome {
   return runGenericTask(pgpPlugin, task, guard());
 }

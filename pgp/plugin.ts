@@ -11,10 +11,11 @@ import { DEFAULT_STATE_BUDGET } from '../checker/run.ts';
 import type { Property } from '../checker/types.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { suggest } from '../config/suggest.ts';
+import { suggest } from '../io/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
-import { describeValue } from '../config/zod-problems.ts';
-import { ACTION_TYPES, type Action, type ActionType, describeAction } from '../model/actions.ts';
+import { describeValue } from '../io/zod-problems.ts';
+import type { Action, ActionType } from '../model/actions.ts';
+import { ACTION_TYPES, describeAction } from '../model/step.ts';
 import { ACTIONS } from '../model/step.ts';
 import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -44,7 +45,7 @@ export interface PgpInstance extends Instance<ClusterState, Action> {
 
 /**
  * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
- * packed evaluation (`cli/verify.ts`). Returns what it decided, by property name: every property it
+ * packed evaluation (`pgp/verify.ts`). Returns what it decided, by property name: every property it
  * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
  * `partial`) when the budget ran out first.
  */

@@ -4,7 +4,7 @@ import { diffStates } from '../checker/diff.ts';
 import { findPreset } from '../config/presets.ts';
 import type { ClusterState } from '../model/state.ts';
 import { crash, days, enroll, partition, recover, remove, replicate, upgrade, write } from '../test/helpers.ts';
-import { describeEvents, eventsOf, tellTrace } from './replay-story.ts';
+import { describeEvents, eventsOf, tellTrace } from './story.ts';
 import { makeTarget } from './target.ts';
 
 const recommended = makeTarget(findPreset('recommended')!.config);

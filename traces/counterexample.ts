@@ -42,21 +42,22 @@ import {
 import type { Violation } from '../checker/types.ts';
 import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { suggest } from '../config/suggest.ts';
+import { suggest } from '../io/suggest.ts';
 import { validateConfig } from '../config/validate.ts';
-import { describeValue, schemaProblems } from '../config/zod-problems.ts';
-import { type Action, describeAction } from '../model/actions.ts';
+import { describeValue, schemaProblems } from '../io/zod-problems.ts';
+import type { Action } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import type { ClusterState } from '../model/state.ts';
 import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
-import { usageErrors } from './io.ts';
-import { readJsonFile } from './load.ts';
-import { parseAction, parseClusterConfig, type PgpInstance, pgpPlugin } from './pgp-plugin.ts';
+import { usageErrors } from '../io/io.ts';
+import { readJsonFile } from '../pgp/load.ts';
+import { parseAction, parseClusterConfig, type PgpInstance, pgpPlugin } from '../pgp/plugin.ts';
 
-/** One action of a file against the model's vocabulary (the PGP codec, `cli/pgp-plugin.ts`). */
-export { actionFieldProblems } from './pgp-plugin.ts';
-import { type Snapshot, tellTrace } from './replay-story.ts';
-import { makeTarget, type Target } from './target.ts';
+/** One action of a file against the model's vocabulary (the PGP codec, `pgp/plugin.ts`). */
+export { actionFieldProblems } from '../pgp/plugin.ts';
+import { type Snapshot, tellTrace } from '../pgp/story.ts';
+import { makeTarget, type Target } from '../pgp/target.ts';
 
 /** The longest trace a counterexample or scenario file may hold (`checker/trace-file.ts`). */
 export { MAX_TRACE_ACTIONS };
@@ -139,7 +140,7 @@ const COUNTEREXAMPLE_ONLY = ['formatVersion', 'property', 'expect', 'violation',
 // Actions against the model's vocabulary.
 
 /**
- * Problems with the actions of a scenario: each through the PGP codec (`cli/pgp-plugin.ts`), then, if
+ * Problems with the actions of a scenario: each through the PGP codec (`pgp/plugin.ts`), then, if
  * there are none and `replay` is set (nothing else is wrong with the file), the first action that is not
  * enabled at its step. Returns the states of that one run, for the replay to tell.
  */

@@ -5,13 +5,14 @@
  * The sentences are each property's own (`advice` in its file under `properties/`); this turns a result
  * into what they read, and speaks for the guards (`sometimes`), which say only whether the search got there.
  */
-import { type Action, describeAction } from '../model/actions.ts';
+import type { Action } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import { findProperty } from '../properties/index.ts';
 import type { AdviceContext, ClusterProperty, Recommendation } from '../properties/types.ts';
-import type { JudgedResult } from './check.ts';
+import type { JudgedResult } from './result.ts';
 
 export type { Recommendation } from '../properties/types.ts';
 export { list } from '../properties/explain.ts';

@@ -5,7 +5,7 @@
  */
 import { VERDICTS, type Verdict } from '../checker/verdict.ts';
 import type { Acceptance } from '../config/schema.ts';
-import type { Accepted } from './accept.ts';
+import type { Accepted } from '../pgp/accept.ts';
 import { TOOL_VERSION } from './version.ts';
 
 interface Judged {

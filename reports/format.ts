@@ -1,9 +1,10 @@
 /** Text rendering of check results: tables a person reads. */
 import type { Action } from '../model/actions.ts';
-import { describeAction } from '../model/actions.ts';
-import type { PropertyResult } from './check.ts';
-import { meetsExpectation } from './check.ts';
-import { oneLine, shellCommand, shellQuote } from './untrusted.ts';
+import { describeAction } from '../model/step.ts';
+import type { PropertyResult } from '../pgp/check.ts';
+import { meetsExpectation } from '../pgp/check.ts';
+import { oneLine, shellCommand } from '../io/untrusted.ts';
+import { reproduceCommand } from '../traces/save.ts';
 import { widest, wrapCommand, wrapText } from './width.ts';
 
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
@@ -49,15 +50,6 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
   for (const r of results) for (const [type, n] of Object.entries(r.generated)) totals[type] = (totals[type] ?? 0) + n;
   const entries = Object.entries(totals).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? 'no actions generated' : entries.map(([type, n]) => `${type} ${n}`).join(', ');
-}
-
-/** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
-export function reproduceCommand(source: string, result: PropertyResult): string {
-  // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
-  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
-  // A random search is reproduced as one: --max-states 0 skips the exploration that comes first.
-  const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
-  return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }
 
 export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {

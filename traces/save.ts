@@ -21,8 +21,8 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, rena
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Action } from '../model/actions.ts';
-import type { CheckOptions, PropertyResult } from './check.ts';
-import type { Target } from './target.ts';
+import type { CheckOptions, PropertyResult } from '../pgp/check.ts';
+import type { Target } from '../pgp/target.ts';
 import {
   buildCounterexample,
   type CounterexampleDocument,
@@ -35,11 +35,10 @@ import {
   loadTraceFile,
   type RecordedViolation,
 } from './counterexample.ts';
-import { replayCounterexample } from './counterexample-replay.ts';
-import { jsonEntries, makeFolder, notRegular, readTextFile, skippedWarning } from './files.ts';
-import { reproduceCommand } from './format.ts';
-import { UsageError, usageError } from './io.ts';
-import { markdownCell, oneLine, shellCommand } from './untrusted.ts';
+import { replayCounterexample } from './replay.ts';
+import { jsonEntries, makeFolder, notRegular, readTextFile, skippedWarning } from '../io/read.ts';
+import { UsageError, usageError } from '../io/io.ts';
+import { markdownCell, oneLine, shellCommand, shellQuote } from '../io/untrusted.ts';
 
 /** `written`: a new file; `unchanged`: this very violation was already saved; `known`: another trace of it is. */
 export type SaveStatus = 'written' | 'unchanged' | 'known';
@@ -391,4 +390,13 @@ export function saveFinding(
   found: FoundBy,
 ): SaveResult {
   return store.save(buildCounterexample(target, property, actions, violation, found), target);
+}
+
+/** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
+export function reproduceCommand(source: string, result: PropertyResult): string {
+  // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
+  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
+  // A random search is reproduced as one: --max-states 0 skips the exploration that comes first.
+  const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
+  return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }

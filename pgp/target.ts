@@ -6,7 +6,8 @@ import { ComponentEngine, type ComponentProperty, type Tuple } from '../checker/
 import type { InstanceProperty } from '../checker/plugin.ts';
 import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { type Action, describeAction } from '../model/actions.ts';
+import type { Action } from '../model/actions.ts';
+import { describeAction } from '../model/step.ts';
 import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
 import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';

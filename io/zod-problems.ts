@@ -1,7 +1,7 @@
 /**
  * The one translator from zod's issues to messages for people, for every untrusted document the tool
  * reads (a config, `config/validate.ts`; a counterexample or scenario file, `checker/trace-file.ts` and
- * `cli/counterexample.ts`). Each problem names its field path as users write it (`members[2].services[1]`),
+ * `traces/counterexample.ts`). Each problem names its field path as users write it (`members[2].services[1]`),
  * says what was wrong and what would be valid, and offers a "did you mean" where a name is close.
  *
  * A document's own words (what a field is called, an example of a valid value, a special case for one

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { doctored, kb161304File, tempDir, writeDoc } from '../test/cli.ts';
 import { loadTraceFile } from './counterexample.ts';
-import { counterexampleFiles, indexText } from './counterexample-save.ts';
-import { corpusFailure, replayEntry } from './replay.ts';
+import { counterexampleFiles, indexText } from './save.ts';
+import { corpusFailure, replayEntry } from '../cli/replay.ts';
 
 const CORPUS = 'counterexamples';
 const files = counterexampleFiles(CORPUS);

@@ -8,13 +8,13 @@
  */
 import { type Basis, describeBasis } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { membersInvolved } from './accept.ts';
-import { list } from './advice.ts';
-import type { PropertyResult } from './check.ts';
-import { reproduceCommand } from './format.ts';
-import { describeAction } from '../model/actions.ts';
+import { membersInvolved } from '../pgp/accept.ts';
+import { list } from '../pgp/advice.ts';
+import type { PropertyResult } from '../pgp/check.ts';
+import { reproduceCommand } from '../traces/save.ts';
+import { describeAction } from '../model/step.ts';
 import { verdictOf } from './summary.ts';
-import { oneLine } from './untrusted.ts';
+import { oneLine } from '../io/untrusted.ts';
 import { terminalWidth, wrapCommand, wrapText } from './width.ts';
 
 const LABEL = 13;

@@ -6,7 +6,7 @@
  * the property catalogue (data flows config -> model -> properties -> command line).
  */
 import type { Acceptance, ClusterConfig } from '../config/schema.ts';
-import { suggest } from '../config/suggest.ts';
+import { suggest } from '../io/suggest.ts';
 import type { Action } from '../model/actions.ts';
 import { PROPERTIES } from '../properties/index.ts';
 

@@ -12,7 +12,7 @@
 import type { ClusterConfig } from '../config/schema.ts';
 import type { ClusterModel } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
-import { type BlockedSend, blockedSends, cutLinks, describeEvents, type StoryEvent, type StoryStep } from './replay-story.ts';
+import { type BlockedSend, blockedSends, cutLinks, describeEvents, type StoryEvent, type StoryStep } from '../pgp/story.ts';
 
 export interface DiagramViolation {
   readonly property: string;

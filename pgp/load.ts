@@ -1,12 +1,12 @@
 /** Reading JSON files users give us, with messages that name the file and where in it. */
 import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
 import type { Acceptance, ClusterConfig } from '../config/schema.ts';
-import { suggest } from '../config/suggest.ts';
+import { suggest } from '../io/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { acceptanceProblems } from './accept.ts';
-import { readTextFile } from './files.ts';
-import { usageError, usageErrors } from './io.ts';
-import { duplicateKeys, locateJsonError } from './json-error.ts';
+import { readTextFile } from '../io/read.ts';
+import { usageError, usageErrors } from '../io/io.ts';
+import { duplicateKeys, locateJsonError } from '../io/json-error.ts';
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -44,7 +44,7 @@ export function parseJson(file: string, text: string): unknown {
   return document;
 }
 
-/** A JSON file: a regular file within the size limit (`cli/files.ts`), parsed with positions on errors. */
+/** A JSON file: a regular file within the size limit (`io/read.ts`), parsed with positions on errors. */
 export function readJsonFile(file: string): unknown {
   return parseJson(file, readTextFile(file));
 }

@@ -1,6 +1,6 @@
 /**
  * `check`'s search tasks on worker threads: the generic pool (`checker/threads.ts`) with the PGP task
- * runner, and `cli/check-worker.mjs` as the worker's module.
+ * runner, and `pgp/check-worker.mjs` as the worker's module.
  */
 import { availableParallelism } from 'node:os';
 import { runOnThreads, THREAD_THRESHOLD } from '../checker/threads.ts';

@@ -5,8 +5,8 @@ import { findPreset } from '../config/presets.ts';
 import type { Action } from '../model/actions.ts';
 import { cli, listing, tempDir, unwrapCommands, writeDoc } from '../test/cli.ts';
 import { buildCounterexample, counterexampleName, counterexampleText, loadTraceFile } from './counterexample.ts';
-import { CounterexampleStore, indexText, writeIndex, writeNewFileAtomically } from './counterexample-save.ts';
-import { makeTarget } from './target.ts';
+import { CounterexampleStore, indexText, writeIndex, writeNewFileAtomically } from './save.ts';
+import { makeTarget } from '../pgp/target.ts';
 
 const dmzRing = makeTarget(findPreset('dmz-ring')!.config);
 const found = { seed: 1, runs: 1, originalLength: 2 };

@@ -1,0 +1,28 @@
+/**
+ * A property's result as `check` reports it for the cluster: the checker's generic result and PGP's own
+ * fields (the saved file, the preset's expectation, the advice, an accepted risk). The reports read it.
+ */
+import type { PropertyCheck } from '../checker/run.ts';
+import type { Action } from '../model/actions.ts';
+import type { Recommendation } from '../properties/types.ts';
+import type { Accepted } from './accept.ts';
+
+/** A property's result as `check` reports it: the generic result (`checker/run.ts`) and PGP's own fields. */
+export interface PropertyResult extends PropertyCheck<Action> {
+  readonly config: string;
+  /** Path of the saved counterexample file, when one was saved. */
+  readonly counterexample: string | null;
+  /** How saving went (`--no-save`: absent): a new file, the same file already there, or another file already showing it. */
+  readonly saved?: 'written' | 'unchanged' | 'known';
+  /** For presets: what the preset documents; null for a user's config. */
+  readonly expected: 'holds' | 'violated' | null;
+  /** One sentence on why, in the terms of this config and trace (`pgp/advice.ts`). */
+  readonly explanation: string;
+  /** What the vendor recommends instead, with its KB number; null when the property does not apply. */
+  readonly recommendation: Recommendation | null;
+  /** A violation the config accepts on purpose (its `accept`), with the reason; set by `check` on every result. */
+  readonly accepted?: Accepted | null;
+}
+
+/** A result before its explanation is added. */
+export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted'>;

@@ -1,4 +1,9 @@
-
+/**
+ * The command line: dispatch to the commands (`check` in `check-command.ts`, `explore`, `replay`,
+ * `resync`, `compare`; `list` and `index` here), help, and the error boundary. Exit status 0 when nothing
+ * is violated, 1 when something is (or a preset's verdicts differ from its expectations), 2 on bad input
+ * or usage, 3 on a failure of the tool's own.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { PRESETS } from '../config/presets.ts';
 import { PROPERTIES } from '../properties/index.ts';

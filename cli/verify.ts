@@ -103,6 +103,7 @@ export class SlotSpace implements PackedSpace {
   private readonly keySets: PackedSet[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
+  private readonly withoutDebts: boolean[];
   private readonly inverses: number[][];
   private readonly plans: RelabelPlan[];
 
@@ -128,6 +129,7 @@ export class SlotSpace implements PackedSpace {
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
+    this.withoutDebts = judged.map((p) => p.holdsWithoutDebts === true);
     this.inverses = group.map((perm) => {
       const inverse = new Array<number>(perm.length);
       perm.forEach((from, p) => {
@@ -211,6 +213,8 @@ export class SlotSpace implements PackedSpace {
   }
 
   judge(p: number, from: Int32Array, offset: number): string | undefined {
+    // A property that holds wherever nobody owes anything (`holdsWithoutDebts`) needs no verdict key there.
+    if (this.withoutDebts[p] && this.packed.owesNothing(from, offset)) return this.judged[p]!.kind === 'sometimes' ? `${this.judged[p]!.name} is reached` : undefined;
     const m = SlotSpace.MODES.indexOf(this.modes[p]!);
     const index = this.keyOf(m, from, offset);
     const results = this.memoResult[p]!;

@@ -170,6 +170,8 @@ export class PackedSlot {
   private readonly maxClock: number;
   private readonly stale: boolean;
   private readonly settleScratch: Int32Array;
+  /** The indexes (into `fields`) of the packed debt fields (`F_OWED`), if the layout keeps any. */
+  private readonly owedFields: Int32Array;
   private readonly ranks: Int32Array;
 
   constructor(
@@ -263,6 +265,7 @@ export class PackedSlot {
     this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
     this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
+    this.owedFields = Int32Array.from(kept.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.settleScratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
   }
@@ -1019,6 +1022,13 @@ export class PackedSlot {
       this.normalize(row);
     }
     return false;
+  }
+
+  /** Whether no member owes anything in the packed row at `offset` of `from` (always so when the layout keeps no debts). */
+  owesNothing(from: Int32Array, offset: number): boolean {
+    const fields = this.owedFields;
+    for (let k = 0; k < fields.length; k++) if (((from[offset + this.fieldWord[fields[k]!]!]! >>> this.fieldShift[fields[k]!]!) & this.fieldMask[fields[k]!]!) !== 0) return false;
+    return true;
   }
 
   /** Clears what a returning member owes (for verdicts that do not read the rotation). */

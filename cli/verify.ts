@@ -96,7 +96,6 @@ export class SlotSpace implements PackedSpace {
   readonly properties: readonly { name: string; kind: ClusterProperty['kind'] }[];
   private readonly row: Int32Array;
   private readonly next: Int32Array;
-  private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
   private readonly settleTry: Int32Array;
   private readonly keyPacked: Int32Array;
@@ -124,7 +123,6 @@ export class SlotSpace implements PackedSpace {
     this.next = packed.newRow();
     this.key = packed.newRow();
     this.settleTry = packed.newRow();
-    this.packedTry = new Int32Array(this.words);
     this.keyPacked = new Int32Array(this.words);
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.memoResult = judged.map(() => []);
@@ -144,8 +142,8 @@ export class SlotSpace implements PackedSpace {
   canonical(row: Int32Array, out: Int32Array): void {
     this.packed.pack(row, out);
     for (let g = 1; g < this.group.length; g++) {
-      // Packed straight from the row under the relabelling, giving up at the first word that is greater.
-      if (this.packed.packRelabelledAgainst(row, this.plans[g]!, out, this.packedTry) < 0) out.set(this.packedTry);
+      // Compared straight from the row under the relabelling, field by field; packed only when less.
+      if (this.packed.compareRelabelled(row, this.plans[g]!, out) < 0) this.packed.packRelabelled(row, this.plans[g]!, out);
     }
   }
 

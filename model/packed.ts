@@ -135,10 +135,21 @@ function bitsFor(max: number): number {
 
 /** See `PackedSlot.relabelPlan`. */
 export interface RelabelPlan {
+  /** For each packed field (in `fields` order), the row field its value comes from; or a code below for a field naming members. */
   readonly source: Int32Array;
+  /**
+   * The packed fields in the order the packed words compare (word by word, and in a word from its
+   * highest bits down): the row field each comes from (or a code), and its word, shift and mask.
+   */
+  readonly bySignificance: { readonly source: Int32Array; readonly word: Int32Array; readonly shift: Int32Array; readonly mask: Int32Array };
   readonly linkMap: Int32Array;
   readonly inverse: Int32Array;
 }
+
+/** `RelabelPlan.source` codes of the fields that name members. */
+const SOURCE_LINKS = -1;
+const SOURCE_ACCOUNT = -2;
+const SOURCE_CLIENT = -3;
 
 export class PackedSlot {
   readonly n: number;
@@ -1045,64 +1056,67 @@ export class PackedSlot {
    */
   relabelPlan(perm: readonly number[], inverse: readonly number[]): RelabelPlan {
     const n = this.n;
-    const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : f));
+    const special = (f: number) =>
+      f === this.sc(S_LINKS) ? SOURCE_LINKS : f === this.sc(S_ACCOUNT) ? SOURCE_ACCOUNT : f === this.sc(S_CLIENT) ? SOURCE_CLIENT : f;
+    const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : special(f)));
     const linkMap = new Int32Array(32).fill(-1);
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) linkMap[this.linkBit[a * n + b]!] = this.linkBit[inverse[a]! * n + inverse[b]!]!;
-    return { source, linkMap, inverse: Int32Array.from(inverse) };
+    const order = Array.from(this.fields, (_, k) => k).sort((x, y) => this.fieldWord[x]! - this.fieldWord[y]! || this.fieldShift[y]! - this.fieldShift[x]!);
+    const bySignificance = {
+      source: Int32Array.from(order, (k) => source[k]!),
+      word: Int32Array.from(order, (k) => this.fieldWord[k]!),
+      shift: Int32Array.from(order, (k) => this.fieldShift[k]!),
+      mask: Int32Array.from(order, (k) => this.fieldMask[k]!),
+    };
+    return { source, bySignificance, linkMap, inverse: Int32Array.from(inverse) };
+  }
+
+  /** The value of a field that names members (`source` one of the codes), relabelled by `plan`. */
+  private relabelledSpecial(row: Int32Array, source: number, plan: RelabelPlan): number {
+    if (source === SOURCE_LINKS) {
+      let links = row[this.sc(S_LINKS)]!;
+      let v = 0;
+      while (links !== 0) {
+        const low = links & -links;
+        v |= 1 << plan.linkMap[31 - Math.clz32(low)]!;
+        links ^= low;
+      }
+      return v;
+    }
+    if (source === SOURCE_ACCOUNT) {
+      const account = row[this.sc(S_ACCOUNT)]!;
+      return account === 0 ? 0 : 1 + (account - 1 >= this.n ? this.n : 0) + plan.inverse[(account - 1) % this.n]!;
+    }
+    const client = row[this.sc(S_CLIENT)]!;
+    return client === 0 ? 0 : 1 + plan.inverse[client - 1]!;
   }
 
   /**
-   * Packs `row` relabelled by `plan` into `into`, word by word, stopping as soon as it is greater than
-   * `best` (unsigned, word by word): returns -1 when it is less than `best` (then `into` holds it whole),
-   * 0 when equal, 1 when greater (then `into` is incomplete).
+   * How the packing of `row` relabelled by `plan` compares with the packed words `best` (unsigned, word
+   * by word): -1 less, 0 equal, 1 greater. Field by field from the most significant, so that it most
+   * often stops after a field or two, and without packing anything.
    */
-  packRelabelledAgainst(row: Int32Array, plan: RelabelPlan, best: Int32Array, into: Int32Array): number {
-    const fields = this.fields;
+  compareRelabelled(row: Int32Array, plan: RelabelPlan, best: Int32Array): number {
+    const { source, word, shift, mask } = plan.bySignificance;
+    for (let j = 0; j < source.length; j++) {
+      const from = source[j]!;
+      const v = from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan);
+      const b = (best[word[j]!]! >>> shift[j]!) & mask[j]!;
+      if (v !== b) return v < b ? -1 : 1;
+    }
+    return 0;
+  }
+
+  /** Packs `row` relabelled by `plan` into `into`. */
+  packRelabelled(row: Int32Array, plan: RelabelPlan, into: Int32Array): void {
+    for (let w = 0; w < this.words; w++) into[w] = 0;
     const word = this.fieldWord;
     const shift = this.fieldShift;
     const source = plan.source;
-    const n = this.n;
-    const linksField = this.sc(S_LINKS);
-    const accountField = this.sc(S_ACCOUNT);
-    const clientField = this.sc(S_CLIENT);
-    let order = 0;
-    let w = 0;
-    let acc = 0;
-    for (let k = 0; k < fields.length; k++) {
-      if (word[k] !== w) {
-        if (order === 0) {
-          const a = acc >>> 0;
-          const b = best[w]! >>> 0;
-          if (a > b) return 1;
-          if (a < b) order = -1;
-        }
-        into[w] = acc;
-        w = word[k]!;
-        acc = 0;
-      }
-      const f = fields[k]!;
-      let v: number;
-      if (f === linksField) {
-        const links = row[f]!;
-        v = 0;
-        if (links !== 0) for (let bit = 0; bit < 32; bit++) if (links & (1 << bit)) v |= 1 << plan.linkMap[bit]!;
-      } else if (f === accountField) {
-        const account = row[f]!;
-        v = account === 0 ? 0 : 1 + (account - 1 >= n ? n : 0) + plan.inverse[(account - 1) % n]!;
-      } else if (f === clientField) {
-        const client = row[f]!;
-        v = client === 0 ? 0 : 1 + plan.inverse[client - 1]!;
-      } else v = row[source[k]!]!;
-      acc |= v << shift[k]!;
+    for (let k = 0; k < source.length; k++) {
+      const from = source[k]!;
+      into[word[k]!]! |= (from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan)) << shift[k]!;
     }
-    if (order === 0) {
-      const a = acc >>> 0;
-      const b = best[w]! >>> 0;
-      if (a > b) return 1;
-      if (a < b) order = -1;
-    }
-    into[w] = acc;
-    return order;
   }
 
   /** The row relabelled by a permutation (`perm[p]`: the member position `p` takes its part from), into `out`. */

@@ -12,7 +12,7 @@
  * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
  * A property that does not read a component (`reads` in its declaration) is not judged on it.
  */
-import { type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import { Arena, type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
@@ -100,9 +100,13 @@ export class SlotSpace implements PackedSpace {
   private readonly settleTry: Int32Array;
   private readonly keyPacked: Int32Array;
   private readonly keySets: PackedSet[];
+  /** Per memo mode, the rows with their faults ended (before settling), and the key each settles to. */
+  private readonly endedSets: PackedSet[];
+  private readonly endedKey: Arena[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly withoutDebts: boolean[];
+  private readonly modeIndex: Int32Array;
   private readonly inverses: number[][];
   private readonly plans: RelabelPlan[];
 
@@ -125,9 +129,12 @@ export class SlotSpace implements PackedSpace {
     this.settleTry = packed.newRow();
     this.keyPacked = new Int32Array(this.words);
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
+    this.endedSets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
+    this.endedKey = SlotSpace.MODES.map(() => new Arena(256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
     this.withoutDebts = judged.map((p) => p.holdsWithoutDebts === true);
+    this.modeIndex = Int32Array.from(this.modes, (mode) => SlotSpace.MODES.indexOf(mode));
     this.inverses = group.map((perm) => {
       const inverse = new Array<number>(perm.length);
       perm.forEach((from, p) => {
@@ -196,6 +203,14 @@ export class SlotSpace implements PackedSpace {
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
+      // Rows whose faults end alike settle alike: settling (the dearer part) runs once per such row.
+      packed.pack(key, this.keyPacked);
+      const ended = this.endedSets[m]!.add(this.keyPacked);
+      if (ended < 0) {
+        const index = this.endedKey[m]!.data[-1 - ended]!;
+        this.keyIndex[m] = index;
+        return index;
+      }
       // Settled on the row, so that rows that settle alike share one verdict and the property's own
       // settling of the decoded state finds nothing left to do. (A row that would not quiesce, which this
       // model never has, is judged unsettled, by the property's own settling.)
@@ -206,6 +221,7 @@ export class SlotSpace implements PackedSpace {
     packed.pack(key, this.keyPacked);
     const added = this.keySets[m]!.add(this.keyPacked);
     const index = added < 0 ? -1 - added : added;
+    if (mode !== 'state') this.endedKey[m]!.push(index);
     this.keyIndex[m] = index;
     return index;
   }
@@ -213,7 +229,7 @@ export class SlotSpace implements PackedSpace {
   judge(p: number, from: Int32Array, offset: number): string | undefined {
     // A property that holds wherever nobody owes anything (`holdsWithoutDebts`) needs no verdict key there.
     if (this.withoutDebts[p] && this.packed.owesNothing(from, offset)) return this.judged[p]!.kind === 'sometimes' ? `${this.judged[p]!.name} is reached` : undefined;
-    const m = SlotSpace.MODES.indexOf(this.modes[p]!);
+    const m = this.modeIndex[p]!;
     const index = this.keyOf(m, from, offset);
     const results = this.memoResult[p]!;
     const known = results[index];

@@ -147,11 +147,13 @@ export class SlotSpace implements PackedSpace {
 
   /** Packs the canonical form of `row` (the least packing over the symmetry group) into `out`. */
   canonical(row: Int32Array, out: Int32Array): void {
-    this.packed.pack(row, out);
-    for (let g = 1; g < this.group.length; g++) {
-      // Compared straight from the row under the relabelling, field by field; packed only when less.
-      if (this.packed.compareRelabelled(row, this.plans[g]!, out) < 0) this.packed.packRelabelled(row, this.plans[g]!, out);
-    }
+    // The least relabelling found by comparing the relabellings straight from the row, field by field
+    // from the most significant; then only that one packed.
+    const plans = this.plans;
+    let best = 0;
+    for (let g = 1; g < plans.length; g++) if (this.packed.compareRelabellings(row, plans[g]!, plans[best]!) < 0) best = g;
+    if (best === 0) this.packed.pack(row, out);
+    else this.packed.packRelabelled(row, plans[best]!, out);
   }
 
   /** The row of the initial state, as reached (not canonical). */

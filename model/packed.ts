@@ -1107,6 +1107,24 @@ export class PackedSlot {
     return 0;
   }
 
+  /**
+   * How the packing of `row` relabelled by `a` compares with its packing relabelled by `b` (unsigned,
+   * word by word): -1 less, 0 equal, 1 greater. Field by field from the most significant, without packing.
+   */
+  compareRelabellings(row: Int32Array, a: RelabelPlan, b: RelabelPlan): number {
+    const fromA = a.bySignificance.source;
+    const fromB = b.bySignificance.source;
+    for (let j = 0; j < fromA.length; j++) {
+      const x = fromA[j]!;
+      const y = fromB[j]!;
+      if (x === y && x >= 0) continue;
+      const va = x >= 0 ? row[x]! : this.relabelledSpecial(row, x, a);
+      const vb = y >= 0 ? row[y]! : this.relabelledSpecial(row, y, b);
+      if (va !== vb) return va < vb ? -1 : 1;
+    }
+    return 0;
+  }
+
   /** Packs `row` relabelled by `plan` into `into`. */
   packRelabelled(row: Int32Array, plan: RelabelPlan, into: Int32Array): void {
     for (let w = 0; w < this.words; w++) into[w] = 0;

@@ -183,6 +183,8 @@ export class PackedSlot {
   private readonly settleScratch: Int32Array;
   /** The indexes (into `fields`) of the packed debt fields (`F_OWED`), if the layout keeps any. */
   private readonly owedFields: Int32Array;
+  /** Whether the layout keeps debts (`F_OWED`): else they are zero in every row. */
+  private readonly keepsOwed: boolean;
   private readonly ranks: Int32Array;
 
   constructor(
@@ -276,6 +278,7 @@ export class PackedSlot {
     this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
     this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
+    this.keepsOwed = this.bits[F_OWED * n]! > 0;
     this.owedFields = Int32Array.from(kept.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.settleScratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
@@ -909,35 +912,38 @@ export class PackedSlot {
   /** Canonical form: debts only while they matter, outage hours only while they matter, versions as ranks. */
   private normalize(row: Int32Array): void {
     const n = this.n;
-    for (let i = 0; i < n; i++) {
-      const s = row[i]!;
-      if (s === UP) {
-        if (row[this.at(F_BACK, i)] !== 1 || row[this.at(F_AGE, i)] === 0) {
-          row[this.at(F_BACK, i)] = 0;
-          row[this.at(F_AGE, i)] = 0;
+    const rank = F_RANK * n;
+    const owedAt = F_OWED * n;
+    // Outage hours are all zero without time steps, and debts zero where the layout keeps none.
+    if (this.time) {
+      const back = F_BACK * n;
+      const age = F_AGE * n;
+      for (let i = 0; i < n; i++) {
+        const s = row[i]!;
+        if (s === UP ? row[back + i] !== 1 || row[age + i] === 0 : s !== DOWN) {
+          row[back + i] = 0;
+          row[age + i] = 0;
         }
-      } else if (s !== DOWN) {
-        row[this.at(F_AGE, i)] = 0;
-        row[this.at(F_BACK, i)] = 0;
       }
-      const owed = row[this.at(F_OWED, i)]!;
-      if (owed > 0 && !(s === UP && row[this.at(F_RANK, i)]! < owed)) row[this.at(F_OWED, i)] = 0;
     }
     // Which ranks are in use, as bits; when they are 1..k already there is nothing to renumber.
     let used = 1 << row[this.sc(S_ACK)]!;
-    const rank = F_RANK * n;
-    const owedAt = F_OWED * n;
-    for (let i = 0; i < n; i++) used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+    if (this.keepsOwed) {
+      for (let i = 0; i < n; i++) {
+        const owed = row[owedAt + i]!;
+        if (owed > 0 && !(row[i] === UP && row[rank + i]! < owed)) row[owedAt + i] = 0;
+        used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+      }
+    } else for (let i = 0; i < n; i++) used |= 1 << row[rank + i]!;
     used &= ~1;
     if ((used & (used + 2)) === 0) return;
     const ranks = this.ranks;
     let next = 0;
-    for (let r = 1; r < ranks.length; r++) ranks[r] = used & (1 << r) ? ++next : 0;
+    const top = 31 - Math.clz32(used);
+    for (let r = 1; r <= top; r++) ranks[r] = used & (1 << r) ? ++next : 0;
     ranks[0] = 0;
-    for (let i = 0; i < n; i++) {
-      row[this.at(F_RANK, i)] = ranks[row[this.at(F_RANK, i)]!]!;
-      row[this.at(F_OWED, i)] = ranks[row[this.at(F_OWED, i)]!]!;
-    }
+    for (let i = 0; i < n; i++) row[rank + i] = ranks[row[rank + i]!]!;
+    if (this.keepsOwed) for (let i = 0; i < n; i++) row[owedAt + i] = ranks[row[owedAt + i]!]!;
     row[this.sc(S_ACK)] = ranks[row[this.sc(S_ACK)]!]!;
   }
 

@@ -356,11 +356,21 @@ export class PackedSlot {
   // Packing
 
   pack(row: Int32Array, into: Int32Array, offset = 0): void {
-    for (let w = 0; w < this.words; w++) into[offset + w] = 0;
     const fields = this.fields;
     const word = this.fieldWord;
     const shift = this.fieldShift;
-    for (let k = 0; k < fields.length; k++) into[offset + word[k]!]! |= row[fields[k]!]! << shift[k]!;
+    // The fields go word by word (every word holds some): each word is gathered, then stored once.
+    let w = 0;
+    let acc = 0;
+    for (let k = 0; k < fields.length; k++) {
+      if (word[k] !== w) {
+        into[offset + w] = acc;
+        w = word[k]!;
+        acc = 0;
+      }
+      acc |= row[fields[k]!]! << shift[k]!;
+    }
+    into[offset + w] = acc;
   }
 
   unpack(from: Int32Array, offset: number, row: Int32Array): void {
@@ -1133,14 +1143,21 @@ export class PackedSlot {
 
   /** Packs `row` relabelled by `plan` into `into`. */
   packRelabelled(row: Int32Array, plan: RelabelPlan, into: Int32Array): void {
-    for (let w = 0; w < this.words; w++) into[w] = 0;
     const word = this.fieldWord;
     const shift = this.fieldShift;
     const source = plan.source;
+    let w = 0;
+    let acc = 0;
     for (let k = 0; k < source.length; k++) {
+      if (word[k] !== w) {
+        into[w] = acc;
+        w = word[k]!;
+        acc = 0;
+      }
       const from = source[k]!;
-      into[word[k]!]! |= (from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan)) << shift[k]!;
+      acc |= (from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan)) << shift[k]!;
     }
+    into[w] = acc;
   }
 
   /** The row relabelled by a permutation (`perm[p]`: the member position `p` takes its part from), into `out`. */

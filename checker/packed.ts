@@ -86,7 +86,14 @@ export class Arena {
   }
 }
 
-/** A set of fixed-width rows of words: open addressing with linear probing; rows kept in an arena. */
+/**
+ * A set of fixed-width rows of words: open addressing with linear probing; rows kept in an arena.
+ *
+ * A table of 2^k entries holds, in each, `index + 1` in its low k bits (0: empty) and the high 32 - k
+ * bits of the row's hash in the rest (the low k bits chose the slot): a probe that meets another row's
+ * entry is told apart by those bits most of the time without reading that row from the arena. The table
+ * stays at most half full, so `index + 1` always fits in k bits.
+ */
 export class PackedSet {
   private table: Int32Array;
   private mask: number;
@@ -99,7 +106,7 @@ export class PackedSet {
   ) {
     let size = 1 << 4;
     while (size < capacity * 2) size <<= 1;
-    this.table = new Int32Array(size).fill(-1);
+    this.table = new Int32Array(size);
     this.mask = size - 1;
     this.rows = new Arena(width * capacity);
   }
@@ -110,49 +117,47 @@ export class PackedSet {
       h = Math.imul(h ^ data[at + i]!, 0x01000193);
       h ^= h >>> 13;
     }
-    return (h ^ (h >>> 16)) >>> 0;
+    return h ^ (h >>> 16);
+  }
+
+  /** Whether the row at `index` equals `row`. */
+  private same(index: number, row: Int32Array): boolean {
+    const data = this.rows.data;
+    const width = this.width;
+    const at = index * width;
+    for (let i = 0; i < width; i++) if (data[at + i] !== row[i]) return false;
+    return true;
   }
 
   /** The index of a row, or -1 when absent. */
   find(row: Int32Array): number {
-    let slot = this.hash(row, 0) & this.mask;
-    const data = this.rows.data;
-    const width = this.width;
+    const h = this.hash(row, 0);
+    const mask = this.mask;
+    const high = h & ~mask;
+    let slot = h & mask;
     for (;;) {
-      const index = this.table[slot]!;
-      if (index === -1) return -1;
-      let same = true;
-      const at = index * width;
-      for (let i = 0; i < width; i++)
-        if (data[at + i] !== row[i]) {
-          same = false;
-          break;
-        }
-      if (same) return index;
-      slot = (slot + 1) & this.mask;
+      const entry = this.table[slot]!;
+      if (entry === 0) return -1;
+      if ((entry & ~mask) === high && this.same((entry & mask) - 1, row)) return (entry & mask) - 1;
+      slot = (slot + 1) & mask;
     }
   }
 
   /** Adds a row: its index, and whether it is new (`index` is then `size - 1`). Returns -1 - index when present. */
   add(row: Int32Array): number {
-    let slot = this.hash(row, 0) & this.mask;
-    const width = this.width;
+    const h = this.hash(row, 0);
+    const mask = this.mask;
+    const high = h & ~mask;
+    let slot = h & mask;
     for (;;) {
-      const index = this.table[slot]!;
-      if (index === -1) break;
-      const data = this.rows.data;
-      const at = index * width;
-      let same = true;
-      for (let i = 0; i < width; i++)
-        if (data[at + i] !== row[i]) {
-          same = false;
-          break;
-        }
-      if (same) return -1 - index;
-      slot = (slot + 1) & this.mask;
+      const entry = this.table[slot]!;
+      if (entry === 0) break;
+      if ((entry & ~mask) === high && this.same((entry & mask) - 1, row)) return -1 - ((entry & mask) - 1);
+      slot = (slot + 1) & mask;
     }
     const index = this.size++;
-    this.table[slot] = index;
+    this.table[slot] = high | (index + 1);
+    const width = this.width;
     this.rows.reserve(width);
     this.rows.data.set(row.subarray(0, width), this.rows.length);
     this.rows.length += width;
@@ -161,15 +166,17 @@ export class PackedSet {
   }
 
   private grow(): void {
-    const old = this.table;
-    this.table = new Int32Array(old.length * 2).fill(-1);
-    this.mask = this.table.length - 1;
+    const table = new Int32Array(this.table.length * 2);
+    const mask = table.length - 1;
     const data = this.rows.data;
     for (let index = 0; index < this.size; index++) {
-      let slot = this.hash(data, index * this.width) & this.mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[slot] = index;
+      const h = this.hash(data, index * this.width);
+      let slot = h & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = (h & ~mask) | (index + 1);
     }
+    this.table = table;
+    this.mask = mask;
   }
 
   get bytes(): number {

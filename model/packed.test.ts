@@ -183,6 +183,10 @@ describe('the packed evaluation agrees with the immer model', () => {
             const outcome = property.check(cluster, projected);
             expect(sym.judge(p, out, 0) !== undefined).toBe(property.kind === 'sometimes' ? outcome.holds : !outcome.holds);
           });
+          // `holdsWithoutDebts`: where no member owes anything, the property holds.
+          if (projected.members.every((m) => Object.keys(m.owedAtReturn).length === 0))
+            for (const property of judged.filter((p) => p.holdsWithoutDebts === true))
+              expect(property.check(cluster, projected).holds, `${property.name} without debts`).toBe(true);
           // `reads`: a property that does not read this component holds on it (or is not reached).
           for (const property of unread) {
             const outcome = property.check(cluster, projected);

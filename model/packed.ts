@@ -136,10 +136,21 @@ function bitsFor(max: number): number {
 
 /** See `PackedSlot.relabelPlan`. */
 export interface RelabelPlan {
+  /** For each packed field (in `fields` order), the row field its value comes from; or a code below for a field naming members. */
   readonly source: Int32Array;
+  /**
+   * The packed fields in the order the packed words compare (word by word, and in a word from its
+   * highest bits down): the row field each comes from (or a code), and its word, shift and mask.
+   */
+  readonly bySignificance: { readonly source: Int32Array; readonly word: Int32Array; readonly shift: Int32Array; readonly mask: Int32Array };
   readonly linkMap: Int32Array;
   readonly inverse: Int32Array;
 }
+
+/** `RelabelPlan.source` codes of the fields that name members. */
+const SOURCE_LINKS = -1;
+const SOURCE_ACCOUNT = -2;
+const SOURCE_CLIENT = -3;
 
 export class PackedSlot {
   readonly n: number;
@@ -171,6 +182,10 @@ export class PackedSlot {
   private readonly maxClock: number;
   private readonly stale: boolean;
   private readonly settleScratch: Int32Array;
+  /** The indexes (into `fields`) of the packed debt fields (`F_OWED`), if the layout keeps any. */
+  private readonly owedFields: Int32Array;
+  /** Whether the layout keeps debts (`F_OWED`): else they are zero in every row. */
+  private readonly keepsOwed: boolean;
   private readonly ranks: Int32Array;
 
   constructor(
@@ -264,6 +279,8 @@ export class PackedSlot {
     this.fieldWord = Int32Array.from(kept, (f) => this.word[f]!);
     this.fieldShift = Int32Array.from(kept, (f) => this.shift[f]!);
     this.fieldMask = Int32Array.from(kept, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
+    this.keepsOwed = this.bits[F_OWED * n]! > 0;
+    this.owedFields = Int32Array.from(kept.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.settleScratch = new Int32Array(this.width);
     this.ranks = new Int32Array(maxRank + 2);
   }
@@ -340,11 +357,21 @@ export class PackedSlot {
   // Packing
 
   pack(row: Int32Array, into: Int32Array, offset = 0): void {
-    for (let w = 0; w < this.words; w++) into[offset + w] = 0;
     const fields = this.fields;
     const word = this.fieldWord;
     const shift = this.fieldShift;
-    for (let k = 0; k < fields.length; k++) into[offset + word[k]!]! |= row[fields[k]!]! << shift[k]!;
+    // The fields go word by word (every word holds some): each word is gathered, then stored once.
+    let w = 0;
+    let acc = 0;
+    for (let k = 0; k < fields.length; k++) {
+      if (word[k] !== w) {
+        into[offset + w] = acc;
+        w = word[k]!;
+        acc = 0;
+      }
+      acc |= row[fields[k]!]! << shift[k]!;
+    }
+    into[offset + w] = acc;
   }
 
   unpack(from: Int32Array, offset: number, row: Int32Array): void {
@@ -896,35 +923,38 @@ export class PackedSlot {
   /** Canonical form: debts only while they matter, outage hours only while they matter, versions as ranks. */
   private normalize(row: Int32Array): void {
     const n = this.n;
-    for (let i = 0; i < n; i++) {
-      const s = row[i]!;
-      if (s === UP) {
-        if (row[this.at(F_BACK, i)] !== 1 || row[this.at(F_AGE, i)] === 0) {
-          row[this.at(F_BACK, i)] = 0;
-          row[this.at(F_AGE, i)] = 0;
+    const rank = F_RANK * n;
+    const owedAt = F_OWED * n;
+    // Outage hours are all zero without time steps, and debts zero where the layout keeps none.
+    if (this.time) {
+      const back = F_BACK * n;
+      const age = F_AGE * n;
+      for (let i = 0; i < n; i++) {
+        const s = row[i]!;
+        if (s === UP ? row[back + i] !== 1 || row[age + i] === 0 : s !== DOWN) {
+          row[back + i] = 0;
+          row[age + i] = 0;
         }
-      } else if (s !== DOWN) {
-        row[this.at(F_AGE, i)] = 0;
-        row[this.at(F_BACK, i)] = 0;
       }
-      const owed = row[this.at(F_OWED, i)]!;
-      if (owed > 0 && !(s === UP && row[this.at(F_RANK, i)]! < owed)) row[this.at(F_OWED, i)] = 0;
     }
     // Which ranks are in use, as bits; when they are 1..k already there is nothing to renumber.
     let used = 1 << row[this.sc(S_ACK)]!;
-    const rank = F_RANK * n;
-    const owedAt = F_OWED * n;
-    for (let i = 0; i < n; i++) used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+    if (this.keepsOwed) {
+      for (let i = 0; i < n; i++) {
+        const owed = row[owedAt + i]!;
+        if (owed > 0 && !(row[i] === UP && row[rank + i]! < owed)) row[owedAt + i] = 0;
+        used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+      }
+    } else for (let i = 0; i < n; i++) used |= 1 << row[rank + i]!;
     used &= ~1;
     if ((used & (used + 2)) === 0) return;
     const ranks = this.ranks;
     let next = 0;
-    for (let r = 1; r < ranks.length; r++) ranks[r] = used & (1 << r) ? ++next : 0;
+    const top = 31 - Math.clz32(used);
+    for (let r = 1; r <= top; r++) ranks[r] = used & (1 << r) ? ++next : 0;
     ranks[0] = 0;
-    for (let i = 0; i < n; i++) {
-      row[this.at(F_RANK, i)] = ranks[row[this.at(F_RANK, i)]!]!;
-      row[this.at(F_OWED, i)] = ranks[row[this.at(F_OWED, i)]!]!;
-    }
+    for (let i = 0; i < n; i++) row[rank + i] = ranks[row[rank + i]!]!;
+    if (this.keepsOwed) for (let i = 0; i < n; i++) row[owedAt + i] = ranks[row[owedAt + i]!]!;
     row[this.sc(S_ACK)] = ranks[row[this.sc(S_ACK)]!]!;
   }
 
@@ -1022,6 +1052,13 @@ export class PackedSlot {
     return false;
   }
 
+  /** Whether no member owes anything in the packed row at `offset` of `from` (always so when the layout keeps no debts). */
+  owesNothing(from: Int32Array, offset: number): boolean {
+    const fields = this.owedFields;
+    for (let k = 0; k < fields.length; k++) if (((from[offset + this.fieldWord[fields[k]!]!]! >>> this.fieldShift[fields[k]!]!) & this.fieldMask[fields[k]!]!) !== 0) return false;
+    return true;
+  }
+
   /** Clears what a returning member owes (for verdicts that do not read the rotation). */
   clearOwed(row: Int32Array): void {
     for (let m = 0; m < this.n; m++) row[this.at(F_OWED, m)] = 0;
@@ -1036,64 +1073,92 @@ export class PackedSlot {
    */
   relabelPlan(perm: readonly number[], inverse: readonly number[]): RelabelPlan {
     const n = this.n;
-    const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : f));
+    const special = (f: number) =>
+      f === this.sc(S_LINKS) ? SOURCE_LINKS : f === this.sc(S_ACCOUNT) ? SOURCE_ACCOUNT : f === this.sc(S_CLIENT) ? SOURCE_CLIENT : f;
+    const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : special(f)));
     const linkMap = new Int32Array(32).fill(-1);
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) linkMap[this.linkBit[a * n + b]!] = this.linkBit[inverse[a]! * n + inverse[b]!]!;
-    return { source, linkMap, inverse: Int32Array.from(inverse) };
+    const order = Array.from(this.fields, (_, k) => k).sort((x, y) => this.fieldWord[x]! - this.fieldWord[y]! || this.fieldShift[y]! - this.fieldShift[x]!);
+    const bySignificance = {
+      source: Int32Array.from(order, (k) => source[k]!),
+      word: Int32Array.from(order, (k) => this.fieldWord[k]!),
+      shift: Int32Array.from(order, (k) => this.fieldShift[k]!),
+      mask: Int32Array.from(order, (k) => this.fieldMask[k]!),
+    };
+    return { source, bySignificance, linkMap, inverse: Int32Array.from(inverse) };
+  }
+
+  /** The value of a field that names members (`source` one of the codes), relabelled by `plan`. */
+  private relabelledSpecial(row: Int32Array, source: number, plan: RelabelPlan): number {
+    if (source === SOURCE_LINKS) {
+      let links = row[this.sc(S_LINKS)]!;
+      let v = 0;
+      while (links !== 0) {
+        const low = links & -links;
+        v |= 1 << plan.linkMap[31 - Math.clz32(low)]!;
+        links ^= low;
+      }
+      return v;
+    }
+    if (source === SOURCE_ACCOUNT) {
+      const account = row[this.sc(S_ACCOUNT)]!;
+      return account === 0 ? 0 : 1 + (account - 1 >= this.n ? this.n : 0) + plan.inverse[(account - 1) % this.n]!;
+    }
+    const client = row[this.sc(S_CLIENT)]!;
+    return client === 0 ? 0 : 1 + plan.inverse[client - 1]!;
   }
 
   /**
-   * Packs `row` relabelled by `plan` into `into`, word by word, stopping as soon as it is greater than
-   * `best` (unsigned, word by word): returns -1 when it is less than `best` (then `into` holds it whole),
-   * 0 when equal, 1 when greater (then `into` is incomplete).
+   * How the packing of `row` relabelled by `plan` compares with the packed words `best` (unsigned, word
+   * by word): -1 less, 0 equal, 1 greater. Field by field from the most significant, so that it most
+   * often stops after a field or two, and without packing anything.
    */
-  packRelabelledAgainst(row: Int32Array, plan: RelabelPlan, best: Int32Array, into: Int32Array): number {
-    const fields = this.fields;
+  compareRelabelled(row: Int32Array, plan: RelabelPlan, best: Int32Array): number {
+    const { source, word, shift, mask } = plan.bySignificance;
+    for (let j = 0; j < source.length; j++) {
+      const from = source[j]!;
+      const v = from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan);
+      const b = (best[word[j]!]! >>> shift[j]!) & mask[j]!;
+      if (v !== b) return v < b ? -1 : 1;
+    }
+    return 0;
+  }
+
+  /**
+   * How the packing of `row` relabelled by `a` compares with its packing relabelled by `b` (unsigned,
+   * word by word): -1 less, 0 equal, 1 greater. Field by field from the most significant, without packing.
+   */
+  compareRelabellings(row: Int32Array, a: RelabelPlan, b: RelabelPlan): number {
+    const fromA = a.bySignificance.source;
+    const fromB = b.bySignificance.source;
+    for (let j = 0; j < fromA.length; j++) {
+      const x = fromA[j]!;
+      const y = fromB[j]!;
+      if (x === y && x >= 0) continue;
+      const va = x >= 0 ? row[x]! : this.relabelledSpecial(row, x, a);
+      const vb = y >= 0 ? row[y]! : this.relabelledSpecial(row, y, b);
+      if (va !== vb) return va < vb ? -1 : 1;
+    }
+    return 0;
+  }
+
+  /** Packs `row` relabelled by `plan` into `into`. */
+  packRelabelled(row: Int32Array, plan: RelabelPlan, into: Int32Array): void {
     const word = this.fieldWord;
     const shift = this.fieldShift;
     const source = plan.source;
-    const n = this.n;
-    const linksField = this.sc(S_LINKS);
-    const accountField = this.sc(S_ACCOUNT);
-    const clientField = this.sc(S_CLIENT);
-    let order = 0;
     let w = 0;
     let acc = 0;
-    for (let k = 0; k < fields.length; k++) {
+    for (let k = 0; k < source.length; k++) {
       if (word[k] !== w) {
-        if (order === 0) {
-          const a = acc >>> 0;
-          const b = best[w]! >>> 0;
-          if (a > b) return 1;
-          if (a < b) order = -1;
-        }
         into[w] = acc;
         w = word[k]!;
         acc = 0;
       }
-      const f = fields[k]!;
-      let v: number;
-      if (f === linksField) {
-        const links = row[f]!;
-        v = 0;
-        if (links !== 0) for (let bit = 0; bit < 32; bit++) if (links & (1 << bit)) v |= 1 << plan.linkMap[bit]!;
-      } else if (f === accountField) {
-        const account = row[f]!;
-        v = account === 0 ? 0 : 1 + (account - 1 >= n ? n : 0) + plan.inverse[(account - 1) % n]!;
-      } else if (f === clientField) {
-        const client = row[f]!;
-        v = client === 0 ? 0 : 1 + plan.inverse[client - 1]!;
-      } else v = row[source[k]!]!;
-      acc |= v << shift[k]!;
-    }
-    if (order === 0) {
-      const a = acc >>> 0;
-      const b = best[w]! >>> 0;
-      if (a > b) return 1;
-      if (a < b) order = -1;
+      const from = source[k]!;
+      acc |= (from >= 0 ? row[from]! : this.relabelledSpecial(row, from, plan)) << shift[k]!;
     }
     into[w] = acc;
-    return order;
   }
 
   /** The row relabelled by a permutation (`perm[p]`: the member position `p` takes its part from), into `out`. */

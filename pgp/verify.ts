@@ -12,7 +12,7 @@
  * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
  * A property that does not read a component (`reads` in its declaration) is not judged on it.
  */
-import { type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import { Arena, type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
@@ -96,13 +96,17 @@ export class SlotSpace implements PackedSpace {
   readonly properties: readonly { name: string; kind: ClusterProperty['kind'] }[];
   private readonly row: Int32Array;
   private readonly next: Int32Array;
-  private readonly packedTry: Int32Array;
   private readonly key: Int32Array;
   private readonly settleTry: Int32Array;
   private readonly keyPacked: Int32Array;
   private readonly keySets: PackedSet[];
+  /** Per memo mode, the rows with their faults ended (before settling), and the key each settles to. */
+  private readonly endedSets: PackedSet[];
+  private readonly endedKey: Arena[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
+  private readonly withoutDebts: boolean[];
+  private readonly modeIndex: Int32Array;
   private readonly inverses: number[][];
   private readonly plans: RelabelPlan[];
 
@@ -123,11 +127,14 @@ export class SlotSpace implements PackedSpace {
     this.next = packed.newRow();
     this.key = packed.newRow();
     this.settleTry = packed.newRow();
-    this.packedTry = new Int32Array(this.words);
     this.keyPacked = new Int32Array(this.words);
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
+    this.endedSets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
+    this.endedKey = SlotSpace.MODES.map(() => new Arena(256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
+    this.withoutDebts = judged.map((p) => p.holdsWithoutDebts === true);
+    this.modeIndex = Int32Array.from(this.modes, (mode) => SlotSpace.MODES.indexOf(mode));
     this.inverses = group.map((perm) => {
       const inverse = new Array<number>(perm.length);
       perm.forEach((from, p) => {
@@ -140,11 +147,13 @@ export class SlotSpace implements PackedSpace {
 
   /** Packs the canonical form of `row` (the least packing over the symmetry group) into `out`. */
   canonical(row: Int32Array, out: Int32Array): void {
-    this.packed.pack(row, out);
-    for (let g = 1; g < this.group.length; g++) {
-      // Packed straight from the row under the relabelling, giving up at the first word that is greater.
-      if (this.packed.packRelabelledAgainst(row, this.plans[g]!, out, this.packedTry) < 0) out.set(this.packedTry);
-    }
+    // The least relabelling found by comparing the relabellings straight from the row, field by field
+    // from the most significant; then only that one packed.
+    const plans = this.plans;
+    let best = 0;
+    for (let g = 1; g < plans.length; g++) if (this.packed.compareRelabellings(row, plans[g]!, plans[best]!) < 0) best = g;
+    if (best === 0) this.packed.pack(row, out);
+    else this.packed.packRelabelled(row, plans[best]!, out);
   }
 
   /** The row of the initial state, as reached (not canonical). */
@@ -196,6 +205,14 @@ export class SlotSpace implements PackedSpace {
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
+      // Rows whose faults end alike settle alike: settling (the dearer part) runs once per such row.
+      packed.pack(key, this.keyPacked);
+      const ended = this.endedSets[m]!.add(this.keyPacked);
+      if (ended < 0) {
+        const index = this.endedKey[m]!.data[-1 - ended]!;
+        this.keyIndex[m] = index;
+        return index;
+      }
       // Settled on the row, so that rows that settle alike share one verdict and the property's own
       // settling of the decoded state finds nothing left to do. (A row that would not quiesce, which this
       // model never has, is judged unsettled, by the property's own settling.)
@@ -206,12 +223,15 @@ export class SlotSpace implements PackedSpace {
     packed.pack(key, this.keyPacked);
     const added = this.keySets[m]!.add(this.keyPacked);
     const index = added < 0 ? -1 - added : added;
+    if (mode !== 'state') this.endedKey[m]!.push(index);
     this.keyIndex[m] = index;
     return index;
   }
 
   judge(p: number, from: Int32Array, offset: number): string | undefined {
-    const m = SlotSpace.MODES.indexOf(this.modes[p]!);
+    // A property that holds wherever nobody owes anything (`holdsWithoutDebts`) needs no verdict key there.
+    if (this.withoutDebts[p] && this.packed.owesNothing(from, offset)) return this.judged[p]!.kind === 'sometimes' ? `${this.judged[p]!.name} is reached` : undefined;
+    const m = this.modeIndex[p]!;
     const index = this.keyOf(m, from, offset);
     const results = this.memoResult[p]!;
     const known = results[index];

@@ -55,6 +55,12 @@ export interface ClusterProperty {
    */
   readonly reads?: PropertyReads;
   /**
+   * True for a property that holds on every state in which no member owes anything (every
+   * `owedAtReturn` empty): an explorer need not judge such states at all (`cli/verify.ts`; checked on
+   * random states by `model/packed.test.ts`). Not inherited by its subject.
+   */
+  readonly holdsWithoutDebts?: boolean;
+  /**
    * What the property is about, as a state in which it occurs (a private key is held, a client is
    * enrolled): a search in which it never occurred shows nothing either way, and a "holds" from it is
    * reported as `vacuous`. It reads what the property reads.

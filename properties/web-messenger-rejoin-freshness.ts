@@ -13,6 +13,8 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   // A balancer that holds returning members out keeps every member that owes something out of rotation,
   // so what is owed cannot change the verdict there (model/packed.test.ts checks this declaration).
   reads: { kinds: ['wmAccount'], rotation: (model) => !model.config.loadBalancer.holdsRejoiningMembers },
+  // It looks only at what members owe: with no debts there is nothing to miss.
+  holdsWithoutDebts: true,
   subject: {
     description: 'a member holds a Web Messenger account',
     occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),

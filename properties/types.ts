@@ -56,7 +56,7 @@ export interface ClusterProperty {
   readonly reads?: PropertyReads;
   /**
    * True for a property that holds on every state in which no member owes anything (every
-   * `owedAtReturn` empty): an explorer need not judge such states at all (`cli/verify.ts`; checked on
+   * `owedAtReturn` empty): an explorer need not judge such states at all (`pgp/verify.ts`; checked on
    * random states by `model/packed.test.ts`). Not inherited by its subject.
    */
   readonly holdsWithoutDebts?: boolean;

@@ -42,13 +42,26 @@ export class DecompositionCheck {
     return `${state.clock}#${stateKey(this.cluster, state, identity(this.cluster.size))}`;
   }
 
+  /** Each state's problems by action type, found once (a test asks per type, state after state). */
+  private readonly found = new WeakMap<ClusterState, ReadonlyMap<ActionType, readonly string[]>>();
+
   /** What is wrong with the candidates (of one type, if given) in this state: each problem names the action and its type. */
   problems(state: ClusterState, type?: ActionType): string[] {
+    let byType = this.found.get(state);
+    if (byType === undefined) {
+      byType = this.problemsByType(state);
+      this.found.set(state, byType);
+    }
+    return type === undefined ? [...byType.values()].flat() : [...(byType.get(type) ?? [])];
+  }
+
+  private problemsByType(state: ClusterState): Map<ActionType, string[]> {
     const { model, slots } = this;
-    const problems: string[] = [];
+    const byType = new Map<ActionType, string[]>();
     const projections = slots.map((slot) => project(state, slot));
     for (const action of this.candidates) {
-      if (type !== undefined && action.type !== type) continue;
+      const problems = byType.get(action.type) ?? [];
+      byType.set(action.type, problems);
       const what = `${describeAction(action)} (a ${action.type} action)`;
       const enabled = model.whyDisabled(state, action) === undefined;
       const owner = ownerSlot(slots, action);
@@ -80,7 +93,7 @@ export class DecompositionCheck {
         this.checked++;
       });
     }
-    return problems;
+    return byType;
   }
 }
 

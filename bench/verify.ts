@@ -19,6 +19,8 @@ import { findPreset, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
+import { CHECK_STATE_BUDGET, checkTarget, makeTarget } from '../pgp/check.ts';
+import { findProperty } from '../properties/index.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -99,8 +101,39 @@ if (!quick)
     ),
   );
 
+/**
+ * `check --config examples/two-sites.json` at the default state budget: every property that time does
+ * not decide must rest on an exhaustive exploration (the issue's first "done when").
+ */
+interface CheckRow {
+  readonly name: string;
+  readonly seconds: number;
+  readonly exhaustive: number;
+  readonly timeless: number;
+  readonly states: number;
+  readonly met: boolean;
+}
+const checks: CheckRow[] = [];
+if (!quick) {
+  const config = resolveConfig(JSON.parse(readFileSync(join('examples', 'two-sites.json'), 'utf8')));
+  const target = makeTarget(config);
+  const started = performance.now();
+  const results = checkTarget(target, { runs: 500, seed: 1, maxLength: 12, properties: [], maxStates: CHECK_STATE_BUDGET });
+  const seconds = (performance.now() - started) / 1000;
+  const timeless = results.filter((r) => r.verdict !== 'not-applicable' && findProperty(r.property)?.needsTime !== true);
+  const exhaustive = timeless.filter((r) => r.basis === 'exhaustive');
+  checks.push({
+    name: `check examples/two-sites.json (state budget ${CHECK_STATE_BUDGET.toLocaleString('en-US')})`,
+    seconds,
+    exhaustive: exhaustive.length,
+    timeless: timeless.length,
+    states: Math.max(0, ...exhaustive.map((r) => r.states ?? 0)),
+    met: exhaustive.length === timeless.length,
+  });
+}
+
 const fastest = rows.reduce((a, b) => (b.statesPerSecond > a.statesPerSecond ? b : a));
-if (json) console.log(JSON.stringify({ rows, fastestStatesPerSecond: fastest.statesPerSecond }, null, 2));
+if (json) console.log(JSON.stringify({ rows, checks, fastestStatesPerSecond: fastest.statesPerSecond }, null, 2));
 else {
   console.log('exhaustive verdicts (packed rows, per record), beside the targets of the verification issue:');
   for (const r of rows)
@@ -112,4 +145,8 @@ else {
   console.log(
     `  states per second, best row: ${fastest.statesPerSecond.toLocaleString('en-US')} (${fastest.name}); target 1,000,000. Bytes per state in the largest exploration (${largest.name}, ${largest.states.toLocaleString('en-US')} states): ${largest.bytesPerState ?? '-'}; target 32.`,
   );
+  for (const c of checks)
+    console.log(
+      `  ${c.met ? 'met ' : 'MISS'} ${c.name}: ${c.exhaustive} of the ${c.timeless} properties that apply and that time does not decide rest on an exhaustive exploration (${c.states.toLocaleString('en-US')} states), in ${c.seconds.toFixed(1)} s; target: all of them`,
+    );
 }

@@ -222,7 +222,8 @@ export function explorePacked(space: PackedSpace, options: PackedOptions): Packe
   let bounded = false;
   let stopped: string | undefined;
   let nextCheck = 4096;
-  let lastReport = started;
+  // The first report comes at the first check (a progress line shows at once), then every quarter second.
+  let lastReport = Number.NEGATIVE_INFINITY;
   let current = 0;
   const emit = (candidate: number) => {
     transitions++;

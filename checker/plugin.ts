@@ -66,7 +66,13 @@ export interface Instance<S, A> {
    * A faster exhaustive exploration (the PGP packed engine) of the named properties within `maxStates`:
    * what it decided, by name (every property when it finished; only real findings when it stopped).
    */
-  exploreFirst?(properties: readonly string[], maxStates: number): Map<string, Explored<A>>;
+  exploreFirst?(properties: readonly string[], maxStates: number, onProgress?: (progress: ExploreProgress) => void): Map<string, Explored<A>>;
+}
+
+/** How far an exploration got, for a progress line: states visited so far, and the seconds it took. */
+export interface ExploreProgress {
+  readonly states: number;
+  readonly seconds: number;
 }
 
 export interface Preset<C> {

@@ -6,7 +6,7 @@
  * says its basis (`checker/verdict.ts`): `exhaustive` or `partial` with its states, or `random` with its runs.
  */
 import { explore, findingVerdict } from './explore.ts';
-import type { Explored, Instance, InstanceProperty, Plugin } from './plugin.ts';
+import type { Explored, ExploreProgress, Instance, InstanceProperty, Plugin } from './plugin.ts';
 import { type RandomResult, searchRandom } from './random.ts';
 import { violationOf } from './trace.ts';
 import type { Model, Property } from './types.ts';
@@ -28,7 +28,7 @@ export interface RunOptions {
 }
 
 /** The states explored per config before falling back to random search, when the options give no budget. */
-export const DEFAULT_STATE_BUDGET = 500_000;
+export const DEFAULT_STATE_BUDGET = 8_000_000;
 
 /** The bounds of the generic exploration when an instance names none. */
 export const ANY_LENGTH: Bounds = { 'trace length': 'any' };
@@ -230,12 +230,12 @@ export function selectedProperties<S>(instance: Instance<S, unknown>, options: P
  * property name: every property it explored when it finished (basis `exhaustive`), or only the findings
  * (each a real trace, basis `partial`) when the budget ran out first.
  */
-export function exploreFirst<S, A>(instance: Instance<S, A>, options: RunOptions): Map<string, Explored<A>> {
+export function exploreFirst<S, A>(instance: Instance<S, A>, options: RunOptions, onProgress?: (progress: ExploreProgress) => void): Map<string, Explored<A>> {
   const budget = options.maxStates ?? DEFAULT_STATE_BUDGET;
   if (budget === 0 || options.path !== undefined) return new Map();
   const properties = selectedProperties(instance, options).filter((p) => p.notApplicable === undefined && p.unexplorable === undefined);
   if (properties.length === 0) return new Map();
-  if (instance.exploreFirst) return instance.exploreFirst(properties.map((p) => p.name), budget);
+  if (instance.exploreFirst) return instance.exploreFirst(properties.map((p) => p.name), budget, onProgress);
   const key = instance.key?.bind(instance);
   if (key === undefined) return new Map();
   // The subjects are looked for in the same search, as `sometimes` properties.
@@ -402,9 +402,11 @@ export async function checkConfigs<C, S, A, I extends Instance<S, A>>(
   run: (tasks: readonly SearchTask<C>[]) => Promise<SearchOutcome<A>[]>,
   /** Instances the caller has made already, config by config (default: `instanceOf`). */
   made?: readonly I[],
+  /** Told, config by config, how far its exploration got (for a progress line). */
+  onExplore?: (config: number, progress: ExploreProgress) => void,
 ): Promise<PropertyCheck<A>[][]> {
   const mine = configs.map((config, j) => made?.[j] ?? instanceOf(plugin, config));
-  const explored = mine.map((instance) => exploreFirst(instance, options));
+  const explored = mine.map((instance, j) => exploreFirst(instance, options, onExplore && ((p) => onExplore(j, p))));
   const plan = mine.map((instance, j) =>
     selectedProperties(instance, options).map((property) =>
       property.notApplicable === undefined && !explored[j]!.has(property.name)

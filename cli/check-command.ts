@@ -11,7 +11,7 @@ import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { Acceptance } from '../config/schema.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { suggest } from '../io/suggest.ts';
-import { shellQuote } from '../io/untrusted.ts';
+import { oneLine, shellQuote } from '../io/untrusted.ts';
 import { checkWritable } from '../io/write.ts';
 import { applyAcceptances, staleLine } from '../pgp/accept.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, SOMETIMES_RUNS_FACTOR } from '../pgp/check.ts';
@@ -26,7 +26,7 @@ import { terminalWidth } from '../reports/width.ts';
 import { saveDirOf } from '../traces/save-dir.ts';
 import { CounterexampleStore, saveViolation } from '../traces/save.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { progressLine, searchProgress } from './progress.ts';
+import { count, memoryInUse, progressLine, searchProgress } from './progress.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -94,10 +94,20 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
   let shown: ReturnType<typeof searchProgress> | undefined;
-  const judged = await checkTargets(jobs, options, workers, (tasks) => {
-    shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
-    return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
-  });
+  const budget = count(options.maxStates ?? CHECK_STATE_BUDGET);
+  const judged = await checkTargets(
+    jobs,
+    options,
+    workers,
+    (tasks) => {
+      shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
+      return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
+    },
+    (j, { states, seconds }) =>
+      progress.update(
+        `exploring "${oneLine(loaded[j]!.config.name)}"${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}: ${count(states)} of up to ${budget} states, ${count(Math.round(states / Math.max(seconds, 1e-3)))} states/s, ${memoryInUse()}, ${seconds.toFixed(1)} s`,
+      ),
+  );
   shown?.stop();
   const results: PropertyResult[] = [];
   const stale: Acceptance[] = [];

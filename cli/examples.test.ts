@@ -1,6 +1,8 @@
 /**
  * The example configs in `examples/` (issue 4): each gives exactly the verdicts documented beside it in
- * `examples/expected.json`, at the default search budget, through the command line.
+ * `examples/expected.json`, through the command line: at the default state budget, except the six-member
+ * ones, whose exhaustive check (7 million states, about a minute) is `npm run bench`'s; here they are
+ * explored within a smaller budget and the rest is searched at random, and must still give those verdicts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -36,9 +38,11 @@ describe('examples/', () => {
     expect(Object.values(expected).some((e) => e.violates.includes('eventual-convergence'))).toBe(true);
   });
 
-  it.each(files)('%s gives its documented verdicts at the default budget', async (file) => {
+  it.each(files)('%s gives its documented verdicts', async (file) => {
     const e = expected[file]!;
-    const { status, out, err } = await cli('check', '--config', relative(process.cwd(), join(folder, file)), '--json', '--seed', '1');
+    const members = JSON.parse(readFileSync(join(folder, file), 'utf8')).members.length;
+    const budget = members >= 6 ? ['--max-states', '500000'] : [];
+    const { status, out, err } = await cli('check', '--config', relative(process.cwd(), join(folder, file)), '--json', '--seed', '1', ...budget);
     expect(err).toBe('');
     expect(status).toBe(e.violates.length > 0 ? 1 : 0);
     const results: { property: string; verdict: string; explanation: string; recommendation: unknown }[] = JSON.parse(out).results;

@@ -26,7 +26,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--preset NAME', 'check a built-in preset (`pgp-cluster-check list` names them)'],
       ['--config FILE', 'check your own cluster config (JSON; see schema/cluster-config.schema.json)'],
       ['--property NAME', 'check only this property (repeatable)'],
-      ['--max-states N', 'the state budget of the exhaustive exploration tried first (default 500,000; 0: random search only)'],
+      ['--max-states N', 'the state budget of the exhaustive exploration tried first (default 8,000,000; 0: random search only)'],
       ['--runs N', 'random traces per property (default 500; the guards get ten times as many)'],
       ['--seed N', 'the random seed (default: a fresh one, printed); the same seed gives the same run'],
       ['--length N', 'actions per trace (default 12)'],

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Io } from '../io/io.ts';
+import { CHECK_STATE_BUDGET } from '../pgp/check.ts';
 import { run } from './main.ts';
 
 function terminal(): { io: Io; drawn: string[] } {
@@ -30,6 +31,15 @@ describe('check progress', () => {
     expect(lines.at(-1)).toMatch(/^checking "recommended": (\d+)\/\1 searches/);
     // Cleared at the end.
     expect(drawn.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('shows how far the exhaustive exploration got before random search begins', async () => {
+    const { io, drawn } = terminal();
+    const status = await run(['check', '--preset', 'dmz-ring', '--runs', '10', '--seed', '1', '--no-save', '--workers', '1'], io);
+    expect(status).toBe(1);
+    const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
+    const budget = CHECK_STATE_BUDGET.toLocaleString('en-US');
+    expect(lines[0]).toMatch(new RegExp(`^exploring "dmz-ring": [\\d,]+ of up to ${budget} states, [\\d,]+ states/s, [\\d,]+ MB in use, \\d+\\.\\d s$`));
   });
 
   it('is not drawn when standard output is not a terminal', async () => {

@@ -4,6 +4,7 @@
  * state budget, then searched at random. What stays here is PGP's: a result's config name, what a preset
  * expects of it, and the advice (`pgp/advice.ts`).
  */
+import type { ExploreProgress } from '../checker/plugin.ts';
 import {
   checkConfig,
   checkConfigs,
@@ -88,8 +89,11 @@ export async function checkTargets(
   options: CheckOptions,
   workers: number,
   run: (tasks: readonly SearchTask[]) => Promise<SearchOutcome[]>,
+  /** Told, config by config, how far its exploration got (for a progress line). */
+  onExplore?: (config: number, progress: ExploreProgress) => void,
 ): Promise<PropertyResult[][]> {
-  const checked = await checkConfigs(pgpPlugin, jobs.map((j) => j.target.config), options, workers, run, jobs.map((j) => pgpInstance(j.target)));
+  const configs = jobs.map((j) => j.target.config);
+  const checked = await checkConfigs(pgpPlugin, configs, options, workers, run, jobs.map((j) => pgpInstance(j.target)), onExplore);
   return checked.map((results, j) => results.map((check) => pgpResult(jobs[j]!.target, check, jobs[j]!.expectedViolations)));
 }
 

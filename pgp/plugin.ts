@@ -4,9 +4,10 @@
  * engines), `properties/` (the catalogue) and the action codec (untrusted JSON checked against the
  * model's vocabulary). `check`, `explore` and `replay` run it through the generic code in `checker/`.
  */
-import type { Explored, Instance, Parsed, Plugin } from '../checker/plugin.ts';
+import type { Explored, ExploreProgress, Instance, Parsed, Plugin } from '../checker/plugin.ts';
 import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
+import { memoryGuard } from '../checker/memory.ts';
 import { DEFAULT_STATE_BUDGET } from '../checker/run.ts';
 import type { Property } from '../checker/types.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
@@ -49,13 +50,24 @@ export interface PgpInstance extends Instance<ClusterState, Action> {
  * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
  * `partial`) when the budget ran out first.
  */
-export function explorePacked(target: Target, names: readonly string[], budget: number): Map<string, Explored<Action>> {
+export function explorePacked(
+  target: Target,
+  names: readonly string[],
+  budget: number,
+  onProgress?: (progress: ExploreProgress) => void,
+): Map<string, Explored<Action>> {
   const decided = new Map<string, Explored<Action>>();
   const cluster = target.cluster;
   if (cluster.size > PACKED_MAX_MEMBERS) return decided;
   const properties = names.map((name) => target.properties.find((p) => p.property.name === name)!.property);
   const bounds = { ...CHECK_BOUNDS, maxStates: budget };
-  const result = verifyPacked(cluster, exploreScope(bounds), properties, ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: budget });
+  const result = verifyPacked(cluster, exploreScope(bounds), properties, ringSymmetries(cluster), {
+    maxDepth: bounds.maxDepth,
+    maxStates: budget,
+    // Near the memory limit the exploration stops: what it did not finish is left to random search.
+    stop: memoryGuard('(a smaller --max-states, or more memory: NODE_OPTIONS=--max-old-space-size=MB)'),
+    ...(onProgress ? { onProgress } : {}),
+  });
   const described = describeBounds(target.config, bounds);
   properties.forEach((property, p) => {
     const finding = result.findings[p]!;
@@ -101,7 +113,7 @@ export function pgpInstance(target: Target): PgpInstance {
       const bound = target.properties.find((p) => p.property.name === name)!;
       return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });
     },
-    exploreFirst: (names, budget) => explorePacked(target, names, budget),
+    exploreFirst: (names, budget, onProgress) => explorePacked(target, names, budget, onProgress),
   };
 }
 

@@ -112,7 +112,7 @@ export class ComponentEngine<S, A> {
     this.next = Array.from({ length: slots }, () => []);
     this.owned = Array.from({ length: slots }, () => []);
     this.ownedEnabled = Array.from({ length: slots }, () => []);
-    this.ownedCounts = Array.from({ length: slots }, () => []);
+    this.ownedByClass = Array.from({ length: slots }, () => []);
     this.shared = [];
     this.owners = candidates.map((action, c) => {
       const owner = decomposition.owner(action);
@@ -204,10 +204,13 @@ export class ComponentEngine<S, A> {
    */
   pickIndex(tuple: Tuple, choice: number): number {
     const counts = this.counts;
-    counts.set(this.classCounts(this.sharedOf(tuple[0]!), this.sharedCounts, tuple[0]!));
+    const shared = this.byClass(this.sharedOf(tuple[0]!), this.sharedByClass, tuple[0]!);
+    for (let k = 0; k < counts.length; k++) counts[k] = shared[k]!.length;
+    const owned = this.ownedScratch;
     for (let slot = 0; slot < tuple.length; slot++) {
-      const owned = this.classCounts(this.ownedList(slot, tuple[slot]!), this.ownedCounts[slot]!, tuple[slot]!);
-      for (let k = 0; k < counts.length; k++) counts[k]! += owned[k]!;
+      const lists = this.byClass(this.ownedList(slot, tuple[slot]!), this.ownedByClass[slot]!, tuple[slot]!);
+      owned[slot] = lists;
+      for (let k = 0; k < counts.length; k++) counts[k]! += lists[k]!.length;
     }
     let present = 0;
     for (let k = 0; k < counts.length; k++) if (counts[k]! > 0) present++;
@@ -215,25 +218,33 @@ export class ComponentEngine<S, A> {
     let wanted = choice % present;
     let cls = 0;
     for (; cls < counts.length; cls++) if (counts[cls]! > 0 && wanted-- === 0) break;
+    // The nth action of the class, in candidate order: the shared ones first, then slot by slot.
     let nth = Math.floor(choice / present) % counts[cls]!;
-    for (const c of this.sharedOf(tuple[0]!)) if (this.classOf[c] === cls && nth-- === 0) return c;
-    for (let slot = 0; slot < tuple.length; slot++)
-      for (const c of this.ownedList(slot, tuple[slot]!)) if (this.classOf[c] === cls && nth-- === 0) return c;
+    const first = shared[cls]!;
+    if (nth < first.length) return first[nth]!;
+    nth -= first.length;
+    for (let slot = 0; slot < tuple.length; slot++) {
+      const list = owned[slot]![cls]!;
+      if (nth < list.length) return list[nth]!;
+      nth -= list.length;
+    }
     return -1;
   }
 
-  private readonly sharedCounts: Int32Array[] = [];
-  private readonly ownedCounts: Int32Array[][];
+  private readonly sharedByClass: (readonly number[][])[] = [];
+  private readonly ownedByClass: (readonly number[][])[][];
+  private readonly ownedScratch: (readonly number[][])[] = [];
 
-  /** How many of a component's enabled actions fall in each class, memoized. */
-  private classCounts(list: readonly number[], memo: Int32Array[], component: number): Int32Array {
-    let counts = memo[component];
-    if (counts === undefined) {
-      counts = new Int32Array(this.classNames.length);
-      for (const c of list) counts[this.classOf[c]!]!++;
-      memo[component] = counts;
+  /** A component's enabled actions, class by class (each in candidate order), memoized. */
+  private byClass(list: readonly number[], memo: (readonly number[][])[], component: number): readonly number[][] {
+    let lists = memo[component];
+    if (lists === undefined) {
+      const made: number[][] = this.classNames.map(() => []);
+      for (const c of list) made[this.classOf[c]!]!.push(c);
+      lists = made;
+      memo[component] = lists;
     }
-    return counts;
+    return lists;
   }
 
   /** The successor of one component of slot `slot` under candidate `c`. */

@@ -12,7 +12,7 @@
  * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
  * A property that does not read a component (`reads` in its declaration) is not judged on it.
  */
-import { Arena, type PackedFinding, type PackedOptions, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import { Arena, type PackedFinding, type PackedOptions, type PackedResult, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
@@ -21,15 +21,9 @@ import { project, type Slot, scopeSlots } from '../model/projection.ts';
 import { kindOf } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
 
-export interface SlotExploration {
+/** One component's exploration: the explorer's figures, the component, and the words of its rows. */
+export interface SlotExploration extends Omit<PackedResult, 'seconds' | 'findings'> {
   readonly slot: Slot;
-  readonly states: number;
-  readonly transitions: number;
-  readonly depthComplete: number;
-  readonly exhausted: boolean;
-  readonly decided: boolean;
-  readonly stopped?: string;
-  readonly bytesPerState: number;
   readonly words: number;
 }
 

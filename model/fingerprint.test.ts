@@ -6,6 +6,7 @@
  * a key, follow both with the same actions: at every step the keys, the enabled actions and every
  * property's verdict must agree.
  */
+import { agree } from '../test/helpers.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pickEnabled } from '../checker/random.ts';
@@ -69,16 +70,16 @@ describe.each(configs.map((c) => [c.name, c] as const))('states with one canonic
           collisions++;
           // Every successor, then a random future a few steps long.
           const enabled = model.enabled(state);
-          expect(model.enabled(other).map((x) => JSON.stringify(x))).toEqual(enabled.map((x) => JSON.stringify(x)));
-          expect(verdicts(other)).toEqual(verdicts(state));
-          for (const action of enabled) expect(key(model.step(other, action))).toBe(key(model.step(state, action)));
+          agree(model.enabled(other).map((x) => JSON.stringify(x)), enabled.map((x) => JSON.stringify(x)));
+          agree(verdicts(other), verdicts(state));
+          for (const action of enabled) agree(key(model.step(other, action)), key(model.step(state, action)));
           const a = walk(state, future);
           const b = walk(other, future);
-          expect(b.length).toBe(a.length);
+          agree(b.length, a.length);
           a.forEach((s, i) => {
-            expect(key(b[i]!)).toBe(key(s));
-            expect(model.enabled(b[i]!).map((x) => JSON.stringify(x))).toEqual(model.enabled(s).map((x) => JSON.stringify(x)));
-            expect(verdicts(b[i]!)).toEqual(verdicts(s));
+            agree(key(b[i]!), key(s));
+            agree(model.enabled(b[i]!).map((x) => JSON.stringify(x)), model.enabled(s).map((x) => JSON.stringify(x)));
+            agree(verdicts(b[i]!), verdicts(s));
           });
         }
       }),
@@ -118,7 +119,7 @@ describe('time in the canonical key', () => {
           if (action === undefined) break;
           state = model.step(state, action);
         }
-        expect(key(shift(state, by))).toBe(key(state));
+        agree(key(shift(state, by)), key(state));
       }),
       { seed: 20261128, numRuns: 200 },
     );
@@ -213,19 +214,19 @@ describe('moving the hours a state records, where the key does not see it, chang
           if (key(moved) !== key(state) || JSON.stringify(moved) === JSON.stringify(state)) return;
           compared++;
           const enabled = model.enabled(state);
-          expect(model.enabled(moved).map((x) => JSON.stringify(x))).toEqual(enabled.map((x) => JSON.stringify(x)));
-          expect(verdicts(moved)).toEqual(verdicts(state));
+          agree(model.enabled(moved).map((x) => JSON.stringify(x)), enabled.map((x) => JSON.stringify(x)));
+          agree(verdicts(moved), verdicts(state));
           for (const action of enabled) {
             const [a, b] = [model.step(state, action), model.step(moved, action)];
-            expect(key(b), JSON.stringify(action)).toBe(key(a));
-            expect(verdicts(b)).toEqual(verdicts(a));
+            agree(key(b), key(a), () => JSON.stringify(action));
+            agree(verdicts(b), verdicts(a));
           }
           let [a, b] = [state, moved];
           for (const choice of future) {
             const action = pickEnabled(model, model.enabled(a), choice);
             if (action === undefined) break;
             [a, b] = [model.step(a, action), model.step(b, action)];
-            expect(key(b)).toBe(key(a));
+            agree(key(b), key(a));
           }
         },
       ),

@@ -7,12 +7,13 @@
  * `sometimes` property, is not reached).
  */
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe } from 'vitest';
 import { checkableModel, subjectProperty } from '../pgp/target.ts';
 import { readsRotation, readsSlot, SlotSpace, viewFor } from '../pgp/verify.ts';
 import type { ClusterConfigInput } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';
+import { agree } from '../test/helpers.ts';
 import { compileCluster, initialState } from './cluster.ts';
 import { makeScope, type Scope } from './enabled.ts';
 import { FULL_VIEW, PackedSlot } from './packed.ts';
@@ -121,22 +122,22 @@ describe('the packed evaluation agrees with the immer model', () => {
           spaces.forEach((space, v) => {
             const packed = space.packed;
             const row = rows[s]![v]!;
-            expect(Array.from(row), `state of ${slot.type === 'record' ? slot.id : slot.client}`).toEqual(Array.from(packed.encode(projected)));
+            agree(Array.from(row), Array.from(packed.encode(projected)), () => `state of ${slot.type === 'record' ? slot.id : slot.client}`);
             // Decoding gives a state that encodes back to the row.
-            expect(Array.from(packed.encode(project(packed.decode(row), slot)))).toEqual(Array.from(row));
+            agree(Array.from(packed.encode(project(packed.decode(row), slot))), Array.from(row));
             const mine = packed.candidates.filter((_, c) => packed.enabled(row, c)).map((c) => JSON.stringify(c.action)).sort();
             const expected = enabled
               .map((a) => JSON.stringify(a))
               .filter((a) => packed.candidates.some((c) => JSON.stringify(c.action) === a))
               .sort();
-            expect(mine).toEqual(expected);
+            agree(mine, expected);
             // `changes` and `apply` agree on which enabled actions change nothing.
             packed.candidates.forEach((_, c) => {
               if (!packed.enabled(row, c)) return;
               const copy = Int32Array.from(row);
               const changed = packed.apply(copy, c);
-              expect(packed.changes(row, c)).toBe(changed);
-              if (!changed) expect(Array.from(copy)).toEqual(Array.from(row));
+              agree(packed.changes(row, c), changed);
+              if (!changed) agree(Array.from(copy), Array.from(row));
             });
             // Faults ended and replication settled on the row equals the immer model's settling.
             for (const mode of ['all', 'survivors'] as const) {
@@ -146,21 +147,21 @@ describe('the packed evaluation agrees with the immer model', () => {
               packed.clearOwed(settledRow);
               const quiet = packed.settle(settledRow);
               const theirs = settle(cluster, projected, mode);
-              expect(quiet).toBe(theirs.quiescent);
+              agree(quiet, theirs.quiescent);
               const expectedRow = packed.encode(project(theirs.state, slot));
               packed.clearOwed(expectedRow);
-              expect(Array.from(settledRow), `settled (${mode}) ${JSON.stringify(slot)}`).toEqual(Array.from(expectedRow));
+              agree(Array.from(settledRow), Array.from(expectedRow), () => `settled (${mode}) ${JSON.stringify(slot)}`);
             }
             const words = new Int32Array(space.words);
             packed.pack(row, words);
             // Packing loses nothing.
             const unpacked = packed.newRow();
             packed.unpack(words, 0, unpacked);
-            expect(Array.from(unpacked)).toEqual(Array.from(row));
+            agree(Array.from(unpacked), Array.from(row));
             space.judged.forEach((property, p) => {
               const outcome = property.check(cluster, projected);
               const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
-              expect(space.judge(p, words, 0) !== undefined, `${property.name} on ${JSON.stringify(slot)}`).toBe(finding);
+              agree(space.judge(p, words, 0) !== undefined, finding, () => `${property.name} on ${JSON.stringify(slot)}`);
             });
           });
           // The symmetric space canonicalizes without changing a verdict.
@@ -178,19 +179,19 @@ describe('the packed evaluation agrees with the immer model', () => {
               return Array.from(words, (w) => w >>> 0);
             })
             .reduce((a, b) => (b.findIndex((w, k) => w !== a[k]!) !== -1 && b[b.findIndex((w, k) => w !== a[k]!)]! < a[b.findIndex((w, k) => w !== a[k]!)]! ? b : a));
-          expect(Array.from(out, (w) => w >>> 0)).toEqual(least);
+          agree(Array.from(out, (w) => w >>> 0), least);
           judged.forEach((property, p) => {
             const outcome = property.check(cluster, projected);
-            expect(sym.judge(p, out, 0) !== undefined).toBe(property.kind === 'sometimes' ? outcome.holds : !outcome.holds);
+            agree(sym.judge(p, out, 0) !== undefined, property.kind === 'sometimes' ? outcome.holds : !outcome.holds);
           });
           // `holdsWithoutDebts`: where no member owes anything, the property holds.
           if (projected.members.every((m) => Object.keys(m.owedAtReturn).length === 0))
             for (const property of judged.filter((p) => p.holdsWithoutDebts === true))
-              expect(property.check(cluster, projected).holds, `${property.name} without debts`).toBe(true);
+              agree(property.check(cluster, projected).holds, true, () => `${property.name} without debts`);
           // `reads`: a property that does not read this component holds on it (or is not reached).
           for (const property of unread) {
             const outcome = property.check(cluster, projected);
-            expect(property.kind === 'sometimes' ? outcome.holds : !outcome.holds, `${property.name}: its \`reads\` leaves out ${JSON.stringify(slot)}, yet it ${property.kind === 'sometimes' ? 'is reached' : 'fails'} on that component alone: declare what it reads (properties/types.ts, PropertyReads)`).toBe(false);
+            agree(property.kind === 'sometimes' ? outcome.holds : !outcome.holds, false, () => `${property.name}: its \`reads\` leaves out ${JSON.stringify(slot)}, yet it ${property.kind === 'sometimes' ? 'is reached' : 'fails'} on that component alone: declare what it reads (properties/types.ts, PropertyReads)`);
           }
         });
         if (choice === -1 || enabled.length === 0) break;

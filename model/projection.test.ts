@@ -3,8 +3,9 @@
  * every preset and a few more configs, that the engine and the plain model agree step by step on every
  * component's state, on which actions are enabled, and on every property's verdict.
  */
+import { agree } from '../test/helpers.ts';
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe } from 'vitest';
 import { pickEnabled } from '../checker/random.ts';
 import { checkableModel, componentEngine, componentProperty } from '../pgp/target.ts';
 import { PRESETS } from '../config/presets.ts';
@@ -47,15 +48,13 @@ describe.each(configs.map((c) => [c.name, c] as const))('the component engine ag
     let tuple = fast.initial;
     for (const choice of [...choices, -1]) {
       for (let slot = 0; slot < slots.length; slot++) {
-        expect(stateKey(cluster, engine.component(tuple, slot), identity(cluster.size))).toBe(
-          stateKey(cluster, project(state, slots[slot]!), identity(cluster.size)),
-        );
+        agree(stateKey(cluster, engine.component(tuple, slot), identity(cluster.size)), stateKey(cluster, project(state, slots[slot]!), identity(cluster.size)));
       }
-      expect(fast.enabled(tuple).map((a) => JSON.stringify(a)).sort()).toEqual(plain.enabled(state).map((a) => JSON.stringify(a)).sort());
+      agree(fast.enabled(tuple).map((a) => JSON.stringify(a)).sort(), plain.enabled(state).map((a) => JSON.stringify(a)).sort());
       properties.forEach((property, p) => {
         const expected = property.check(cluster, state);
         const actual = bound[p]!.check(tuple);
-        expect(actual.holds, `${property.name} after ${choices.length} choices`).toBe(expected.holds);
+        agree(actual.holds, expected.holds, () => `${property.name} after ${choices.length} choices`);
       });
       if (choice === -1) break;
       const action = pickEnabled(plain, plain.enabled(state), choice);

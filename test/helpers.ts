@@ -6,6 +6,7 @@ import { type ClusterModel, compileCluster, initialState } from '../model/cluste
 import type { RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
+import { expect } from 'vitest';
 
 export function cluster(input: Omit<ClusterConfigInput, 'name'> & { name?: string }): ClusterModel {
   return compileCluster(resolveConfig({ name: 'test', ...input }));
@@ -40,4 +41,14 @@ export const threeAndAJoiner = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3' }, { id: 
 /** Which members hold a record (any version). */
 export function holders(state: ClusterState, id: string): string[] {
   return state.members.filter((m) => (m.records as Record<string, number>)[id] !== undefined).map((m) => m.id);
+}
+
+/**
+ * `expect(actual, message()).toEqual(expected)`, but only when they differ: a differential test compares a
+ * million values, and vitest's `expect` costs more than the comparison. Primitives and arrays of primitives.
+ */
+export function agree<T>(actual: T, expected: T, message?: () => string): void {
+  if (Object.is(actual, expected)) return;
+  if (Array.isArray(actual) && Array.isArray(expected) && actual.length === expected.length && actual.every((x, i) => Object.is(x, expected[i]))) return;
+  expect(actual, message?.()).toEqual(expected);
 }

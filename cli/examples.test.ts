@@ -41,7 +41,7 @@ describe('examples/', () => {
   it.each(files)('%s gives its documented verdicts', async (file) => {
     const e = expected[file]!;
     const members = JSON.parse(readFileSync(join(folder, file), 'utf8')).members.length;
-    const budget = members >= 6 ? ['--max-states', '500000'] : [];
+    const budget = members >= 6 ? ['--max-states', '100000'] : [];
     const { status, out, err } = await cli('check', '--config', relative(process.cwd(), join(folder, file)), '--json', '--seed', '1', ...budget);
     expect(err).toBe('');
     expect(status).toBe(e.violates.length > 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 /**
  * `npm run schema`: writes the published JSON Schema (`schema/cluster-config.schema.json`) from the zod
- * schema in `config/schema.ts`. Run it after changing the schema; `schema/schema.test.ts` fails until
+ * schema in `config/schema.ts`. Run it after changing the schema; `config/json-schema.test.ts` fails until
  * the committed file matches. The file is written atomically (a temporary file, then a rename).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

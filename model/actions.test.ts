@@ -154,10 +154,11 @@ describe('candidate actions', () => {
     );
   });
 
-  it('keep their order: random search and the names of saved counterexamples depend on it', () => {
+  // A new action type appended to the table adds candidates after these; one placed among them, or a
+  // change of order, fails here: a saved seed and path would then replay another trace.
+  it('keep their order: random search and the names of saved counterexamples depend on it (new ones come after)', () => {
     const model = compileCluster(resolveConfig({ name: 'pair', members: [{ id: 'a' }, { id: 'b' }], faults: { upgrades: true } }));
-    expect(candidateActions(model, makeScope(1, 1, [24])).map(describeAction).join('; ')).toBe(
-      [
+    const before = [
         'crash a; recover a; crash b; recover b; partition a | b; heal a | b',
         'write wmAccount:ivan@external.org on a; write privateKey:alice on a; write user:alice on a; write cachedKey:erin@partner.org on a',
         'write fetchedKey:olivia@vendor.com on a; write domain:example.com on a; write policy:default on a',
@@ -165,7 +166,10 @@ describe('candidate actions', () => {
         'write fetchedKey:olivia@vendor.com on b; write domain:example.com on b; write policy:default on b',
         'replicate a; remove a; replicate b; remove b; enroll laptop1 at a; enroll laptop1 at b',
         'upgrade a; upgrade a (minor update); upgrade b; upgrade b (minor update); advance time by 1 day',
-      ].join('; '),
-    );
+    ]
+      .join('; ')
+      .split('; ');
+    const now = candidateActions(model, makeScope(1, 1, [24])).map(describeAction);
+    expect(now.slice(0, before.length)).toEqual(before);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Random search generates what the properties read (`scopeFor`): the whole catalogue's scope is the
- * default one, a property about managed domains (docs/extending.md's example, `test/domains-on-two-members.ts`)
+ * Random search generates what the properties read (`scopeFor`): the catalogue's scope is the default
+ * one and what its properties name, a property about managed domains (docs/extending.md's example, `test/domains-on-two-members.ts`)
  * gets domain writes (and is not vacuous for want of them), and the kinds a search over every kind leaves
  * to users (`SAME_RULES_AS`) do obey users' rules.
  */
@@ -18,11 +18,21 @@ import { RECORD_KINDS, type RecordKind, SAME_RULES_AS } from './records.ts';
 import { applyAction, whyDisabled } from './step.ts';
 
 describe('the scope of random search', () => {
-  it('for the whole catalogue is the default scope: one key of each kind with rules of its own, no domain or policy, one client', () => {
-    expect(scopeFor(PROPERTIES)).toEqual(DEFAULT_SCOPE);
+  it('for a property that reads everything is the default scope: one key of each kind with rules of its own, no domain or policy, one client', () => {
+    expect(scopeFor([{}])).toEqual(DEFAULT_SCOPE);
     const keyed = RECORD_KINDS.filter((k) => DEFAULT_SCOPE.keys[k].length > 0);
     expect(keyed).toEqual(['user', 'privateKey', 'cachedKey', 'fetchedKey', 'wmAccount']);
     expect(DEFAULT_SCOPE.clients).toEqual(['laptop1']);
+  });
+
+  it('for the catalogue: the default scope where a property reads everything, and a kind beyond it only where a property names it', () => {
+    const scope = scopeFor(PROPERTIES);
+    const named = new Set(PROPERTIES.flatMap((p) => p.reads?.kinds ?? []));
+    const readsAll = PROPERTIES.some((p) => p.reads?.kinds === undefined);
+    for (const kind of RECORD_KINDS) {
+      const expected = (readsAll && DEFAULT_SCOPE.keys[kind].length > 0) || named.has(kind);
+      expect(scope.keys[kind].length > 0, kind).toBe(expected);
+    }
   });
 
   it('has what each property reads, and only that', () => {
@@ -33,7 +43,7 @@ describe('the scope of random search', () => {
     expect(kinds([{ reads: { kinds: ['domain'] } }, { reads: { kinds: ['wmAccount'] } }])).toEqual(['domain', 'wmAccount']);
     // A property without `reads` reads everything: every kind with rules of its own, and clients.
     expect(scopeFor([{}])).toEqual(DEFAULT_SCOPE);
-    expect(kinds([...PROPERTIES, domainsOnTwoMembers])).toEqual(['user', 'privateKey', 'domain', 'cachedKey', 'fetchedKey', 'wmAccount']);
+    expect(kinds([{}, domainsOnTwoMembers])).toEqual(['user', 'privateKey', 'domain', 'cachedKey', 'fetchedKey', 'wmAccount']);
   });
 
   it('a property about managed domains is searched with domain writes, and is not vacuous for want of them', () => {
@@ -48,8 +58,9 @@ describe('the scope of random search', () => {
     expect(derived.generated.write).toBeGreaterThan(0);
     expect(derived.verdict).toBe('holds');
     expect(derived.subjectSeen, 'a domain was written and held').toBe(true);
-    // With the hand-made scope of the catalogue alone, no domain is ever written: `check` would say vacuous.
-    expect(search(makeTarget(config, catalogue, scopeFor(PROPERTIES))).subjectSeen).toBe(false);
+    // With the scope of a search over every kind (domains obey users' rules), no domain is ever written:
+    // `check` would say vacuous.
+    expect(search(makeTarget(config, catalogue, DEFAULT_SCOPE)).subjectSeen).toBe(false);
   });
 });
 

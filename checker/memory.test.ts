@@ -32,6 +32,18 @@ describe('the memory guard', () => {
     expect(json.results[0].runs).toBe(0);
   });
 
+  it("check: the guard stops check's exploration too; what it found is partial and says why, the rest is searched at random", async () => {
+    process.env[HEAP_LIMIT_VARIABLE] = '1';
+    const { out, err } = await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--property', 'no-lost-writes', '--runs', '5', '--seed', '1', '--workers', '1', '--no-save', '--json');
+    expect(err).toMatch(/^warning: the exploration of "dmz-ring" stopped after [\d,]+ states: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows/);
+    const doc = JSON.parse(out);
+    expect(doc.warnings.join('\n')).toMatch(/the exploration of "dmz-ring" stopped/);
+    const [survivor, lost] = doc.results;
+    expect(survivor).toMatchObject({ verdict: 'violated', basis: 'partial', stopped: expect.stringMatching(/the heap reached/) });
+    expect(survivor.explanation).toBeTruthy();
+    expect(lost).toMatchObject({ basis: 'random' });
+  });
+
   it('explore: the same guard stops an exploration, reported as NOT exhausted', async () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
     const { out } = await cli('explore', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--full', '--no-save');

@@ -41,6 +41,8 @@ export interface Explored<A> {
   readonly depthComplete: number | null;
   /** The shortest trace to the finding (a violation, or a state that reaches a `sometimes` property). */
   readonly shortest: readonly A[] | null;
+  /** Why the exploration stopped before its state budget (the memory guard), for a `partial` basis. */
+  readonly stopped?: string;
 }
 
 /** One config made checkable. */
@@ -73,6 +75,8 @@ export interface Instance<S, A> {
 export interface ExploreProgress {
   readonly states: number;
   readonly seconds: number;
+  /** Set on the last report of an exploration that stopped before its budget: why (the memory guard). */
+  readonly stopped?: string;
 }
 
 export interface Preset<C> {

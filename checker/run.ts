@@ -311,6 +311,7 @@ export function judgeProperty<S, A>(
       states: explored.states,
       bounds: explored.bounds,
       depthComplete: explored.depthComplete,
+      ...(explored.stopped === undefined ? {} : { stopped: explored.stopped }),
       runs: 0,
       actions: trace ?? [],
       step: violation?.step ?? null,
@@ -346,7 +347,8 @@ export function judgeProperty<S, A>(
     };
   }
   // No state the search judged had the property's subject: nothing was shown either way.
-  const vacuous = result.verdict !== 'violated' && result.subjectSeen === false;
+  // (A search stopped before its first trace judged nothing: it stays "holds", reported as stopped.)
+  const vacuous = result.verdict !== 'violated' && result.subjectSeen === false && result.runs > 0;
   return {
     ...base,
     ...stopped,

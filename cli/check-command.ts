@@ -95,6 +95,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const progress = progressLine(io, !values.json);
   let shown: ReturnType<typeof searchProgress> | undefined;
   const budget = count(options.maxStates ?? CHECK_STATE_BUDGET);
+  const explorationStops: string[] = [];
   const judged = await checkTargets(
     jobs,
     options,
@@ -103,10 +104,15 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
       shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
       return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
     },
-    (j, { states, seconds }) =>
-      progress.update(
-        `exploring "${oneLine(loaded[j]!.config.name)}"${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}: ${count(states)} of up to ${budget} states, ${count(Math.round(states / Math.max(seconds, 1e-3)))} states/s, ${memoryInUse()}, ${seconds.toFixed(1)} s`,
-      ),
+    (j, { states, seconds, stopped }) => {
+      const name = `"${oneLine(loaded[j]!.config.name)}"`;
+      if (stopped !== undefined)
+        explorationStops.push(`the exploration of ${name} stopped after ${count(states)} states: ${oneLine(stopped)}; what it did not finish was searched at random`);
+      else
+        progress.update(
+          `exploring ${name}${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}: ${count(states)} of up to ${budget} states, ${count(Math.round(states / Math.max(seconds, 1e-3)))} states/s, ${memoryInUse()}, ${seconds.toFixed(1)} s`,
+        );
+    },
   );
   shown?.stop();
   const results: PropertyResult[] = [];
@@ -122,9 +128,10 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
   for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
+  for (const line of explorationStops) io.err(`warning: ${line}`);
   if (values.html !== undefined) io.err(writeCheckHtml(values.html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
-    const warnings = loaded.flatMap((l) => l.warnings);
+    const warnings = [...loaded.flatMap((l) => l.warnings), ...explorationStops.map((line) => `warning: ${line}`)];
     const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);
     io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
   } else {

@@ -33,5 +33,6 @@ describe('vacuous verdicts', () => {
     const none = makeTarget(resolveConfig({ name: 'no-keys', members: [{ id: 'a', privateKeys: false }, { id: 'b', privateKeys: false }] }));
     const [result] = checkTarget(none, { runs: 1, seed: 1, maxLength: 1, properties: ['private-keys-stay-put'] });
     expect(result).toMatchObject({ verdict: 'vacuous', basis: 'exhaustive' });
+    expect(result!.explanation).toMatch(/^Nothing was shown either way: in every reachable state \([\d,]+ explored\) no state had its subject \(a member holds a private key\)/);
   });
 });

@@ -31,7 +31,8 @@ function traces(runs: number): string {
 export function searched(result: JudgedResult): string {
   if (result.basis === 'random' || result.basis === null) return traces(result.runs);
   const states = (result.states ?? 0).toLocaleString('en-US');
-  return result.basis === 'exhaustive' ? `every reachable state (${states} explored)` : `the ${states} states explored before the budget ran out`;
+  if (result.basis === 'exhaustive') return `every reachable state (${states} explored)`;
+  return result.stopped === undefined ? `the ${states} states explored before the budget ran out` : `the ${states} states explored before the exploration stopped`;
 }
 
 /** The state the trace leads to, or undefined when it does not replay (it always should). */
@@ -69,6 +70,13 @@ export function advise(model: ClusterModel, result: JudgedResult, property: Clus
     };
   }
   const recommendation = entry === undefined ? null : (entry.recommend?.(context) ?? entry.recommendation);
+  if (result.verdict === 'vacuous') {
+    const what = property?.subject?.description ?? 'what it is about';
+    return {
+      explanation: `Nothing was shown either way: in ${searched(result)} no state had its subject (${what}), so no state could break it; the config or the search never got there.`,
+      recommendation,
+    };
+  }
   if (result.verdict === 'holds') {
     return { explanation: entry?.holds(context) ?? `No violation in ${searched(result)}.`, recommendation };
   }

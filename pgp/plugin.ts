@@ -21,7 +21,7 @@ import { ACTIONS } from '../model/step.ts';
 import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
-import { PROPERTIES } from '../properties/index.ts';
+import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { describeBounds, exploreScope } from './explore.ts';
 import { instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
 import { verifyPacked } from './verify.ts';
@@ -61,13 +61,23 @@ export function explorePacked(
   if (cluster.size > PACKED_MAX_MEMBERS) return decided;
   const properties = names.map((name) => target.properties.find((p) => p.property.name === name)!.property);
   const bounds = { ...CHECK_BOUNDS, maxStates: budget };
-  const result = verifyPacked(cluster, exploreScope(bounds), properties, ringSymmetries(cluster), {
-    maxDepth: bounds.maxDepth,
-    maxStates: budget,
-    // Near the memory limit the exploration stops: what it did not finish is left to random search.
-    stop: memoryGuard('(a smaller --max-states, or more memory: NODE_OPTIONS=--max-old-space-size=MB)'),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  // Near the memory limit the exploration stops: what it did not finish is left to random search, and
+  // what it found says why it is partial.
+  const guard = memoryGuard('(a smaller --max-states, or more memory: NODE_OPTIONS=--max-old-space-size=MB)');
+  const started = performance.now();
+  const explore = (props: readonly ClusterProperty[], maxStates: number, offset: number) => {
+    const run = verifyPacked(cluster, exploreScope(bounds), props, ringSymmetries(cluster), {
+      maxDepth: bounds.maxDepth,
+      maxStates,
+      stop: guard,
+      ...(onProgress ? { onProgress: (p: ExploreProgress) => onProgress({ states: offset + p.states, seconds: (performance.now() - started) / 1000 }) } : {}),
+    });
+    // A stop before the budget is the guard's (the cap stops at the budget).
+    const stopped = run.stopped !== undefined && run.states < maxStates ? run.stopped : undefined;
+    if (stopped !== undefined) onProgress?.({ states: offset + run.states, seconds: (performance.now() - started) / 1000, stopped });
+    return { run, stopped };
+  };
+  const { run: result, stopped } = explore(properties, budget, 0);
   const described = describeBounds(target.config, bounds);
   properties.forEach((property, p) => {
     const finding = result.findings[p]!;
@@ -84,6 +94,7 @@ export function explorePacked(
       bounds: described,
       depthComplete: complete ? null : result.depthComplete,
       shortest: finding.shortest,
+      ...(!complete && stopped !== undefined ? { stopped } : {}),
     });
   });
   // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
@@ -92,9 +103,13 @@ export function explorePacked(
     const subject = subjectProperty(p);
     return subject === undefined ? [] : [{ property: p, subject }];
   });
-  if (subjects.length > 0) {
-    const left = Math.max(1, budget - result.states);
-    const found = verifyPacked(cluster, exploreScope(bounds), subjects.map((s) => s.subject), ringSymmetries(cluster), { maxDepth: bounds.maxDepth, maxStates: left });
+  if (subjects.length > 0 && stopped === undefined) {
+    // A search for the subjects stopped early leaves every verdict as it was (only a complete one says vacuous).
+    const { run: found } = explore(
+      subjects.map((s) => s.subject),
+      Math.max(1, budget - result.states),
+      result.states,
+    );
     subjects.forEach(({ property }, i) => {
       const finding = found.findings[i]!;
       if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });

@@ -112,8 +112,8 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
     const violating = page.locator('tr.step.violating');
     expect(await violating.count()).toBe(1);
     expect(await violating.getAttribute('data-step')).toBe(String(doc.violation.step));
-    expect(await violating.evaluate((r) => getComputedStyle(r.cells[1]!).backgroundColor)).not.toBe(
-      await rows.first().evaluate((r) => getComputedStyle(r.cells[1]!).backgroundColor),
+    expect(await violating.evaluate((r) => getComputedStyle((r as HTMLTableRowElement).cells[1]!).backgroundColor)).not.toBe(
+      await rows.first().evaluate((r) => getComputedStyle((r as HTMLTableRowElement).cells[1]!).backgroundColor),
     );
     await expect(page.locator('tr.verdict-row .verdict.bad').textContent()).resolves.toContain(doc.property);
 

@@ -42,7 +42,12 @@ export function checkText(results: readonly PropertyResult[], { configs, everyPr
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) out.push(`\n${violationReport(r, source(r), width)}`);
   for (const r of results.filter((x) => x.stopped !== undefined))
     out.push(
-      `\n${wrapText(`STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`, width)}`,
+      `\n${wrapText(
+        r.basis === 'random'
+          ? `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`
+          : `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the exploration stopped after ${(r.states ?? 0).toLocaleString('en-US')} states: ${r.stopped}; the verdict speaks only for those states`,
+        width,
+      )}`,
     );
   out.push(`\n${wrapText(generatedSummary(results), width, 'actions generated: ', '  ')}\n`);
   out.push(closingLine(results, configs.length, everyPreset, seconds));

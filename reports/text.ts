@@ -56,7 +56,7 @@ export function basisOf(r: PropertyResult): Basis | undefined {
   if (r.basis === 'random') return { basis: 'random', runs: r.runs };
   if (r.basis === 'exhaustive') return { basis: 'exhaustive', states: r.states ?? 0, bounds: r.bounds ?? {} };
   if (r.basis === 'partial')
-    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: 'the state budget (--max-states)' };
+    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.stopped ?? 'the state budget (--max-states)' };
   return undefined;
 }
 

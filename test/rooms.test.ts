@@ -44,6 +44,11 @@ describe('the rooms', () => {
     }
   });
 
+  it('are all type-checked (tsconfig.json includes each, tests too)', () => {
+    const include: string[] = JSON.parse(readFileSync('tsconfig.json', 'utf8')).include;
+    for (const room of codeRooms) expect(include, `add ${room} to "include" in tsconfig.json`).toContain(room);
+  });
+
   it('import only the rooms before them', () => {
     const wrong: string[] = [];
     for (const file of files) {

@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
-import { anyMemberRuns, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
 import { budgetLeft, ids, indexes, noOutages, running } from './explain.ts';
@@ -12,7 +12,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
   reads: { kinds: [], clients: true },
-  subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
+  subject: CLIENT_ENROLLED,
   advice: {
     recommendation: {
       text: "Give desktop clients a cluster host name served by a load balancer or round-robin DNS (with that name in every member's certificate), so that a client reaches any live member, not only the one it enrolled with.",

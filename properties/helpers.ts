@@ -89,6 +89,24 @@ export function anyMemberRuns(model: ClusterModel, service: Service): boolean {
   return model.members.some((m) => runsService(m, service));
 }
 
+/**
+ * A property's subject (`ClusterProperty.subject`): some member holds a record of one of these kinds
+ * (stated as `description`).
+ */
+export function holdsRecordOf(description: string, ...kinds: readonly RecordKind[]) {
+  return {
+    description,
+    occurs: (_model: ClusterModel, state: ClusterState) =>
+      state.members.some((m) => Object.keys(m.records).some((id) => kinds.includes(kindOf(id as RecordId)))),
+  };
+}
+
+/** A property's subject: a desktop client is enrolled. */
+export const CLIENT_ENROLLED = {
+  description: 'a desktop client is enrolled',
+  occurs: (_model: ClusterModel, state: ClusterState) => Object.keys(state.clients).length > 0,
+};
+
 /** Records of one kind that some member of the cluster holds. */
 export function heldRecords(state: ClusterState, kind: RecordKind): RecordId[] {
   const ids = new Set<RecordId>();

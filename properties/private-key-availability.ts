@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { anyMemberRuns, heldRecords, names, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
 import { budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
@@ -12,10 +12,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
   reads: { kinds: ['privateKey'] },
-  subject: {
-    description: 'a member holds a private key',
-    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('privateKey:'))),
-  },
+  subject: holdsRecordOf('a member holds a private key', 'privateKey'),
   advice: {
     recommendation: {
       text: "Let internal users' private keys replicate to at least two members that run mail (more than maxDown), so that an outage leaves a member that can decrypt and sign for them.",

@@ -2,6 +2,7 @@ import { kindOf, type RecordId } from '../model/records.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 import { keyOf } from '../model/records.ts';
 import { ids, indexes } from './explain.ts';
+import { holdsRecordOf } from './helpers.ts';
 
 export const privateKeysStayPut: ClusterProperty = {
   name: 'private-keys-stay-put',
@@ -10,10 +11,7 @@ export const privateKeysStayPut: ClusterProperty = {
   source: 'KB 153723 (private keys replicate per member), KB 161304 (DMZ members without private keys)',
   statement: 'No member with privateKeys: false ever stores a private key.',
   reads: { kinds: ['privateKey'] },
-  subject: {
-    description: 'a member holds a private key',
-    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('privateKey:'))),
-  },
+  subject: holdsRecordOf('a member holds a private key', 'privateKey'),
   advice: {
     recommendation: {
       text: 'Choose per member whether internal users\' private keys replicate to it (privateKeys: false is the DMZ-mode choice), and keep them on at least two members that run mail.',

@@ -1,6 +1,7 @@
 import { isCacheKind, kindOf, type RecordId } from '../model/records.ts';
 import { formatHours } from '../model/time.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
+import { holdsRecordOf } from './helpers.ts';
 
 export const purgedKeysStayPurged: ClusterProperty = {
   name: 'purged-keys-stay-purged',
@@ -11,10 +12,7 @@ export const purgedKeysStayPurged: ClusterProperty = {
   statement:
     'A cached key past its retention is held by no live member after that member next purges, and replication never brings it back: no live member holds a cached key whose retention ended at or before its last purge.',
   reads: { kinds: ['cachedKey', 'fetchedKey'] },
-  subject: {
-    description: 'a member holds a cached or fetched key',
-    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('cachedKey:') || id.startsWith('fetchedKey:'))),
-  },
+  subject: holdsRecordOf('a member holds a cached or fetched key', 'cachedKey', 'fetchedKey'),
   advice: {
     recommendation: {
       text: 'Keys cached from the mail flow are purged 180 days after caching and keys fetched from keyservers after the configured time to live; bring members back promptly, since a member purges its cache only while it is up.',

@@ -2,6 +2,7 @@ import { clientUser } from '../model/records.ts';
 import { formatHours, skmExpires } from '../model/time.ts';
 import { inCluster } from '../model/topology.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
+import { CLIENT_ENROLLED } from './helpers.ts';
 
 export const skmKeysStayValid: ClusterProperty = {
   name: 'skm-keys-stay-valid',
@@ -12,7 +13,7 @@ export const skmKeysStayValid: ClusterProperty = {
   statement:
     "No enrolled desktop client's SKM key lapses: each is renewed before it expires, which needs the client to have talked to a server (its enrollment member, or with a cluster host name any live desktop member holding its user and the policy) since the key was issued.",
   reads: { kinds: [], clients: true },
-  subject: { description: 'a desktop client is enrolled', occurs: (_model, state) => Object.keys(state.clients).length > 0 },
+  subject: CLIENT_ENROLLED,
   advice: {
     recommendation: {
       text: 'Let desktop clients renew their server-managed keys from any member: give them a cluster host name behind a load balancer, and keep outages well under the 14 days an SKM key is valid.',

@@ -1,6 +1,6 @@
 import { runsService } from '../model/cluster.ts';
 import { keyOf } from '../model/records.ts';
-import { anyMemberRuns, heldRecords, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, heldRecords, holdsRecordOf, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
@@ -14,10 +14,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   statement:
     'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
   reads: { kinds: ['wmAccount'] },
-  subject: {
-    description: 'a member holds a Web Messenger account',
-    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),
-  },
+  subject: holdsRecordOf('a member holds a Web Messenger account', 'wmAccount'),
   advice: {
     recommendation: {
       text: 'Run Web Messenger (Web Email Protection) on every member, with its replication set to "All" and accounts in High Availability mode, so that every account is on every member and users keep the service while one is down.',

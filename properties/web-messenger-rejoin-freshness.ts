@@ -1,6 +1,6 @@
 import { keyOf, type RecordId } from '../model/records.ts';
 import { inRotation } from '../model/rotation.ts';
-import { describeVersion } from './helpers.ts';
+import { describeVersion, holdsRecordOf } from './helpers.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 
 export const webMessengerRejoinFreshness: ClusterProperty = {
@@ -15,10 +15,7 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   reads: { kinds: ['wmAccount'], rotation: (model) => !model.config.loadBalancer.holdsRejoiningMembers },
   // It looks only at what members owe: with no debts there is nothing to miss.
   holdsWithoutDebts: true,
-  subject: {
-    description: 'a member holds a Web Messenger account',
-    occurs: (_model, state) => state.members.some((m) => Object.keys(m.records).some((id) => id.startsWith('wmAccount:'))),
-  },
+  subject: holdsRecordOf('a member holds a Web Messenger account', 'wmAccount'),
   advice: {
     recommendation: {
       text: 'Have the load balancer hold a returning member out of the Web Messenger rotation until replication has caught it up (loadBalancer.holdsRejoiningMembers), so users are not routed to a member that has not yet received their messages.',

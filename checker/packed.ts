@@ -129,20 +129,6 @@ export class PackedSet {
     return true;
   }
 
-  /** The index of a row, or -1 when absent. */
-  find(row: Int32Array): number {
-    const h = this.hash(row, 0);
-    const mask = this.mask;
-    const high = h & ~mask;
-    let slot = h & mask;
-    for (;;) {
-      const entry = this.table[slot]!;
-      if (entry === 0) return -1;
-      if ((entry & ~mask) === high && this.same((entry & mask) - 1, row)) return (entry & mask) - 1;
-      slot = (slot + 1) & mask;
-    }
-  }
-
   /** Adds a row: its index, and whether it is new (`index` is then `size - 1`). Returns -1 - index when present. */
   add(row: Int32Array): number {
     const h = this.hash(row, 0);

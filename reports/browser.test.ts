@@ -49,15 +49,31 @@ function pickFiles(): { dmz: string; webMessenger: string; removed: string } {
 let browser: Browser | undefined;
 let mermaidReady: Promise<{ page: Page; problems: string[] }> | undefined;
 
+/** A new page whose console errors and page errors are collected in `problems`, and its requests in `requests`. */
+async function watchedPage(width: number): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const page = await browser!.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { page, problems, requests };
+}
+
+/** A watched page at `url`, offline: every other request is refused. */
+async function offlinePage(url: string): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const watched = await watchedPage(1280);
+  await watched.page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+  await watched.page.goto(url);
+  return watched;
+}
+
 /** One page with the project's Mermaid loaded, shared by the diagram tests (the bundle is large). */
 function mermaidPage(): Promise<{ page: Page; problems: string[] }> {
   mermaidReady ??= (async () => {
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const { page, problems } = await watchedPage(1400);
     await page.setContent('<!doctype html><html><body></body></html>');
     await page.addScriptTag({ content: readFileSync(MERMAID_BUNDLE, 'utf8') });
     return { page, problems };
@@ -95,16 +111,7 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
     const json = JSON.parse((await cli('replay', file, '--json')).out) as { steps: unknown[]; settling: { steps: unknown[] } | null };
     const doc = readJson(file) as unknown as Doc;
 
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-    await page.goto(url);
+    const { page, problems, requests } = await offlinePage(url);
 
     const rows = page.locator('tr.step');
     expect(await rows.count()).toBe(1 + json.steps.length + (json.settling?.steps.length ?? 0));
@@ -150,16 +157,7 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
     const { status } = await cli('check', '--preset', 'dmz-ring', '--no-save', '--runs', '50', '--seed', '1', '--html', file);
     expect(status).toBeLessThan(2);
     const url = pathToFileURL(file).href;
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-    await page.goto(url);
+    const { page, problems, requests } = await offlinePage(url);
     const explorers = page.locator('.explorer');
     const count = await explorers.count();
     expect(count).toBe(await page.locator('table.summary a[href^="#violation-"]').count());

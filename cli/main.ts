@@ -24,7 +24,6 @@ import { TOOL_VERSION } from '../reports/version.ts';
 import { compareCommand } from './compare.ts';
 import { DEFAULT_SAVE_DIR, saveDirOf } from '../traces/save-dir.ts';
 
-export { DEFAULT_LENGTH, DEFAULT_RUNS } from './check-command.ts';
 
 /** Every verdict a result may carry, and what it means (`list`; `checker/verdict.ts` declares them). */
 export const VERDICT_MEANINGS: Readonly<Record<Verdict, string>> = {

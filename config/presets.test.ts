@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTarget } from '../pgp/check.ts';
-import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
+import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/check-command.ts';
 import { makeTarget } from '../pgp/target.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { expectedViolations, PRESETS } from './presets.ts';

@@ -9,7 +9,7 @@
  */
 import { searchRandom } from '../checker/random.ts';
 import { runsFor } from '../pgp/check.ts';
-import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/main.ts';
+import { DEFAULT_LENGTH, DEFAULT_RUNS } from '../cli/check-command.ts';
 import { makeTarget } from '../pgp/target.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 

@@ -26,7 +26,7 @@ import { terminalWidth } from '../reports/width.ts';
 import { saveDirOf } from '../traces/save-dir.ts';
 import { CounterexampleStore, saveViolation } from '../traces/save.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { count, memoryInUse, progressLine, searchProgress } from './progress.ts';
+import { count, explorationProgress, progressLine, searchProgress } from './progress.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -94,7 +94,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const jobs = loaded.map(({ config, preset }) => ({ target: makeTarget(config), expectedViolations: everyPreset && preset ? expectedViolations(preset) : undefined }));
   const progress = progressLine(io, !values.json);
   let shown: ReturnType<typeof searchProgress> | undefined;
-  const budget = count(options.maxStates ?? CHECK_STATE_BUDGET);
+  const budget = options.maxStates ?? CHECK_STATE_BUDGET;
   const explorationStops: string[] = [];
   const judged = await checkTargets(
     jobs,
@@ -108,10 +108,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
       const name = `"${oneLine(loaded[j]!.config.name)}"`;
       if (stopped !== undefined)
         explorationStops.push(`the exploration of ${name} stopped after ${count(states)} states: ${oneLine(stopped)}; what it did not finish was searched at random`);
-      else
-        progress.update(
-          `exploring ${name}${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}: ${count(states)} of up to ${budget} states, ${count(Math.round(states / Math.max(seconds, 1e-3)))} states/s, ${memoryInUse()}, ${seconds.toFixed(1)} s`,
-        );
+      else progress.update(explorationProgress(`${name}${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}`, { states, seconds }, budget));
     },
   );
   shown?.stop();

@@ -8,7 +8,7 @@ import { numberedTrace, table } from '../reports/format.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
-import { count, memoryInUse, progressLine } from './progress.ts';
+import { count, explorationProgress, progressLine } from './progress.ts';
 import { memoryGuard } from '../checker/memory.ts';
 import { makeTarget } from '../pgp/target.ts';
 import { oneLine, shellCommand } from '../io/untrusted.ts';
@@ -70,11 +70,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   store?.checkUsable();
   const progress = progressLine(io, !values.json);
   const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
-  const report = exploreConfig(loaded.config, bounds, choices, (p) =>
-    progress.update(
-      `exploring ${oneLine(loaded.config.name)}: ${count(p.states)} of at most ${count(bounds.maxStates)} states, depth ${p.depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${memoryInUse()}, ${p.seconds.toFixed(1)} s`,
-    ),
-  );
+  const report = exploreConfig(loaded.config, bounds, choices, (p) => progress.update(explorationProgress(oneLine(loaded.config.name), p, bounds.maxStates)));
   progress.done();
   const source = values.config !== undefined ? ['--config', values.config] : ['--preset', loaded.config.name];
   // Every word quoted for a shell: the config's path is the user's (SPEC §8 saves this in `found.command`).

@@ -39,7 +39,7 @@ describe('check progress', () => {
     expect(status).toBe(1);
     const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
     const budget = CHECK_STATE_BUDGET.toLocaleString('en-US');
-    expect(lines[0]).toMatch(new RegExp(`^exploring "dmz-ring": [\\d,]+ of up to ${budget} states, [\\d,]+ states/s, [\\d,]+ MB in use, \\d+\\.\\d s$`));
+    expect(lines[0]).toMatch(new RegExp(`^exploring "dmz-ring": [\\d,]+ of at most ${budget} states, [\\d,]+ states/s, [\\d,]+ MB in use, \\d+\\.\\d s$`));
   });
 
   it('is not drawn when standard output is not a terminal', async () => {

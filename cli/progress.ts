@@ -37,6 +37,12 @@ export function memoryInUse(): string {
   return `${count(Math.round(process.memoryUsage().rss / 2 ** 20))} MB in use`;
 }
 
+/** The progress line of an exhaustive exploration: how far it got against its cap, its rate and the memory in use. */
+export function explorationProgress(label: string, p: { readonly states: number; readonly seconds: number; readonly depth?: number }, cap: number): string {
+  const depth = p.depth === undefined ? '' : `, depth ${p.depth}`;
+  return `exploring ${label}: ${count(p.states)} of at most ${count(cap)} states${depth}, ${count(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${memoryInUse()}, ${p.seconds.toFixed(1)} s`;
+}
+
 /**
  * The progress of a batch of searches: shown at once (so it starts within a second), redrawn when a
  * search ends and every half second while they run on worker threads; it states how far it got, the cap

@@ -1,7 +1,7 @@
 /**
  * One verdict vocabulary for every command (`check`, `explore`, `replay`) and for the JSON they print.
  *
- * - `holds`, `violated`, `not-applicable` (SPEC §5);
+ * - `holds`, `violated`, `not-applicable` (docs/properties.md);
  * - `vacuous`: the property's subject never occurred in what was searched (no private key was ever
  *   written, no client enrolled), so nothing was shown either way;
  * - `reached` / `unreached`: for `sometimes` properties (the guards against vacuous passes).

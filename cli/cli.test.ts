@@ -8,7 +8,7 @@ import { cli, unwrapCommands } from '../test/cli.ts';
 import { terminalWidth } from '../reports/width.ts';
 
 describe('check', () => {
-  it('--json gives SPEC §7 fields, and exit 0 on a config that holds', async () => {
+  it('--json gives the fields the README documents, and exit 0 on a config that holds', async () => {
     const { status, out } = await cli('check', '--preset', 'recommended', '--json', '--seed', '5', '--runs', '50');
     expect(status).toBe(0);
     const doc = JSON.parse(out);

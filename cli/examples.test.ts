@@ -56,7 +56,7 @@ describe('examples/', () => {
     );
     expect(verdicts).toEqual(documented);
     for (const r of results) {
-      // SPEC §7's keys, and the risk report's.
+      // The keys the README documents, and the risk report's.
       expect(Object.keys(r)).toEqual(
         expect.arrayContaining(['config', 'property', 'verdict', 'runs', 'seed', 'counterexample', 'actions', 'explanation', 'recommendation']),
       );

@@ -73,7 +73,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const report = exploreConfig(loaded.config, bounds, choices, (p) => progress.update(explorationProgress(oneLine(loaded.config.name), p, bounds.maxStates)));
   progress.done();
   const source = values.config !== undefined ? ['--config', values.config] : ['--preset', loaded.config.name];
-  // Every word quoted for a shell: the config's path is the user's (SPEC §8 saves this in `found.command`).
+  // Every word quoted for a shell: the config's path is the user's (a saved counterexample keeps it in `found.command`, docs/counterexamples.md).
   const command = (property: string) =>
     shellCommand([
       'npx',

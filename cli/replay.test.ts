@@ -8,7 +8,7 @@ const dmz = kb161304File();
 const homeServer = corpusFile('home-server', 'web-messenger-availability');
 const broken = corpusFile('broken-member', 'no-lost-writes');
 
-/** SPEC §7's shape of `replay --json` (more keys are allowed). */
+/** The shape of `replay --json` the README documents (more keys are allowed). */
 const member = z.object({ up: z.boolean(), records: z.array(z.string().regex(/^(user|privateKey|domain|policy|cachedKey|fetchedKey|wmAccount):.+$/)) });
 const replayJson = z.object({
   steps: z.array(z.object({ action: z.object({ type: z.string() }).loose(), members: z.record(z.string(), member) })),
@@ -35,7 +35,7 @@ describe('replay of a counterexample file', () => {
     expect(out).toMatch(/m\d was removed from the cluster, taking policy:default, user:\w+ with it/);
   });
 
-  it('--json follows SPEC §7', async () => {
+  it('--json has the shape the README documents', async () => {
     const { status, out } = await cli('replay', dmz, '--json');
     expect(status).toBe(0);
     const doc = JSON.parse(out);

@@ -1,5 +1,5 @@
 /**
- * `replay FILE|DIR [--json | --format text|json|mermaid|html]` (SPEC §7; html: `reports/`).
+ * `replay FILE|DIR [--json | --format text|json|mermaid|html]` (README, command line; html: `reports/`).
  *
  * - A counterexample file: re-runs its actions on its recorded config step by step, shows what each step
  *   changed, the settling (`eventually` properties), where and why the property fails, and whether that
@@ -133,7 +133,7 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// JSON (SPEC §7: {"steps": [{"action", "members"}], "violation"}; more keys welcome).
+// JSON (README, command line: {"steps": [{"action", "members"}], "violation"}; more keys welcome).
 
 function stepJson(s: StoryStep) {
   return { step: s.step, action: s.action, description: s.description, changes: s.lines, members: s.members, cutLinks: cutLinks(s.state) };

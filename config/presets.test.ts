@@ -71,7 +71,7 @@ describe('determinism', () => {
 });
 
 describe('expectations', () => {
-  it('for the seven core properties, the six SPEC §6 presets keep SPEC\'s table, and the lifecycle presets add theirs', () => {
+  it('for the seven core properties, the six presets of docs/properties.md keep their table, and the lifecycle presets add theirs', () => {
     expect(Object.fromEntries(PRESETS.map((p) => [p.name, p.violates]))).toEqual({
       recommended: [],
       'dmz-ring': ['survivor-convergence'],

@@ -1,6 +1,6 @@
 /**
  * Built-in configs, each documenting a risk the vendor describes, with the verdicts expected of it
- * (SPEC §6). The test suite asserts every expectation; `npm start` checks every preset.
+ * (docs/properties.md, presets). The test suite asserts every expectation; `npm start` checks every preset.
  */
 import type { ClusterConfig, ClusterConfigInput } from './schema.ts';
 import { resolveConfig } from './validate.ts';
@@ -8,7 +8,7 @@ import { resolveConfig } from './validate.ts';
 export interface Preset {
   readonly name: string;
   readonly description: string;
-  /** Among the seven core properties (SPEC §5), those this preset is expected to violate (SPEC §6's table). */
+  /** Among the seven core properties (docs/properties.md), those this preset is expected to violate (the table in docs/properties.md). */
   readonly violates: readonly string[];
   /**
    * Among the lifecycle properties (joining, time, the load balancer's rotation), those it is expected to

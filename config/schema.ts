@@ -1,5 +1,5 @@
 /**
- * The cluster configuration file (SPEC §4), declared once.
+ * The cluster configuration file (docs/administrators.md, writing a config), declared once.
  *
  * This zod schema is the single source of: the TypeScript types of a config (input and resolved), the
  * runtime validation of a config file, the defaults, and the published JSON Schema

@@ -276,7 +276,7 @@ const replicationTargetsRunWebMessenger: CrossFieldRule = ({ members, section },
   });
 };
 
-/** The fault budget: 0 to members - 1 (SPEC §4); the schema knows only the tool's own bounds. */
+/** The fault budget: 0 to members - 1 (docs/administrators.md, writing a config); the schema knows only the tool's own bounds. */
 const faultBudget: CrossFieldRule = ({ members, section }, { error }) => {
   const maxDown = section('faults')?.maxDown;
   if (members === undefined || members.length < 2 || typeof maxDown !== 'number' || !Number.isInteger(maxDown)) return;
@@ -378,7 +378,7 @@ function byDocumentOrder(document: unknown, problems: readonly ConfigProblem[]):
   return keyed.map((k) => k.problem);
 }
 
-/** The first member is the sponsor when none is named (SPEC §4). */
+/** The first member is the sponsor when none is named (docs/administrators.md, writing a config). */
 function resolveRoles(members: readonly (Omit<MemberConfig, 'role'> & { readonly role?: string | undefined })[]): MemberConfig[] {
   const named = members.some((m) => m.role === 'sponsor');
   return members.map((m, i) => ({

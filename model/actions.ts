@@ -1,5 +1,5 @@
 /**
- * The trace vocabulary (SPEC §3). A trace is a JSON array of these; a replay is a `reduce` over `step`.
+ * The trace vocabulary (docs/model.md, actions). A trace is a JSON array of these; a replay is a `reduce` over `step`.
  * A new member of `Action` is declared once, in `ACTIONS` (`model/step.ts`): until it is, the build fails.
  */
 import type { AccountMode } from '../config/schema.ts';

@@ -18,7 +18,7 @@ export interface ClusterModel {
   readonly position: ReadonlyMap<MemberId, number>;
   /**
    * For each record kind, which ring positions are on that kind's ring: the members that may hold it
-   * by configuration (SPEC §2 row 4: topology applies per kind to the members that may hold that kind).
+   * by configuration (docs/model.md, modelling assumptions: topology applies per kind to the members that may hold that kind).
    */
   readonly onRing: Readonly<Record<RecordKind, readonly boolean[]>>;
   readonly isDmz: readonly boolean[];

@@ -1,5 +1,5 @@
 /**
- * Who serves a desktop client (SPEC §2 rows 8 and 9): policy download and SKM key renewal.
+ * Who serves a desktop client (docs/model.md, modelling assumptions): policy download and SKM key renewal.
  */
 import type { ClusterModel } from './cluster.ts';
 import { clientUser, DEFAULT_POLICY } from './records.ts';

@@ -1,6 +1,6 @@
 /**
  * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
- * steps that random search and exploration draw from. Only enabled actions are ever generated (SPEC §3).
+ * steps that random search and exploration draw from. Only enabled actions are ever generated (docs/model.md, actions).
  */
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';

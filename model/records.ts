@@ -1,5 +1,5 @@
 /**
- * The replicated data of a cluster (SPEC §2 row 2, KB 153723): each record is identified by `kind:key`.
+ * The replicated data of a cluster (docs/model.md, modelling assumptions, KB 153723): each record is identified by `kind:key`.
  */
 
 /**
@@ -57,10 +57,10 @@ export function isRecordKind(value: unknown): value is RecordKind {
   return typeof value === 'string' && (RECORD_KINDS as readonly string[]).includes(value);
 }
 
-/** Every member starts with the cluster's default policy (SPEC §3); desktop clients download it. */
+/** Every member starts with the cluster's default policy (docs/model.md, actions); desktop clients download it. */
 export const DEFAULT_POLICY: RecordId = 'policy:default';
 
-/** The user record a desktop client's enrollment creates (SPEC §3 `enroll`). */
+/** The user record a desktop client's enrollment creates (docs/model.md, actions `enroll`). */
 export function clientUser(client: string): RecordId {
   return `user:${client}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The load balancer's Web Messenger rotation (SPEC §2 row 8, KB 156803: "WEP users routed to a member
+ * The load balancer's Web Messenger rotation (docs/model.md, modelling assumptions, KB 156803: "WEP users routed to a member
  * that has not yet received replicated data may not see all their messages").
  *
  * A member running Web Messenger is in rotation while it is up. When it returns (recovers, or joins) it

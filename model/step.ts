@@ -36,7 +36,7 @@ function budgetSpent(model: ClusterModel, state: ClusterState): string {
 }
 
 /**
- * Why a write of this record on this (up) member is not allowed, if it is not (SPEC §3). A switch rather
+ * Why a write of this record on this (up) member is not allowed, if it is not (docs/model.md, actions). A switch rather
  * than a ts-pattern match because it runs for every write candidate on the hot path; the `never` check
  * keeps it exhaustive (a new record kind is a compile error here).
  */
@@ -144,7 +144,7 @@ function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: nu
 }
 
 /**
- * One replication hop from `from` (SPEC §3 `replicate`): for each kind, to that kind's successor, every
+ * One replication hop from `from` (docs/model.md, actions `replicate`): for each kind, to that kind's successor, every
  * record the successor may hold and lacks or holds in an older version. A successor that is down, cut off
  * or on another release receives nothing. A cached key past its retention is not sent (modelling choice:
  * the vendor documents nothing here; it goes at the sender's next purge). Returns the records it
@@ -274,7 +274,7 @@ export interface Declaration<A extends Action> {
   readonly fields: Fields<A>;
   /** One line, like a sentence: `write user:alice on m2`. */
   readonly describe: (action: A) => string;
-  /** Why it is not enabled in this state (SPEC §3), or undefined when it is. */
+  /** Why it is not enabled in this state (docs/model.md, actions), or undefined when it is. */
   readonly precondition: (model: ClusterModel, state: ClusterState, action: A) => string | undefined;
   /** Its effect on a state in which it is enabled. */
   readonly effect: (model: ClusterModel, state: ClusterState, action: A) => ClusterState;

@@ -1,5 +1,5 @@
 /**
- * Time (SPEC §2 row 11): the clock, key-cache retention and SKM key validity. Time passes without a
+ * Time (docs/model.md, modelling assumptions): the clock, key-cache retention and SKM key validity. Time passes without a
  * bound; the canonical key of a state keeps time relative to the clock (`model/fingerprint.ts`), which is
  * what keeps an exploration's state space finite.
  */

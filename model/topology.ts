@@ -1,5 +1,5 @@
 /**
- * Who may hold what, and where each member sends it: the replication ring (SPEC §2 rows 4, 6, 7).
+ * Who may hold what, and where each member sends it: the replication ring (docs/model.md, modelling assumptions).
  */
 import { type ClusterModel, linkKey } from './cluster.ts';
 import { keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
@@ -20,7 +20,7 @@ export function isCut(model: ClusterModel, state: ClusterState, a: number, b: nu
   return state.cutLinks[linkKey(model, a, b)] === true;
 }
 
-/** Members down or removed: what the fault budget `maxDown` counts (SPEC §3); a waiting member is not a fault. */
+/** Members down or removed: what the fault budget `maxDown` counts (docs/model.md, actions); a waiting member is not a fault. */
 export function faultsInUse(state: ClusterState): number {
   let count = 0;
   for (const m of state.members) if (m.status === 'down' || m.status === 'removed') count++;

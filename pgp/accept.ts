@@ -1,5 +1,5 @@
 /**
- * Accepted risks (the config's `accept`, SPEC §7): a violation chosen on purpose is reported as accepted,
+ * Accepted risks (the config's `accept`, README, command line): a violation chosen on purpose is reported as accepted,
  * with its reason, and does not fail the exit status; an acceptance that matches no violation is stale.
  *
  * The property names are checked here, when a config is loaded, because the config layer does not know

@@ -23,7 +23,7 @@ import { describeVersion } from '../properties/helpers.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import type { Target } from './target.ts';
 
-/** One member as SPEC §7 shows it (`up`, `records` as `kind:key`), with its full status as well. */
+/** One member as `replay --json` shows it (`up`, `records` as `kind:key`), with its full status as well. */
 export interface MemberSnapshot {
   readonly up: boolean;
   readonly status: string;

@@ -76,7 +76,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
       s.members[m]!.records[DEFAULT_POLICY] !== undefined;
     for (const [client, { member }] of Object.entries(s.clients)) {
       const user = clientUser(client);
-      // A user record that vanished with a removed member is no-lost-writes' concern alone (SPEC §5).
+      // A user record that vanished with a removed member is no-lost-writes' concern alone (docs/properties.md).
       if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
       const home = model.position.get(member)!;
       // The members the client may download from: any that can serve it, or only its own without a cluster host name.

@@ -1,5 +1,5 @@
 /**
- * The property catalogue: the seven of SPEC §5, then the cluster's later life (joining, time, the load
+ * The property catalogue: the seven of docs/properties.md, then the cluster's later life (joining, time, the load
  * balancer's rotation). Adding a property is adding one file and one line here.
  */
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';

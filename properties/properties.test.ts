@@ -219,9 +219,9 @@ describe('removal-took-a-write (sometimes)', () => {
 });
 
 describe('the catalogue', () => {
-  // SPEC §5 names the seven core properties: a contract with other tools, so it is pinned here. The rest of
+  // docs/properties.md names the seven core properties: a contract with other tools, so it is pinned here. The rest of
   // the catalogue is whatever the files declare.
-  it('has the seven properties of SPEC §5 first, then those of the cluster\'s later life, then the sometimes guards', () => {
+  it('has the seven properties of docs/properties.md first, then those of the cluster\'s later life, then the sometimes guards', () => {
     expect(PROPERTIES.filter((p) => p.group === 'core').map((p) => p.name)).toEqual([
       'eventual-convergence',
       'survivor-convergence',

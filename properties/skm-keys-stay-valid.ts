@@ -40,7 +40,7 @@ export const skmKeysStayValid: ClusterProperty = {
       const c = state.clients[client]!;
       const expires = skmExpires(c);
       if (expires > state.clock) continue;
-      // A client whose user record vanished with a removed member is no-lost-writes' concern alone (SPEC §5).
+      // A client whose user record vanished with a removed member is no-lost-writes' concern alone (docs/properties.md).
       const user = clientUser(client);
       if (!state.members.some((m, i) => inCluster(state, i) && m.records[user] !== undefined)) continue;
       const pinned = model.config.loadBalancer.clusterHostname ? '' : ` (pinned to ${c.member}: no cluster host name, KB 156803)`;

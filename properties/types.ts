@@ -1,7 +1,7 @@
 /**
  * What a property of the cluster is: a small declaration (name, kind, source, statement) and a check.
  *
- * Kinds (SPEC §5):
+ * Kinds (docs/properties.md):
  * - `always`: checked in every state of a trace;
  * - `eventually`: checked on the state a trace ends in, by settling it (faults stop, replication runs
  *   to quiescence; see `model/settle.ts`) — the check reports the rounds that took;
@@ -17,7 +17,7 @@ import type { Outcome, PropertyKind } from '../checker/types.ts';
 export type { Outcome, PropertyKind } from '../checker/types.ts';
 
 /**
- * Where a property stands in the catalogue: one of SPEC's seven `core` properties, one about the
+ * Where a property stands in the catalogue: one of the seven `core` properties (docs/properties.md), one about the
  * cluster's later life (`lifecycle`: joining, time, the load balancer's rotation), or a `guard` (a
  * `sometimes` property that keeps the others from passing vacuously).
  */
@@ -31,7 +31,7 @@ export interface ClusterProperty {
   readonly source: string;
   /** Precise enough to decide any trace. */
   readonly statement: string;
-  /** A reason the property does not apply to this config (SPEC §5 `not-applicable`), or undefined. */
+  /** A reason the property does not apply to this config (docs/properties.md `not-applicable`), or undefined. */
   notApplicable(model: ClusterModel): string | undefined;
   check(model: ClusterModel, state: ClusterState): Outcome;
   /**

@@ -1,5 +1,5 @@
 /**
- * The top-level `summary` of `check --json` (SPEC §7): whether the check passed, how many results had
+ * The top-level `summary` of `check --json` (README, command line): whether the check passed, how many results had
  * each verdict (`VERDICTS`), how many violations were accepted, the stale acceptances, the config's name
  * and the tool's version. A CI job reads `summary.ok` (the exit status says the same).
  */

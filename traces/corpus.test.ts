@@ -1,6 +1,6 @@
 /**
  * The regression corpus: every counterexample file in counterexamples/ must still show what it records
- * (SPEC §8). When a change to the model stops one from reproducing, the failure names the file, the step
+ * (docs/counterexamples.md, saving). When a change to the model stops one from reproducing, the failure names the file, the step
  * that now differs, and what to do.
  */
 import { readFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ const shipped = corpusFile('dmz-ring', 'survivor-convergence');
 const base = readJson(dmz);
 const actions = base.actions as Record<string, unknown>[];
 
-/** Each kind of bad file, and what the message must say (SPEC §7: exit 2, naming the file and the field or step). */
+/** Each kind of bad file, and what the message must say (README, command line: exit 2, naming the file and the field or step). */
 const badFiles: [string, unknown, RegExp[]][] = [
   ['invalid JSON', '{\n  "formatVersion": 1,\n  "property": "x",\n}\n', [/bad\.json:4:1: invalid JSON: unexpected "\}"/]],
   ['not an object', [1, 2], [/bad\.json: a counterexample or scenario file is a JSON object, got an array/]],

@@ -1,5 +1,5 @@
 /**
- * Counterexample files (SPEC §8) and scenario files (SPEC §7 `replay`): their format, their names, and
+ * Counterexample files (docs/counterexamples.md, saving) and scenario files (README, command line `replay`): their format, their names, and
  * loading them with a clear message for every problem (exit 2, naming the file and the field or step).
  *
  * A counterexample file:

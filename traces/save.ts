@@ -1,5 +1,5 @@
 /**
- * Saving counterexamples (SPEC §8) and the folder's index.
+ * Saving counterexamples (docs/counterexamples.md, saving) and the folder's index.
  *
  * - Names are stable and readable: `<config>--<property>--<hash>.json`, the hash a short SHA-256 of config +
  *   property + actions (`counterexampleName`).

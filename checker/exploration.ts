@@ -11,7 +11,7 @@
  */
 import { type ExploreProgress, explore, type Finding } from './explore.ts';
 import type { Instance, InstanceProperty } from './plugin.ts';
-import { ANY_LENGTH } from './run.ts';
+import { ANY_LENGTH } from './explore-first.ts';
 import { violationOf } from './trace.ts';
 import type { Model } from './types.ts';
 import type { Basis, Bounds } from './verdict.ts';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type TwoPhaseConfig, twoPhasePlugin } from '../test/two-phase-commit.ts';
 import { exploreInstance } from './exploration.ts';
-import { checkConfig, checkConfigs, instanceOf, runSearchTask, type SearchTask, shardTasks } from './run.ts';
+import { checkConfig, checkConfigs } from './run.ts';
+import { instanceOf, runSearchTask, type SearchTask, shardTasks } from './tasks.ts';
 import { runOnThreads } from './threads.ts';
 import { loadTrace, replayTrace, saveTrace, traceDocument } from './trace-file.ts';
 

@@ -1,11 +1,11 @@
 /**
- * Running search tasks (`checker/run.ts`) on worker threads, for any plug-in. Tasks are dealt out by
+ * Running search tasks (`checker/tasks.ts`) on worker threads, for any plug-in. Tasks are dealt out by
  * config (a worker warms each config's instance once), and their outcomes put back in task order, so the
  * merged result never depends on which worker finished first, nor on whether threads were used at all.
  * A worker thread's module calls `serveTasks` with the plug-in's task runner.
  */
 import { parentPort, Worker } from 'node:worker_threads';
-import type { SearchOutcome, SearchTask } from './run.ts';
+import type { SearchOutcome, SearchTask } from './tasks.ts';
 
 /**
  * Below this many model steps in all (traces times their length), starting threads costs more than it

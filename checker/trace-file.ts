@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { suggest } from '../io/suggest.ts';
 import { describeValue, schemaProblems, type Words } from '../io/zod-problems.ts';
 import type { Instance, InstanceProperty, Parsed, Plugin } from './plugin.ts';
-import type { PropertyCheck } from './run.ts';
+import type { PropertyCheck } from './judge.ts';
 import { runTrace } from './trace.ts';
 import type { Violation } from './types.ts';
 

@@ -5,15 +5,9 @@
  * expects of it, and the advice (`pgp/advice.ts`).
  */
 import type { ExploreProgress } from '../checker/plugin.ts';
-import {
-  checkConfig,
-  checkConfigs,
-  type PropertyCheck,
-  type RunOptions,
-  runSearchTask as runGenericTask,
-  type SearchOutcome as GenericOutcome,
-  type SearchTask as GenericTask,
-} from '../checker/run.ts';
+import type { PropertyCheck } from '../checker/judge.ts';
+import { checkConfig, checkConfigs, type RunOptions } from '../checker/run.ts';
+import { runSearchTask as runGenericTask, type SearchOutcome as GenericOutcome, type SearchTask as GenericTask } from '../checker/tasks.ts';
 import { isFailure, type Verdict } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
@@ -29,7 +23,7 @@ export type CheckOptions = RunOptions;
 export type { Verdict };
 
 export { CHECK_BOUNDS, CHECK_STATE_BUDGET };
-export { mergeShards, runsFor, SOMETIMES_RUNS_FACTOR, shardTasks } from '../checker/run.ts';
+export { mergeShards, runsFor, SOMETIMES_RUNS_FACTOR, shardTasks } from '../checker/tasks.ts';
 
 import type { JudgedResult, PropertyResult } from './result.ts';
 

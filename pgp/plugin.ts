@@ -8,7 +8,7 @@ import type { Explored, ExploreProgress, Instance, Parsed, Plugin } from '../che
 import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
 import { memoryGuard } from '../checker/memory.ts';
-import { DEFAULT_STATE_BUDGET } from '../checker/run.ts';
+import { DEFAULT_STATE_BUDGET } from '../checker/explore-first.ts';
 import type { Property } from '../checker/types.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';

@@ -2,12 +2,12 @@
  * A property's result as `check` reports it for the cluster: the checker's generic result and PGP's own
  * fields (the saved file, the preset's expectation, the advice, an accepted risk). The reports read it.
  */
-import type { PropertyCheck } from '../checker/run.ts';
+import type { PropertyCheck } from '../checker/judge.ts';
 import type { Action } from '../model/actions.ts';
 import type { Recommendation } from '../properties/types.ts';
 import type { Accepted } from './accept.ts';
 
-/** A property's result as `check` reports it: the generic result (`checker/run.ts`) and PGP's own fields. */
+/** A property's result as `check` reports it: the generic result (`checker/judge.ts`) and PGP's own fields. */
 export interface PropertyResult extends PropertyCheck<Action> {
   readonly config: string;
   /** Path of the saved counterexample file, when one was saved. */

@@ -12,7 +12,7 @@ import type { Acceptance } from '../config/schema.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { suggest } from '../io/suggest.ts';
 import { oneLine, shellQuote } from '../io/untrusted.ts';
-import { checkWritable } from '../io/write.ts';
+import { outputTarget } from '../io/write.ts';
 import { applyAcceptances, staleLine } from '../pgp/accept.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, meetsExpectation, type PropertyResult, SOMETIMES_RUNS_FACTOR } from '../pgp/check.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
@@ -58,7 +58,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
     'max-states': { type: 'string' },
     html: { type: 'string' },
   });
-  if (values.html !== undefined) checkWritable('--html', values.html);
+  const html = values.html === undefined ? undefined : outputTarget('--html', values.html, [values.config]);
   if (values.preset !== undefined && values.config !== undefined)
     throw usageError('check: give --preset or --config, not both');
   const properties = propertyNames(values.property);
@@ -126,7 +126,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
   for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
   for (const line of explorationStops) io.err(`warning: ${line}`);
-  if (values.html !== undefined) io.err(writeCheckHtml(values.html, results, jobs.map((j) => j.target), options, source));
+  if (html !== undefined) io.err(writeCheckHtml(html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
     const warnings = [...loaded.flatMap((l) => l.warnings), ...explorationStops.map((line) => `warning: ${line}`)];
     const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { cli, doctored, kb161304File, tempDir, unwrapCommands, writeDoc } from '../test/cli.ts';
-import { counterexampleFiles } from '../traces/save.ts';
+import { counterexampleFiles } from '../traces/index-file.ts';
 import { loadTraceFile } from '../traces/counterexample.ts';
 import { hasControlCharacter, markdownCell, oneLine, shellCommand, shellQuote, terminalSafe } from '../io/untrusted.ts';
 

@@ -14,7 +14,7 @@ import { exploreCommand } from './explore-command.ts';
 import { expectedFailure, type Io, processIo, UsageError, usageError } from '../io/io.ts';
 import { suggest } from '../io/suggest.ts';
 import type { BasisKind, Verdict } from '../checker/verdict.ts';
-import { counterexampleFiles, writeIndex } from '../traces/save.ts';
+import { counterexampleFiles, writeIndex } from '../traces/index-file.ts';
 import { replayCommand } from './replay.ts';
 import { resyncCommand } from './resync.ts';
 import { jsonEntries, skippedWarning } from '../io/read.ts';

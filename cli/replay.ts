@@ -16,7 +16,7 @@ import type { Action } from '../model/actions.ts';
 import { parseFlags } from './args.ts';
 import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from '../traces/counterexample.ts';
 import { type CounterexampleReplay, replayCounterexample } from '../traces/replay.ts';
-import { counterexampleFiles } from '../traces/save.ts';
+import { counterexampleFiles } from '../traces/index-file.ts';
 import { jsonEntries, skippedWarning } from '../io/read.ts';
 import { type Io, UsageError, usageError } from '../io/io.ts';
 import { mermaidDiagram } from '../reports/mermaid.ts';

@@ -4,7 +4,6 @@
  * Availability against Home Server side by side. The numbers come from `model/backlog.ts` (derived from
  * the model's rules) scaled by the config's `workload` (defaults: modelling choices, see docs/resync.md).
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { type ClusterConfig, resolveWorkload, type Workload } from '../config/schema.ts';
 import { suggest } from '../io/suggest.ts';
 import { BACKLOG_KINDS, type BacklogKind, backlogAt, type OutageBacklog, outageProfile } from '../model/backlog.ts';
@@ -12,6 +11,7 @@ import { formatHours, HOURS_PER_DAY, SKM_VALIDITY_HOURS } from '../model/time.ts
 import { resyncSvg } from '../reports/resync-svg.ts';
 import { parseFlags } from './args.ts';
 import { type Io, usageError } from '../io/io.ts';
+import { outputTarget, writeOutput } from '../io/write.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 
 /** The outage lengths of the table: 1 hour to 30 days. */
@@ -141,12 +141,6 @@ function textReport(analysis: ResyncAnalysis): string {
   return `${parts.join('\n')}\n`;
 }
 
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
-}
-
 /** The plot of one member's resync time, both account modes, with its bounds and the seed's claim. */
 export function resyncPlot(analysis: ResyncAnalysis, m: MemberResync): string {
   return resyncSvg({
@@ -179,9 +173,9 @@ export function resyncCommand(args: readonly string[], io: Io): number {
     const close = suggest(values.member, ids);
     throw usageError(`--member: unknown member "${values.member}" (or one that joins later); valid: ${ids.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
   }
-  if (values.svg === '') throw usageError('--svg: expected a file name, got ""');
+  const svg = values.svg === undefined ? undefined : outputTarget('--svg', values.svg, [values.config]);
   const analysis = analyseResync(loaded.config, values.member);
-  if (values.svg !== undefined) writeAtomically(values.svg, resyncPlot(analysis, analysis.members[0]!));
+  if (svg !== undefined) writeOutput(svg, resyncPlot(analysis, analysis.members[0]!));
   if (values.json) io.out(JSON.stringify(analysis, null, 2));
   else io.out(textReport(analysis));
   return 0;

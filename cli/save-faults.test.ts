@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config/presets.ts';
 import { cli, tempDir } from '../test/cli.ts';
 import { identityOf, loadTraceFile } from '../traces/counterexample.ts';
-import { counterexampleFiles, INDEX_NAME, sweepTemporaryFiles } from '../traces/save.ts';
+import { counterexampleFiles, INDEX_NAME } from '../traces/index-file.ts';
+import { sweepTemporaryFiles, temporaryPath } from '../io/write.ts';
 import { replayEntry } from './replay.ts';
 
 const KILLS = Number(process.env.PGP_CLUSTER_CHECK_KILLS ?? 2);
@@ -77,7 +78,7 @@ describe('saves that survive faults', () => {
     }
     // A temporary file of a run that no longer runs (as SIGKILL leaves one) is swept by the next run.
     const dead = spawnSync('true').pid!;
-    const stale = join(dir, `.x.json.${dead}.0badcafe.tmp`);
+    const stale = temporaryPath(join(dir, 'x.json'), dead);
     writeFileSync(stale, '{"partial": ');
     const { status } = await cli('check', '--preset', 'home-server', '--property', 'web-messenger-availability', '--seed', '99', '--runs', '100', '--save-dir', dir);
     expect(status).toBe(1);
@@ -86,7 +87,7 @@ describe('saves that survive faults', () => {
 
   it("sweeping leaves a live writer's temporary file alone", () => {
     const dir = tempDir();
-    const live = join(dir, `.x.json.${process.pid}.0badcafe.tmp`);
+    const live = temporaryPath(join(dir, 'x.json'));
     writeFileSync(live, '{');
     expect(sweepTemporaryFiles(dir)).toEqual([]);
     expect(readdirSync(dir)).toEqual([live.slice(dir.length + 1)]);

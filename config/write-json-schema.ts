@@ -1,11 +1,12 @@
 /**
  * `npm run schema`: writes the published JSON Schema (`schema/cluster-config.schema.json`) from the zod
  * schema in `config/schema.ts`. Run it after changing the schema; `config/json-schema.test.ts` fails until
- * the committed file matches. The file is written atomically (a temporary file, then a rename).
+ * the committed file matches. The file is written atomically (`io/write.ts`).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceFile } from '../io/write.ts';
 import { clusterConfigJsonSchemaText, JSON_SCHEMA_FILE } from './schema.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,8 +22,6 @@ if (current === text) {
   console.log(`${JSON_SCHEMA_FILE} is up to date`);
 } else {
   mkdirSync(dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, target);
+  replaceFile(target, text);
   console.log(`wrote ${JSON_SCHEMA_FILE}`);
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { counterexampleFiles } from '../traces/save.ts';
+import { counterexampleFiles } from '../traces/index-file.ts';
 import { cli, readJson, tempDir } from '../test/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -6,7 +6,7 @@
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, corpusFile, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';
-import { counterexampleFiles } from '../traces/save.ts';
+import { counterexampleFiles } from '../traces/index-file.ts';
 import { escapeText, TITLE_LIMIT, wrap } from './mermaid.ts';
 
 interface SequenceDb {

@@ -14,7 +14,8 @@ import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { explorerSection } from './explorer.ts';
 import { html, type ReportSection, renderReport } from './html.ts';
-import { writeAtomically } from '../io/write.ts';
+import { type OutputTarget, writeOutput } from '../io/write.ts';
+import { oneLine } from '../io/untrusted.ts';
 
 /** What the summary reads of a check result (`PropertyResult`); the fields of a verdict's basis are optional. */
 export interface SummaryResult {
@@ -295,7 +296,7 @@ export function scenarioReport(
 
 /** `check --html FILE`: writes the page atomically and returns the line to print. */
 export function writeCheckHtml<R extends SummaryResult>(
-  file: string,
+  file: OutputTarget,
   results: readonly R[],
   targets: readonly Target[],
   options: { readonly seed: number; readonly runs: number; readonly maxLength: number },
@@ -303,6 +304,6 @@ export function writeCheckHtml<R extends SummaryResult>(
 ): string {
   const byName = new Map(targets.map((t) => [t.config.name, t]));
   const header = `seed ${options.seed}; up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
-  writeAtomically(file, checkHtml(results, (name) => byName.get(name)!, { header, source }));
-  return `wrote ${file}`;
+  writeOutput(file, checkHtml(results, (name) => byName.get(name)!, { header, source }));
+  return `wrote ${oneLine(file.path)}`;
 }

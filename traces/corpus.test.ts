@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { doctored, kb161304File, tempDir, writeDoc } from '../test/cli.ts';
 import { loadTraceFile } from './counterexample.ts';
-import { counterexampleFiles, indexText } from './save.ts';
+import { counterexampleFiles, indexText } from './index-file.ts';
 import { corpusFailure, replayEntry } from '../cli/replay.ts';
 
 const CORPUS = 'counterexamples';

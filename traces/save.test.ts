@@ -5,7 +5,9 @@ import { findPreset } from '../config/presets.ts';
 import type { Action } from '../model/actions.ts';
 import { cli, listing, tempDir, unwrapCommands, writeDoc } from '../test/cli.ts';
 import { buildCounterexample, counterexampleName, counterexampleText, loadTraceFile } from './counterexample.ts';
-import { CounterexampleStore, indexText, writeIndex, writeNewFileAtomically } from './save.ts';
+import { CounterexampleStore } from './save.ts';
+import { indexText, writeIndex } from './index-file.ts';
+import { writeNewFile } from '../io/write.ts';
 import { makeTarget } from '../pgp/target.ts';
 
 const dmzRing = makeTarget(findPreset('dmz-ring')!.config);
@@ -165,9 +167,9 @@ describe('atomic writes', () => {
   it('write a new file through a temporary one, leave no temporary file, and refuse an existing name', () => {
     const dir = tempDir();
     const path = join(dir, 'a.json');
-    expect(writeNewFileAtomically(path, 'one\n')).toBe(true);
+    expect(writeNewFile(path, 'one\n')).toBe(true);
     expect(listing(dir)).toEqual(['a.json']);
-    expect(writeNewFileAtomically(path, 'two\n')).toBe(false);
+    expect(writeNewFile(path, 'two\n')).toBe(false);
     expect(readFileSync(path, 'utf8')).toBe('one\n');
     expect(listing(dir)).toEqual(['a.json']);
   });
@@ -175,8 +177,8 @@ describe('atomic writes', () => {
   it('a failed write leaves nothing behind', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'taken.json'));
-    expect(writeNewFileAtomically(join(dir, 'taken.json'), 'x')).toBe(false);
-    expect(() => writeNewFileAtomically(join(dir, 'missing', 'b.json'), 'x')).toThrow(/ENOENT/);
+    expect(writeNewFile(join(dir, 'taken.json'), 'x')).toBe(false);
+    expect(() => writeNewFile(join(dir, 'missing', 'b.json'), 'x')).toThrow(/ENOENT/);
     expect(listing(dir)).toEqual(['taken.json']);
   });
 });

@@ -1,12 +1,10 @@
 /**
- * Saving counterexamples (docs/counterexamples.md, saving) and the folder's index.
+ * Saving counterexamples (docs/counterexamples.md, saving): the store of a folder. The file format is
+ * `counterexample.ts`'s, the index `index-file.ts`'s, and every write goes through `io/write.ts`.
  *
  * - Names are stable and readable: `<config>--<property>--<hash>.json`, the hash a short SHA-256 of config +
  *   property + actions (`counterexampleName`).
- * - Writes are atomic: the text goes to a temporary file in the same folder, is flushed, then hard-linked
- *   to its name, which fails if the name is taken, so a file is never half-written and never replaced
- *   (where hard links are not available: an existence check, then a rename). The temporary file is
- *   always removed.
+ * - Writes are atomic and never replace a file (`writeNewFile`): a file is never half-written.
  * - A different file is never overwritten: if the name is taken by a file that records something else
  *   (a hash collision, or a file edited by hand), the new one is saved as `<name>-2.json`, `-3`, ...
  * - Saving the same violation twice is a no-op: a file with the same config, property and actions that
@@ -17,9 +15,8 @@
  *   not add a near-copy of every known risk at every run; a new file appears only for a config and
  *   property that no file shows yet, or when the files that show it no longer reproduce.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Action } from '../model/actions.ts';
 import type { CheckOptions, PropertyResult } from '../pgp/check.ts';
 import type { Target } from '../pgp/target.ts';
@@ -36,9 +33,20 @@ import {
   type RecordedViolation,
 } from './counterexample.ts';
 import { replayCounterexample } from './replay.ts';
-import { jsonEntries, makeFolder, notRegular, readTextFile, skippedWarning } from '../io/read.ts';
-import { UsageError, usageError } from '../io/io.ts';
-import { markdownCell, oneLine, shellCommand, shellQuote } from '../io/untrusted.ts';
+import { writeIndex } from './index-file.ts';
+import { jsonEntries, makeFolder, skippedWarning } from '../io/read.ts';
+import { describeSystemError, systemErrorCode, UsageError, usageError } from '../io/io.ts';
+import { oneLine, shellCommand, shellQuote } from '../io/untrusted.ts';
+import { sweepTemporaryFiles, tryWriting, writeNewFile } from '../io/write.ts';
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
 
 /** `written`: a new file; `unchanged`: this very violation was already saved; `known`: another trace of it is. */
 export type SaveStatus = 'written' | 'unchanged' | 'known';
@@ -47,138 +55,6 @@ export interface SaveResult {
   readonly status: SaveStatus;
   /** The file that records the violation: the new one, or the one already there. */
   readonly path: string;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
-
-/** `.NAME.PID.RANDOM.tmp`: a temporary file of this tool, and the process that writes it. */
-const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
-
-/** The temporary files this process has created and not yet removed. */
-const pending = new Set<string>();
-let cleanupInstalled = false;
-
-/**
- * From the first save on, SIGTERM, SIGINT and SIGHUP remove this process's temporary files before it
- * exits (with 128 + the signal's number, as the default action would). A handler also defers the signal
- * until the running synchronous write is done, so it cannot cut a save in half. SIGKILL cannot be
- * caught: what it leaves is swept by the next run (`sweepTemporaryFiles`).
- */
-function installCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  for (const [signal, status] of [
-    ['SIGTERM', 143],
-    ['SIGINT', 130],
-    ['SIGHUP', 129],
-  ] as const) {
-    process.on(signal, () => {
-      for (const file of pending) rmSync(file, { force: true });
-      process.exit(status);
-    });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
-}
-
-/**
- * Removes the temporary files a killed run left in a folder (those of processes that no longer run);
- * a live writer's are left alone. Returns what it removed.
- */
-export function sweepTemporaryFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const pid = TEMPORARY.exec(name)?.[1];
-    if (pid === undefined || isAlive(Number(pid))) continue;
-    rmSync(join(dir, name), { force: true });
-    removed.push(join(dir, name));
-  }
-  return removed;
-}
-
-function writeTemporary(path: string, text: string): string {
-  installCleanup();
-  const temporary = temporaryPath(path);
-  pending.add(temporary);
-  const fd = openSync(temporary, 'wx');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return temporary;
-}
-
-function removeTemporary(temporary: string): void {
-  rmSync(temporary, { force: true });
-  pending.delete(temporary);
-}
-
-/**
- * Writes `text` to `path` atomically, only if `path` does not exist yet. Returns false (and writes
- * nothing) when it exists.
- */
-export function writeNewFileAtomically(path: string, text: string): boolean {
-  const temporary = writeTemporary(path, text);
-  try {
-    linkSync(temporary, path);
-    return true;
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-    // No hard links on this file system: check, then rename (atomic, though not race-free against another writer).
-    if (existsSync(path)) return false;
-    renameSync(temporary, path);
-    return true;
-  } finally {
-    removeTemporary(temporary);
-  }
-}
-
-/** Writes `text` to `path` atomically, replacing what is there (for the generated index). */
-export function replaceFileAtomically(path: string, text: string): void {
-  const temporary = writeTemporary(path, text);
-  try {
-    renameSync(temporary, path);
-  } finally {
-    removeTemporary(temporary);
-  }
-}
-
-function describeFsError(error: unknown): string {
-  const code = errorCode(error);
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTDIR') return 'a path component is not a directory';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The counterexample files of a folder (regular `*.json` files), sorted by name; `jsonEntries` also lists what it skips. */
-export function counterexampleFiles(dir: string): string[] {
-  return jsonEntries(dir).files;
 }
 
 /** A folder of counterexamples that `check` saves into. */
@@ -192,18 +68,40 @@ export class CounterexampleStore {
     private readonly warn: (text: string) => void = () => {},
   ) {}
 
-  /** Fails early (exit 2), before any search, when the folder cannot be used: it is not a folder, or cannot be listed. */
+  /**
+   * Fails early (exit 2), before any search, when the folder cannot be used: it is not a folder, a link
+   * to nothing, cannot be listed or written, or cannot be created. Removes the temporary files a killed
+   * run left there.
+   */
   checkUsable(): void {
-    if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw usageError(`--save-dir: ${this.dir} is not a directory`);
-    let entries: ReturnType<typeof jsonEntries>;
+    const refuse = (why: string) => usageError(`cannot save a counterexample in ${this.dir}: ${why}`);
     try {
-      entries = jsonEntries(this.dir);
+      const link = lstatOrUndefined(this.dir);
+      if (link?.isSymbolicLink() && !existsSync(this.dir)) throw refuse(`it is a symbolic link to ${readlinkSync(this.dir)}, which does not exist`);
+      if (link === undefined) {
+        // Created at the first save: its nearest existing folder must be writable.
+        let here = dirname(this.dir);
+        while (!existsSync(here) && dirname(here) !== here) here = dirname(here);
+        if (!statSync(here).isDirectory()) throw refuse(`${here} is not a folder`);
+        accessSync(here, constants.W_OK);
+        return;
+      }
+      if (!statSync(this.dir).isDirectory()) throw usageError(`--save-dir: ${this.dir} is not a directory`);
+      let entries: ReturnType<typeof jsonEntries>;
+      try {
+        entries = jsonEntries(this.dir);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        throw refuse(error.problems[0] ?? 'cannot list the folder');
+      }
+      for (const entry of entries.skipped) this.warn(skippedWarning(entry));
+      sweepTemporaryFiles(this.dir);
+      tryWriting(this.dir);
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      throw usageError(`cannot save a counterexample in ${this.dir}: ${error.problems[0]}`);
+      const code = systemErrorCode(error);
+      if (code === undefined) throw error;
+      throw refuse(describeSystemError(code));
     }
-    for (const entry of entries.skipped) this.warn(skippedWarning(entry));
-    sweepTemporaryFiles(this.dir);
   }
 
   /**
@@ -252,7 +150,7 @@ export class CounterexampleStore {
       makeFolder(this.dir);
       for (let n = 1; n < 1000; n++) {
         const path = join(this.dir, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
-        if (!writeNewFileAtomically(path, text)) {
+        if (!writeNewFile(path, text)) {
           // Taken: by this very counterexample (a concurrent run saved it first: one file, not two), or by another.
           if (recordsTheSame(path, identity)) return { status: 'unchanged', path };
           continue;
@@ -262,7 +160,10 @@ export class CounterexampleStore {
         return { status: 'written', path };
       }
     } catch (error) {
-      throw usageError(`cannot save a counterexample in ${this.dir}: ${describeFsError(error)}`);
+      if (error instanceof UsageError) throw usageError(`cannot save a counterexample in ${this.dir}: ${error.problems[0]}`);
+      const code = systemErrorCode(error);
+      if (code === undefined) throw error;
+      throw usageError(`cannot save a counterexample in ${this.dir}: ${describeSystemError(code)}`);
     }
     throw usageError(`cannot save a counterexample in ${this.dir}: every name from ${name} to -999 is taken`);
   }
@@ -277,87 +178,6 @@ function recordsTheSame(path: string, identity: string): boolean {
     if (error instanceof UsageError) return false;
     throw error;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The index: counterexamples/README.md, generated from the files.
-
-export const INDEX_NAME = 'README.md';
-const INDEX_MARKER = '<!-- Generated by pgp-cluster-check';
-
-/** A link target for a file of the folder: every character that could end or change the link percent-encoded. */
-function linkTarget(name: string): string {
-  return encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** The index of a folder's counterexample files: one line each, with property, config, length and a link. */
-export function indexText(dir: string): string {
-  const rows: string[] = [];
-  for (const file of counterexampleFiles(dir)) {
-    const name = basename(file);
-    const link = `[${markdownCell(name)}](${linkTarget(name)})`;
-    try {
-      const loaded = loadTraceFile(file);
-      if (loaded.kind === 'counterexample') {
-        const d = loaded.document;
-        rows.push(`| ${markdownCell(d.property)} | ${markdownCell(d.config.name)} | ${d.actions.length} | ${d.expect} | ${link} |`);
-      } else rows.push(`| (a scenario, not a counterexample) | ${markdownCell(loaded.name)} | ${loaded.actions.length} | - | ${link} |`);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      rows.push(`| (invalid file: see \`replay\`) | - | - | - | ${link} |`);
-    }
-  }
-  return [
-    `${INDEX_MARKER} from the JSON files in this folder. Do not edit it: run \`npx pgp-cluster-check index\` instead. -->`,
-    '# Counterexamples',
-    '',
-    'Each file is a violation that `pgp-cluster-check check` found, shrunk and saved. `npm test` replays every one',
-    'and fails when a file no longer shows what it records (`"expect": "violated"`: a known risk that must keep',
-    'reproducing; `"expect": "holds"`: a risk that was fixed and must stay fixed). `npx pgp-cluster-check replay FILE`',
-    'tells one step by step; `--format mermaid` draws it as a sequence diagram.',
-    '',
-    '| property | config | actions | expect | file |',
-    '| --- | --- | --- | --- | --- |',
-    ...(rows.length === 0 ? ['| (none yet) | | | | |'] : rows),
-    '',
-  ].join('\n');
-}
-
-/**
- * Writes the folder's index (README.md) when it is missing or out of date. A README.md that this tool did
- * not generate is left alone. Returns the path when it wrote, undefined otherwise.
- */
-export function writeIndex(dir: string, warn: (text: string) => void = () => {}): string | undefined {
-  sweepTemporaryFiles(dir);
-  const path = join(dir, INDEX_NAME);
-  const text = indexText(dir);
-  if (existsSync(path)) {
-    const why = notRegular(statSync(path));
-    if (why !== undefined) {
-      warn(`warning: ${path} ${why}; the index is not written there`);
-      return undefined;
-    }
-    const current = readTextFile(path);
-    if (current === text) return undefined;
-    if (!current.startsWith(INDEX_MARKER)) {
-      warn(`warning: ${path} was not generated by pgp-cluster-check; the index is not written there`);
-      return undefined;
-    }
-  }
-  try {
-    makeFolder(dir);
-    replaceFileAtomically(path, text);
-    // A run saving into the same folder at the same time may have renamed its index over ours after
-    // adding a file ours does not list, or before: whoever finds the index stale writes it again.
-    for (let again = 0; again < 5; again++) {
-      const now = indexText(dir);
-      if (now === readTextFile(path)) break;
-      replaceFileAtomically(path, now);
-    }
-  } catch (error) {
-    throw usageError(`cannot write the index ${path}: ${describeFsError(error)}`);
-  }
-  return path;
 }
 
 // ---------------------------------------------------------------------------------------------------

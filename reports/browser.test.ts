@@ -1,27 +1,34 @@
 /**
- * The HTML report in a real browser: headless Chromium (the Debian package, `/usr/bin/chromium`, driven by
- * playwright-core; nothing downloads a browser) opens the report of three counterexamples of the corpus,
- * picked by their content (a DMZ member in the config, a Web Messenger property, a removed member), and
- * checks that it works offline: no console error, no request but the file itself, a grid row per step,
- * the violating row highlighted, the arrow keys moving the current step, and a screenshot written; and
- * that their Mermaid diagrams draw with the project's own Mermaid, every text (the title too) inside the picture.
+ * The HTML report in a real browser: headless Chromium (found by `test/browser.ts`: the `@sparticuz/chromium`
+ * devDependency, Debian's package, or `PGP_CLUSTER_CHECK_CHROMIUM`; driven by playwright-core, nothing
+ * downloads a browser) opens the report of three counterexamples of the corpus, picked by their content (a
+ * DMZ member in the config, a Web Messenger property, a removed member), and checks that it works offline:
+ * no console error, no request but the file itself, a grid row per step, the violating row highlighted,
+ * the arrow keys moving the current step, and a screenshot written; that their Mermaid diagrams draw with
+ * the project's own Mermaid (strict security), every text (the title too) inside the picture; and that
+ * the page's Content-Security-Policy runs only the page's own script.
  *
- * Without Chromium the test fails with a message saying how to install it, unless
- * PGP_CLUSTER_CHECK_NO_BROWSER=1 opts out (CI installs it: `.ci/run`).
+ * Without a browser the test is skipped with one line saying why and how to enable it, unless
+ * PGP_CLUSTER_CHECK_REQUIRE_BROWSER=1 (set by `.ci/run`) makes it required.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { counterexampleFiles } from '../traces/index-file.ts';
 import { cli, readJson, tempDir } from '../test/cli.ts';
+import { browserRequired, HOW_TO_ENABLE, launchChromium, REQUIRE_BROWSER_VARIABLE } from '../test/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** The project's own Mermaid (a devDependency), injected into the page: no network. */
 const MERMAID_BUNDLE = 'node_modules/mermaid/dist/mermaid.min.js';
-const OPT_OUT = 'PGP_CLUSTER_CHECK_NO_BROWSER';
-const optedOut = process.env[OPT_OUT] === '1';
+
+const launched = await launchChromium();
+const browser = launched.browser;
+if (browser === undefined) {
+  if (browserRequired()) throw new Error(`the browser test is required (${REQUIRE_BROWSER_VARIABLE}=1), but ${launched.why}; ${HOW_TO_ENABLE}`);
+  process.stderr.write(`reports/browser.test.ts skipped: ${launched.why}; to run it, ${HOW_TO_ENABLE}\n`);
+}
 
 interface Doc {
   property: string;
@@ -46,7 +53,6 @@ function pickFiles(): { dmz: string; webMessenger: string; removed: string } {
   return { dmz: dmz.file, webMessenger: webMessenger.file, removed: removed.file };
 }
 
-let browser: Browser | undefined;
 let mermaidReady: Promise<{ page: Page; problems: string[] }> | undefined;
 
 /** A new page whose console errors and page errors are collected in `problems`, and its requests in `requests`. */
@@ -81,23 +87,11 @@ function mermaidPage(): Promise<{ page: Page; problems: string[] }> {
   return mermaidReady;
 }
 
-beforeAll(async () => {
-  if (optedOut) return;
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} is missing: install the Debian package (apt-get install -y chromium), or set ${OPT_OUT}=1 to skip the browser test`,
-    );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 30_000);
-
 afterAll(async () => {
   await browser?.close();
 });
 
-describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
+describe.skipIf(browser === undefined)('the HTML report in headless Chromium', () => {
   const files = pickFiles();
   const shots = tempDir();
 
@@ -184,7 +178,7 @@ describe.skipIf(optedOut)('the HTML report in headless Chromium', () => {
     const drawn = await page.evaluate(
       async (source) => {
         const m = (globalThis as unknown as { mermaid: { initialize(c: object): void; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
-        m.initialize({ startOnLoad: false });
+        m.initialize({ startOnLoad: false, securityLevel: 'strict' });
         document.body.innerHTML = (await m.render(`diagram${Date.now()}`, source)).svg;
         const svg = document.querySelector('svg')!;
         const box = svg.viewBox.baseVal;

@@ -18,10 +18,23 @@ function terminal(): { io: Io; drawn: string[] } {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 describe('check progress', () => {
+  it('fits one row of the terminal: a line redrawn with \\r that wraps leaves stale rows (issue 23)', async () => {
+    vi.stubEnv('COLUMNS', '80');
+    const { io, drawn } = terminal();
+    await run(['check', '--preset', 'recommended', '--runs', '30', '--seed', '1', '--no-save', '--workers', '1'], io);
+    const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    // Without the fit the search line alone is about 110 columns.
+    for (const line of lines) expect(line.length).toBeLessThan(80);
+    expect(lines.some((line) => line.endsWith('…'))).toBe(true);
+  });
+
   it('starts before the first search ends and states the cap, the rate and the memory', async () => {
+    vi.stubEnv('COLUMNS', '200');
     const { io, drawn } = terminal();
     const status = await run(['check', '--preset', 'recommended', '--runs', '30', '--seed', '1', '--no-save', '--workers', '1'], io);
     expect(status).toBe(0);
@@ -34,6 +47,7 @@ describe('check progress', () => {
   });
 
   it('shows how far the exhaustive exploration got before random search begins', async () => {
+    vi.stubEnv('COLUMNS', '200');
     const { io, drawn } = terminal();
     const status = await run(['check', '--preset', 'dmz-ring', '--runs', '10', '--seed', '1', '--no-save', '--workers', '1'], io);
     expect(status).toBe(1);

@@ -3,6 +3,16 @@
  * terminal and the output is not JSON (so pipes and `--json` stay clean).
  */
 import type { Io } from '../io/io.ts';
+import { terminalWidth } from '../reports/width.ts';
+
+/**
+ * A progress text cut to fit one row of a terminal `width` columns wide (one column spare, so the cursor
+ * never wraps): a line redrawn with `\r` that wraps leaves its first rows behind on the screen.
+ */
+export function fitRow(text: string, width: number): string {
+  const room = Math.max(1, width - 1);
+  return text.length <= room ? text : `${text.slice(0, room - 1)}…`;
+}
 
 export interface Progress {
   update(text: string): void;
@@ -18,7 +28,7 @@ export function progressLine(io: Io, enabled: boolean): Progress {
   return {
     update(text) {
       shown = true;
-      process.stderr.write(`\r\x1b[2K${text}`);
+      process.stderr.write(`\r\x1b[2K${fitRow(text, process.stderr.isTTY && process.stderr.columns ? process.stderr.columns : terminalWidth())}`);
     },
     done() {
       if (shown) process.stderr.write('\r\x1b[2K');

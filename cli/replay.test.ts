@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeEach, afterEach, vi } from 'vitest';
 import { z } from 'zod';
 import { cli, corpusFile, kb161304File, doctored, readJson, tempDir, writeDoc } from '../test/cli.ts';
+
+// The literal lines below are read unwrapped; cli/width.test.ts checks the wrapping at 80 columns.
+beforeEach(() => {
+  vi.stubEnv('COLUMNS', '1000');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 const dmz = kb161304File();
 const homeServer = corpusFile('home-server', 'web-messenger-availability');
@@ -44,6 +52,22 @@ describe('replay of a counterexample file', () => {
     expect(doc.steps[0].members.m1).toMatchObject({ up: false, records: ['policy:default'] });
     expect(doc.violation).toMatchObject({ property: 'survivor-convergence', step: 2, message: expect.stringContaining('never reached m2') });
     expect(doc).toMatchObject({ outcome: 'reproduced', ok: true, settling: { mode: 'survivors', rounds: 1 } });
+  });
+
+  it('says how the trace was found: by exploration (nothing shrunk), or by random search and shrunk (issue 23)', async () => {
+    // `check` explores first: its file records no traces and no path, and a shortest trace has nothing to shrink.
+    const dir = tempDir();
+    await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--seed', '1', '--save-dir', dir);
+    const saved = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    expect(readJson(saved).found).toMatchObject({ runs: 0 });
+    const explored = await cli('replay', saved);
+    expect(explored.out).toMatch(/recorded: violated after step 2; found by exhaustive exploration: a shortest trace, 2 actions\n/);
+    expect(explored.out).not.toMatch(/after 0 traces|shrunk from 2 to 2/);
+    // A random search's file says the seed, the traces and how far it shrank; not "shrunk" when it did not.
+    const random = await cli('replay', corpusFile('no-holdout', 'web-messenger-rejoin-freshness'));
+    expect(random.out).toMatch(/found with seed \d+ after \d+ traces?, shrunk from \d+ to 3 actions/);
+    const unshrunk = doctored(dmz, (doc) => ({ ...doc, found: { ...(doc.found as object), originalLength: 2 } }));
+    expect((await cli('replay', unshrunk)).out).toMatch(/found with seed 1 after 1 trace, 2 actions \(nothing to shrink\)/);
   });
 
   it('a reworded message still counts as reproduced, with a note', async () => {

@@ -20,6 +20,7 @@ import { counterexampleFiles } from '../traces/index-file.ts';
 import { jsonEntries, skippedWarning } from '../io/read.ts';
 import { type Io, UsageError, usageError } from '../io/io.ts';
 import { mermaidDiagram } from '../reports/mermaid.ts';
+import { terminalWidth, wrapText } from '../reports/width.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
 import {
@@ -64,29 +65,46 @@ export function replayCommand(args: readonly string[], io: Io): number {
 // ---------------------------------------------------------------------------------------------------
 // Text.
 
+/** A line of the report wrapped to the terminal's width, its continuation lines indented by `more` beyond `first`. */
+function line(text: string, first = '  ', more = 2): string {
+  return wrapText(text, terminalWidth(), first, ' '.repeat(first.length + more));
+}
+
 function stepLines(steps: readonly StoryStep[], prefix = ''): string[] {
   const width = Math.max(1, ...steps.map((s) => `${prefix}${s.step}`.length));
   return steps.flatMap((s) => [
-    `  ${`${prefix}${s.step}`.padStart(width)}. ${oneLine(s.description)}`,
-    ...s.lines.map((line) => `  ${' '.repeat(width)}    ${oneLine(line)}`),
+    line(oneLine(s.description), `  ${`${prefix}${s.step}`.padStart(width)}. `, 0),
+    ...s.lines.map((text) => line(oneLine(text), `  ${' '.repeat(width)}    `)),
   ]);
 }
 
 function startLines(state: Story['initial']): string[] {
-  return ['  start:', ...describeMembers(snapshot(state)).map((l) => `    ${oneLine(l)}`)];
+  return ['  start:', ...describeMembers(snapshot(state)).map((l) => line(oneLine(l), '    '))];
 }
 
 function endLines(title: string, members: Snapshot, links: readonly string[]): string[] {
-  return [`  ${title}:`, ...describeMembers(members).map((l) => `    ${oneLine(l)}`), ...(links.length > 0 ? [`    cut links: ${links.join(', ')}`] : [])];
+  return [`  ${title}:`, ...describeMembers(members).map((l) => line(oneLine(l), '    ')), ...(links.length > 0 ? [line(`cut links: ${links.join(', ')}`, '    ')] : [])];
 }
 
 function violationLine(property: string, v: Violation): string {
   const rounds = v.rounds === undefined ? '' : ` (settling: ${v.rounds === 0 ? 'nothing was owed' : `${v.rounds} replication hop${v.rounds === 1 ? '' : 's'} until quiet`})`;
-  return `  ✗ ${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`;
+  return line(`${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`, '  ✗ ');
 }
 
 function settlingLines(settling: SettlingStory): string[] {
-  return [`  ${settling.summary}${settling.steps.length > 0 ? ':' : ''}`, ...stepLines(settling.steps, 's')];
+  return [line(`${settling.summary}${settling.steps.length > 0 ? ':' : ''}`), ...stepLines(settling.steps, 's')];
+}
+
+/**
+ * How a saved violation was found, in words: by exhaustive exploration (a shortest trace: nothing to
+ * shrink; such a file records no traces and no path), or by random search from a seed after some traces,
+ * shrunk from its first length when it was.
+ */
+export function foundText(found: LoadedCounterexample['document']['found'], length: number): string {
+  const actions = `${length} action${length === 1 ? '' : 's'}`;
+  if (found.runs === 0 && found.path === undefined) return `found by exhaustive exploration: a shortest trace, ${actions}`;
+  const traces = `found with seed ${found.seed} after ${found.runs} trace${found.runs === 1 ? '' : 's'}`;
+  return found.originalLength === length ? `${traces}, ${actions} (nothing to shrink)` : `${traces}, shrunk from ${found.originalLength} to ${actions}`;
 }
 
 const OUTCOME_TEXT: Record<CounterexampleReplay['outcome'], string> = {
@@ -103,11 +121,11 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
   const { document, property, file } = loaded;
   const found = document.found;
   const out: string[] = [
-    `replay ${oneLine(file)}`,
-    `  property: ${property.name} (${property.kind}): ${property.statement}`,
-    `  config:   ${oneLine(document.config.name)}: ${describeConfig(document.config)}`,
-    `  recorded: ${document.expect === 'violated' ? `violated after step ${document.violation.step}` : 'holds (a fixed risk)'}; found with seed ${found.seed} after ${found.runs} trace${found.runs === 1 ? '' : 's'}, shrunk from ${found.originalLength} to ${document.actions.length} action${document.actions.length === 1 ? '' : 's'}`,
-    ...(document.note ? [`  note:     ${oneLine(document.note)}`] : []),
+    line(`replay ${oneLine(file)}`, ''),
+    line(`${property.name} (${property.kind}): ${property.statement}`, '  property: ', 0),
+    line(`${oneLine(document.config.name)}: ${describeConfig(document.config)}`, '  config:   ', 0),
+    line(`${document.expect === 'violated' ? `violated after step ${document.violation.step}` : 'holds (a fixed risk)'}; ${foundText(found, document.actions.length)}`, '  recorded: ', 0),
+    ...(document.note ? [line(oneLine(document.note), '  note:     ', 0)] : []),
     '',
     ...startLines(story.initial),
   ];
@@ -120,15 +138,19 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
   }
   if (settling) out.push(...settlingLines(settling));
   if (violation !== undefined && property.kind === 'eventually' && violation.step === story.steps.length) out.push(violationLine(property.name, violation));
-  if (violation === undefined) out.push(`  ✓ ${property.name} is not violated by this trace`);
+  if (violation === undefined) out.push(line(`${property.name} is not violated by this trace`, '  ✓ '));
   out.push('', ...endLines('members at the end of the trace', snapshot(story.final), cutLinks(story.final)));
   if (settling && settling.steps.length > 0) {
     const last = settling.steps[settling.steps.length - 1]!;
     out.push(...endLines('members after settling', last.members, cutLinks(last.state)));
   }
-  out.push('', `verdict: ${OUTCOME_TEXT[replay.outcome]} (exit ${replay.ok ? 0 : 1})`);
-  for (const note of replay.notes) out.push(`  note: ${oneLine(note)}`);
-  for (const line of replay.explanation) out.push(`  ${oneLine(line)}`);
+  out.push('', line(`${OUTCOME_TEXT[replay.outcome]} (exit ${replay.ok ? 0 : 1})`, 'verdict: '));
+  for (const note of replay.notes) out.push(line(oneLine(note), '  note: '));
+  for (const text of replay.explanation) {
+    // A line laid out as `label:   text` keeps its label's column, and wraps under its text.
+    const labelled = /^(\S[^:]*:\s{2,})(.*)$/.exec(oneLine(text));
+    out.push(labelled ? line(labelled[2]!, `  ${labelled[1]!}`, 0) : line(oneLine(text)));
+  }
   return out.join('\n');
 }
 
@@ -262,28 +284,38 @@ function replayScenario(loaded: LoadedScenario, format: Format, io: Io): number 
   }
   const width = Math.max(...verdicts.map((v) => v.property.length));
   const out = [
-    `replay scenario ${oneLine(loaded.file)}${loaded.name ? ` (${oneLine(loaded.name)})` : ''}`,
-    ...(loaded.description ? [`  ${oneLine(loaded.description)}`] : []),
-    `  config: ${oneLine(loaded.target.config.name)}: ${describeConfig(loaded.target.config)}`,
+    line(`replay scenario ${oneLine(loaded.file)}${loaded.name ? ` (${oneLine(loaded.name)})` : ''}`, ''),
+    ...(loaded.description ? [line(oneLine(loaded.description))] : []),
+    line(`${oneLine(loaded.target.config.name)}: ${describeConfig(loaded.target.config)}`, '  config: ', 0),
     '',
     ...startLines(story.initial),
     ...stepLines(story.steps),
     '',
     ...endLines('members at the end', snapshot(story.final), cutLinks(story.final)),
     '',
-    '  properties (judged at every step, as search judges; an eventually property by settling that step\'s state):',
+    line("properties (judged at every step, as search judges; an eventually property by settling that step's state):"),
     ...verdicts.map((v) => {
-      const name = v.property.padEnd(width);
-      if (v.verdict === 'not-applicable') return `    ${name}  n/a: ${v.reason}`;
-      if (v.verdict === 'reached') return `    ${name}  reached at step ${v.violation!.step}`;
-      if (v.verdict === 'unreached') return `    ${name}  not reached`;
-      if (v.violation === undefined) return `    ${name}  holds`;
-      return `    ${name}  VIOLATED after step ${v.violation.step}: ${oneLine(v.violation.message)}`;
+      const name = `    ${v.property.padEnd(width)}  `;
+      const text =
+        v.verdict === 'not-applicable'
+          ? `n/a: ${v.reason}`
+          : v.verdict === 'reached'
+            ? `reached at step ${v.violation!.step}`
+            : v.verdict === 'unreached'
+              ? 'not reached'
+              : v.violation === undefined
+                ? 'holds'
+                : `VIOLATED after step ${v.violation.step}: ${oneLine(v.violation.message)}`;
+      // A name too wide for a hanging indent: the text goes under it.
+      return name.length > terminalWidth() / 2 ? `${name.trimEnd()}\n${line(text, '      ')}` : line(text, name, 0);
     }),
     '',
-    violated.length === 0
-      ? 'No property is violated by this scenario.'
-      : `${violated.length} propert${violated.length === 1 ? 'y is' : 'ies are'} violated by this scenario: ${violated.map((v) => v.property).join(', ')}.`,
+    line(
+      violated.length === 0
+        ? 'No property is violated by this scenario.'
+        : `${violated.length} propert${violated.length === 1 ? 'y is' : 'ies are'} violated by this scenario: ${violated.map((v) => v.property).join(', ')}.`,
+      '',
+    ),
   ];
   io.out(out.join('\n'));
   return 0;
@@ -345,15 +377,18 @@ function replayFolder(dir: string, format: Format, io: Io): number {
   }
   for (const e of entries) {
     const mark = e.status === 'ok' || e.status === 'scenario' ? 'ok  ' : e.status === 'failed' ? 'FAIL' : 'BAD ';
-    io.out(`${mark} ${oneLine(e.file)}: ${oneLine(e.summary)}`);
-    for (const d of e.details) io.out(`       ${oneLine(d)}`);
+    io.out(line(`${oneLine(e.file)}: ${oneLine(e.summary)}`, `${mark} `, 3));
+    for (const d of e.details) io.out(line(oneLine(d), '       '));
   }
   const failed = entries.filter((e) => e.status === 'failed').length;
   const invalid = entries.filter((e) => e.status === 'invalid').length;
   io.out(
-    entries.length === 0
-      ? `No counterexample files in ${oneLine(dir)}.`
-      : `${entries.length} file${entries.length === 1 ? '' : 's'}: ${entries.length - failed - invalid} as recorded, ${failed} not reproduced, ${invalid} invalid.`,
+    line(
+      entries.length === 0
+        ? `No counterexample files in ${oneLine(dir)}.`
+        : `${entries.length} file${entries.length === 1 ? '' : 's'}: ${entries.length - failed - invalid} as recorded, ${failed} not reproduced, ${invalid} invalid.`,
+      '',
+    ),
   );
   return status;
 }

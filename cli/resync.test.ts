@@ -1,11 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeEach, afterEach, vi } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { resolveWorkload } from '../config/schema.ts';
 import { BACKLOG_KINDS } from '../model/backlog.ts';
 import { cli, listing, tempDir, writeDoc } from '../test/cli.ts';
 import { analyseResync, OUTAGE_HOURS, resyncLine, resyncPlot, SEED_CLAIM } from './resync.ts';
+
+// The literal lines below are read unwrapped; cli/width.test.ts checks the wrapping at 80 columns.
+beforeEach(() => {
+  vi.stubEnv('COLUMNS', '1000');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 interface Backlog {
   hours: number;
@@ -57,7 +65,7 @@ describe('resync as text and as a plot', () => {
     expect(status).toBe(0);
     expect(out).toMatch(/outage\s+owed HA\s+owed HS/);
     expect(out).toContain(SEED_CLAIM);
-    expect(out).toMatch(/30 days .*stuck behind it/);
+    expect(out).toMatch(/after 30 days: .*stuck behind it/);
   });
 
   it('--svg writes a self-contained plot: both curves, the bounds, the claim beside them', async () => {

@@ -9,6 +9,8 @@ import { suggest } from '../io/suggest.ts';
 import { BACKLOG_KINDS, type BacklogKind, backlogAt, type OutageBacklog, outageProfile } from '../model/backlog.ts';
 import { formatHours, HOURS_PER_DAY, SKM_VALIDITY_HOURS } from '../model/time.ts';
 import { resyncSvg } from '../reports/resync-svg.ts';
+import { fittedTable } from '../reports/format.ts';
+import { terminalWidth, wrapText } from '../reports/width.ts';
 import { parseFlags } from './args.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { outputTarget, writeOutput } from '../io/write.ts';
@@ -102,41 +104,49 @@ function notes(analysis: ResyncAnalysis, b: OutageBacklog): string {
   return out.join('; ');
 }
 
-function table(analysis: ResyncAnalysis, m: MemberResync): string {
-  const head = ['outage', 'owed HA', 'owed HS', ...BACKLOG_KINDS.map((k) => COLUMN_OF[k]), 'purged', 'resync HA', 'resync HS', 'notes'];
+/**
+ * The table of one member's outages, as wide as the terminal: the totals first, then the kinds owed
+ * (High Availability), each block repeating the outage; the notes below it, one line each.
+ */
+function table(analysis: ResyncAnalysis, m: MemberResync, width: number): string {
+  const head = ['outage', 'owed HA', 'owed HS', 'purged', 'resync HA', 'resync HS', ...BACKLOG_KINDS.map((k) => COLUMN_OF[k])];
   const rows = m.outages.map(({ hours, highAvailability: ha, homeServer: hs }) => [
     formatHours(hours),
     count(ha.owedTotal),
     count(hs.owedTotal),
-    ...BACKLOG_KINDS.map((k) => count(ha.owed[k])),
     count(BACKLOG_KINDS.reduce((sum, k) => sum + ha.purged[k], 0)),
     duration(ha.resyncHours),
     duration(hs.resyncHours),
-    notes(analysis, ha),
+    ...BACKLOG_KINDS.map((k) => count(ha.owed[k])),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  const noted = m.outages.flatMap((o) => {
+    const text = notes(analysis, o.highAvailability);
+    return text === '' ? [] : [wrapText(text, width, `  after ${formatHours(o.hours)}: `, '    ')];
+  });
+  const tabled = fittedTable([head, ...rows], width, { right: (i) => i > 0 });
+  return noted.length === 0 ? tabled : `${tabled}\nnotes:\n${noted.join('\n')}`;
 }
 
-function textReport(analysis: ResyncAnalysis): string {
+function textReport(analysis: ResyncAnalysis, width = terminalWidth()): string {
   const w = analysis.workload;
   const parts = [
-    `Resync after an outage: ${analysis.config} (changes owed to the returning member and time until it holds them; the kind columns are High Availability)`,
-    `Workload (changes per hour): users ${w.usersPerHour}, private keys ${w.privateKeysPerHour}, domains ${w.domainsPerHour}, policies ${w.policiesPerHour}, mail-flow keys ${w.cachedKeysPerHour}, fetched keys ${w.fetchedKeysPerHour}, Web Messenger accounts ${w.wmAccountsPerHour} and messages ${w.wmMessagesPerHour}; a hop carries ${w.hopThroughputPerHour} changes per hour.`,
+    wrapText(`Resync after an outage: ${analysis.config} (changes owed to the returning member and time until it holds them; the kind columns are High Availability)`, width),
+    wrapText(
+      `Workload (changes per hour): users ${w.usersPerHour}, private keys ${w.privateKeysPerHour}, domains ${w.domainsPerHour}, policies ${w.policiesPerHour}, mail-flow keys ${w.cachedKeysPerHour}, fetched keys ${w.fetchedKeysPerHour}, Web Messenger accounts ${w.wmAccountsPerHour} and messages ${w.wmMessagesPerHour}; a hop carries ${w.hopThroughputPerHour} changes per hour.`,
+      width,
+    ),
   ];
   for (const m of analysis.members) {
     const from = m.outages.at(-1)!.highAvailability.owedFrom;
-    parts.push('', `${m.member} down (what it is owed comes from ${Object.keys(from).join(', ') || 'no member'}):`, table(analysis, m));
+    parts.push('', wrapText(`${m.member} down (what it is owed comes from ${Object.keys(from).join(', ') || 'no member'}):`, width), table(analysis, m, width));
   }
   parts.push(
     '',
-    `The seed article (KB 153198): "${SEED_CLAIM}"`,
-    'Modelling choices: the rates are defaults unless the config gives a workload block (see docs/resync.md); counts are changes, an upper bound on distinct records; hops run in parallel and rounds one after another.',
+    wrapText(`The seed article (KB 153198): "${SEED_CLAIM}"`, width),
+    wrapText(
+      'Modelling choices: the rates are defaults unless the config gives a workload block (see docs/resync.md); counts are changes, an upper bound on distinct records; hops run in parallel and rounds one after another.',
+      width,
+    ),
   );
   return `${parts.join('\n')}\n`;
 }

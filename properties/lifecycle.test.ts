@@ -179,6 +179,12 @@ describe('web-messenger-rejoin-freshness', () => {
       'm2 is in the Web Messenger rotation (the load balancer does not hold returning members out: holdsRejoiningMembers is false), but its live peers held account ivan (write #1, on m1) when it returned and it does not hold it: users routed to it may not see all their messages (KB 156803)',
     );
   });
+  it('without a load balancer, says so rather than speak of one that does not hold members out (issue 23)', () => {
+    const o = always(webMessengerRejoinFreshness, cluster({ members: threeMembers, loadBalancer: { clusterHostname: false } }), trace);
+    expect(o.holds).toBe(false);
+    expect(!o.holds && o.message).toMatch(/^m2 serves Web Messenger users again \(there is no load balancer: users reach each member by its own name, loadBalancer\.clusterHostname is false\), but its live peers held account ivan/);
+    expect(!o.holds && o.message).not.toMatch(/load balancer does not hold/);
+  });
   it('holds when the balancer holds returning members out until they catch up', () => {
     const holdout = cluster({ members: threeMembers, loadBalancer: { holdsRejoiningMembers: true } });
     expect(always(webMessengerRejoinFreshness, holdout, [...trace, replicate('m3'), replicate('m1'), crash('m3'), recover('m3')])).toMatchObject({

@@ -52,9 +52,13 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
         const owed = m.owedAtReturn[rid]!;
         if ((m.records[rid] ?? -1) >= owed) continue;
         const has = m.records[rid] === undefined ? 'does not hold it' : `holds only ${describeVersion(model, m.records[rid]!)}`;
-        const balancer = model.config.loadBalancer.holdsRejoiningMembers ? '' : ' (the load balancer does not hold returning members out: holdsRejoiningMembers is false)';
+        const { clusterHostname, holdsRejoiningMembers } = model.config.loadBalancer;
+        // Without a cluster host name there is no balancer to speak of: users reach each member by its own name.
+        const serving = !clusterHostname
+          ? `${m.id} serves Web Messenger users again (there is no load balancer: users reach each member by its own name, loadBalancer.clusterHostname is false)`
+          : `${m.id} is in the Web Messenger rotation${holdsRejoiningMembers ? '' : ' (the load balancer does not hold returning members out: holdsRejoiningMembers is false)'}`;
         return violated(
-          `${m.id} is in the Web Messenger rotation${balancer}, but its live peers held account ${keyOf(rid)} (${describeVersion(model, owed)}) when it returned and it ${has}: users routed to it may not see all their messages (KB 156803)`,
+          `${serving}, but its live peers held account ${keyOf(rid)} (${describeVersion(model, owed)}) when it returned and it ${has}: users routed to it may not see all their messages (KB 156803)`,
         );
       }
     }

@@ -16,6 +16,51 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
     .join('\n');
 }
 
+/**
+ * A table that fits `width` columns: when its rows are wider, its columns are split into blocks, one
+ * under the other, each repeating the first `keep` columns (the row's name) and each as wide as fits.
+ * `right(i)` says which columns are right-aligned (numbers). A single column wider than the width is
+ * left whole (an unbreakable cell).
+ */
+export function fittedTable(
+  rows: readonly (readonly string[])[],
+  width: number,
+  { indent = '', keep = 1, right = () => false }: { indent?: string; keep?: number; right?: (column: number) => boolean } = {},
+): string {
+  const columns = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(0, ...rows.map((r) => (r[i] ?? '').length)));
+  const kept = Array.from({ length: Math.min(keep, columns) }, (_, i) => i);
+  const base = indent.length + kept.reduce((sum, i) => sum + widths[i]! + 2, 0);
+  const blocks: number[][] = [];
+  let block: number[] = [];
+  let used = base;
+  for (let i = kept.length; i < columns; i++) {
+    if (block.length > 0 && used + widths[i]! > width) {
+      blocks.push(block);
+      block = [];
+      used = base;
+    }
+    block.push(i);
+    used += widths[i]! + 2;
+  }
+  if (block.length > 0 || blocks.length === 0) blocks.push(block);
+  const render = (cells: readonly number[]) =>
+    rows
+      .map(
+        (row) =>
+          indent +
+          cells
+            .map((i, at) => {
+              const cell = row[i] ?? '';
+              return right(i) ? cell.padStart(widths[i]!) : at === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
+            })
+            .join('  ')
+            .trimEnd(),
+      )
+      .join('\n');
+  return blocks.map((b) => render([...kept, ...b])).join('\n\n');
+}
+
 export function numberedTrace(actions: readonly Action[], indent = '    '): string {
   if (actions.length === 0) return `${indent}(no actions: the initial state)`;
   const width = String(actions.length).length;

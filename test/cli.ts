@@ -73,3 +73,11 @@ export function kb161304File(dir = tempDir()): string {
 export function unwrapCommands(text: string): string {
   return text.replace(/ \\\n\s+/g, ' ');
 }
+
+/**
+ * The lines of a command's output wider than `width` columns, except a line that is one unbreakable
+ * token (a path, a `--path` argument) after at most a label: what "wrapped to the terminal" allows.
+ */
+export function overWidth(text: string, width = 80): string[] {
+  return text.split('\n').filter((l) => l.length > width && /\s\S+\s/.test(l.trim()));
+}

@@ -6,7 +6,7 @@ import type { Explored, InstanceProperty } from './plugin.ts';
 import type { SearchOutcome } from './tasks.ts';
 import { violationOf } from './trace.ts';
 import type { Model } from './types.ts';
-import type { Basis, Bounds, Verdict } from './verdict.ts';
+import type { Basis, Bounds, ExplorationStop, Verdict } from './verdict.ts';
 
 /** A property's result, before a plug-in adds its own words (the PGP advice). */
 export interface PropertyCheck<A> {
@@ -39,8 +39,13 @@ export interface PropertyCheck<A> {
   readonly path: string | null;
   /** How often each action class was generated. */
   readonly generated: Readonly<Record<string, number>>;
-  /** Why the search stopped before its runs; `runs` says how many it did. */
+  /** Why the random search stopped before its runs; `runs` says how many it did. */
   readonly stopped?: string;
+  /**
+   * The exploration that stopped before it decided this property (its state budget ran out, or the
+   * memory guard stopped it): the verdict is `partial`, or fell back to random search. Not a proof.
+   */
+  readonly explorationStop?: ExplorationStop;
 }
 
 /**
@@ -53,7 +58,10 @@ export function judgeProperty<S, A>(
   outcome: SearchOutcome<A> | undefined,
   searchSeed: number,
   explored?: Explored<A>,
+  /** The exploration's stop this verdict owes to (`stopOf` in `checker/explore-first.ts`). */
+  stop?: ExplorationStop,
 ): PropertyCheck<A> {
+  const stopped = stop === undefined ? {} : { explorationStop: stop };
   const base = { property: property.name, kind: property.kind } as const;
   const none = { basis: null, states: null, bounds: null, depthComplete: null } as const;
   const reason = property.notApplicable;
@@ -86,7 +94,6 @@ export function judgeProperty<S, A>(
       states: explored.states,
       bounds: explored.bounds,
       depthComplete: explored.depthComplete,
-      ...(explored.stopped === undefined ? {} : { stopped: explored.stopped }),
       runs: 0,
       actions: trace ?? [],
       step: violation?.step ?? null,
@@ -96,17 +103,18 @@ export function judgeProperty<S, A>(
       originalLength: trace?.length ?? null,
       path: null,
       generated: {},
+      ...stopped,
     };
   }
   const { seed, result } = outcome!;
   const found = result.counterexample;
-  const stopped = result.stopped === undefined ? {} : { stopped: result.stopped };
+  const searchStopped = result.stopped === undefined ? {} : { stopped: result.stopped };
   const random = { basis: 'random', states: null, bounds: null, depthComplete: null } as const;
   if (property.kind === 'sometimes') {
     const reached = result.verdict === 'reached';
     return {
       ...base,
-      ...stopped,
+      ...searchStopped,
       ...random,
       seed,
       verdict: reached ? 'reached' : 'unreached',
@@ -119,6 +127,7 @@ export function judgeProperty<S, A>(
       originalLength: found?.originalLength ?? null,
       path: found?.path ?? null,
       generated: result.generated,
+      ...stopped,
     };
   }
   // No state the search judged had the property's subject: nothing was shown either way.
@@ -126,7 +135,7 @@ export function judgeProperty<S, A>(
   const vacuous = result.verdict !== 'violated' && result.subjectSeen === false && result.runs > 0;
   return {
     ...base,
-    ...stopped,
+    ...searchStopped,
     ...random,
     seed,
     verdict: result.verdict === 'violated' ? 'violated' : vacuous ? 'vacuous' : 'holds',
@@ -139,5 +148,6 @@ export function judgeProperty<S, A>(
     originalLength: found?.originalLength ?? null,
     path: found?.path ?? null,
     generated: result.generated,
+    ...stopped,
   };
 }

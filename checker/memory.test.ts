@@ -35,13 +35,16 @@ describe('the memory guard', () => {
   it("check: the guard stops check's exploration too; what it found is partial and says why, the rest is searched at random", async () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
     const { out, err } = await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--property', 'no-lost-writes', '--runs', '5', '--seed', '1', '--workers', '1', '--no-save', '--json');
-    expect(err).toMatch(/^warning: the exploration of "dmz-ring" stopped after [\d,]+ states: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows/);
+    expect(err).toMatch(
+      /^warning: The exploration of "dmz-ring" did not finish: the memory guard stopped it after [\d,]+ of at most 8,000,000 states: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows\. So 1 verdict is not a proof: no-lost-writes fell back to random search\. To prove it, give Node more memory/,
+    );
     const doc = JSON.parse(out);
-    expect(doc.warnings.join('\n')).toMatch(/the exploration of "dmz-ring" stopped/);
+    expect(doc.warnings.join('\n')).toMatch(/The exploration of "dmz-ring" did not finish: the memory guard stopped it/);
+    expect(doc.summary.stopped).toMatchObject([{ config: 'dmz-ring', cause: 'memory-guard', budget: 8_000_000, random: ['no-lost-writes'] }]);
     const [survivor, lost] = doc.results;
-    expect(survivor).toMatchObject({ verdict: 'violated', basis: 'partial', stopped: expect.stringMatching(/the heap reached/) });
+    expect(survivor).toMatchObject({ verdict: 'violated', basis: 'partial', stopped: expect.stringMatching(/the memory guard stopped it .*the heap reached/), budget: 8_000_000 });
     expect(survivor.explanation).toBeTruthy();
-    expect(lost).toMatchObject({ basis: 'random' });
+    expect(lost).toMatchObject({ basis: 'random', stopped: expect.stringMatching(/the memory guard stopped it/) });
   });
 
   it('explore: the same guard stops an exploration, reported as NOT exhausted', async () => {

@@ -13,7 +13,7 @@
  */
 import type { RandomOptions, RandomResult } from './random.ts';
 import type { Model, Property, PropertyKind } from './types.ts';
-import type { Bounds } from './verdict.ts';
+import type { Bounds, ExplorationStop } from './verdict.ts';
 
 /** A property bound to one config's model. */
 export interface InstanceProperty<S> {
@@ -41,8 +41,12 @@ export interface Explored<A> {
   readonly depthComplete: number | null;
   /** The shortest trace to the finding (a violation, or a state that reaches a `sometimes` property). */
   readonly shortest: readonly A[] | null;
-  /** Why the exploration stopped before its state budget (the memory guard), for a `partial` basis. */
-  readonly stopped?: string;
+}
+
+/** What an exhaustive exploration decided, by property name, and why it did not finish (null: it did). */
+export interface ExploredFirst<A> {
+  readonly decided: ReadonlyMap<string, Explored<A>>;
+  readonly stop: ExplorationStop | null;
 }
 
 /** One config made checkable. */
@@ -66,17 +70,18 @@ export interface Instance<S, A> {
   release?(): void;
   /**
    * A faster exhaustive exploration (the PGP packed engine) of the named properties within `maxStates`:
-   * what it decided, by name (every property when it finished; only real findings when it stopped).
+   * what it decided, by name (every property when it finished; only real findings when it stopped), and
+   * why it stopped.
    */
-  exploreFirst?(properties: readonly string[], maxStates: number, onProgress?: (progress: ExploreProgress) => void): Map<string, Explored<A>>;
+  exploreFirst?(properties: readonly string[], maxStates: number, onProgress?: (progress: ExploreProgress) => void): ExploredFirst<A>;
 }
 
 /** How far an exploration got, for a progress line: states visited so far, and the seconds it took. */
 export interface ExploreProgress {
   readonly states: number;
   readonly seconds: number;
-  /** Set on the last report of an exploration that stopped before its budget: why (the memory guard). */
-  readonly stopped?: string;
+  /** Set on the last report of an exploration that did not finish: why, and the properties it leaves to random search. */
+  readonly stopped?: { readonly stop: ExplorationStop; readonly random: readonly string[] };
 }
 
 export interface Preset<C> {

@@ -5,7 +5,7 @@
  * shard order; and every result says its basis (`checker/judge.ts`): `exhaustive` or `partial` with its
  * states, or `random` with its runs.
  */
-import { exploreFirst, selectedProperties } from './explore-first.ts';
+import { exploreFirst, selectedProperties, stopOf } from './explore-first.ts';
 import { judgeProperty, type PropertyCheck } from './judge.ts';
 import type { ExploreProgress, Instance, Plugin } from './plugin.ts';
 import { instanceOf, mergeShards, runSearchTask, runsFor, type SearchOutcome, type SearchTask, shardTasks } from './tasks.ts';
@@ -37,12 +37,12 @@ export function checkConfig<C, S, A, I extends Instance<S, A>>(
   const instance = made ?? instanceOf(plugin, config);
   const explored = exploreFirst(instance, options);
   return selectedProperties(instance, options).map((property) => {
-    const decided = explored.get(property.name);
+    const decided = explored.decided.get(property.name);
     const outcome =
       property.notApplicable === undefined && decided === undefined
         ? runSearchTask(plugin, shardTasks(config, property.name, runsFor(property.kind, options), 1)[0]!, stop)
         : undefined;
-    return judgeProperty(instance.model, property, outcome, options.seed, decided);
+    return judgeProperty(instance.model, property, outcome, options.seed, decided, stopOf(explored, property.name));
   });
 }
 
@@ -66,7 +66,7 @@ export async function checkConfigs<C, S, A, I extends Instance<S, A>>(
   const explored = mine.map((instance, j) => exploreFirst(instance, options, onExplore && ((p) => onExplore(j, p))));
   const plan = mine.map((instance, j) =>
     selectedProperties(instance, options).map((property) =>
-      property.notApplicable === undefined && !explored[j]!.has(property.name)
+      property.notApplicable === undefined && !explored[j]!.decided.has(property.name)
         ? shardTasks(configs[j]!, property.name, runsFor(property.kind, options), workers)
         : [],
     ),
@@ -78,7 +78,8 @@ export async function checkConfigs<C, S, A, I extends Instance<S, A>>(
       const tasks = plan[j]![p]!;
       const taken = outcomes.slice(next, next + tasks.length);
       next += tasks.length;
-      return judgeProperty(instance.model, property, tasks.length === 0 ? undefined : mergeShards(taken), options.seed, explored[j]!.get(property.name));
+      const first = explored[j]!;
+      return judgeProperty(instance.model, property, tasks.length === 0 ? undefined : mergeShards(taken), options.seed, first.decided.get(property.name), stopOf(first, property.name));
     }),
   );
 }

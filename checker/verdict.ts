@@ -52,3 +52,54 @@ export function describeBasis(verdict: Verdict, basis: Basis | undefined): strin
     }
   }
 }
+
+/** Why an exhaustive exploration ended before it finished: its state budget ran out, or the memory guard stopped it. */
+export const STOP_CAUSES = ['state-budget', 'memory-guard'] as const;
+export type StopCause = (typeof STOP_CAUSES)[number];
+
+/** An exhaustive exploration that did not finish: every verdict it left undecided rests on random search instead. */
+export interface ExplorationStop {
+  readonly cause: StopCause;
+  /** The states it had visited. */
+  readonly states: number;
+  /** Its state budget (`--max-states`). */
+  readonly budget: number;
+  /** For the memory guard: what it measured. */
+  readonly detail?: string;
+}
+
+/** The flag that raises the state budget of `check`'s exploration. */
+export const STATE_BUDGET_FLAG = '--max-states';
+
+/**
+ * Why an exploration stopped, in the one wording every output uses (text, progress, JSON, HTML,
+ * `compare`): `its state budget of 1,000 states ran out (--max-states 1000)`.
+ */
+export function stopReason(stop: ExplorationStop): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return stop.cause === 'state-budget'
+    ? `its state budget of ${n(stop.budget)} states ran out (${STATE_BUDGET_FLAG} ${stop.budget})`
+    : `the memory guard stopped it after ${n(stop.states)} of at most ${n(stop.budget)} states${stop.detail ? `: ${stop.detail.trim()}` : ''}`;
+}
+
+/** What lets a stopped exploration finish: a larger budget, or more memory. */
+export function stopRemedy(stop: ExplorationStop): string {
+  return stop.cause === 'state-budget'
+    ? `raise the budget with ${STATE_BUDGET_FLAG} N, above ${stop.budget.toLocaleString('en-US')}`
+    : 'give Node more memory (NODE_OPTIONS=--max-old-space-size=MB)';
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function names(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * The sentence every output prints for a config whose exploration stopped before it decided some
+ * properties: why, which properties fell back to random search, and how to let it finish. (A finding
+ * made before the stop, basis `partial`, is a real trace: it needs no such word.)
+ */
+export function stopNotice(config: string, stop: ExplorationStop, random: readonly string[]): string {
+  const one = random.length === 1;
+  return `The exploration of "${config}" did not finish: ${stopReason(stop)}. So ${one ? '1 verdict is' : `${random.length} verdicts are`} not ${one ? 'a proof' : 'proofs'}: ${names(random)} fell back to random search. To prove ${one ? 'it' : 'them'}, ${stopRemedy(stop)}.`;
+}

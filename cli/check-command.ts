@@ -21,12 +21,12 @@ import { makeTarget } from '../pgp/target.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { checkText } from '../reports/check-text.ts';
 import { writeCheckHtml } from '../reports/pages.ts';
-import { summarize, verdictOf } from '../reports/summary.ts';
+import { resultJson, stoppedExplorations, summarize, verdictOf } from '../reports/summary.ts';
 import { terminalWidth } from '../reports/width.ts';
 import { saveDirOf } from '../traces/save-dir.ts';
 import { CounterexampleStore, saveViolation } from '../traces/save.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { count, explorationProgress, progressLine, searchProgress } from './progress.ts';
+import { explorationProgress, explorationStopped, notProofs, progressLine, searchProgress } from './progress.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -95,20 +95,24 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const progress = progressLine(io, !values.json);
   let shown: ReturnType<typeof searchProgress> | undefined;
   const budget = options.maxStates ?? CHECK_STATE_BUDGET;
-  const explorationStops: string[] = [];
+  // Properties that explorations which did not finish leave to random search.
+  let fellBack = 0;
   const judged = await checkTargets(
     jobs,
     options,
     workers,
     (tasks) => {
-      shown = searchProgress(progress, `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}`, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
+      const label = `checking ${everyPreset ? 'every preset' : `"${loaded[0]!.config.name}"`}${notProofs(fellBack)}`;
+      shown = searchProgress(progress, label, tasks.length, `cap ${options.runs} traces of ${options.maxLength} actions per property`);
       return runTasks(tasks, workers, (done, traces) => shown!.searched(done, traces));
     },
     (j, { states, seconds, stopped }) => {
-      const name = `"${oneLine(loaded[j]!.config.name)}"`;
-      if (stopped !== undefined)
-        explorationStops.push(`the exploration of ${name} stopped after ${count(states)} states: ${oneLine(stopped)}; what it did not finish was searched at random`);
-      else progress.update(explorationProgress(`${name}${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}`, { states, seconds }, budget));
+      const label = `"${oneLine(loaded[j]!.config.name)}"${jobs.length > 1 ? ` (${j + 1} of ${jobs.length})` : ''}`;
+      if (stopped === undefined) progress.update(explorationProgress(label, { states, seconds }, budget));
+      else {
+        fellBack += stopped.random.length;
+        progress.update(explorationStopped(label, stopped.stop, stopped.random, seconds));
+      }
     },
   );
   shown?.stop();
@@ -125,12 +129,13 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
   for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
-  for (const line of explorationStops) io.err(`warning: ${line}`);
+  const explorationStops = stoppedExplorations(results).map((s) => `warning: ${oneLine(s.message)}`);
+  for (const line of explorationStops) io.err(line);
   if (html !== undefined) io.err(writeCheckHtml(html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
-    const warnings = [...loaded.flatMap((l) => l.warnings), ...explorationStops.map((line) => `warning: ${line}`)];
+    const warnings = [...loaded.flatMap((l) => l.warnings), ...explorationStops];
     const summary = summarize(results, !failed, everyPreset ? null : loaded[0]!.config.name, stale);
-    io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results }, null, 2));
+    io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results: results.map(resultJson) }, null, 2));
   } else {
     const configs = loaded.map((l) => l.config);
     io.out(checkText(results, { configs, everyPreset, options, seconds, source, stale: stale.map((a) => staleLine(a, results)), width: terminalWidth() }));

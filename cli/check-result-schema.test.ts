@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { VERDICTS } from '../checker/verdict.ts';
+import { STOP_CAUSES, VERDICTS } from '../checker/verdict.ts';
 import { cli, tempDir, writeDoc } from '../test/cli.ts';
 import { TOOL_VERSION } from '../reports/version.ts';
 
@@ -23,6 +23,15 @@ describe('schema/check-result.schema.json', () => {
   it('names the verdict vocabulary of checker/verdict.ts', () => {
     expect(schema.$defs.result.properties.verdict.enum).toEqual([...VERDICTS]);
     expect(Object.keys(schema.properties.summary.properties.counts.properties)).toEqual([...VERDICTS]);
+    expect(schema.$defs.stoppedExploration.properties.cause.enum).toEqual([...STOP_CAUSES]);
+  });
+
+  it('describes check --json of an exploration that did not finish (its stop on each result and in the summary)', async () => {
+    const { out } = await cli('check', '--config', join(root, 'examples', 'two-sites.json'), '--max-states', '1000', '--seed', '1', '--runs', '20', '--workers', '1', '--json', '--no-save');
+    const doc = JSON.parse(out);
+    expect(valid(doc)).toBe('');
+    expect(doc.summary.stopped).toHaveLength(1);
+    expect(doc.results.filter((r: { budget?: number }) => r.budget === 1000).length).toBeGreaterThan(0);
   });
 
   it('describes check --json of a user config with accepted and stale risks', async () => {

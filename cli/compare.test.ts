@@ -33,7 +33,8 @@ describe('compare', () => {
   it('recommended -> no cluster host name: desktop-policy-availability is worse, with its new trace; exit 1', async () => {
     const { status, out } = await cli('compare', recommended, pinned, ...FAST);
     expect(status).toBe(1);
-    expect(out).toMatch(/\n {2}desktop-policy-availability +holds +violated +WORSE\n/);
+    // Each verdict with what it rests on.
+    expect(out).toMatch(/\n {2}desktop-policy-availability +holds \(exhaustive\) +violated \(exhaustive\) +WORSE\n/);
     expect(out).toMatch(/\ndesktop-policy-availability got worse: holds -> violated; the new shortest\s+trace, 1 action:\n {4}1\. enroll laptop1 at pgp\d/);
     // Every property of the catalogue that is not a guard has its row; guards are one line.
     for (const p of PROPERTIES.filter((x) => x.kind !== 'sometimes')) expect(out).toMatch(new RegExp(`\\n {2}${p.name} `));
@@ -42,7 +43,24 @@ describe('compare', () => {
     const json = JSON.parse((await cli('compare', recommended, pinned, ...FAST, '--json')).out);
     expect(json.summary).toMatchObject({ ok: false, worse: expect.any(Number) });
     const desktop = json.properties.find((c: { property: string }) => c.property === 'desktop-policy-availability');
-    expect(desktop).toMatchObject({ before: 'holds', after: 'violated', change: 'worse', actions: [{ type: 'enroll' }] });
+    expect(desktop).toMatchObject({ before: 'holds', after: 'violated', beforeBasis: 'exhaustive', afterBasis: 'exhaustive', change: 'worse', actions: [{ type: 'enroll' }] });
+    expect(json.summary.stopped).toEqual([]);
+  });
+
+  it("an exploration that did not finish: each side's basis, and check's words for the stop, naming what fell back and --max-states", async () => {
+    const { out } = await cli('compare', recommended, pinned, ...FAST, '--max-states', '300');
+    const json = JSON.parse((await cli('compare', recommended, pinned, ...FAST, '--max-states', '300', '--json')).out);
+    expect(json.summary.stopped.map((s: { config: string }) => s.config)).toEqual(['recommended', 'pinned']);
+    for (const stop of json.summary.stopped) {
+      expect(stop).toMatchObject({ cause: 'state-budget', budget: 300 });
+      expect(stop.message).toMatch(/--max-states/);
+      expect(out.replace(/\s+/g, ' ')).toContain(stop.message);
+      for (const name of stop.random) {
+        const side = stop.config === 'recommended' ? 'beforeBasis' : 'afterBasis';
+        expect(json.properties.find((c: { property: string }) => c.property === name)[side]).toBe('random');
+      }
+    }
+    expect(out).toMatch(/\n {2}eventual-convergence +holds \(random\) +holds \(random\)\n/);
   });
 
   it('the other way round it got better, and the exit is 0', async () => {

@@ -1,19 +1,22 @@
 /**
  * `compare BEFORE AFTER`: a change review. Both configs are checked with the same seed and budget; per
- * property the verdict before and after, what got better, what got worse, and for each property violated
- * after the change its new shortest trace. Exit 1 when something got worse, 0 otherwise, 2 on bad input.
+ * property the verdict before and after with what each rests on (its basis), what got better, what got
+ * worse, and for each property violated after the change its new shortest trace; and, in the words
+ * `check` uses, any exploration that did not finish. Exit 1 when something got worse, 0 otherwise, 2 on
+ * bad input.
  */
 import { randomInt } from 'node:crypto';
 import { describeAction } from '../model/step.ts';
 import { applyAcceptances } from '../pgp/accept.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from '../pgp/check.ts';
+import type { BasisKind } from '../checker/verdict.ts';
 import { table } from '../reports/format.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { loadConfigFile } from '../pgp/load.ts';
 import { defaultWorkers, runTasks } from '../pgp/parallel.ts';
 import { progressLine, searchProgress } from './progress.ts';
-import { verdictOf } from '../reports/summary.ts';
+import { stoppedExplorations, verdictOf } from '../reports/summary.ts';
 import { makeTarget } from '../pgp/target.ts';
 import { terminalWidth, wrapText } from '../reports/width.ts';
 import { TOOL_VERSION } from '../reports/version.ts';
@@ -36,6 +39,9 @@ export interface PropertyComparison {
   readonly kind: string;
   readonly before: string;
   readonly after: string;
+  /** What each verdict rests on (`checker/verdict.ts`); null where the property does not apply. */
+  readonly beforeBasis: BasisKind | null;
+  readonly afterBasis: BasisKind | null;
   readonly change: Change;
   readonly acceptedAfter: boolean;
   /** The shortest trace found after the change, when the property is violated after it. */
@@ -53,6 +59,8 @@ export function compareResults(before: readonly PropertyResult[], after: readonl
       kind: a.kind,
       before: was,
       after: now,
+      beforeBasis: b?.basis ?? null,
+      afterBasis: a.basis,
       change: changeOf(was, now),
       acceptedAfter: Boolean(a.accepted),
       actions: now === 'violated' ? a.actions : null,
@@ -65,11 +73,16 @@ function cell(verdict: string): string {
   return verdict === 'not-applicable' ? 'n/a' : verdict;
 }
 
+/** A verdict and what it rests on: `holds (exhaustive)`, `holds (random)`, `n/a`. */
+function based(verdict: string, basis: BasisKind | null): string {
+  return basis === null ? cell(verdict) : `${cell(verdict)} (${basis})`;
+}
+
 export async function compareCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags(
     'compare',
     args,
-    { runs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' } },
+    { runs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' }, 'max-states': { type: 'string' } },
     2,
   );
   if (positionals.length !== 2) throw usageError('compare: give two config files, BEFORE.json AFTER.json; see pgp-cluster-check compare --help');
@@ -81,6 +94,7 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
     seed: intFlag('seed', values.seed, randomInt(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1),
     maxLength: 12,
     properties: [],
+    maxStates: intFlag('max-states', values['max-states'], CHECK_STATE_BUDGET, 0, 200_000_000),
   };
   const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
   const jobs = loaded.map(({ config }) => ({ target: makeTarget(config) }));
@@ -94,11 +108,13 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
   shown?.stop();
   const [before, after] = judged.map((results, j) => applyAcceptances(loaded[j]!.config, loaded[j]!.accept, results).results) as [PropertyResult[], PropertyResult[]];
   const comparison = compareResults(before, after);
+  // Each side's exploration that did not finish, in check's words.
+  const stopped = stoppedExplorations([...before, ...after]);
   const worse = comparison.filter((c) => c.change === 'worse');
   const better = comparison.filter((c) => c.change === 'better');
   const status = worse.length > 0 ? 1 : 0;
   if (values.json) {
-    const summary = { ok: status === 0, worse: worse.length, better: better.length, version: TOOL_VERSION };
+    const summary = { ok: status === 0, worse: worse.length, better: better.length, version: TOOL_VERSION, stopped };
     io.out(
       JSON.stringify(
         { summary, seed: options.seed, runs: options.runs, before: { file: beforeFile, config: loaded[0]!.config.name }, after: { file: afterFile, config: loaded[1]!.config.name }, properties: comparison },
@@ -111,14 +127,23 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
   const width = terminalWidth();
   const out: string[] = [
     wrapText(
-      `pgp-cluster-check compare: "${loaded[0]!.config.name}" (${beforeFile}) -> "${loaded[1]!.config.name}" (${afterFile}), each checked as check does: every reachable state where it fits ${CHECK_STATE_BUDGET.toLocaleString('en-US')} states, otherwise random search from seed ${options.seed} (up to ${options.runs} traces per property)`,
+      `pgp-cluster-check compare: "${loaded[0]!.config.name}" (${beforeFile}) -> "${loaded[1]!.config.name}" (${afterFile}), each checked as check does: every reachable state where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states, otherwise random search from seed ${options.seed} (up to ${options.runs} traces per property)`,
       width,
       '',
       '  ',
     ),
   ];
+  for (const s of stopped) out.push(wrapText(s.message, width, '', '  '));
   const promises = comparison.filter((c) => c.kind !== 'sometimes');
-  const rows = [['property', 'before', 'after', 'change'], ...promises.map((c) => [c.property, cell(c.before), cell(c.after) + (c.acceptedAfter ? ' (accepted)' : ''), c.change === 'same' ? '' : c.change === 'worse' ? 'WORSE' : c.change])];
+  const rows = [
+    ['property', 'before', 'after', 'change'],
+    ...promises.map((c) => [
+      c.property,
+      based(c.before, c.beforeBasis),
+      based(c.after, c.afterBasis) + (c.acceptedAfter ? ' (accepted)' : ''),
+      c.change === 'same' ? '' : c.change === 'worse' ? 'WORSE' : c.change,
+    ]),
+  ];
   out.push(table(rows, '  '));
   const guards = comparison.filter((c) => c.kind === 'sometimes' && c.change !== 'same');
   out.push(wrapText(guards.length === 0 ? 'unchanged' : guards.map((c) => `${c.property} ${cell(c.before)} -> ${cell(c.after)}`).join(', '), width, 'Guards: ', '  '));

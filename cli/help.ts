@@ -70,10 +70,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   compare: {
-    usage: 'pgp-cluster-check compare BEFORE.json AFTER.json [--runs N] [--seed N] [--workers N] [--json]',
+    usage: 'pgp-cluster-check compare BEFORE.json AFTER.json [--max-states N] [--runs N] [--seed N] [--workers N] [--json]',
     summary:
-      'Checks two configs (a change review) and prints, per property, the verdict before and after, what got better, what got worse and the new shortest trace. Exit 1 when something got worse.',
+      'Checks two configs (a change review) and prints, per property, the verdict before and after with what each rests on, what got better, what got worse and the new shortest trace. Exit 1 when something got worse.',
     flags: [
+      ['--max-states N', 'the state budget of the exhaustive exploration tried first, the same for both configs (default 8,000,000; 0: random search only)'],
       ['--runs N', 'random traces per property (default 500)'],
       ['--seed N', 'the random seed, the same for both configs (default: a fresh one, printed)'],
       ['--workers N', "worker threads (default: the machine's cores)"],

@@ -47,7 +47,7 @@ function replay(model: ClusterModel, actions: readonly Action[]): ClusterState |
 /** The explanation and recommendation for one result of `property` (by default, the catalogue's of that name). */
 export function advise(model: ClusterModel, result: JudgedResult, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
   const entry = property?.advice;
-  const context: AdviceContext = { model, config: model.config, searched: searched(result) };
+  const context: AdviceContext = { model, config: model.config, searched: searched(result), proven: result.basis === 'exhaustive' };
   if (result.verdict === 'not-applicable') {
     const why = entry?.notApplicable?.(context) ?? `It does not apply to this config: ${result.reason ?? 'see the property'}.`;
     return { explanation: why, recommendation: null };

@@ -4,7 +4,7 @@
  * engines), `properties/` (the catalogue) and the action codec (untrusted JSON checked against the
  * model's vocabulary). `check`, `explore` and `replay` run it through the generic code in `checker/`.
  */
-import type { Explored, ExploreProgress, Instance, Parsed, Plugin } from '../checker/plugin.ts';
+import type { Explored, ExploredFirst, ExploreProgress, Instance, Parsed, Plugin } from '../checker/plugin.ts';
 import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
 import { memoryGuard } from '../checker/memory.ts';
@@ -52,22 +52,23 @@ export interface PgpInstance extends Instance<ClusterState, Action> {
  * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
  * packed evaluation (`pgp/verify.ts`). Returns what it decided, by property name: every property it
  * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
- * `partial`) when the budget ran out first.
+ * `partial`) when the budget ran out first; and why it stopped.
  */
 export function explorePacked(
   target: Target,
   names: readonly string[],
   budget: number,
   onProgress?: (progress: ExploreProgress) => void,
-): Map<string, Explored<Action>> {
+): ExploredFirst<Action> {
   const decided = new Map<string, Explored<Action>>();
   const cluster = target.cluster;
-  if (cluster.size > PACKED_MAX_MEMBERS) return decided;
+  if (cluster.size > PACKED_MAX_MEMBERS) return { decided, stop: null };
   const properties = names.map((name) => target.properties.find((p) => p.property.name === name)!.property);
   const bounds = { ...CHECK_BOUNDS, maxStates: budget };
   // Near the memory limit the exploration stops: what it did not finish is left to random search, and
   // what it found says why it is partial.
-  const guard = memoryGuard('(a smaller --max-states, or more memory: NODE_OPTIONS=--max-old-space-size=MB)');
+  // (The remedy is the stop's own: `stopRemedy` in checker/verdict.ts.)
+  const guard = memoryGuard('');
   const started = performance.now();
   const explore = (props: readonly ClusterProperty[], maxStates: number, offset: number) => {
     const run = verifyPacked(cluster, exploreScope(bounds), props, ringSymmetries(cluster), {
@@ -78,10 +79,15 @@ export function explorePacked(
     });
     // A stop before the budget is the guard's (the cap stops at the budget).
     const stopped = run.stopped !== undefined && run.states < maxStates ? run.stopped : undefined;
-    if (stopped !== undefined) onProgress?.({ states: offset + run.states, seconds: (performance.now() - started) / 1000, stopped });
     return { run, stopped };
   };
   const { run: result, stopped } = explore(properties, budget, 0);
+  const stop: ExploredFirst<Action>['stop'] =
+    result.stopped === undefined
+      ? null
+      : stopped === undefined
+        ? { cause: 'state-budget', states: result.states, budget }
+        : { cause: 'memory-guard', states: result.states, budget, detail: stopped };
   const described = describeBounds(target.config, bounds);
   properties.forEach((property, p) => {
     const finding = result.findings[p]!;
@@ -98,7 +104,6 @@ export function explorePacked(
       bounds: described,
       depthComplete: complete ? null : result.depthComplete,
       shortest: finding.shortest,
-      ...(!complete && stopped !== undefined ? { stopped } : {}),
     });
   });
   // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
@@ -119,7 +124,7 @@ export function explorePacked(
       if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });
     });
   }
-  return decided;
+  return { decided, stop };
 }
 
 /** A target as the generic checker takes it: random search on its component engine, exploration on the packed rows. */

@@ -3,7 +3,7 @@ import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
 import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { budgetLeft, ids, indexes, noOutages, running } from './explain.ts';
+import { argued, budgetLeft, ids, indexes, noOutages, running } from './explain.ts';
 
 export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'desktop-policy-availability',
@@ -56,12 +56,18 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
       }
       return undefined;
     },
-    holds({ model, config, searched }) {
-      const none = noOutages(config);
+    holds(context) {
+      const { model, config, searched } = context;
+      const none = noOutages(context);
       if (none) return none;
       const desktop = running(model, 'desktop');
       if (config.loadBalancer.clusterHostname && desktop.length > config.faults.maxDown)
-        return `Clients reach the cluster by its host name, so any live member that runs desktop and holds their user record can serve them, and the members running desktop (${ids(model, desktop)}) are more than faults.maxDown (${config.faults.maxDown}).`;
+        return argued(
+          context,
+          `Clients reach the cluster by its host name, and the members running desktop (${ids(model, desktop)}) are more than faults.maxDown (${config.faults.maxDown})`,
+          'any live member that runs desktop and holds a client\'s user record can serve its policy',
+          `Clients reach the cluster by its host name, so any live member that runs desktop and holds their user record can serve them, and the members running desktop (${ids(model, desktop)}) are more than faults.maxDown (${config.faults.maxDown}).`,
+        );
       return `In ${searched} every enrolled client could still download its policy with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
   },

@@ -1,7 +1,7 @@
 import { clusterMembers, describeVersion, firstDivergence, names, rounds } from './helpers.ts';
 import { type ClusterProperty, holds, judgedAfterSettling, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { ids, indexes, strandingDmzMember } from './explain.ts';
+import { argued, ids, indexes, strandingDmzMember } from './explain.ts';
 import { membersWhere } from './helpers.ts';
 
 export const eventualConvergence: ClusterProperty = judgedAfterSettling({
@@ -26,11 +26,12 @@ export const eventualConvergence: ClusterProperty = judgedAfterSettling({
       if (stuck === undefined) return undefined;
       return `${ids(model, [stuck.dmz])} is in the DMZ and keeps sending to its fixed successor ${ids(model, [stuck.next])} (KB 161304), which was broken out of the cluster (faults.removeMember: true; assumptions.dmzAfterRemoval: "stale"), so ${divergence.id} (${describeVersion(model, divergence.newest)}) stops at ${ids(model, [stuck.dmz])} and never reaches ${ids(model, divergence.lacking, 'or')}, even with every member up.`;
     },
-    holds({ model, config, searched }) {
+    holds(context) {
+      const { model, config, searched } = context;
       const dmz = indexes(model, (m) => m.zone === 'dmz');
       const { removeMember, maxDown } = config.faults;
       if (dmz.length > 0 && removeMember && maxDown > 0 && config.assumptions.dmzAfterRemoval === 'stale')
-        return `In ${searched} no DMZ member's fixed successor was removed while a change waited on it, but this config allows it (faults.removeMember: true with assumptions.dmzAfterRemoval: "stale"), so a longer search may still find one.`;
+        return `In ${searched} no DMZ member's fixed successor was removed while a change waited on it, ${context.proven ? 'although' : 'but'} this config allows it (faults.removeMember: true with assumptions.dmzAfterRemoval: "stale")${context.proven ? '' : ': a longer search may still find one'}.`;
       const dmzNote =
         dmz.length === 0
           ? removeMember && maxDown > 0
@@ -39,7 +40,11 @@ export const eventualConvergence: ClusterProperty = judgedAfterSettling({
           : removeMember && maxDown > 0
             ? ` (a DMZ member whose successor was removed is re-pointed: assumptions.dmzAfterRemoval: "repointed")`
             : ` (the DMZ member${dmz.length === 1 ? '' : 's'} ${ids(model, dmz)} keep${dmz.length === 1 ? 's' : ''} a fixed successor, and it comes back too)`;
-      return `Once every member is back and every link healed, each member's successor on the ring is reachable again${dmzNote}, so every change still held in the cluster reaches every member that may hold it.`;
+      return argued(
+        context,
+        `Once every member is back and every link healed, each member's successor on the ring is reachable again${dmzNote}`,
+        'every change still held in the cluster reaches every member that may hold it',
+      );
     },
   },
   notApplicable: () => undefined,

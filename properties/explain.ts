@@ -3,12 +3,12 @@
  * a service, who holds a record, where a DMZ member strands a change), shared by the `advice` of each
  * property file. The advice itself lives with its property (`PropertyAdvice` in `./types.ts`).
  */
-import type { ClusterConfig, Service } from '../config/schema.ts';
+import type { Service } from '../config/schema.ts';
 import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { successor } from '../model/topology.ts';
-import type { Recommendation } from './types.ts';
+import type { AdviceContext, Recommendation } from './types.ts';
 
 /** `m1`, `m1 and m2`, `m1, m2 and m3` (or `m1 or m2` after a negative). */
 export function list(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
@@ -44,11 +44,22 @@ export function liveHolders(model: ClusterModel, state: ClusterState, id: Record
   );
 }
 
+/**
+ * Why a property holds, as an argument from what the config does (`premise`) to what that brings about
+ * (`conclusion`). Only a proof (`context.proven`: every reachable state explored) draws the conclusion,
+ * in the words `proof` gives (default `premise, so conclusion.`); on any other basis the conclusion is
+ * only what the config should bring about, and the sentence says what the verdict rests on instead.
+ */
+export function argued(context: AdviceContext, premise: string, conclusion: string, proof = `${premise}, so ${conclusion}.`): string {
+  return context.proven ? proof : `${premise}. That should mean ${conclusion}, but it is not proven: no violation in ${context.searched}.`;
+}
+
 /** The availability properties with no fault budget: nothing goes down, so there is nothing to survive. */
-export function noOutages(config: ClusterConfig): string | undefined {
-  return config.faults.maxDown === 0
+export function noOutages(context: AdviceContext): string | undefined {
+  if (context.config.faults.maxDown !== 0) return undefined;
+  return context.proven
     ? 'No member is ever down here (faults.maxDown: 0), so this was checked only with every member up; raise maxDown to check an outage.'
-    : undefined;
+    : `No member is ever down here (faults.maxDown: 0): no violation in ${context.searched}, all with every member up; raise maxDown to check an outage.`;
 }
 
 /**

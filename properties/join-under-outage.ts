@@ -4,7 +4,7 @@ import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
 import { type ClusterProperty, holds, violated } from './types.ts';
-import { list } from './explain.ts';
+import { argued, list } from './explain.ts';
 
 export const joinUnderOutage: ClusterProperty = {
   name: 'join-under-outage',
@@ -27,8 +27,9 @@ export const joinUnderOutage: ClusterProperty = {
         return `${list(waiting)} ${waiting.length === 1 ? 'joins' : 'join'} through the Sponsor ${sponsor} (KB 153721), and with ${sponsor} down (within faults.maxDown) a join cannot start: under assumptions.joinWhenSponsorDown "waits" the joiner waits for the Sponsor.`;
       return undefined;
     },
-    holds({ model, config, searched }) {
-      if (config.faults.maxDown === 0) return 'No member is ever down here (faults.maxDown: 0), so a waiting member can always join through the Sponsor.';
+    holds(context) {
+      const { model, config, searched } = context;
+      if (config.faults.maxDown === 0) return argued(context, 'No member is ever down here (faults.maxDown: 0)', 'a waiting member can always join through the Sponsor');
       return `In ${searched} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
     notApplicable: () => 'No member waits to join (no member has joinsLater: true).',

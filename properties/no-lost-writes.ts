@@ -5,7 +5,7 @@ import { describeVersion, rounds, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
 import { stampWriter } from '../model/stamps.ts';
-import { ids } from './explain.ts';
+import { argued, ids } from './explain.ts';
 import { membersWhere } from './helpers.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
 
@@ -38,10 +38,17 @@ export const noLostWrites: ClusterProperty = judgedAfterSettling({
       // Not lost with a removed member, only missing somewhere: the same stranding eventual-convergence explains.
       return eventualConvergence.advice!.violated(context);
     },
-    holds({ config, searched }) {
-      if (!config.faults.removeMember)
-        return 'Members here go down but are never broken out of the cluster (faults.removeMember: false): a change waits on its member and reaches the others when it comes back (resync).';
-      if (config.faults.maxDown === 0) return 'faults.removeMember is true, but faults.maxDown: 0 leaves no fault budget to remove a member.';
+    holds(context) {
+      const { config, searched } = context;
+      if (!config.faults.removeMember) {
+        const premise = 'Members here go down but are never broken out of the cluster (faults.removeMember: false)';
+        const conclusion = 'a change waits on its member and reaches the others when it comes back (resync)';
+        return argued(context, premise, conclusion, `${premise}: ${conclusion}.`);
+      }
+      if (config.faults.maxDown === 0) {
+        const premise = 'faults.removeMember is true, but faults.maxDown: 0 leaves no fault budget to remove a member';
+        return argued(context, premise, 'no change is lost with a removed member', `${premise}.`);
+      }
       return `In ${searched} no member was removed before it had passed on its changes, but this config allows removals (faults.removeMember: true), which the vendor discourages (KB 153476).`;
     },
   },

@@ -3,7 +3,7 @@ import { keyOf } from '../model/records.ts';
 import { anyMemberRuns, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
+import { argued, budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
 
 export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'private-key-availability',
@@ -53,12 +53,17 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
       }
       return undefined;
     },
-    holds({ model, config, searched }) {
-      const none = noOutages(config);
+    holds(context) {
+      const { model, config, searched } = context;
+      const none = noOutages(context);
       if (none) return none;
       const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
       if (keyMembers.length > config.faults.maxDown)
-        return `Private keys replicate to ${keyMembers.length} members that run mail (${ids(model, keyMembers)}), more than faults.maxDown (${config.faults.maxDown}), so an outage leaves one that can decrypt and sign.`;
+        return argued(
+          context,
+          `Private keys replicate to ${keyMembers.length} members that run mail (${ids(model, keyMembers)}), more than faults.maxDown (${config.faults.maxDown})`,
+          'an outage leaves one that can decrypt and sign',
+        );
       return `In ${searched} every private key stayed on a live member running mail.`;
     },
   },

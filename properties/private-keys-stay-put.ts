@@ -1,7 +1,7 @@
 import { kindOf, type RecordId } from '../model/records.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 import { keyOf } from '../model/records.ts';
-import { ids, indexes } from './explain.ts';
+import { argued, ids, indexes } from './explain.ts';
 import { holdsRecordOf } from './helpers.ts';
 
 export const privateKeysStayPut: ClusterProperty = {
@@ -27,10 +27,12 @@ export const privateKeysStayPut: ClusterProperty = {
       return undefined;
     },
     notApplicable: () => 'Every member has privateKeys: true, so no member must be kept free of private keys.',
-    holds({ model, searched }) {
+    holds(context) {
+      const { model, searched } = context;
       const without = indexes(model, (m) => !m.privateKeys);
       const withKeys = indexes(model, (m) => m.privateKeys);
-      return `${ids(model, without)} ${without.length === 1 ? 'has' : 'have'} privateKeys: false, and private keys replicate only along the members that may hold them (${ids(model, withKeys)}), so none reached ${without.length === 1 ? 'it' : 'them'} in ${searched}.`;
+      const premise = `${ids(model, without)} ${without.length === 1 ? 'has' : 'have'} privateKeys: false, and private keys replicate only along the members that may hold them (${ids(model, withKeys)})`;
+      return argued(context, premise, `none reaches ${without.length === 1 ? 'it' : 'them'}`, `${premise}, so none reached ${without.length === 1 ? 'it' : 'them'} in ${searched}.`);
     },
   },
   notApplicable: (model) =>

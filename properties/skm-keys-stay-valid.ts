@@ -3,6 +3,7 @@ import { formatHours, skmExpires } from '../model/time.ts';
 import { inCluster } from '../model/topology.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 import { CLIENT_ENROLLED } from './helpers.ts';
+import { argued } from './explain.ts';
 
 export const skmKeysStayValid: ClusterProperty = {
   name: 'skm-keys-stay-valid',
@@ -28,9 +29,10 @@ export const skmKeysStayValid: ClusterProperty = {
         return `Each client renews its SKM key (valid 14 days, renewed the day before it expires) only with the member it enrolled with, since there is no cluster host name (KB 156803), and members here may stay down up to ${config.faults.maxOutageDays} days (faults.maxOutageDays): long enough for a key to lapse (KB 157933).`;
       return undefined;
     },
-    holds({ config, searched }) {
+    holds(context) {
+      const { config, searched } = context;
       if (config.loadBalancer.clusterHostname)
-        return 'Clients reach the cluster by its host name, so a client renews its SKM key with any live desktop member that holds its user and policy.';
+        return argued(context, 'Clients reach the cluster by its host name', 'a client renews its SKM key with any live desktop member that holds its user and policy');
       return `Clients are pinned to the member they enrolled with, but no member stays down longer than ${config.faults.maxOutageDays} days (faults.maxOutageDays), well under the 14-day SKM validity; no key lapsed in ${searched}.`;
     },
   },

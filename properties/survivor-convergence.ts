@@ -1,7 +1,7 @@
 import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleSurvivors } from '../model/settle.ts';
-import { DMZ_SUCCESSOR, dmzSuccessorFor, ids, indexes, strandingDmzMember } from './explain.ts';
+import { argued, DMZ_SUCCESSOR, dmzSuccessorFor, ids, indexes, strandingDmzMember } from './explain.ts';
 
 export const survivorConvergence: ClusterProperty = judgedAfterSettling({
   name: 'survivor-convergence',
@@ -28,12 +28,17 @@ export const survivorConvergence: ClusterProperty = judgedAfterSettling({
       const gone = settled.state.members[stuck.next]!.status === 'down' ? `even while ${next} is down` : `though ${next} was removed`;
       return `${dmz} is in the DMZ and keeps sending to its fixed successor ${next} ${gone} (KB 161304: a DMZ member's topology does not update), so ${divergence.id} (${describeVersion(model, divergence.newest)}) stops at ${dmz} and never reaches ${ids(model, divergence.lacking, 'or')}, and no error is shown.`;
     },
-    holds({ model, config, searched }) {
+    holds(context) {
+      const { model, config, searched } = context;
       if (config.faults.maxDown === 0 && !config.faults.removeMember)
-        return 'No member is ever down here (faults.maxDown: 0), so the live members are the whole cluster and replicate as usual.';
+        return argued(context, 'No member is ever down here (faults.maxDown: 0)', 'the live members are the whole cluster and replicate as usual');
       const dmz = indexes(model, (m) => m.zone === 'dmz');
       if (dmz.length === 0)
-        return `Every member is internal and re-routes around a member that is down (KB 161304), so with up to ${config.faults.maxDown} down the live members still pass every change to each other.`;
+        return argued(
+          context,
+          'Every member is internal and re-routes around a member that is down (KB 161304)',
+          `with up to ${config.faults.maxDown} down the live members still pass every change to each other`,
+        );
       return `The DMZ member${dmz.length === 1 ? '' : 's'} ${ids(model, dmz)} keep${dmz.length === 1 ? 's' : ''} a fixed successor (KB 161304), yet in ${searched} no change was left on a DMZ member while its successor was down.`;
     },
   },

@@ -87,6 +87,11 @@ export interface AdviceContext {
   readonly model: ClusterModel;
   readonly config: ClusterConfig;
   readonly searched: string;
+  /**
+   * Whether the verdict is a proof: every reachable state within the bounds was explored (basis
+   * `exhaustive`). Only then may advice use the words of a proof (`argued` in `./explain.ts`).
+   */
+  readonly proven: boolean;
 }
 
 export interface ViolationContext extends AdviceContext {
@@ -109,7 +114,7 @@ export interface PropertyAdvice {
   recommend?(context: AdviceContext): Recommendation;
   /** Why it is violated here, naming this config's members and settings; undefined: the checker's message says it best. */
   violated(context: ViolationContext): string | undefined;
-  /** Why it holds for this config. */
+  /** Why it holds for this config; drawn as a conclusion only when `context.proven` (`argued` in `./explain.ts`). */
   holds(context: AdviceContext): string;
   /** Why it does not apply, when there is more to say than the property's own reason. */
   notApplicable?(context: AdviceContext): string;

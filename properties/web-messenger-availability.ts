@@ -5,7 +5,7 @@ import { type ClusterProperty, judgedAfterSettling, holds, violated } from './ty
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
 import { settleAll } from '../model/settle.ts';
-import { budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
+import { argued, budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
 
 export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   name: 'web-messenger-availability',
@@ -62,13 +62,19 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
       }
       return undefined;
     },
-    holds({ model, config, searched }) {
-      const none = noOutages(config);
+    holds(context) {
+      const { model, config, searched } = context;
+      const none = noOutages(context);
       if (none) return none;
       const eligible = indexes(model, (m) => isWebMessengerEligible(config, m));
       const highAvailability = config.webMessenger.accountMode === 'highAvailability' && config.webMessenger.switchTo !== 'homeServer';
       if (highAvailability && eligible.length > config.faults.maxDown)
-        return `Accounts are in High Availability mode, so each replicates to every member that runs webMessenger and is in the replication set (${ids(model, eligible)}), and those are more than faults.maxDown (${config.faults.maxDown}).`;
+        return argued(
+          context,
+          `Accounts are in High Availability mode: each replicates to every member that runs webMessenger and is in the replication set (${ids(model, eligible)}), and those are more than faults.maxDown (${config.faults.maxDown})`,
+          `every account stays on a live member running webMessenger with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down`,
+          `Accounts are in High Availability mode, so each replicates to every member that runs webMessenger and is in the replication set (${ids(model, eligible)}), and those are more than faults.maxDown (${config.faults.maxDown}).`,
+        );
       return `In ${searched} every Web Messenger account stayed on a live member running webMessenger with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
   },

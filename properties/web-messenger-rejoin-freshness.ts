@@ -2,6 +2,7 @@ import { keyOf, type RecordId } from '../model/records.ts';
 import { inRotation } from '../model/rotation.ts';
 import { describeVersion, holdsRecordOf } from './helpers.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
+import { argued } from './explain.ts';
 
 export const webMessengerRejoinFreshness: ClusterProperty = {
   name: 'web-messenger-rejoin-freshness',
@@ -36,9 +37,15 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
         return 'The load balancer puts a returning member back into the Web Messenger rotation at once (holdsRejoiningMembers: false), before replication has brought it the accounts its peers held: users routed to it may not see all their messages (KB 156803).';
       return undefined;
     },
-    holds({ config, searched }) {
+    holds(context) {
+      const { config, searched } = context;
       if (config.loadBalancer.holdsRejoiningMembers)
-        return 'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true).';
+        return argued(
+          context,
+          'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true)',
+          'no member is back in the rotation while it lacks an account its peers held',
+          'The load balancer holds a returning member out of the Web Messenger rotation until it holds every account its live peers held when it returned (holdsRejoiningMembers: true).',
+        );
       return `In ${searched} no member returned to the rotation while it lacked an account its peers held.`;
     },
   },

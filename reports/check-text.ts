@@ -7,6 +7,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, meetsExpectation, type PropertyResult, runsFor } from '../pgp/check.ts';
 import { generatedSummary, presetMatrix, violationReport } from './format.ts';
+import { stoppedExplorations } from './summary.ts';
 import { riskReport } from './text.ts';
 import { wrapText } from './width.ts';
 
@@ -32,6 +33,8 @@ export function checkText(results: readonly PropertyResult[], { configs, everyPr
     out.push(
       `\n${wrapText('verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
     );
+    // Every preset's exploration that did not finish (with one config, the risk report's summary says it).
+    for (const stopped of stoppedExplorations(results)) out.push(`\n${wrapText(stopped.message, width, '', '  ')}\n`);
   } else {
     const config = configs[0]!;
     out.push(`${wrapText(`pgp-cluster-check: config "${oneLine(config.name)}" (${config.members.length} members), ${header}`, width)}\n`);
@@ -40,12 +43,11 @@ export function checkText(results: readonly PropertyResult[], { configs, everyPr
   }
   if (everyPreset)
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) out.push(`\n${violationReport(r, source(r), width)}`);
+  // A random search stopped by the memory guard (an exploration's stop is in the summary above).
   for (const r of results.filter((x) => x.stopped !== undefined))
     out.push(
       `\n${wrapText(
-        r.basis === 'random'
-          ? `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`
-          : `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the exploration stopped after ${(r.states ?? 0).toLocaleString('en-US')} states: ${r.stopped}; the verdict speaks only for those states`,
+        `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`,
         width,
       )}`,
     );

@@ -3,7 +3,7 @@
  * (the check's summary, then an explorer per violation). Both replay the trace on the plain model and take
  * the verdict and its message from the checker's (or the replay's) own judgement.
  */
-import { type Basis, type Bounds, describeBasis, type Verdict } from '../checker/verdict.ts';
+import { type Basis, type Bounds, describeBasis, type ExplorationStop, stopReason, type Verdict } from '../checker/verdict.ts';
 import { advise, type Recommendation } from '../pgp/advice.ts';
 import type { JudgedResult } from '../pgp/check.ts';
 import type { CounterexampleReplay } from '../traces/replay.ts';
@@ -13,6 +13,7 @@ import type { Action } from '../model/actions.ts';
 import { findProperty } from '../properties/index.ts';
 import type { ClusterProperty } from '../properties/types.ts';
 import { explorerSection } from './explorer.ts';
+import { stoppedExplorations } from './summary.ts';
 import { html, type ReportSection, renderReport } from './html.ts';
 import { type OutputTarget, writeOutput } from '../io/write.ts';
 import { oneLine } from '../io/untrusted.ts';
@@ -29,6 +30,8 @@ export interface SummaryResult {
   readonly bounds?: Bounds | null;
   readonly depthComplete?: number | null;
   readonly stopped?: string | null;
+  /** The exploration that stopped before it decided this property (`PropertyCheck`). */
+  readonly explorationStop?: ExplorationStop;
   /** For a `sometimes` property before verdicts named `reached` / `unreached`. */
   readonly reached?: boolean;
   readonly accepted?: { readonly reason: string } | null;
@@ -52,7 +55,7 @@ function verdictOf(r: SummaryResult): string {
 function basisOf(r: SummaryResult): Basis | undefined {
   if (r.basis === 'exhaustive' && typeof r.states === 'number') return { basis: 'exhaustive', states: r.states, bounds: r.bounds ?? {} };
   if (r.basis === 'partial' && typeof r.states === 'number')
-    return { basis: 'partial', states: r.states, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.stopped ?? 'a cap' };
+    return { basis: 'partial', states: r.states, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.explorationStop === undefined ? (r.stopped ?? 'a cap') : stopReason(r.explorationStop) };
   if ((r.basis === 'random' || r.basis === undefined || r.basis === null) && r.runs !== undefined && r.runs > 0) return { basis: 'random', runs: r.runs };
   return undefined;
 }
@@ -86,7 +89,9 @@ export function summarySection(results: readonly SummaryResult[], heading: strin
   const counts = new Map<string, number>();
   for (const r of results) counts.set(verdictOf(r), (counts.get(verdictOf(r)) ?? 0) + 1);
   const accepted = results.filter((r) => r.accepted && r.verdict === 'violated');
-  const body = html`<p>${[...counts].map(([v, n]) => `${n} ${v}`).join(', ')}${accepted.length > 0 ? `; ${accepted.length} violation${accepted.length === 1 ? '' : 's'} accepted` : ''}.</p>
+  // An exploration that did not finish, in the words every output uses.
+  const stopped = stoppedExplorations(results).map((s) => html`<p><strong class="v-unreached">Not proven.</strong> ${s.message}</p>`);
+  const body = html`${stopped}<p>${[...counts].map(([v, n]) => `${n} ${v}`).join(', ')}${accepted.length > 0 ? `; ${accepted.length} violation${accepted.length === 1 ? '' : 's'} accepted` : ''}.</p>
 ${accepted.length > 0 ? html`<h3>Accepted risks</h3><ul>${accepted.map((r) => html`<li><strong>${r.property}</strong> on ${r.config}: ${r.accepted!.reason}</li>`)}</ul>` : ''}
 <div class="scroll"><table class="summary"><thead><tr><th>config</th><th>property</th><th>kind</th><th>verdict</th><th>basis</th><th>notes</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return { id: 'summary', heading, body };

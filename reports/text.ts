@@ -6,14 +6,14 @@
  * what the vendor recommends instead; then the guards under their own heading, reached or not reached.
  * The sentences come from `advice.ts`; this file only lays them out, wrapped to the terminal's width.
  */
-import { type Basis, describeBasis } from '../checker/verdict.ts';
+import { type Basis, describeBasis, stopReason } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { membersInvolved } from '../pgp/accept.ts';
 import { list } from '../pgp/advice.ts';
 import type { PropertyResult } from '../pgp/check.ts';
 import { reproduceCommand } from '../traces/save.ts';
 import { describeAction } from '../model/step.ts';
-import { verdictOf } from './summary.ts';
+import { stoppedExplorations, verdictOf } from './summary.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { terminalWidth, wrapCommand, wrapText } from './width.ts';
 
@@ -56,7 +56,7 @@ export function basisOf(r: PropertyResult): Basis | undefined {
   if (r.basis === 'random') return { basis: 'random', runs: r.runs };
   if (r.basis === 'exhaustive') return { basis: 'exhaustive', states: r.states ?? 0, bounds: r.bounds ?? {} };
   if (r.basis === 'partial')
-    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.stopped ?? 'the state budget (--max-states)' };
+    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.explorationStop === undefined ? 'the state budget (--max-states)' : stopReason(r.explorationStop) };
   return undefined;
 }
 
@@ -117,6 +117,8 @@ export function summaryScreen(results: readonly PropertyResult[], options: Repor
   const notApplicable = results.filter((r) => r.verdict === 'not-applicable');
   const accepted = risks.filter((r) => r.accepted).length;
   const out: string[] = [];
+  // First, what is not a proof because an exploration did not finish (the words every output uses).
+  for (const stopped of stoppedExplorations(results)) out.push(wrap(stopped.message, '', '  ', width));
   out.push(risks.length === 0 ? 'Risks: none found' : `Risks: ${risks.length} found${accepted > 0 ? `, ${accepted} accepted` : ''}`);
   out.push(
     ...rows(

@@ -11,7 +11,7 @@ import { applyAcceptances } from '../pgp/accept.ts';
 import { intFlag, parseFlags } from './args.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, checkTargets, type PropertyResult } from '../pgp/check.ts';
 import type { BasisKind } from '../checker/verdict.ts';
-import { table } from '../reports/format.ts';
+import { holdsCell, table } from '../reports/format.ts';
 import { type Io, usageError } from '../io/io.ts';
 import { loadConfigFile } from '../pgp/load.ts';
 import { defaultWorkers, runTasks } from '../pgp/parallel.ts';
@@ -73,9 +73,9 @@ function cell(verdict: string): string {
   return verdict === 'not-applicable' ? 'n/a' : verdict;
 }
 
-/** A verdict and what it rests on: `holds (exhaustive)`, `holds (random)`, `n/a`. */
+/** A verdict and what it rests on, in the words of `npm start`'s matrix: `verified` (holds, exhaustive), `sampled`, `violated`, `n/a`. */
 function based(verdict: string, basis: BasisKind | null): string {
-  return basis === null ? cell(verdict) : `${cell(verdict)} (${basis})`;
+  return verdict === 'holds' || verdict === 'vacuous' ? holdsCell({ verdict, basis }) : cell(verdict);
 }
 
 export async function compareCommand(args: readonly string[], io: Io): Promise<number> {
@@ -145,6 +145,7 @@ export async function compareCommand(args: readonly string[], io: Io): Promise<n
     ]),
   ];
   out.push(table(rows, '  '));
+  out.push(wrapText('verified: holds in every reachable state within the bounds; sampled: no violation in the random traces searched (the basis of each side is in --json)', width, '  ', '  '));
   const guards = comparison.filter((c) => c.kind === 'sometimes' && c.change !== 'same');
   out.push(wrapText(guards.length === 0 ? 'unchanged' : guards.map((c) => `${c.property} ${cell(c.before)} -> ${cell(c.after)}`).join(', '), width, 'Guards: ', '  '));
   for (const c of worse) {

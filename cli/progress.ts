@@ -2,7 +2,7 @@
  * A progress line for long runs: redrawn in place on standard error, only when standard output is a
  * terminal and the output is not JSON (so pipes and `--json` stay clean).
  */
-import { type ExplorationStop, STATE_BUDGET_FLAG, stopReason } from '../checker/verdict.ts';
+import { type ExplorationStop, stopReason } from '../checker/verdict.ts';
 import type { Io } from '../io/io.ts';
 import { terminalWidth } from '../reports/width.ts';
 
@@ -55,17 +55,18 @@ export function explorationProgress(label: string, p: { readonly states: number;
 }
 
 /**
- * The last state of an exploration that did not finish: why (`stopReason`, the words every output uses),
- * and how many properties it leaves to random search.
+ * The last state of an exploration that did not finish: why (`stopReason`, the words every output uses,
+ * naming the flag), then how many properties it leaves to random search (the row is cut to the
+ * terminal's width: the reason comes first).
  */
 export function explorationStopped(label: string, stop: ExplorationStop, random: readonly string[], seconds: number): string {
   const left = random.length === 0 ? 'nothing falls back to random search' : `${random.length} propert${random.length === 1 ? 'y falls' : 'ies fall'} back to random search`;
-  return `exploring ${label}: stopped at ${count(stop.states)} states, ${stopReason(stop)}; ${left}, ${seconds.toFixed(1)} s`;
+  return `exploring ${label}: stopped, ${stopReason(stop)}; ${left}, ${seconds.toFixed(1)} s`;
 }
 
-/** What a search's progress label adds after explorations that stopped: that its verdicts are not proofs. */
+/** What a search's progress label adds after explorations that stopped: how many of its searches are no proof. */
 export function notProofs(random: number): string {
-  return random === 0 ? '' : ` (not proofs: ${random} propert${random === 1 ? 'y' : 'ies'} fell back to random search; ${STATE_BUDGET_FLAG} raises the budget)`;
+  return random === 0 ? '' : ` (${random} fell back to random search)`;
 }
 
 /**

@@ -77,7 +77,7 @@ function verdictCell(result: PropertyResult): string {
 }
 
 /** A holding verdict never bare: `verified` (every reachable state explored) or `sampled` (random traces, or an exploration cut short). */
-export function holdsCell(result: PropertyResult): string {
+export function holdsCell(result: Pick<PropertyResult, 'verdict' | 'basis'>): string {
   if (result.verdict === 'vacuous') return 'vacuous';
   return result.basis === 'exhaustive' ? 'verified' : 'sampled';
 }

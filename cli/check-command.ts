@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { isFailure } from '../checker/verdict.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { Acceptance } from '../config/schema.ts';
-import { type Io, usageError } from '../io/io.ts';
+import { boundedWarnings, type Io, usageError } from '../io/io.ts';
 import { suggest } from '../io/suggest.ts';
 import { oneLine, shellQuote } from '../io/untrusted.ts';
 import { outputTarget } from '../io/write.ts';
@@ -81,13 +81,14 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
       : values.preset !== undefined
         ? [loadPreset(values.preset)]
         : PRESETS.map((p) => loadPreset(p.name));
-  for (const { warnings } of loaded) for (const w of warnings) io.err(w);
+  const warn = boundedWarnings((line) => io.err(line), oneLine);
+  for (const { warnings } of loaded) for (const w of warnings) warn(w);
   const everyPreset = values.preset === undefined && values.config === undefined;
   // Everything the reproduce line needs besides --property, --seed and --path (which `reproduceCommand` adds).
   const length = options.maxLength === DEFAULT_LENGTH ? '' : ` --length ${options.maxLength}`;
   const source = (r: PropertyResult) => `${values.config !== undefined ? `--config ${shellQuote(values.config)}` : `--preset ${shellQuote(r.config)}`}${length}`;
   const saveDir = saveDirOf(values);
-  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
+  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, warn);
   store?.checkUsable();
   const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
   const started = performance.now();
@@ -128,9 +129,10 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   store?.finish();
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
-  for (const a of stale) io.err(`warning: ${staleLine(a, results)}`);
+  for (const a of stale) warn(`warning: ${staleLine(a, results)}`);
   const explorationStops = stoppedExplorations(results).map((s) => `warning: ${oneLine(s.message)}`);
-  for (const line of explorationStops) io.err(line);
+  for (const line of explorationStops) warn(line);
+  warn.finish();
   if (html !== undefined) io.err(writeCheckHtml(html, results, jobs.map((j) => j.target), options, source));
   if (values.json) {
     const warnings = [...loaded.flatMap((l) => l.warnings), ...explorationStops];
@@ -138,7 +140,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
     io.out(JSON.stringify({ summary, seed: options.seed, runs: options.runs, maxLength: options.maxLength, seconds, warnings, results: results.map(resultJson) }, null, 2));
   } else {
     const configs = loaded.map((l) => l.config);
-    io.out(checkText(results, { configs, everyPreset, options, seconds, source, stale: stale.map((a) => staleLine(a, results)), width: terminalWidth() }));
+    io.out(checkText(results, { configs, everyPreset, options, seconds, source, stale: stale.map((a) => oneLine(staleLine(a, results))), width: terminalWidth() }));
   }
   return failed ? 1 : 0;
 }

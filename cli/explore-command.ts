@@ -6,7 +6,7 @@ import { CounterexampleStore, saveFinding } from '../traces/save.ts';
 import { type ExploreReport, exploreConfig } from '../pgp/explore.ts';
 import { numberedTrace, table } from '../reports/format.ts';
 import { DEFAULT_HOURS } from '../model/enabled.ts';
-import { type Io, usageError } from '../io/io.ts';
+import { boundedWarnings, type Io, usageError } from '../io/io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 import { count, explorationProgress, progressLine } from './progress.ts';
 import { memoryGuard } from '../checker/memory.ts';
@@ -65,8 +65,9 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   };
   const saveDir = context.saveDir(values);
   const loaded: LoadedConfig = values.config !== undefined ? loadConfigFile(values.config) : loadPreset(values.preset!);
-  for (const w of loaded.warnings) io.err(w);
-  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, (w) => io.err(w));
+  const warn = boundedWarnings((line) => io.err(line), oneLine);
+  for (const w of loaded.warnings) warn(w);
+  const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, warn);
   store?.checkUsable();
   const progress = progressLine(io, !values.json);
   const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
@@ -100,6 +101,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     }
     store.finish();
   }
+  warn.finish();
   const violated = report.results.filter((r) => r.verdict === 'violated' || r.verdict === 'unreached');
   if (values.json) {
     io.out(

@@ -12,7 +12,8 @@ import { resyncSvg } from '../reports/resync-svg.ts';
 import { fittedTable } from '../reports/format.ts';
 import { terminalWidth, wrapText } from '../reports/width.ts';
 import { parseFlags } from './args.ts';
-import { type Io, usageError } from '../io/io.ts';
+import { boundedWarnings, type Io, usageError } from '../io/io.ts';
+import { oneLine } from '../io/untrusted.ts';
 import { outputTarget, writeOutput } from '../io/write.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 
@@ -130,7 +131,7 @@ function table(analysis: ResyncAnalysis, m: MemberResync, width: number): string
 function textReport(analysis: ResyncAnalysis, width = terminalWidth()): string {
   const w = analysis.workload;
   const parts = [
-    wrapText(`Resync after an outage: ${analysis.config} (changes owed to the returning member and time until it holds them; the kind columns are High Availability)`, width),
+    wrapText(`Resync after an outage: ${oneLine(analysis.config)} (changes owed to the returning member and time until it holds them; the kind columns are High Availability)`, width),
     wrapText(
       `Workload (changes per hour): users ${w.usersPerHour}, private keys ${w.privateKeysPerHour}, domains ${w.domainsPerHour}, policies ${w.policiesPerHour}, mail-flow keys ${w.cachedKeysPerHour}, fetched keys ${w.fetchedKeysPerHour}, Web Messenger accounts ${w.wmAccountsPerHour} and messages ${w.wmMessagesPerHour}; a hop carries ${w.hopThroughputPerHour} changes per hour.`,
       width,
@@ -177,7 +178,9 @@ export function resyncCommand(args: readonly string[], io: Io): number {
   });
   if ((values.preset === undefined) === (values.config === undefined)) throw usageError('resync: give --preset NAME or --config FILE (one of them)');
   const loaded: LoadedConfig = values.preset !== undefined ? loadPreset(values.preset) : loadConfigFile(values.config!);
-  for (const w of loaded.warnings) io.err(w);
+  const warn = boundedWarnings((line) => io.err(line), oneLine);
+  for (const w of loaded.warnings) warn(w);
+  warn.finish();
   const ids = outageMembers(loaded.config);
   if (values.member !== undefined && !ids.includes(values.member)) {
     const close = suggest(values.member, ids);

@@ -74,3 +74,35 @@ export function expectedFailure(error: unknown): readonly string[] | undefined {
   const where = path ?? (syscall === 'write' ? 'the output' : syscall);
   return [`${where}: cannot ${syscall ?? 'do it'}: ${describeSystemError(code)}`];
 }
+
+/** A printer of warnings, each on one line, that keeps the terminal readable however many there are. */
+export interface Warnings {
+  (line: string): void;
+  /** Prints how many were left out (if any); call once, at the end. */
+  finish(): void;
+}
+
+/**
+ * Warnings printed as they come, each once (a repeated one is counted, not printed again), at most
+ * `MAX_PROBLEMS` of them; `finish` then says how many more there were ("and 99,950 more warnings").
+ * `line` puts each on one line (`oneLine`, from `untrusted.ts`).
+ */
+export function boundedWarnings(print: (text: string) => void, line: (text: string) => string): Warnings {
+  const seen = new Set<string>();
+  let left = 0;
+  const warn = ((text: string) => {
+    const one = line(text);
+    if (seen.has(one)) return;
+    if (seen.size >= MAX_PROBLEMS) {
+      left++;
+      return;
+    }
+    seen.add(one);
+    print(one);
+  }) as Warnings;
+  warn.finish = () => {
+    if (left > 0) print(`warning: and ${left.toLocaleString('en-US')} more warning${left === 1 ? '' : 's'} (the first ${MAX_PROBLEMS} are shown)`);
+    left = 0;
+  };
+  return warn;
+}

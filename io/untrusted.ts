@@ -33,6 +33,11 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE_KEEPING_LINES, escapeChar);
 }
 
+/** Lone surrogates (half a character, which no UTF-8 file can hold) as U+FFFD, as `String.prototype.toWellFormed` does. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 /** Whether a text holds a character that `oneLine` would escape. */
 export function hasControlCharacter(text: string): boolean {
   UNSAFE.lastIndex = 0;

@@ -1,5 +1,7 @@
 /** Reading JSON files users give us, with messages that name the file and where in it. */
 import { findPreset, PRESETS, type Preset } from '../config/presets.ts';
+import { MAX_MEMBERS } from '../config/schema.ts';
+import { PROPERTIES } from '../properties/index.ts';
 import type { Acceptance, ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../io/suggest.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
@@ -57,11 +59,46 @@ export interface LoadedConfig {
   readonly preset: Preset | undefined;
 }
 
+/**
+ * The most `accept` entries a config can need: one for each property of the catalogue, for the whole
+ * cluster and for each member. A longer list is refused with one message, before it is validated entry by
+ * entry.
+ */
+export function maxAcceptances(members: number): number {
+  return PROPERTIES.length * (members + 1);
+}
+
+function acceptTooLong(file: string, document: unknown): void {
+  if (document === null || typeof document !== 'object' || !('accept' in document) || !Array.isArray(document.accept)) return;
+  const members = 'members' in document && Array.isArray(document.members) ? Math.min(document.members.length, MAX_MEMBERS) : MAX_MEMBERS;
+  const max = maxAcceptances(members);
+  if (document.accept.length > max)
+    throw usageError(
+      `${file}: accept: ${document.accept.length.toLocaleString('en-US')} entries; a config of ${members} members needs at most ${max} (one per property of the catalogue, for the whole cluster and for each member)`,
+    );
+}
+
+/** An entry that accepts what an earlier one already does (the same property, the same members). */
+function duplicateAcceptances(accept: readonly Acceptance[]): string[] {
+  const first = new Map<string, number>();
+  return accept.flatMap((a, i) => {
+    const key = JSON.stringify([a.property, a.members === undefined ? null : [...a.members].sort()]);
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, i);
+      return [];
+    }
+    return [`accept[${i}]: the same as accept[${earlier}] (${a.property}${a.members === undefined ? '' : `, members ${a.members.join(', ')}`}); remove one`];
+  });
+}
+
 export function loadConfigFile(file: string): LoadedConfig {
-  const result = validateConfig(readJsonFile(file));
+  const document = readJsonFile(file);
+  acceptTooLong(file, document);
+  const result = validateConfig(document);
   if (!result.ok) throw usageErrors(result.errors.map(formatProblem), `${file}: `);
-  const unknown = acceptanceProblems(result.accept);
-  if (unknown.length > 0) throw usageError(...unknown.map((p) => `${file}: ${p}`));
+  const unknown = [...acceptanceProblems(result.accept), ...duplicateAcceptances(result.accept)];
+  if (unknown.length > 0) throw usageErrors(unknown, `${file}: `);
   return { config: result.config, accept: result.accept, warnings: result.warnings.map((p) => `${file}: warning: ${formatProblem(p)}`), preset: undefined };
 }
 

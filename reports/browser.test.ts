@@ -18,6 +18,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { counterexampleFiles } from '../traces/index-file.ts';
 import { cli, readJson, tempDir } from '../test/cli.ts';
+import { renderReport, trusted } from './html.ts';
+import { hasControlCharacter } from '../io/untrusted.ts';
 import { browserRequired, HOW_TO_ENABLE, launchChromium, REQUIRE_BROWSER_VARIABLE } from '../test/browser.ts';
 
 /** The project's own Mermaid (a devDependency), injected into the page: no network. */
@@ -169,6 +171,50 @@ describe.skipIf(browser === undefined)('the HTML report in headless Chromium', (
     await page.close();
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
+  });
+
+  it("the page's policy runs no script but its own: a planted script, an event handler, a <base> and a form do nothing", async () => {
+    const planted = trusted(
+      '<script>document.title = "ran"</script><img src="data:," onerror="document.title = \'ran\'" onload="document.title = \'ran\'"><base href="http://127.0.0.1:9/"><form id="f" action="http://127.0.0.1:9/steal" method="post"><input name="t" value="x"></form>',
+    );
+    const file = join(shots, 'csp.html');
+    writeFileSync(file, renderReport({ title: 'csp', sections: [{ id: 'planted', heading: 'planted', body: planted }] }));
+    const url = pathToFileURL(file).href;
+    const { page, requests } = await offlinePage(url);
+    await page.waitForTimeout(100);
+    expect(await page.title()).toBe('csp');
+    // The form is not sent (Chromium shows its own blocked page instead): no request leaves the page.
+    await page.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit());
+    await page.waitForTimeout(300);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+
+  it('a counterexample whose config name and client hold markup, controls and bidirectional overrides: shown as text, nothing runs', async () => {
+    const hostile = '<img src=x onerror=alert(1)>\u202e\u0000\u001b[2J\n<script>alert(2)</script>';
+    const doc = readJson(files.dmz) as { config: { name: string }; actions: { client?: string }[] };
+    doc.config.name = hostile;
+    for (const a of doc.actions) if (a.client !== undefined) a.client = hostile;
+    const source = join(shots, 'hostile.json');
+    writeFileSync(source, JSON.stringify(doc));
+    const { out } = await cli('replay', source, '--format', 'html');
+    const file = join(shots, 'hostile.html');
+    writeFileSync(file, out);
+    const url = pathToFileURL(file).href;
+    const { page, problems, requests } = await offlinePage(url);
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.waitForTimeout(200);
+    const heading = (await page.locator('h1').textContent()) ?? '';
+    expect(heading).toContain('<img src=x onerror=alert(1)>\\u202e\\u0000\\u001b[2J');
+    expect(hasControlCharacter(heading.replace(/\n/g, ''))).toBe(false);
+    expect(dialogs).toBe(0);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
   });
 
   it.each(Object.entries(files))('%s: the Mermaid diagram of %s draws with the project\'s Mermaid, no text clipped (the title included)', async (_label, file) => {

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../properties/index.ts';
 import { cli, corpusFile, doctored, listing, tempDir, writeDoc } from '../test/cli.ts';
 import { describeBasis } from '../checker/verdict.ts';
+import { createHash } from 'node:crypto';
+import { EXPLORER_SCRIPT, REPORT_CSS } from './assets.ts';
 import { escapeHtml, html, renderReport, trusted } from './html.ts';
 import { type SummaryResult, summarySection } from './pages.ts';
 
@@ -21,6 +23,22 @@ describe('the HTML report', () => {
     expect(html`<p title="${hostile}">${[hostile, trusted('<b>ok</b>')]}${undefined}${0}</p>`.text).toBe(
       `<p title="${escapeHtml(hostile)}">${escapeHtml(hostile)}<b>ok</b>0</p>`,
     );
+  });
+
+  it('control, bidirectional and line-separator characters are written visibly, never raw', () => {
+    expect(escapeHtml('a\u202eb\u0000c\u001b[2J\u2028d\ud800\te\nf')).toBe('a\\u202eb\\u0000c\\u001b[2J\\u2028d\ufffd\te\nf');
+  });
+
+  it("the Content-Security-Policy runs only the page's own script and stylesheet (by their hashes), sends no form, takes no base", () => {
+    const policy = new JSDOM(renderReport({ title: 't', sections: [] })).window.document.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute('content')!;
+    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    expect(directives.get('script-src')).toEqual([hash(EXPLORER_SCRIPT)]);
+    expect(directives.get('style-src')).toEqual([hash(REPORT_CSS)]);
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('form-action')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(policy).not.toContain('unsafe');
   });
 
   it('a config name that is markup stays text: the page holds one script, the report\'s own', async () => {

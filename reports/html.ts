@@ -7,6 +7,8 @@
  * already `Html`. A report is a list of sections: the check's summary, one trace explorer per violation,
  * and whatever a later command adds (`ReportSection`, for example an SVG plot made with `trusted`).
  */
+import { createHash } from 'node:crypto';
+import { terminalSafe, wellFormed } from '../io/untrusted.ts';
 import { EXPLORER_SCRIPT, REPORT_CSS } from './assets.ts';
 
 /** Markup that is safe to put into the page as it is. */
@@ -19,8 +21,12 @@ export class Html {
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/**
+ * Text for HTML: markup characters as entities, and control, bidirectional and line-separator characters
+ * (which would reorder or hide what the page shows) written visibly as `\uXXXX`; line breaks and tabs kept.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return terminalSafe(wellFormed(text)).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 function piece(value: unknown): string {
@@ -64,7 +70,16 @@ export function safeId(text: string): string {
   return text.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+/** A Content-Security-Policy source for exactly this inline text. */
+function hashSource(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * Nothing from the network; the page's own stylesheet and script only (by their hashes: a script or style
+ * that an escape let slip would not run), no form may send anywhere, no `<base>` may move the links.
+ */
+export const CSP = `default-src 'none'; style-src ${hashSource(REPORT_CSS)}; script-src ${hashSource(EXPLORER_SCRIPT)}; img-src data:; form-action 'none'; base-uri 'none'`;
 
 /** The whole page. */
 export function renderReport(report: Report): string {

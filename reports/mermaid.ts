@@ -13,6 +13,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import type { ClusterModel } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type BlockedSend, blockedSends, cutLinks, describeEvents, type StoryEvent, type StoryStep } from '../pgp/story.ts';
+import { oneLine, wellFormed } from '../io/untrusted.ts';
 
 export interface DiagramViolation {
   readonly property: string;
@@ -38,9 +39,15 @@ export interface DiagramInput {
   readonly verdictWhenNone: string;
 }
 
-/** Mermaid's sequence syntax reads `;` as the end of a statement and `#` as the start of an entity code. */
+/**
+ * Text that Mermaid reads as text, whatever it holds: on one line (control, bidirectional and line-separator
+ * characters written visibly as `\uXXXX`, so no newline can start a statement of its own), and every
+ * character Mermaid's syntax gives a meaning written as an entity code: `;` (the end of a statement), `#`
+ * (an entity code), `%` (`%%` comments and `%%{init}%%` directives, read anywhere in the text), `<` and
+ * `>` (markup such as `<br/>`), `&` and `"`. Mermaid shows each as the character it stands for.
+ */
 export function escapeText(text: string): string {
-  return text.replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;'));
+  return oneLine(wellFormed(text)).replace(/[#;%<>&"]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 /** Breaks a long text into lines of about `width` characters at spaces, joined by `<br/>`. */
@@ -239,7 +246,7 @@ export function mermaidDiagram(input: DiagramInput): string {
   const d = new Drawing(input);
   const long = input.title.length > TITLE_LIMIT;
   const head = [THEME, 'sequenceDiagram', ...(long ? [] : [`  title ${escapeText(input.title)}`])];
-  if (input.source !== undefined) head.push(`  %% ${input.source.replace(/[\r\n]/g, ' ')}`);
+  if (input.source !== undefined) head.push(`  %% ${escapeText(input.source)}`);
   config.members.forEach((m, i) => {
     head.push(`  participant ${participantIds(config).get(m.id)} as ${escapeText(participantLabel(config, i))}`);
   });

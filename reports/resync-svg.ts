@@ -4,6 +4,7 @@
  * (`faults.maxOutageDays`, the SKM key validity) and the seed article's claim quoted beside the curve.
  * Pure: data in, text out.
  */
+import { oneLine, wellFormed } from '../io/untrusted.ts';
 
 export interface ResyncSeries {
   readonly label: string;
@@ -28,8 +29,15 @@ const RIGHT = 20;
 const TOP = 50;
 const BOTTOM = 60;
 
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Text for XML, always well-formed: control, bidirectional and line-separator characters written visibly
+ * as `\uXXXX` (`oneLine`), lone surrogates and the non-characters U+FFFE and U+FFFF (which XML forbids) as
+ * U+FFFD, and markup characters as entities.
+ */
+export function xml(text: string): string {
+  return oneLine(wellFormed(text))
+    .replace(/[\ufffe\uffff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** `1 h`, `6 h`, `1 d`, `30 d`. */

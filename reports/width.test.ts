@@ -8,6 +8,10 @@ describe('terminal width', () => {
     expect(terminalWidth({}, { isTTY: false })).toBe(DEFAULT_WIDTH);
     expect(terminalWidth({ COLUMNS: 'wide' }, {})).toBe(DEFAULT_WIDTH);
   });
+
+  it.each(['0', '-1', '1e9', 'abc', '80px', '1.5', '0x50', '', ' '])('COLUMNS=%j is not a positive whole number: 80', (columns) => {
+    expect(terminalWidth({ COLUMNS: columns }, { isTTY: false })).toBe(DEFAULT_WIDTH);
+  });
 });
 
 describe('wrapping', () => {

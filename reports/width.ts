@@ -9,9 +9,13 @@ export const DEFAULT_WIDTH = 80;
 /** Narrower than this, a hanging indent leaves no room for words: wrap as if this wide. */
 const MIN_WIDTH = 40;
 
-/** The terminal's width: `process.stdout.columns` on a terminal, else `COLUMNS`, else 80. */
+/**
+ * The terminal's width: `process.stdout.columns` on a terminal, else `COLUMNS` when it is a positive whole
+ * number (`0`, `-1`, `1e9`, `80px` or `abc` are not: they give 80), else 80.
+ */
 export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): number {
-  const columns = stdout.isTTY && stdout.columns ? stdout.columns : Number.parseInt(env.COLUMNS ?? '', 10);
+  const set = env.COLUMNS?.trim() ?? '';
+  const columns = stdout.isTTY && stdout.columns ? stdout.columns : /^[1-9]\d{0,8}$/.test(set) ? Number(set) : Number.NaN;
   return Number.isInteger(columns) && columns > 0 ? Math.max(MIN_WIDTH, columns) : DEFAULT_WIDTH;
 }
 

@@ -127,3 +127,29 @@ describe('resync: bad input exits 2 with a message, nothing written', () => {
     expect(JSON.parse(out).members[0].outages[0].highAvailability.owed.user).toBe(1000);
   });
 });
+
+describe('resync progress on a terminal', () => {
+  it('drawn at once, then for each outage profile (two per member), and cleared; never without a terminal or with --json', async () => {
+    const { vi } = await import('vitest');
+    const { run } = await import('./main.ts');
+    const drawn: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      drawn.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await run(['resync', '--preset', 'dmz-ring'], { out: () => {}, err: () => {}, isTty: true })).toBe(0);
+      const members = findPreset('dmz-ring')!.config.members.length;
+      const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
+      expect(lines).toHaveLength(2 * members);
+      expect(lines[0]).toMatch(new RegExp(`^resync of "dmz-ring": 0/${2 * members} outage profiles \\(member m1, both account modes\\), [\\d,]+ MB in use, \\d+\\.\\d s$`));
+      expect(drawn.at(-1)).toBe('\r\x1b[2K');
+      drawn.length = 0;
+      await run(['resync', '--preset', 'dmz-ring', '--json'], { out: () => {}, err: () => {}, isTty: true });
+      await run(['resync', '--preset', 'dmz-ring'], { out: () => {}, err: () => {}, isTty: false });
+      expect(drawn).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

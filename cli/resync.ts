@@ -12,6 +12,7 @@ import { resyncSvg } from '../reports/resync-svg.ts';
 import { fittedTable } from '../reports/format.ts';
 import { terminalWidth, wrapText } from '../reports/width.ts';
 import { parseFlags } from './args.ts';
+import { memoryInUse, progressLine } from './progress.ts';
 import { boundedWarnings, type Io, usageError } from '../io/io.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { outputTarget, writeOutput } from '../io/write.ts';
@@ -43,12 +44,24 @@ function outageMembers(config: ClusterConfig): string[] {
   return config.members.filter((m) => !m.joinsLater).map((m) => m.id);
 }
 
-/** The backlog and resync time of each member (or one) for each outage length, in both account modes. */
-export function analyseResync(config: ClusterConfig, member?: string, hours: readonly number[] = OUTAGE_HOURS): ResyncAnalysis {
+/**
+ * The backlog and resync time of each member (or one) for each outage length, in both account modes.
+ * `progress` hears of each outage profile before it is derived (two per member: a large config takes a
+ * while).
+ */
+export function analyseResync(
+  config: ClusterConfig,
+  member?: string,
+  hours: readonly number[] = OUTAGE_HOURS,
+  progress: (done: number, total: number, member: string) => void = () => {},
+): ResyncAnalysis {
   const workload = resolveWorkload(config);
   const horizon = Math.max(...hours);
-  const members = (member === undefined ? outageMembers(config) : [member]).map((id): MemberResync => {
+  const ids = member === undefined ? outageMembers(config) : [member];
+  const members = ids.map((id, i): MemberResync => {
+    progress(2 * i, 2 * ids.length, id);
     const ha = outageProfile(config, id, 'highAvailability', horizon);
+    progress(2 * i + 1, 2 * ids.length, id);
     const hs = outageProfile(config, id, 'homeServer', horizon);
     return {
       member: id,
@@ -187,7 +200,14 @@ export function resyncCommand(args: readonly string[], io: Io): number {
     throw usageError(`--member: unknown member "${values.member}" (or one that joins later); valid: ${ids.join(', ')}${close ? `; did you mean "${close}"?` : ''}`);
   }
   const svg = values.svg === undefined ? undefined : outputTarget('--svg', values.svg, [values.config]);
-  const analysis = analyseResync(loaded.config, values.member);
+  const progress = progressLine(io, !values.json);
+  const started = performance.now();
+  const analysis = analyseResync(loaded.config, values.member, OUTAGE_HOURS, (done, total, member) =>
+    progress.update(
+      `resync of "${oneLine(loaded.config.name)}": ${done}/${total} outage profiles (member ${member}, both account modes), ${memoryInUse()}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    ),
+  );
+  progress.done();
   if (svg !== undefined) writeOutput(svg, resyncPlot(analysis, analysis.members[0]!));
   if (values.json) io.out(JSON.stringify(analysis, null, 2));
   else io.out(textReport(analysis));

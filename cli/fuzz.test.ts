@@ -22,7 +22,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PRESETS } from '../config/presets.ts';
 import { formatPath } from '../config/validate.ts';
 import { kb161304File, readJson, tempDir } from '../test/cli.ts';
@@ -402,6 +402,14 @@ function counterexampleWith(dir: string, slot: Slot, text: string): string {
 describe('fuzz: hostile text in every output format', () => {
   fuzzIt('replay as text, JSON, Mermaid and HTML, and resync as SVG: inert, the same structure as plain text', async () => {
     const input = fc.tuple(fc.constantFrom(...SLOTS), hostileText);
+    // Text as wide as it comes, so that a hostile name and a plain one of the same length wrap alike and
+    // their reports have as many lines unless a name forged one.
+    const columns = process.env.COLUMNS;
+    process.env.COLUMNS = '100000';
+    onTestFinished(() => {
+      if (columns === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = columns;
+    });
     await fc.assert(
       fc.asyncProperty(input, async ([slot, text]) => {
         tried['output format'] = (tried['output format'] ?? 0) + 1;

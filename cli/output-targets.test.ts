@@ -192,6 +192,18 @@ describe('--save-dir', () => {
     expectNoTemporary(dir, err);
   });
 
+  it.skipIf(!canUnshare)('a disk that fills while saving (a 4 kB tmpfs, in a private mount namespace): exit 2 naming the folder, whole files only, no temporary file left', () => {
+    const dir = tempDir();
+    const script = `mount -t tmpfs -o size=4k tmpfs "$DIR" && node "$@"; status=$?; ls -A "$DIR"; exit $status`;
+    const argv = ['check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--seed', '1', '--runs', '50', '--save-dir', dir];
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', BIN, ...argv], { encoding: 'utf8', env: { ...process.env, DIR: dir } });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`error: cannot (save a counterexample in|write the index) ${dir}.*: no space left on the device`));
+    const left = run.stdout.trim().split('\n').filter((name) => name.endsWith('.tmp'));
+    expect(left).toEqual([]);
+    expectNoTemporary(dir, run.stderr);
+  });
+
   it('a folder that cannot be created (a file on its path): exit 2 before the search', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), '');

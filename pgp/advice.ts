@@ -13,6 +13,7 @@ import { step } from '../model/step.ts';
 import { findProperty } from '../properties/index.ts';
 import type { AdviceContext, ClusterProperty, Recommendation } from '../properties/types.ts';
 import type { JudgedResult } from './result.ts';
+import { type RiskNeeds, riskNeeds } from './needs.ts';
 
 export type { Recommendation } from '../properties/types.ts';
 export { list } from '../properties/explain.ts';
@@ -21,6 +22,8 @@ export { list } from '../properties/explain.ts';
 export interface Advice {
   readonly explanation: string;
   readonly recommendation: Recommendation | null;
+  /** For a violation: what it needs down or cut, hypothetical outages included (`pgp/needs.ts`). */
+  readonly needs?: RiskNeeds | null;
 }
 
 function traces(runs: number): string {
@@ -82,7 +85,8 @@ export function advise(model: ClusterModel, result: JudgedResult, property: Clus
   }
   const state = replay(model, result.actions.slice(0, result.step ?? result.actions.length));
   const why = state === undefined || entry === undefined ? undefined : entry.violated({ ...context, state });
-  return { explanation: why ?? sentence(result.message ?? 'violated'), recommendation };
+  const needs = riskNeeds(model.config, property, result.actions, result.step ?? result.actions.length) ?? null;
+  return { explanation: why ?? sentence(result.message ?? 'violated'), recommendation, needs };
 }
 
 function sentence(text: string): string {

@@ -1,9 +1,41 @@
-import { runsService } from '../model/cluster.ts';
+import { type ClusterModel, runsService } from '../model/cluster.ts';
+import type { ClusterState } from '../model/state.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
 import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, budgetLeft, ids, indexes, noOutages, running } from './explain.ts';
+import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, membersToAdd, noOutages, patch, running, withService } from './explain.ts';
+
+/** The internal members the fault budget asks to run desktop behind the cluster host name: more than maxDown. */
+function moreDesktopMembers(model: ClusterModel) {
+  return membersToAdd(
+    model,
+    (m) => runsService(m, 'desktop'),
+    (member) => ({ words: `run desktop on ${model.members[member]!.id}`, changes: [withService(model, member, 'desktop')] }),
+    model.config.faults.maxDown + 1,
+  );
+}
+
+/**
+ * The first enrolled client that some choice of members down (within the budget left after removals)
+ * leaves without a member to download its policy from, after settling, and the smallest such choice.
+ */
+function stranded(model: ClusterModel, s: ClusterState): { client: string; member: string; down: number[] } | undefined {
+  const clusterHostname = model.config.loadBalancer.clusterHostname;
+  const canServe = (m: number, user: string) =>
+    runsService(model.members[m]!, 'desktop') && s.members[m]!.records[user as `user:${string}`] !== undefined && s.members[m]!.records[DEFAULT_POLICY] !== undefined;
+  for (const [client, { member }] of Object.entries(s.clients)) {
+    const user = clientUser(client);
+    // A user record that vanished with a removed member is no-lost-writes' concern alone (docs/properties.md).
+    if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
+    const home = model.position.get(member)!;
+    // The members the client may download from: any that can serve it, or only its own without a cluster host name.
+    const serving = clusterHostname ? s.members.flatMap((_, i) => (canServe(i, user) ? [i] : [])) : canServe(home, user) ? [home] : [];
+    const down = outageDefeating(model, s, serving);
+    if (down !== undefined) return { client, member, down };
+  }
+  return undefined;
+}
 
 export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'desktop-policy-availability',
@@ -17,22 +49,35 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
     recommendation: {
       text: "Give desktop clients a cluster host name served by a load balancer or round-robin DNS (with that name in every member's certificate), so that a client reaches any live member, not only the one it enrolled with.",
       source: 'KB 156803',
+      by: 'vendor',
     },
     recommend({ model, config }) {
       if (!config.loadBalancer.clusterHostname) return this.recommendation;
       // The cluster host name is there already: what is left is more members that serve desktop clients.
       const desktop = running(model, 'desktop');
-      const more = indexes(model, (m) => m.zone === 'internal' && !runsService(m, 'desktop'));
       if (desktop.length > config.faults.maxDown)
         return {
           text: `Keep what this config already does, as the vendor recommends: a cluster host name, and desktop on ${ids(model, desktop)}, more members than faults.maxDown (${config.faults.maxDown}).`,
           source: 'KB 156803',
+          by: 'vendor',
         };
+      const more = moreDesktopMembers(model);
+      // KB 156803 asks for the cluster host name; how many members must serve behind it is our reading of the fault budget.
       return {
-        text: `Clients already reach the cluster by its host name; run desktop on ${more.length > 0 ? ids(model, more) : 'another member'} as well, so that more members than faults.maxDown (${config.faults.maxDown}) serve them (now ${desktop.length === 0 ? 'none' : ids(model, desktop)}).`,
+        text: `Clients already reach the cluster by its host name; run desktop on ${more.length > 0 ? ids(model, more.map((m) => m.member)) : 'another member'} as well, so that more members than faults.maxDown (${config.faults.maxDown}) serve them (now ${desktop.length === 0 ? 'none' : ids(model, desktop)}).`,
         source: 'KB 156803',
+        by: 'inference',
       };
     },
+    patches: [
+      CLUSTER_HOSTNAME,
+      ({ model }) => {
+        if (!model.config.loadBalancer.clusterHostname) return undefined;
+        const more = moreDesktopMembers(model);
+        return patch(more.map((m) => m.words).join(', '), 'inference', 'KB 156803', more.flatMap((m) => m.changes));
+      },
+    ],
+    outage: (model, state) => stranded(model, settleAll(model, state).state)?.down,
     violated({ model, state }) {
       const s = settleAll(model, state).state;
       const budget = budgetLeft(model, s);
@@ -74,26 +119,11 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   notApplicable: (model) => (anyMemberRuns(model, 'desktop') ? undefined : 'no member runs desktop'),
   settles: 'all',
   judge(model, settled) {
-    const s = settled.state;
-    const clusterHostname = model.config.loadBalancer.clusterHostname;
-    const canServe = (m: number, user: string) =>
-      runsService(model.members[m]!, 'desktop') &&
-      s.members[m]!.records[user as `user:${string}`] !== undefined &&
-      s.members[m]!.records[DEFAULT_POLICY] !== undefined;
-    for (const [client, { member }] of Object.entries(s.clients)) {
-      const user = clientUser(client);
-      // A user record that vanished with a removed member is no-lost-writes' concern alone (docs/properties.md).
-      if (!s.members.some((m) => m.status !== 'removed' && m.records[user] !== undefined)) continue;
-      const home = model.position.get(member)!;
-      // The members the client may download from: any that can serve it, or only its own without a cluster host name.
-      const serving = clusterHostname ? s.members.flatMap((_, i) => (canServe(i, user) ? [i] : [])) : canServe(home, user) ? [home] : [];
-      const down = outageDefeating(model, s, serving);
-      if (down === undefined) continue;
-      const why = clusterHostname
-        ? 'no live desktop member holds its user and policy'
-        : `it is pinned to ${member}, where it enrolled, and there is no cluster host name (KB 156803)`;
-      return violated(`after replication went quiet, ${withDownText(model, down)}, client ${client} cannot download its policy: ${why}`, settled.rounds);
-    }
-    return holds(settled.rounds);
+    const found = stranded(model, settled.state);
+    if (found === undefined) return holds(settled.rounds);
+    const why = model.config.loadBalancer.clusterHostname
+      ? 'no live desktop member holds its user and policy'
+      : `it is pinned to ${found.member}, where it enrolled, and there is no cluster host name (KB 156803)`;
+    return violated(`after replication went quiet, ${withDownText(model, found.down)}, client ${found.client} cannot download its policy: ${why}`, settled.rounds);
   },
 });

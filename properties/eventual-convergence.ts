@@ -1,7 +1,7 @@
 import { clusterMembers, describeVersion, firstDivergence, names, rounds } from './helpers.ts';
 import { type ClusterProperty, holds, judgedAfterSettling, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, ids, indexes, strandingDmzMember } from './explain.ts';
+import { argued, ids, indexes, NO_REMOVALS, strandingDmzMember } from './explain.ts';
 import { membersWhere } from './helpers.ts';
 
 export const eventualConvergence: ClusterProperty = judgedAfterSettling({
@@ -15,7 +15,9 @@ export const eventualConvergence: ClusterProperty = judgedAfterSettling({
     recommendation: {
       text: 'Do not break members out of the cluster (take a member out of mail and port traffic instead, and ask Support), and never leave a DMZ member whose fixed successor has left the cluster: its replication topology does not update.',
       source: 'KB 153476; seed article KB 153198; KB 161304',
+      by: 'vendor',
     },
+    patches: [NO_REMOVALS],
     violated({ model, state }) {
       const settled = settleAll(model, state);
       if (!settled.quiescent) return undefined;

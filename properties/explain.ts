@@ -3,12 +3,12 @@
  * a service, who holds a record, where a DMZ member strands a change), shared by the `advice` of each
  * property file. The advice itself lives with its property (`PropertyAdvice` in `./types.ts`).
  */
-import type { Service } from '../config/schema.ts';
+import { type ClusterConfig, SERVICES, type Service } from '../config/schema.ts';
 import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { successor } from '../model/topology.ts';
-import type { AdviceContext, Recommendation } from './types.ts';
+import type { AdviceContext, AdviceOrigin, ConfigChange, ConfigPatch, PatchRule, Recommendation } from './types.ts';
 
 /** `m1`, `m1 and m2`, `m1, m2 and m3` (or `m1 or m2` after a negative). */
 export function list(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
@@ -87,6 +87,7 @@ const DMZ_SUCCESSOR_TEXT =
 export const DMZ_SUCCESSOR: Recommendation = {
   text: `${DMZ_SUCCESSOR_TEXT}; DMZ members that do not host private keys get more replication links.`,
   source: 'KB 161304',
+  by: 'vendor',
 };
 
 /** KB 161304's advice for this config: the private-key clause only for DMZ members that host private keys. */
@@ -99,5 +100,62 @@ export function dmzSuccessorFor(model: ClusterModel): Recommendation {
     withKeys.length === 0
       ? ''
       : `; ${ids(model, withKeys)} ${withKeys.length === 1 ? 'hosts' : 'host'} private keys, and DMZ members that do not (privateKeys: false) get more replication links`;
-  return { text: `${DMZ_SUCCESSOR_TEXT}${who}${keys}.`, source: 'KB 161304' };
+  return { text: `${DMZ_SUCCESSOR_TEXT}${who}${keys}.`, source: 'KB 161304', by: 'vendor' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Config changes (`PropertyAdvice.patches`): the fields a recommendation sets, named by their path.
+
+/** A top-level field set to a value (`['loadBalancer', 'clusterHostname']`); `undefined` removes it. */
+export function setting(config: ClusterConfig, path: readonly string[], value: unknown): ConfigChange {
+  const was = path.reduce<unknown>((at, key) => (at === undefined || at === null ? undefined : (at as Record<string, unknown>)[key]), config);
+  return { path, value, was };
+}
+
+/** A member's field set to a value: `members[i].<field>`. */
+export function memberSetting<F extends 'zone' | 'services' | 'privateKeys'>(model: ClusterModel, member: number, field: F, value: MemberConfigOf<F>): ConfigChange {
+  return { path: ['members', member, field], value, was: model.members[member]![field] };
+}
+
+type MemberConfigOf<F extends 'zone' | 'services' | 'privateKeys'> = ClusterModel['members'][number][F];
+
+/** A member's services with one more (in the order the schema lists them). */
+export function withService(model: ClusterModel, member: number, service: Service): ConfigChange {
+  const has = model.members[member]!.services;
+  return memberSetting(model, member, 'services', SERVICES.filter((s) => has.includes(s) || s === service));
+}
+
+export function patch(summary: string, by: AdviceOrigin, source: string, changes: readonly ConfigChange[]): ConfigPatch | undefined {
+  return changes.length === 0 ? undefined : { summary, changes, by, source };
+}
+
+/** KB 153476's advice as a config change: no member is broken out of the cluster. */
+export const NO_REMOVALS: PatchRule = ({ config }) =>
+  config.faults.removeMember
+    ? patch('do not break members out of the cluster (take one out of mail and port traffic instead)', 'vendor', 'KB 153476', [setting(config, ['faults', 'removeMember'], false)])
+    : undefined;
+
+/** KB 156803's advice as a config change: clients reach the cluster by a host name on a load balancer or round-robin DNS. */
+export const CLUSTER_HOSTNAME: PatchRule = ({ config }) =>
+  config.loadBalancer.clusterHostname
+    ? undefined
+    : patch('give clients a cluster host name (a load balancer or round-robin DNS)', 'vendor', 'KB 156803', [setting(config, ['loadBalancer', 'clusterHostname'], true)]);
+
+/**
+ * What internal members lack to serve a record: `want` of them must have `has`, and the internal members
+ * without it are listed with the changes each needs, fewest changes first (ring order among equals). A
+ * DMZ member is never asked (keeping it out is the DMZ-mode choice, KB 153723).
+ */
+export function membersToAdd(
+  model: ClusterModel,
+  has: (m: ClusterModel['members'][number]) => boolean,
+  lacks: (member: number) => { readonly words: string; readonly changes: readonly ConfigChange[] },
+  want: number,
+): { readonly member: number; readonly words: string; readonly changes: readonly ConfigChange[] }[] {
+  const have = model.members.filter(has).length;
+  if (have >= want) return [];
+  return indexes(model, (m) => m.zone === 'internal' && !has(m))
+    .map((member) => ({ member, ...lacks(member) }))
+    .sort((a, b) => a.changes.length - b.changes.length || a.member - b.member)
+    .slice(0, want - have);
 }

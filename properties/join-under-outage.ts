@@ -19,6 +19,7 @@ export const joinUnderOutage: ClusterProperty = {
     recommendation: {
       text: 'Join new members while the Sponsor is up and reachable on port 444 from the joining server; a join is a full copy from the Sponsor, so plan it when no member is down, with 4 to 5 times the Sponsor\'s backup size free on the joiner.',
       source: 'KB 153721; KB 154069',
+      by: 'vendor',
     },
     violated({ model, config }) {
       const waiting = model.members.filter((m) => m.joinsLater).map((m) => m.id);

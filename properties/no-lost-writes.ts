@@ -5,7 +5,7 @@ import { describeVersion, rounds, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
 import { stampWriter } from '../model/stamps.ts';
-import { argued, ids } from './explain.ts';
+import { argued, ids, NO_REMOVALS } from './explain.ts';
 import { membersWhere } from './helpers.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
 
@@ -21,7 +21,9 @@ export const noLostWrites: ClusterProperty = judgedAfterSettling({
     recommendation: {
       text: 'Do not remove or break cluster members: take a member out of mail and port traffic instead, and ask Support for guidance; an outage is safer than a removal, because a member that comes back passes on what it held.',
       source: 'KB 153476; seed article KB 153198',
+      by: 'vendor',
     },
+    patches: [NO_REMOVALS],
     violated(context) {
       const { model, state } = context;
       const s = settleAll(model, state).state;

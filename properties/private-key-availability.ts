@@ -1,9 +1,55 @@
-import { runsService } from '../model/cluster.ts';
-import { keyOf } from '../model/records.ts';
+import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { keyOf, type RecordId } from '../model/records.ts';
+import type { ClusterState } from '../model/state.ts';
 import { anyMemberRuns, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
+import { argued, ids, indexes, list, memberSetting, membersToAdd, noOutages, patch, withService } from './explain.ts';
+
+const SOURCE = 'KB 153723; seed article KB 153198';
+
+/** A member that can decrypt and sign for internal users: it may hold their private keys and runs mail. */
+const keyMember = (m: ClusterModel['members'][number]) => m.privateKeys && runsService(m, 'mail');
+
+/** How many key members the fault budget asks for: more than maxDown, and at least two (KB 153723). */
+function wanted(model: ClusterModel): number {
+  return Math.max(2, model.config.faults.maxDown + 1);
+}
+
+/** The internal members to make key members, each with what it lacks: the fewest changes that reach `wanted`. */
+function additions(model: ClusterModel) {
+  return membersToAdd(
+    model,
+    keyMember,
+    (member) => {
+      const m = model.members[member]!;
+      const changes = [...(m.privateKeys ? [] : [memberSetting(model, member, 'privateKeys', true)]), ...(runsService(m, 'mail') ? [] : [withService(model, member, 'mail')])];
+      const words =
+        !m.privateKeys && !runsService(m, 'mail')
+          ? `let private keys replicate to ${m.id} and run mail there (privateKeys: true and the mail service)`
+          : !m.privateKeys
+            ? `let private keys replicate to ${m.id} (privateKeys: true)`
+            : `run mail on ${m.id} (it already may hold private keys)`;
+      return { words, changes };
+    },
+    wanted(model),
+  );
+}
+
+/**
+ * The first private key that some choice of members down (within the budget left after removals) leaves
+ * on no live member running mail, after settling: the key, every member holding it, and the smallest such
+ * choice. What the judgement, the advice and the report's hypothetical outage all read.
+ */
+function unavailableKey(model: ClusterModel, s: ClusterState): { id: RecordId; holders: number[]; down: number[] } | undefined {
+  for (const id of heldRecords(s, 'privateKey')) {
+    const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'mail') && m.records[id] !== undefined ? [i] : []));
+    const down = outageDefeating(model, s, serving);
+    if (down === undefined) continue;
+    return { id, holders: s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : [])), down };
+  }
+  return undefined;
+}
 
 export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   name: 'private-key-availability',
@@ -16,48 +62,57 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   advice: {
     recommendation: {
       text: "Let internal users' private keys replicate to at least two members that run mail (more than maxDown), so that an outage leaves a member that can decrypt and sign for them.",
-      source: 'KB 153723; seed article KB 153198',
+      source: SOURCE,
+      by: 'vendor',
     },
     recommend({ model, config }) {
-      const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
-      if (keyMembers.length > config.faults.maxDown && keyMembers.length >= 2)
+      const keyMembers = indexes(model, keyMember);
+      const need = wanted(model);
+      if (keyMembers.length >= need)
         return {
           text: `Keep what this config already does, as the vendor recommends: internal users' private keys on ${ids(model, keyMembers)}, members that run mail, more than faults.maxDown (${config.faults.maxDown}).`,
-          source: 'KB 153723; seed article KB 153198',
+          source: SOURCE,
+          by: 'vendor',
         };
-      // Internal members only: a DMZ member without private keys is the DMZ-mode choice (KB 153723), not an oversight.
-      const could = indexes(model, (m) => m.zone === 'internal' && !(m.privateKeys && runsService(m, 'mail')));
-      const need = Math.max(2, config.faults.maxDown + 1);
-      const where =
-        could.length > 0
-          ? `let them replicate to ${ids(model, could)} too (privateKeys: true and the mail service)`
-          : 'add an internal member that runs mail and may hold them';
+      // Only what each member lacks; internal members only (a DMZ member without private keys is the DMZ-mode choice, KB 153723).
+      const added = additions(model);
+      const where = added.length > 0 ? list(added.map((a) => a.words)) : 'add an internal member that runs mail and may hold them';
+      const short = added.length > 0 && keyMembers.length + added.length < need ? `, and add ${need - keyMembers.length - added.length} more such internal member${need - keyMembers.length - added.length === 1 ? '' : 's'}` : '';
       return {
-        text: `Internal users' private keys are on ${keyMembers.length === 0 ? 'no member' : ids(model, keyMembers)} that runs mail; ${where}, so that at least ${need} (more than faults.maxDown, ${config.faults.maxDown}) can decrypt and sign for them.`,
-        source: 'KB 153723; seed article KB 153198',
+        text: `Internal users' private keys are on ${keyMembers.length === 0 ? 'no member' : ids(model, keyMembers)} that runs mail; ${where}${short}, so that at least ${need} (more than faults.maxDown, ${config.faults.maxDown}) can decrypt and sign for them.`,
+        source: SOURCE,
+        by: 'vendor',
       };
     },
+    patches: [
+      ({ model }) => {
+        const added = additions(model);
+        return patch(list(added.map((a) => a.words)), 'vendor', SOURCE, added.flatMap((a) => a.changes));
+      },
+    ],
+    outage: (model, state) => unavailableKey(model, settleAll(model, state).state)?.down,
     violated({ model, state }) {
-      const s = settleAll(model, state).state;
-      const budget = budgetLeft(model, s);
-      const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
+      const found = unavailableKey(model, settleAll(model, state).state);
+      if (found === undefined) return undefined;
+      const keyMembers = indexes(model, keyMember);
       const withoutKeys = indexes(model, (m) => !m.privateKeys);
-      for (const id of heldRecords(s, 'privateKey')) {
-        const holders = liveHolders(model, s, id, 'mail');
-        if (holders.length > budget) continue;
-        const others = withoutKeys.length > 0 ? ` (privateKeys: false on ${ids(model, withoutKeys)})` : '';
-        const key = keyOf(id);
-        const who = holders.length === 0 ? `no live member running mail holds the private key of ${key}` : `the private key of ${key} is held only by ${ids(model, holders)}`;
-        const down = holders.length === 0 ? 'as things stand' : `with ${ids(model, holders)} down`;
-        return `Only ${ids(model, keyMembers)} may hold internal users' private keys and run mail${others}, and ${who}; ${down}, no member can decrypt or sign for ${key}.`;
-      }
-      return undefined;
+      const others = withoutKeys.length > 0 ? ` (privateKeys: false on ${ids(model, withoutKeys)})` : '';
+      const key = keyOf(found.id);
+      const mail = found.holders.filter((m) => runsService(model.members[m]!, 'mail'));
+      const held =
+        found.holders.length === 0
+          ? `no member holds the private key of ${key}`
+          : mail.length === found.holders.length
+            ? `the private key of ${key} is held by ${ids(model, found.holders)}`
+            : `the private key of ${key} is held by ${ids(model, found.holders)}, of which ${mail.length === 0 ? 'none runs' : `only ${ids(model, mail)} ${mail.length === 1 ? 'runs' : 'run'}`} mail`;
+      const down = found.down.length === 0 ? 'as things stand' : `with ${ids(model, found.down)} down`;
+      return `Only ${ids(model, keyMembers)} may hold internal users' private keys and run mail${others}, and ${held}; ${down}, no member can decrypt or sign for ${key}.`;
     },
     holds(context) {
       const { model, config, searched } = context;
       const none = noOutages(context);
       if (none) return none;
-      const keyMembers = indexes(model, (m) => m.privateKeys && runsService(m, 'mail'));
+      const keyMembers = indexes(model, keyMember);
       if (keyMembers.length > config.faults.maxDown)
         return argued(
           context,
@@ -73,17 +128,11 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   },
   settles: 'all',
   judge(model, settled) {
-    const s = settled.state;
-    for (const id of heldRecords(s, 'privateKey')) {
-      const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'mail') && m.records[id] !== undefined ? [i] : []));
-      const down = outageDefeating(model, s, serving);
-      if (down === undefined) continue;
-      const holders = s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : []));
-      return violated(
-        `after replication went quiet, ${withDownText(model, down)}, the private key of ${keyOf(id)} (held only by ${names(model, holders)}) is on no live member running mail`,
-        settled.rounds,
-      );
-    }
-    return holds(settled.rounds);
+    const found = unavailableKey(model, settled.state);
+    if (found === undefined) return holds(settled.rounds);
+    return violated(
+      `after replication went quiet, ${withDownText(model, found.down)}, the private key of ${keyOf(found.id)} (held only by ${names(model, found.holders)}) is on no live member running mail`,
+      settled.rounds,
+    );
   },
 });

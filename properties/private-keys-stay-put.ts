@@ -16,6 +16,7 @@ export const privateKeysStayPut: ClusterProperty = {
     recommendation: {
       text: 'Choose per member whether internal users\' private keys replicate to it (privateKeys: false is the DMZ-mode choice), and keep them on at least two members that run mail.',
       source: 'KB 153723; KB 161304',
+      by: 'vendor',
     },
     violated({ model, state }) {
       for (let m = 0; m < model.size; m++) {

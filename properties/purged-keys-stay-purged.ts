@@ -17,6 +17,7 @@ export const purgedKeysStayPurged: ClusterProperty = {
     recommendation: {
       text: 'Keys cached from the mail flow are purged 180 days after caching and keys fetched from keyservers after the configured time to live; bring members back promptly, since a member purges its cache only while it is up.',
       source: 'KB 162609',
+      by: 'vendor',
     },
     violated: () => undefined,
     holds({ searched }) {

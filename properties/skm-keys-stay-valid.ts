@@ -1,5 +1,6 @@
 import { clientUser } from '../model/records.ts';
-import { formatHours, skmExpires } from '../model/time.ts';
+import { formatHours, HOURS_PER_DAY, SKM_VALIDITY_HOURS, skmExpires } from '../model/time.ts';
+import { CLUSTER_HOSTNAME, patch, setting } from './explain.ts';
 import { inCluster } from '../model/topology.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 import { CLIENT_ENROLLED } from './helpers.ts';
@@ -19,11 +20,29 @@ export const skmKeysStayValid: ClusterProperty = {
     recommendation: {
       text: 'Let desktop clients renew their server-managed keys from any member: give them a cluster host name behind a load balancer, and keep outages well under the 14 days an SKM key is valid.',
       source: 'KB 157933; KB 156803',
+      by: 'vendor',
     },
     recommend({ config }) {
       if (!config.loadBalancer.clusterHostname) return this.recommendation;
-      return { text: 'Keep outages well under the 14 days a server-managed key is valid: clients already renew with any live member through the cluster host name.', source: 'KB 157933' };
+      return {
+        text: 'Keep outages well under the 14 days a server-managed key is valid: clients already renew with any live member through the cluster host name.',
+        source: 'KB 157933',
+        by: 'vendor',
+      };
     },
+    patches: [
+      CLUSTER_HOSTNAME,
+      // Outages bounded under the key's validity: an operational commitment, stated as the fault bound the model reads.
+      ({ config }) =>
+        config.faults.maxOutageDays * HOURS_PER_DAY < SKM_VALIDITY_HOURS
+          ? undefined
+          : patch(
+              `bring a member back within ${SKM_VALIDITY_HOURS / HOURS_PER_DAY - 1} days of an outage`,
+              'vendor',
+              'KB 157933',
+              [setting(config, ['faults', 'maxOutageDays'], SKM_VALIDITY_HOURS / HOURS_PER_DAY - 1)],
+            ),
+    ],
     violated({ config }) {
       if (!config.loadBalancer.clusterHostname)
         return `Each client renews its SKM key (valid 14 days, renewed the day before it expires) only with the member it enrolled with, since there is no cluster host name (KB 156803), and members here may stay down up to ${config.faults.maxOutageDays} days (faults.maxOutageDays): long enough for a key to lapse (KB 157933).`;

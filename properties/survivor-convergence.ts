@@ -1,7 +1,9 @@
 import { describeVersion, rounds, firstDivergence, membersWhere, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleSurvivors } from '../model/settle.ts';
-import { argued, DMZ_SUCCESSOR, dmzSuccessorFor, ids, indexes, strandingDmzMember } from './explain.ts';
+import { argued, DMZ_SUCCESSOR, dmzSuccessorFor, ids, indexes, memberSetting, patch, strandingDmzMember } from './explain.ts';
+
+const MOVE_SOURCE = 'KB 161304 (a DMZ member keeps a fixed successor; an internal member re-routes around one that is down)';
 
 export const survivorConvergence: ClusterProperty = judgedAfterSettling({
   name: 'survivor-convergence',
@@ -13,6 +15,13 @@ export const survivorConvergence: ClusterProperty = judgedAfterSettling({
   advice: {
     recommendation: DMZ_SUCCESSOR,
     recommend: ({ model }) => dmzSuccessorFor(model),
+    // Our inference from KB 161304: an internal member re-routes around a member that is down, a DMZ member cannot.
+    patches: [
+      ({ model }) =>
+        indexes(model, (m) => m.zone === 'dmz').flatMap(
+          (dmz) => patch(`move ${model.members[dmz]!.id} out of the DMZ (its replication then re-routes)`, 'inference', MOVE_SOURCE, [memberSetting(model, dmz, 'zone', 'internal')]) ?? [],
+        ),
+    ],
     violated({ model, state }) {
       const settled = settleSurvivors(model, state);
       if (!settled.quiescent) return undefined;

@@ -76,11 +76,47 @@ export interface ClusterProperty {
   readonly advice?: PropertyAdvice;
 }
 
-/** A vendor recommendation, as an instruction, and where it comes from (KB numbers or the seed article). */
+/**
+ * Who gives a piece of advice: the vendor, in the articles `source` names (`vendor`), or this tool, reading
+ * those articles (`inference`: the vendor does not say it in so many words). Every recommendation and
+ * every config change says which.
+ */
+export type AdviceOrigin = 'vendor' | 'inference';
+
+/** A recommendation, as an instruction, where it comes from (KB numbers or the seed article), and who gives it. */
 export interface Recommendation {
   readonly text: string;
   readonly source: string;
+  readonly by: AdviceOrigin;
 }
+
+/** One field of a config document set to a value: `undefined` removes it, so that its default applies. */
+export interface ConfigChange {
+  /** Where, as a path into the config document: `['members', 2, 'services']`. */
+  readonly path: readonly (string | number)[];
+  readonly value: unknown;
+  /** What the field held before (the resolved config's value, defaults applied). */
+  readonly was: unknown;
+}
+
+/**
+ * A recommendation as a change of the config: what it does (an instruction naming the members), the
+ * fields it sets, and who gives it. `check` prints one only with the result of checking the changed
+ * config; `repair` searches combinations of them.
+ */
+export interface ConfigPatch {
+  readonly summary: string;
+  readonly changes: readonly ConfigChange[];
+  readonly by: AdviceOrigin;
+  readonly source: string;
+}
+
+/**
+ * A config change declared as data: the patch for this config, or undefined when it already has it or
+ * cannot use it; or, where the same change applies to several members (one per DMZ member, say), one
+ * patch each, so that a search can take some of them.
+ */
+export type PatchRule = (context: AdviceContext) => ConfigPatch | readonly ConfigPatch[] | undefined;
 
 /** What advice reads: the compiled config, and what the verdict rests on in words (`500 random traces`). */
 export interface AdviceContext {
@@ -118,6 +154,18 @@ export interface PropertyAdvice {
   holds(context: AdviceContext): string;
   /** Why it does not apply, when there is more to say than the property's own reason. */
   notApplicable?(context: AdviceContext): string;
+  /**
+   * The recommendation as config changes, where it is one (a service, a setting, a zone): each rule gives
+   * the patch for this config, or undefined where the config already has it or cannot use it. Advice that
+   * is no config change (an operational step, asking Support) has none, and is reported as such.
+   */
+  readonly patches?: readonly PatchRule[];
+  /**
+   * For a property judged "with any maxDown members down" after replication quiesces: the members it
+   * takes down (ring positions), the smallest choice that defeats it in the state a violation ends in; a
+   * report shows them as hypothetical failures. Undefined where no choice does.
+   */
+  outage?(model: ClusterModel, state: ClusterState): readonly number[] | undefined;
 }
 
 export interface PropertyReads {

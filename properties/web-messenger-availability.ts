@@ -1,11 +1,50 @@
-import { runsService } from '../model/cluster.ts';
-import { keyOf } from '../model/records.ts';
+import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { keyOf, type RecordId } from '../model/records.ts';
+import type { ClusterState } from '../model/state.ts';
 import { anyMemberRuns, heldRecords, holdsRecordOf, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, budgetLeft, ids, indexes, liveHolders, noOutages } from './explain.ts';
+import { argued, ids, indexes, membersToAdd, noOutages, patch, setting, withService } from './explain.ts';
+
+const SOURCE = 'KB 153723; seed article KB 153198';
+
+/**
+ * The vendor's note on account modes (the 2.x admin guide's Web Messenger section): a switch of mode
+ * applies to accounts created afterwards; each account keeps the mode it was created in.
+ */
+const ONLY_NEW_ACCOUNTS =
+  'a mode applies to accounts created under it: accounts already created in Home Server mode stay on their home member (converting them is a matter for Support)';
+
+/** The members the fault budget asks to run Web Messenger and receive its data: more than maxDown. */
+function moreMembers(model: ClusterModel) {
+  return membersToAdd(
+    model,
+    (m) => runsService(m, 'webMessenger'),
+    (member) => ({ words: `run webMessenger on ${model.members[member]!.id}`, changes: [withService(model, member, 'webMessenger')] }),
+    model.config.faults.maxDown + 1,
+  );
+}
+
+/** The members that run Web Messenger but are left out of its replication set. */
+function leftOut(model: ClusterModel): number[] {
+  const set = model.config.webMessenger.replication;
+  return set === 'all' ? [] : indexes(model, (m) => runsService(m, 'webMessenger') && !set.includes(m.id));
+}
+
+/**
+ * The first account that some choice of members down (within the budget left after removals) leaves on
+ * no live member running Web Messenger, after settling, and the smallest such choice.
+ */
+function unavailableAccount(model: ClusterModel, s: ClusterState): { id: RecordId; down: number[] } | undefined {
+  for (const id of heldRecords(s, 'wmAccount')) {
+    const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
+    const down = outageDefeating(model, s, serving);
+    if (down !== undefined) return { id, down };
+  }
+  return undefined;
+}
 
 export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   name: 'web-messenger-availability',
@@ -18,49 +57,75 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   advice: {
     recommendation: {
       text: 'Run Web Messenger (Web Email Protection) on every member, with its replication set to "All" and accounts in High Availability mode, so that every account is on every member and users keep the service while one is down.',
-      source: 'KB 153723; seed article KB 153198',
+      source: SOURCE,
+      by: 'vendor',
     },
     recommend({ model, config }) {
       // Only the steps this config has not taken, naming the members.
       const steps: string[] = [];
       const wm = config.webMessenger;
-      if (wm.accountMode === 'homeServer' || wm.switchTo === 'homeServer')
-        steps.push(`create accounts in High Availability mode (webMessenger.accountMode: "highAvailability"${wm.switchTo === 'homeServer' ? ', and no switchTo: "homeServer"' : ''})`);
-      const running = indexes(model, (m) => runsService(m, 'webMessenger'));
-      const left = wm.replication === 'all' ? [] : running.filter((m) => !(wm.replication as readonly string[]).includes(model.members[m]!.id));
+      if (wm.accountMode === 'homeServer' && wm.switchTo === 'highAvailability')
+        steps.push(
+          `create accounts in High Availability mode from the start (webMessenger.accountMode: "highAvailability"): switching new accounts to it (switchTo, as here) leaves the accounts created before the switch in Home Server mode, since ${ONLY_NEW_ACCOUNTS}`,
+        );
+      else if (wm.accountMode === 'homeServer' || wm.switchTo === 'homeServer')
+        steps.push(
+          `create accounts in High Availability mode (webMessenger.accountMode: "highAvailability"${wm.switchTo === 'homeServer' ? ', and no switchTo: "homeServer"' : ''}); ${ONLY_NEW_ACCOUNTS}`,
+        );
+      const left = leftOut(model);
       if (left.length > 0) steps.push(`replicate Web Messenger data to ${ids(model, left)} too (webMessenger.replication: "all")`);
       const eligible = indexes(model, (m) => isWebMessengerEligible(config, m));
       // Once replicated to every member that runs it, an account is on all of them: are they enough?
+      const running = indexes(model, (m) => runsService(m, 'webMessenger'));
       if (running.length <= config.faults.maxDown) {
-        const more = indexes(model, (m) => m.zone === 'internal' && !runsService(m, 'webMessenger'));
+        const more = moreMembers(model);
         steps.push(
           more.length > 0
-            ? `run webMessenger on ${ids(model, more)} as well, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`
+            ? `${more.map((m) => m.words).join(', ')} as well, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`
             : `add a member that runs webMessenger, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`,
         );
       }
       if (steps.length === 0)
         return {
           text: `Keep what this config already does, as the vendor recommends: accounts in High Availability mode, replicated to every member that runs webMessenger (${ids(model, eligible)}), more than faults.maxDown (${config.faults.maxDown}).`,
-          source: 'KB 153723; seed article KB 153198',
+          source: SOURCE,
+          by: 'vendor',
         };
       const text = `${steps.join('; ')}: then every account is on more members than can be down at once, and users keep the service while one is down.`;
-      return { text: text.charAt(0).toUpperCase() + text.slice(1), source: 'KB 153723; seed article KB 153198' };
+      return { text: text.charAt(0).toUpperCase() + text.slice(1), source: SOURCE, by: 'vendor' };
     },
+    patches: [
+      // High Availability mode for every account: the mode of new accounts, and no switch away from it.
+      ({ config }) => {
+        const wm = config.webMessenger;
+        const changes = [
+          ...(wm.accountMode === 'homeServer' ? [setting(config, ['webMessenger', 'accountMode'], 'highAvailability')] : []),
+          ...(wm.switchTo !== undefined && (wm.accountMode === 'homeServer' || wm.switchTo === 'homeServer') ? [setting(config, ['webMessenger', 'switchTo'], undefined)] : []),
+        ];
+        return patch('create every Web Messenger account in High Availability mode', 'vendor', SOURCE, changes);
+      },
+      ({ model, config }) => {
+        const left = leftOut(model);
+        return left.length === 0 ? undefined : patch(`replicate Web Messenger data to ${ids(model, left)} too`, 'vendor', SOURCE, [setting(config, ['webMessenger', 'replication'], 'all')]);
+      },
+      ({ model }) => {
+        const more = moreMembers(model);
+        return patch(more.map((m) => m.words).join(', '), 'vendor', SOURCE, more.flatMap((m) => m.changes));
+      },
+    ],
+    outage: (model, state) => unavailableAccount(model, settleAll(model, state).state)?.down,
     violated({ model, state }) {
       const s = settleAll(model, state).state;
-      const budget = budgetLeft(model, s);
-      for (const id of heldRecords(s, 'wmAccount')) {
-        const holders = liveHolders(model, s, id, 'webMessenger');
-        if (holders.length > budget) continue;
-        const key = keyOf(id);
-        const account = ownEntry(s.accounts, key);
-        if (account?.mode === 'homeServer')
-          return `Web Messenger accounts here are created in Home Server mode (webMessenger.accountMode: "homeServer"), so account ${key} lives only on ${account.home}, the member that created it; with ${account.home} down, ${key} cannot use Web Messenger.`;
-        const eligible = indexes(model, (m) => isWebMessengerEligible(model.config, m));
-        return `Web Messenger data replicates only to members that run webMessenger and are in webMessenger.replication (${ids(model, eligible)}), so account ${key} is held only by ${ids(model, holders)}; with ${holders.length === 1 ? 'it' : 'them'} down, ${key} cannot use Web Messenger.`;
-      }
-      return undefined;
+      const found = unavailableAccount(model, s);
+      if (found === undefined) return undefined;
+      const key = keyOf(found.id);
+      const account = ownEntry(s.accounts, key);
+      const down = found.down.length === 0 ? 'as things stand' : `with ${ids(model, found.down)} down`;
+      if (account?.mode === 'homeServer')
+        return `Web Messenger accounts here are created in Home Server mode (${model.config.webMessenger.accountMode === 'homeServer' ? 'webMessenger.accountMode: "homeServer"' : 'after a switch to it: webMessenger.switchTo: "homeServer"'}), so account ${key} lives only on ${account.home}, the member that created it; ${down}, ${key} cannot use Web Messenger.`;
+      const eligible = indexes(model, (m) => isWebMessengerEligible(model.config, m));
+      const holders = s.members.flatMap((m, i) => (m.status === 'up' && m.records[found.id] !== undefined && runsService(model.members[i]!, 'webMessenger') ? [i] : []));
+      return `Web Messenger data replicates only to members that run webMessenger and are in webMessenger.replication (${ids(model, eligible)}), so account ${key} is held only by ${ids(model, holders)}; ${down}, ${key} cannot use Web Messenger.`;
     },
     holds(context) {
       const { model, config, searched } = context;
@@ -82,17 +147,13 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   settles: 'all',
   judge(model, settled) {
     const s = settled.state;
-    for (const id of heldRecords(s, 'wmAccount')) {
-      const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
-      const down = outageDefeating(model, s, serving);
-      if (down === undefined) continue;
-      const account = ownEntry(s.accounts, keyOf(id));
-      const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
-      return violated(
-        `after replication went quiet, ${withDownText(model, down)}, Web Messenger account ${keyOf(id)}${how} is held by no live member running webMessenger`,
-        settled.rounds,
-      );
-    }
-    return holds(settled.rounds);
+    const found = unavailableAccount(model, s);
+    if (found === undefined) return holds(settled.rounds);
+    const account = ownEntry(s.accounts, keyOf(found.id));
+    const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
+    return violated(
+      `after replication went quiet, ${withDownText(model, found.down)}, Web Messenger account ${keyOf(found.id)}${how} is held by no live member running webMessenger`,
+      settled.rounds,
+    );
   },
 });

@@ -2,7 +2,14 @@ import { keyOf, type RecordId } from '../model/records.ts';
 import { inRotation } from '../model/rotation.ts';
 import { describeVersion, holdsRecordOf } from './helpers.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
-import { argued } from './explain.ts';
+import { argued, patch, setting } from './explain.ts';
+
+/**
+ * KB 156803 says users routed to a member that has not yet received replicated data may not see all their
+ * messages, and asks for a correctly configured load balancer; that the balancer should hold a returning
+ * member out until it has caught up is our inference from it, not the vendor's words.
+ */
+const INFERRED_FROM = 'KB 156803 (it asks for a correctly configured load balancer; holding a returning member out is our inference)';
 
 export const webMessengerRejoinFreshness: ClusterProperty = {
   name: 'web-messenger-rejoin-freshness',
@@ -20,16 +27,34 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   advice: {
     recommendation: {
       text: 'Have the load balancer hold a returning member out of the Web Messenger rotation until replication has caught it up (loadBalancer.holdsRejoiningMembers), so users are not routed to a member that has not yet received their messages.',
-      source: 'KB 156803',
+      source: INFERRED_FROM,
+      by: 'inference',
     },
     recommend({ config }) {
       if (config.loadBalancer.clusterHostname) return this.recommendation;
       // No balancer to hold a member out (KB 156803: failover is the balancer's or DNS's job).
       return {
         text: 'Serve Web Messenger through a cluster host name on a load balancer (loadBalancer.clusterHostname: true) that holds a returning member out of rotation until replication has caught it up (holdsRejoiningMembers: true); until then, tell users that a member just back from an outage may not show all their messages yet.',
-        source: 'KB 156803',
+        source: INFERRED_FROM,
+        by: 'inference',
       };
     },
+    patches: [
+      ({ config }) =>
+        config.loadBalancer.holdsRejoiningMembers && config.loadBalancer.clusterHostname
+          ? undefined
+          : patch(
+              config.loadBalancer.clusterHostname
+                ? 'have the load balancer hold a returning member out of rotation until it has caught up'
+                : 'serve Web Messenger through a cluster host name on a load balancer that holds a returning member out until it has caught up',
+              'inference',
+              INFERRED_FROM,
+              [
+                ...(config.loadBalancer.clusterHostname ? [] : [setting(config, ['loadBalancer', 'clusterHostname'], true)]),
+                ...(config.loadBalancer.holdsRejoiningMembers ? [] : [setting(config, ['loadBalancer', 'holdsRejoiningMembers'], true)]),
+              ],
+            ),
+    ],
     violated({ config }) {
       if (!config.loadBalancer.clusterHostname)
         return 'There is no load balancer in front of Web Messenger (loadBalancer.clusterHostname: false): users reach each member by its own name, so a member back from an outage serves them at once, before replication has brought it the accounts its peers held, and they may not see all their messages (KB 156803).';

@@ -24,7 +24,7 @@ export const domainsOnTwoMembers: ClusterProperty = judgedAfterSettling({
     return holds(settled.rounds);
   },
   advice: {
-    recommendation: { text: 'Do not break members out of the cluster; take one out of mail and port traffic instead.', source: 'KB 153476' },
+    recommendation: { text: 'Do not break members out of the cluster; take one out of mail and port traffic instead.', source: 'KB 153476', by: 'vendor' }, // 'inference' for advice the vendor does not give in so many words
     violated: () => undefined, // undefined: the checker's message says it best
     holds: ({ searched }) => `In ${searched} every managed domain stayed on two members.`,
   },

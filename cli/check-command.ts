@@ -7,6 +7,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { isFailure } from '../checker/verdict.ts';
+import { checkAdvice } from '../pgp/advice-check.ts';
+import { configCheck } from '../pgp/checked-change.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { Acceptance } from '../config/schema.ts';
 import { boundedWarnings, type Io, usageError } from '../io/io.ts';
@@ -26,7 +28,7 @@ import { terminalWidth } from '../reports/width.ts';
 import { saveDirOf } from '../traces/save-dir.ts';
 import { CounterexampleStore, saveViolation } from '../traces/save.ts';
 import { intFlag, parseFlags, pathFlag } from './args.ts';
-import { explorationProgress, explorationStopped, notProofs, progressLine, searchProgress } from './progress.ts';
+import { explorationProgress, explorationStopped, fitRow, notProofs, progressLine, searchProgress } from './progress.ts';
 
 export const DEFAULT_RUNS = 500;
 export const DEFAULT_LENGTH = 12;
@@ -127,6 +129,15 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
     stale.push(...accepted.stale);
   });
   store?.finish();
+  // One config: each violation's advice as a config change, checked as this config was (pgp/advice-check.ts).
+  if (!everyPreset) {
+    const check = configCheck(options, workers);
+    const advised = await checkAdvice(loaded[0]!.config, results, check, (property, done, of) =>
+      progress.update(fitRow(`checking the advice of ${property} as a config change (${done + 1} of ${of})`, terminalWidth())),
+    );
+    progress.done();
+    results.splice(0, results.length, ...results.map((r) => (advised.has(r.property) ? { ...r, checkedAdvice: advised.get(r.property)! } : r)));
+  }
   const seconds = (performance.now() - started) / 1000;
   const failed = everyPreset ? results.some((r) => !meetsExpectation(r)) : results.some((r) => isFailure(verdictOf(r)) && !r.accepted);
   for (const a of stale) warn(`warning: ${staleLine(a, results)}`);

@@ -63,7 +63,9 @@ describe('examples/', () => {
         expect.arrayContaining(['config', 'property', 'verdict', 'runs', 'seed', 'counterexample', 'actions', 'explanation', 'recommendation']),
       );
       expect(r.explanation, r.property).toMatch(/\w/);
-      if (r.verdict === 'violated') expect(r.recommendation, r.property).toEqual({ text: expect.any(String), source: expect.stringMatching(/KB \d{6}/) });
+      // Every recommendation says who gives it: the vendor (its KB) or this tool's inference from it.
+      if (r.verdict === 'violated')
+        expect(r.recommendation, r.property).toEqual({ text: expect.any(String), source: expect.stringMatching(/KB \d{6}/), by: expect.stringMatching(/^(vendor|inference)$/) });
     }
   });
 
@@ -77,8 +79,11 @@ describe('examples/', () => {
     expect(flat).toMatch(/ eventual-convergence: VIOLATED \((found after \d+ traces?|a shortest trace, from [\d,]+ states explored)\) why: gateway is in the DMZ and keeps sending to its fixed successor mail1/);
     expect(out).toMatch(/\n {2}why: {7}gateway is in the DMZ and keeps/);
     expect(out).toMatch(/\n {2}trace: {5}the shortest found, \d+ actions?/);
-    expect(out).toMatch(/\n {2}instead: {3}Do not break members out of the cluster/);
-    expect(flat).toMatch(/its replication topology does not update \(KB 153476; seed article KB 153198; KB 161304\)\./);
+    expect(out).toMatch(/\n {2}instead: {3}vendor \(KB 153476; seed/);
+    expect(flat).toMatch(/ instead: vendor \(KB 153476; seed article KB 153198; KB 161304\): Do not break members out/);
+    expect(flat).toMatch(/its replication topology does not update\./);
+    // The advice as a config change, and what checking the changed config showed.
+    expect(flat).toMatch(/ change: vendor \(KB 153476\): do not break members out of the cluster .* faults\.removeMember: true -> false checked: with this change, eventual-convergence /);
     expect(unwrapCommands(out)).toMatch(/\n {2}reproduce: npx pgp-cluster-check check --config .*dmz-successor-removed\.json --property eventual-convergence( --seed 1|$)/m);
     expect(flat).toMatch(/ private-keys-stay-put: holds \((no violation in 500 random traces|verified: every reachable state, [\d,]+ states)\) why: gateway has privateKeys: false/);
     expect(out).toMatch(/1 property violated \(\d+\.\d s\)\.\n$/);
@@ -96,8 +101,12 @@ describe('examples/', () => {
       const screen = out.slice(0, out.indexOf('— Details —'));
       expect(screen.split('\n').length).toBeLessThanOrEqual(24);
       expect(screen).toMatch(new RegExp(`Risks: ${e.violates.length} found`));
-      for (const property of e.violates) expect(screen).toMatch(new RegExp(`\\n {2}${property} +\\S.*; shortest trace \\d+ actions?`));
-      expect(screen).toMatch(/survivor-convergence +pgp1 and gateway; shortest trace 2 actions/);
+      const flatScreen = screen.replace(/\s+/g, ' ');
+      for (const property of e.violates) expect(flatScreen).toMatch(new RegExp(` ${property} \\S[^;]*; needs [^;]+; shortest trace \\d+ actions?`));
+      // What each risk needs down: in the trace, or hypothetically (the "any maxDown members down" of an availability property).
+      expect(flatScreen).toMatch(/survivor-convergence pgp1 and gateway; needs pgp1 down; shortest trace 2 actions/);
+      expect(flatScreen).toMatch(/desktop-policy-availability pgp1; needs pgp1 down \(hypothetically\); shortest trace 1 action/);
+      expect(flatScreen).toMatch(/web-messenger-rejoin-freshness pgp1 and pgp2; needs pgp1 down \(then back\); shortest trace 3 actions/);
       expect(screen.replace(/\s+/g, ' ')).toContain(`Not applicable (${e.notApplicable.length}): ${e.notApplicable.join(', ')}`);
       expect(screen).toMatch(/\nGuards: \d+ reached, 0 not reached/);
       expect(screen).not.toMatch(/outage-backlog/);

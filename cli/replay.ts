@@ -20,6 +20,7 @@ import { counterexampleFiles } from '../traces/index-file.ts';
 import { jsonEntries, skippedWarning } from '../io/read.ts';
 import { type Io, UsageError, usageError } from '../io/io.ts';
 import { mermaidDiagram } from '../reports/mermaid.ts';
+import { riskNeeds } from '../pgp/needs.ts';
 import { terminalWidth, wrapText } from '../reports/width.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
@@ -86,6 +87,21 @@ function endLines(title: string, members: Snapshot, links: readonly string[]): s
   return [`  ${title}:`, ...describeMembers(members).map((l) => line(oneLine(l), '    ')), ...(links.length > 0 ? [line(`cut links: ${links.join(', ')}`, '    ')] : [])];
 }
 
+/** The members the replayed violation's property takes down after replication quiesces (`pgp/needs.ts`): hypothetical failures. */
+function hypotheticalDown(replay: CounterexampleReplay): string[] {
+  const { loaded, violation } = replay;
+  if (violation === undefined) return [];
+  const needs = riskNeeds(loaded.document.config, loaded.property, loaded.document.actions, violation.step);
+  return [...(needs?.hypothetical ?? [])];
+}
+
+function hypotheticalLines(replay: CounterexampleReplay): string[] {
+  const down = hypotheticalDown(replay);
+  if (down.length === 0) return [];
+  const them = down.length === 1 ? 'it' : 'them';
+  return [line(`${down.join(', ')} down (hypothetical: the property allows any faults.maxDown members down once replication has quiesced; no action of the trace takes ${them} down)`, '  then: ')];
+}
+
 function violationLine(property: string, v: Violation): string {
   const rounds = v.rounds === undefined ? '' : ` (settling: ${v.rounds === 0 ? 'nothing was owed' : `${v.rounds} replication hop${v.rounds === 1 ? '' : 's'} until quiet`})`;
   return line(`${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`, '  ✗ ');
@@ -137,7 +153,7 @@ export function counterexampleTextReport(replay: CounterexampleReplay): string {
     if (violation !== undefined && violation.step === step.step && !atEnd) out.push(violationLine(property.name, violation));
   }
   if (settling) out.push(...settlingLines(settling));
-  if (violation !== undefined && property.kind === 'eventually' && violation.step === story.steps.length) out.push(violationLine(property.name, violation));
+  if (violation !== undefined && property.kind === 'eventually' && violation.step === story.steps.length) out.push(...hypotheticalLines(replay), violationLine(property.name, violation));
   if (violation === undefined) out.push(line(`${property.name} is not violated by this trace`, '  ✓ '));
   out.push('', ...endLines('members at the end of the trace', snapshot(story.final), cutLinks(story.final)));
   if (settling && settling.steps.length > 0) {
@@ -182,6 +198,8 @@ export function counterexampleJson(replay: CounterexampleReplay) {
         ? null
         : { mode: settling.mode, summary: settling.summary, rounds: settling.rounds, quiescent: settling.quiescent, actions: settling.actions, steps: settling.steps.map(stepJson) },
     violation: violationJson(property.name, violation),
+    /** Members the property takes down hypothetically after replication quiesces (no action of the trace). */
+    hypothetical: hypotheticalDown(replay),
     recorded: document.violation,
     outcome: replay.outcome,
     ok: replay.ok,
@@ -205,7 +223,10 @@ export function counterexampleMermaid(replay: CounterexampleReplay): string {
     initial: story.initial,
     steps: story.steps,
     settling,
-    violations: violation === undefined ? [] : [{ property: property.name, step: violation.step, message: violation.message }],
+    violations:
+      violation === undefined
+        ? []
+        : [{ property: property.name, step: violation.step, message: violation.message, hypothetical: hypotheticalDown(replay) }],
     verdictWhenNone: `${property.name} is not violated by this trace`,
   });
 }

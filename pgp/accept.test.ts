@@ -70,6 +70,22 @@ describe('accept', () => {
     expect(JSON.parse(covered.out).results[0].accepted).toEqual({ reason: 'the gateway', members: ['pgp1', 'pgp2', 'gateway'] });
   });
 
+  it('members counts a risk through members that behave the same (issue 23: pinned clients on a two-member cluster)', async () => {
+    // test/configs/pinned-pair.json: two identical members, no cluster host name, the risk accepted for pgp-b.
+    // A client pinned to pgp-b faces the risk the shortest trace shows for one pinned to pgp-a.
+    const pair = JSON.parse(readFileSync(join(root, 'test', 'configs', 'pinned-pair.json'), 'utf8')) as Record<string, unknown> & { accept: { members: string[] }[] };
+    expect(pair.accept[0]!.members).toEqual(['pgp-b']);
+    for (const members of [['pgp-b'], ['pgp-a']]) {
+      const file = writeDoc(tempDir(), 'pair.json', { ...pair, $schema: undefined, accept: [{ ...pair.accept[0], members }] });
+      const { out, err } = await cli('check', '--config', file, ...RUNS, '--json', '--property', 'desktop-policy-availability');
+      const result = JSON.parse(out).results[0];
+      expect(result, members[0]).toMatchObject({ verdict: 'violated', accepted: { reason: 'laptops wait for their member', members } });
+      expect(err, members[0]).not.toMatch(/stale acceptance/);
+      // What the risk needs, in --json: its member down, hypothetically (the "any maxDown members down" of the property).
+      expect(result.needs).toMatchObject({ hypothetical: [expect.stringMatching(/^pgp-[ab]$/)] });
+    }
+  });
+
   it('an unknown property is a config error with a "did you mean", and nothing runs', async () => {
     const file = withAccept([{ property: 'survivor-convergance', reason: 'typo' }]);
     const { status, out, err } = await cli('check', '--config', file, ...RUNS);

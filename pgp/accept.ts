@@ -8,7 +8,10 @@
 import type { Acceptance, ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../io/suggest.ts';
 import type { Action } from '../model/actions.ts';
+import { compileCluster } from '../model/cluster.ts';
+import { ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
+import { neededMembers, type RiskNeeds } from './needs.ts';
 
 /** What a violation's `accepted` field holds: the reason, and the members the acceptance was limited to. */
 export interface Accepted {
@@ -37,13 +40,36 @@ interface Judged {
   readonly property: string;
   readonly verdict: string;
   readonly actions: readonly Action[];
+  /** What the violation needs (`pgp/needs.ts`): its members down, hypothetical outages included. */
+  readonly needs?: RiskNeeds | null;
 }
 
-/** The acceptance that covers a violation, if any: its property, and (with `members`) no other member in its trace. */
+/** The members a violation involves: those its trace names and those it needs down or cut off, hypothetical outages included. */
+export function riskMembers(config: ClusterConfig, result: Judged): string[] {
+  return result.needs ? neededMembers(config, result.needs) : membersInvolved(config, result.actions);
+}
+
+/**
+ * The sets of members through which the same violation happens: the members it involves, and their
+ * images under each symmetry of the config (the ring's rotations that map every member to one that
+ * behaves the same, `model/symmetry.ts`). On a two-member cluster of identical members, a client pinned
+ * to pgp-b faces exactly the risk shown for one pinned to pgp-a.
+ */
+export function equivalentMemberSets(config: ClusterConfig, result: Judged): string[][] {
+  const involved = riskMembers(config, result);
+  const model = compileCluster(config);
+  return ringSymmetries(model).map((perm) => involved.map((id) => model.members[perm[model.position.get(id)!]!]!.id));
+}
+
+/**
+ * The acceptance that covers a violation, if any: its property, and (with `members`) a way for the
+ * violation to happen that involves no other member: its shortest trace, or the same trace through
+ * members that behave the same.
+ */
 export function acceptanceFor(config: ClusterConfig, accept: readonly Acceptance[], result: Judged): Acceptance | undefined {
   if (result.verdict !== 'violated') return undefined;
-  const involved = membersInvolved(config, result.actions);
-  return accept.find((a) => a.property === result.property && (a.members === undefined || involved.every((m) => a.members!.includes(m))));
+  const ways = equivalentMemberSets(config, result);
+  return accept.find((a) => a.property === result.property && (a.members === undefined || ways.some((members) => members.every((m) => a.members!.includes(m)))));
 }
 
 /** Each result with `accepted` (null unless an acceptance covers its violation), and the acceptances that covered none. */

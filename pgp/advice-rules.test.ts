@@ -79,7 +79,8 @@ describe('advice rules: given where it helps, never where the config already doe
     expect(recommendation({ members: threeMembers, loadBalancer: { clusterHostname: false } }, 'desktop-policy-availability')).toMatch(/cluster host name served by a load balancer/);
     const desktopOnOne = [{ id: 'm1' }, { id: 'm2', services: ['mail' as const] }, { id: 'm3', services: ['mail' as const] }];
     const withName = recommendation({ members: desktopOnOne }, 'desktop-policy-availability');
-    expect(withName).toMatch(/^Clients already reach the cluster by its host name; run desktop on m2 and m3 as well/);
+    // One more is enough with maxDown 1: the fewest members, not every one that lacks it.
+    expect(withName).toMatch(/^Clients already reach the cluster by its host name; run desktop on m2 as well, so that more members than faults.maxDown \(1\)/);
     expect(recommendation({ members: threeMembers }, 'desktop-policy-availability', 'holds')).toMatch(/^Keep what this config already does/);
   });
 
@@ -101,11 +102,20 @@ describe('advice rules: given where it helps, never where the config already doe
 
   it('private-key-availability: names the internal members that could hold keys, never a DMZ member without them', () => {
     const single = [{ id: 'm1' }, { id: 'm2', privateKeys: false }, { id: 'm3', privateKeys: false }];
-    expect(recommendation({ members: single }, 'private-key-availability')).toMatch(/on m1 that runs mail; let them replicate to m2 and m3 too/);
+    expect(recommendation({ members: single }, 'private-key-availability')).toMatch(/on m1, which runs mail; let private keys replicate to m2 \(privateKeys: true\), so that at least 2/);
     const withGateway = recommendation({ members: [{ id: 'm1' }, { id: 'm2', privateKeys: false }, gateway] }, 'private-key-availability');
-    expect(withGateway).toMatch(/replicate to m2 too/);
+    expect(withGateway).toMatch(/let private keys replicate to m2 \(privateKeys: true\)/);
     expect(withGateway).not.toMatch(/gw/);
     expect(recommendation({ members: threeMembers }, 'private-key-availability', 'holds')).toMatch(/^Keep what this config already does/);
+  });
+
+  it('private-key-availability: asks each member only for what it lacks (issue 23: branch1 already may hold keys)', () => {
+    // hq1 and hq2 run mail and hold keys; branch1 may hold keys but runs no mail; maxDown 2 asks for a third.
+    const members = [{ id: 'hq1' }, { id: 'hq2' }, { id: 'branch1', services: ['keyserver' as const, 'desktop' as const] }, { id: 'dmz1', zone: 'dmz' as const, privateKeys: false }];
+    const text = recommendation({ members, faults: { maxDown: 2 } }, 'private-key-availability');
+    expect(text).toMatch(/^Internal users' private keys are on hq1 and hq2, which run mail; run mail on branch1 \(it already may hold private keys\), so that at least 3/);
+    expect(text).not.toMatch(/privateKeys: true/);
+    expect(text).not.toMatch(/dmz1/);
   });
 
   it('skm-keys-stay-valid: a cluster host name only when there is none', () => {

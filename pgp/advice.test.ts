@@ -80,8 +80,9 @@ describe('why a property is violated, in the terms of the config and trace', () 
       'Web Messenger accounts here are created in Home Server mode (webMessenger.accountMode: "homeServer"), so account alice lives only on m2, the member that created it; with m2 down, alice cannot use Web Messenger.',
     );
     expect(a.recommendation).toEqual({
-      text: expect.stringMatching(/^Create accounts in High Availability mode \(webMessenger.accountMode: "highAvailability"\)/),
+      text: expect.stringMatching(/^Create accounts in High Availability mode \(webMessenger.accountMode: "highAvailability"\); a mode applies to accounts created under it/),
       source: 'KB 153723; seed article KB 153198',
+      by: 'vendor',
     });
   });
 
@@ -90,7 +91,7 @@ describe('why a property is violated, in the terms of the config and trace', () 
       write('m1', 'wmAccount', 'ivan'),
     ]);
     expect(a.explanation).toBe(
-      'Web Messenger data replicates only to members that run webMessenger and are in webMessenger.replication (m1), so account ivan is held only by m1; with it down, ivan cannot use Web Messenger.',
+      'Web Messenger data replicates only to members that run webMessenger and are in webMessenger.replication (m1), so account ivan is held only by m1; with m1 down, ivan cannot use Web Messenger.',
     );
   });
 

@@ -15,9 +15,11 @@ import type { ClusterProperty } from '../properties/types.ts';
 export interface RiskNeeds {
   /** Members the trace's actions name (the writer, the member a client enrolls at, the member crashed), in ring order. */
   readonly named: readonly string[];
-  /** Members down (or removed) when the property fails, as the trace leaves them. */
+  /** Members the trace takes down (or removes) at some step before the property fails, in ring order. */
   readonly down: readonly string[];
-  /** Links cut when the property fails (`m1|m2`). */
+  /** Of those, the members back up when it fails (an outage and a return: what a returning member owes). */
+  readonly back: readonly string[];
+  /** Links the trace cuts at some step before the property fails (`m1|m2`). */
   readonly cut: readonly string[];
   /** Members the property takes down after replication quiesces (hypothetical: no action of the trace). */
   readonly hypothetical: readonly string[];
@@ -34,10 +36,12 @@ function namedBy(action: Action): string[] {
   return Object.values(action).filter((v): v is string => typeof v === 'string');
 }
 
-/** The state after the first `length` actions, or undefined when they do not replay (they always should). */
-function replayed(model: ClusterModel, actions: readonly Action[]): ClusterState | undefined {
+/** Every state of a trace, the initial one first, or undefined when it does not replay (it always should). */
+function replayed(model: ClusterModel, actions: readonly Action[]): ClusterState[] | undefined {
+  const states = [initialState(model)];
   try {
-    return actions.reduce((state, action) => step(model, state, action), initialState(model));
+    for (const action of actions) states.push(step(model, states.at(-1)!, action));
+    return states;
   } catch {
     return undefined;
   }
@@ -50,17 +54,19 @@ function replayed(model: ClusterModel, actions: readonly Action[]): ClusterState
 export function riskNeeds(config: ClusterConfig, property: ClusterProperty | undefined, actions: readonly Action[], failsAt: number = actions.length): RiskNeeds | undefined {
   const model = compileCluster(config);
   const prefix = actions.slice(0, failsAt);
-  const state = replayed(model, prefix);
-  if (state === undefined) return undefined;
+  const states = replayed(model, prefix);
+  if (states === undefined) return undefined;
+  const state = states.at(-1)!;
   const ids = model.members.map((m) => m.id);
-  const named = new Set(prefix.flatMap(namedBy));
   const inRing = (set: ReadonlySet<string>) => ids.filter((id) => set.has(id));
-  const down = state.members.filter((m) => m.status === 'down' || m.status === 'removed').map((m) => m.id);
+  const down = new Set(states.flatMap((s) => s.members.filter((m) => m.status === 'down' || m.status === 'removed').map((m) => m.id)));
+  const cut = new Set(states.flatMap((s) => Object.keys(s.cutLinks)));
   const hypothetical = property?.advice?.outage?.(model, state) ?? [];
   return {
-    named: inRing(named),
-    down,
-    cut: Object.keys(state.cutLinks).sort(),
+    named: inRing(new Set(prefix.flatMap(namedBy))),
+    down: inRing(down),
+    back: inRing(down).filter((id) => state.members[model.position.get(id)!]!.status === 'up'),
+    cut: [...cut].sort(),
     hypothetical: hypothetical.map((m) => ids[m]!),
   };
 }

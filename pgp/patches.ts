@@ -3,7 +3,7 @@
  * declares for a config, applied to a config document, and described as a person reads them. Checking a
  * patched config is `pgp/checked-change.ts`'s business; this file only makes and shows the changes.
  */
-import { type ClusterConfig, SERVICES } from '../config/schema.ts';
+import type { ClusterConfig } from '../config/schema.ts';
 import { validateConfig, formatProblem } from '../config/validate.ts';
 import { compileCluster } from '../model/cluster.ts';
 import { PROPERTIES } from '../properties/index.ts';
@@ -57,8 +57,8 @@ export function mergeChanges(patches: readonly ConfigPatch[]): ConfigChange[] | 
     const before = byPath.get(key);
     if (before === undefined) byPath.set(key, change);
     else if (change.path.at(-1) === 'services' && Array.isArray(before.value) && Array.isArray(change.value)) {
-      const both = new Set([...(before.value as unknown[]), ...(change.value as unknown[])]);
-      const union = SERVICES.filter((service) => both.has(service));
+      // Each adds a service to the same member: all of them, in the order they were added.
+      const union = [...new Set([...(before.value as unknown[]), ...(change.value as unknown[])])];
       byPath.set(key, { ...before, value: union });
     } else if (JSON.stringify(before.value) !== JSON.stringify(change.value)) return undefined;
   }
@@ -111,5 +111,5 @@ export function describeChange(config: ClusterConfig, change: ConfigChange): str
 
 /** Who gives a piece of advice, as a report labels it: `vendor (KB 153723)`, `our inference (KB 156803 ...)`. */
 export function originLabel(by: 'vendor' | 'inference', source: string): string {
-  return by === 'vendor' ? `vendor (${source})` : `our inference (${source})`;
+  return by === 'vendor' ? `vendor (${source})` : `our inference, from ${source}`;
 }

@@ -6,6 +6,7 @@ import type { PropertyCheck } from '../checker/judge.ts';
 import type { Action } from '../model/actions.ts';
 import type { Recommendation } from '../properties/types.ts';
 import type { Accepted } from './accept.ts';
+import type { CheckedAdvice } from './advice-check.ts';
 import type { RiskNeeds } from './needs.ts';
 
 /** A property's result as `check` reports it: the generic result (`checker/judge.ts`) and PGP's own fields. */
@@ -25,7 +26,9 @@ export interface PropertyResult extends PropertyCheck<Action> {
   readonly accepted?: Accepted | null;
   /** For a violation: the members and links its shortest trace has down or cut, and those the property takes down hypothetically (`pgp/needs.ts`). */
   readonly needs?: RiskNeeds | null;
+  /** For a violation on one config: its advice as a config change, checked (`pgp/advice-check.ts`); null when not checked. */
+  readonly checkedAdvice?: CheckedAdvice | null;
 }
 
 /** A result before its explanation is added. */
-export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted' | 'needs'>;
+export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted' | 'needs' | 'checkedAdvice'>;

@@ -3,7 +3,7 @@
  * a service, who holds a record, where a DMZ member strands a change), shared by the `advice` of each
  * property file. The advice itself lives with its property (`PropertyAdvice` in `./types.ts`).
  */
-import { type ClusterConfig, SERVICES, type Service } from '../config/schema.ts';
+import type { ClusterConfig, Service } from '../config/schema.ts';
 import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -119,10 +119,10 @@ export function memberSetting<F extends 'zone' | 'services' | 'privateKeys'>(mod
 
 type MemberConfigOf<F extends 'zone' | 'services' | 'privateKeys'> = ClusterModel['members'][number][F];
 
-/** A member's services with one more (in the order the schema lists them). */
+/** A member's services with one more, after those it runs. */
 export function withService(model: ClusterModel, member: number, service: Service): ConfigChange {
   const has = model.members[member]!.services;
-  return memberSetting(model, member, 'services', SERVICES.filter((s) => has.includes(s) || s === service));
+  return memberSetting(model, member, 'services', has.includes(service) ? [...has] : [...has, service]);
 }
 
 export function patch(summary: string, by: AdviceOrigin, source: string, changes: readonly ConfigChange[]): ConfigPatch | undefined {

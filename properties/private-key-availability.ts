@@ -79,7 +79,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
       const where = added.length > 0 ? list(added.map((a) => a.words)) : 'add an internal member that runs mail and may hold them';
       const short = added.length > 0 && keyMembers.length + added.length < need ? `, and add ${need - keyMembers.length - added.length} more such internal member${need - keyMembers.length - added.length === 1 ? '' : 's'}` : '';
       return {
-        text: `Internal users' private keys are on ${keyMembers.length === 0 ? 'no member' : ids(model, keyMembers)} that runs mail; ${where}${short}, so that at least ${need} (more than faults.maxDown, ${config.faults.maxDown}) can decrypt and sign for them.`,
+        text: `Internal users' private keys are on ${keyMembers.length === 0 ? 'no member that runs' : `${ids(model, keyMembers)}, which ${keyMembers.length === 1 ? 'runs' : 'run'}`} mail; ${where}${short}, so that at least ${need} (more than faults.maxDown, ${config.faults.maxDown}) can decrypt and sign for them.`,
         source: SOURCE,
         by: 'vendor',
       };
@@ -103,7 +103,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
         found.holders.length === 0
           ? `no member holds the private key of ${key}`
           : mail.length === found.holders.length
-            ? `the private key of ${key} is held by ${ids(model, found.holders)}`
+            ? `the private key of ${key} is held only by ${ids(model, found.holders)}`
             : `the private key of ${key} is held by ${ids(model, found.holders)}, of which ${mail.length === 0 ? 'none runs' : `only ${ids(model, mail)} ${mail.length === 1 ? 'runs' : 'run'}`} mail`;
       const down = found.down.length === 0 ? 'as things stand' : `with ${ids(model, found.down)} down`;
       return `Only ${ids(model, keyMembers)} may hold internal users' private keys and run mail${others}, and ${held}; ${down}, no member can decrypt or sign for ${key}.`;
@@ -130,8 +130,11 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   judge(model, settled) {
     const found = unavailableKey(model, settled.state);
     if (found === undefined) return holds(settled.rounds);
+    // Who holds it, and (where not all of them do) which of them run mail.
+    const mail = found.holders.filter((m) => runsService(model.members[m]!, 'mail'));
+    const running = mail.length === found.holders.length ? '' : `; of those, ${mail.length === 0 ? 'none runs mail' : `only ${names(model, mail)} ${mail.length === 1 ? 'runs' : 'run'} mail`}`;
     return violated(
-      `after replication went quiet, ${withDownText(model, found.down)}, the private key of ${keyOf(found.id)} (held only by ${names(model, found.holders)}) is on no live member running mail`,
+      `after replication went quiet, ${withDownText(model, found.down)}, the private key of ${keyOf(found.id)} (held only by ${names(model, found.holders)}${running}) is on no live member running mail`,
       settled.rounds,
     );
   },

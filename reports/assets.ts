@@ -47,6 +47,8 @@ tr.verdict-row > td { padding: 0; border: none; } tr.verdict-row .verdict { marg
 .hint { color: #555; font-size: 12.5px; }
 svg.timeline { font-size: 11px; display: block; }
 .tl-lane { stroke: #bbb; stroke-width: 1; } .tl-name { font-weight: 600; fill: #333; } .tl-step { fill: #555; }
+.tl-hypothetical { fill: none; stroke: var(--down); stroke-width: 2; stroke-dasharray: 4 3; }
+td.member.hypothetical .status { border: 2px dashed var(--down); } tr.hypothetical th, tr.hypothetical td.action { font-style: italic; }
 .tl-down { fill: var(--down); } .tl-removed { fill: var(--removed); } .tl-waiting { fill: #e2e2e2; } .tl-cut { fill: var(--cut); }
 .tl-write { fill: #1f5fbf; } .tl-hop { stroke: #1f4fa0; stroke-width: 2; } .tl-arrowhead { fill: #1f4fa0; }
 .tl-lost { stroke: var(--bad-edge); stroke-width: 2; stroke-dasharray: 4 3; } .tl-x { fill: var(--bad-edge); font-weight: 700; font-size: 14px; }

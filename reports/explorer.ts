@@ -16,6 +16,8 @@ import type { ClusterProperty } from '../properties/types.ts';
 import type { Recommendation } from '../pgp/advice.ts';
 import { type BlockedSend, blockedSends, cutLinks, type SettlingStory, type StoryStep } from '../pgp/story.ts';
 import type { Target } from '../pgp/target.ts';
+import { riskNeeds } from '../pgp/needs.ts';
+import { findProperty } from '../properties/index.ts';
 import { escapeHtml, type Html, html, type ReportSection, safeId, trusted } from './html.ts';
 
 export interface ExplorerInput {
@@ -36,6 +38,18 @@ export interface ExplorerInput {
   /** Lines about where the trace comes from (a file, a command to reproduce it). */
   readonly provenance: readonly string[];
 }
+
+/**
+ * The members the violated property takes down after replication quiesces ("with any maxDown members
+ * down"): failures no step of the trace shows, drawn apart and marked hypothetical (`pgp/needs.ts`).
+ */
+function hypotheticalDown(input: ExplorerInput): string[] {
+  if (input.violation === undefined) return [];
+  const needs = riskNeeds(input.target.config, findProperty(input.property.name), input.steps.map((s) => s.action), input.violation.step);
+  return [...(needs?.hypothetical ?? [])];
+}
+
+const HYPOTHETICAL_WHY = 'the property allows any faults.maxDown members down once replication has quiesced; no step of the trace takes them down';
 
 interface Row {
   readonly key: string;
@@ -175,8 +189,20 @@ function verdictBlock(input: ExplorerInput, brief = false): Html {
   return html`<div class="verdict bad">
 <p><strong>${property.name} is violated after step ${violation.step}</strong>${property.kind === 'eventually' ? ' (judged after settling)' : ''}: ${violation.message}</p>
 ${!brief && explanation && explanation !== violation.message ? html`<p><span class="label">Why:</span> ${explanation}</p>` : ''}
-${!brief && recommendation ? html`<p><span class="label">The vendor recommends:</span> ${recommendation.text} <span class="kb">(${recommendation.source})</span></p>` : ''}
+${!brief && recommendation ? html`<p><span class="label">${recommendation.by === 'vendor' ? 'The vendor recommends' : 'Our inference'}:</span> ${recommendation.text} <span class="kb">(${recommendation.source})</span></p>` : ''}
 </div>`;
+}
+
+/** The row of hypothetical failures, after the row the violation is told at: each member the property takes down, marked. */
+function hypotheticalRow(input: ExplorerInput, row: Row): Html | string {
+  const down = hypotheticalDown(input);
+  if (down.length === 0) return '';
+  const cells = input.target.config.members.map((m, i) =>
+    down.includes(m.id)
+      ? html`<td class="member down hypothetical" title="${HYPOTHETICAL_WHY}"><span class="status">down (hypothetical)</span></td>`
+      : html`<td class="member ${statusOf(row.state, i).css}"><span class="status">${statusOf(row.state, i).text}</span></td>`,
+  );
+  return html`<tr class="step hypothetical"><th scope="row">then</th><td class="action">hypothetically: ${down.join(', ')} down (${HYPOTHETICAL_WHY})</td>${cells}<td class="hops"></td></tr>`;
 }
 
 function grid(input: ExplorerInput, rows: readonly Row[]): Html {
@@ -191,8 +217,9 @@ function grid(input: ExplorerInput, rows: readonly Row[]): Html {
       : '';
     const classes = ['step', row.phase, i === violating ? 'violating' : ''].filter((c) => c !== '').join(' ');
     const tr = html`<tr class="${classes}" data-row="${i}" data-step="${row.key}" tabindex="-1"><th scope="row">${row.label}</th><td class="action">${row.description}</td>${config.members.map((_, m) => cell(row, m))}${hopCell(row)}</tr>`;
+    const hypothetical = i === after ? hypotheticalRow(input, row) : '';
     const verdict = i === after ? html`<tr class="verdict-row"><td colspan="${width}">${verdictBlock(input)}</td></tr>` : '';
-    return html`${settlingHead}${tr}${verdict}`;
+    return html`${settlingHead}${tr}${hypothetical}${verdict}`;
   });
   return html`<table class="grid"><thead><tr><th scope="col">step</th><th scope="col">action</th>${config.members.map(
     (m) => html`<th scope="col">${m.id}${m.role === 'sponsor' ? ' (sponsor)' : ''}${m.zone === 'dmz' ? ' (DMZ)' : ''}</th>`,
@@ -208,7 +235,7 @@ const TOP = 24;
 function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
   const members = input.target.config.members;
   const lane = new Map(members.map((m, i) => [m.id, i]));
-  const width = Math.max(LEFT + rows.length * COLUMN + 10, LEFT + 500);
+  const width = Math.max(LEFT + (rows.length + 1) * COLUMN + 10, LEFT + 600);
   const height = TOP + members.length * LANE + 26;
   const x = (i: number) => LEFT + i * COLUMN;
   const y = (m: number) => TOP + m * LANE;
@@ -251,6 +278,13 @@ function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
       parts.push(`<text class="tl-x" x="${cx}" y="${y(b) + LANE / 2 + 5}" text-anchor="middle">✕</text>`);
     }
   });
+  // After the last row, the members the property takes down hypothetically: dashed, not filled.
+  const hypothetical = hypotheticalDown(input);
+  if (hypothetical.length > 0) {
+    parts.push(`<text class="tl-step" x="${x(rows.length) + COLUMN / 2}" y="${TOP - 8}" text-anchor="middle">then</text>`);
+    for (const member of hypothetical)
+      parts.push(`<rect class="tl-hypothetical" x="${x(rows.length) + 2}" y="${y(lane.get(member)!) + 6}" width="${COLUMN - 4}" height="${LANE - 12}"><title>${e(`${member} down, hypothetically: ${HYPOTHETICAL_WHY}`)}</title></rect>`);
+  }
   parts.push(`<rect class="tl-cursor" x="${x(0)}" y="${TOP - 20}" width="${COLUMN}" height="${members.length * LANE + 20}"/>`);
   const items: [string, string][] = [
     ['<rect class="tl-down" x="0" y="-10" width="14" height="10"/>', 'down'],
@@ -259,6 +293,7 @@ function timeline(input: ExplorerInput, rows: readonly Row[]): Html {
     ['<circle class="tl-write" cx="7" cy="-5" r="4"/>', 'write'],
     ['<line class="tl-hop" x1="0" x2="11" y1="-5" y2="-5" marker-end="url(#tl-arrow)"/>', 'hop'],
     ['<text class="tl-x" x="7" y="0" text-anchor="middle">✕</text>', 'send that cannot arrive'],
+    ...(hypothetical.length > 0 ? ([['<rect class="tl-hypothetical" x="0" y="-10" width="14" height="10"/>', 'down, hypothetically']] as [string, string][]) : []),
   ];
   let at = 0;
   const legendParts = items.map(([mark, label]) => {

@@ -20,6 +20,11 @@ export interface DiagramViolation {
   /** After this many actions of the trace. */
   readonly step: number;
   readonly message: string;
+  /**
+   * Members the property takes down after replication quiesces ("with any maxDown members down"): no
+   * action of the trace does, so they are drawn apart, marked hypothetical (`pgp/needs.ts`).
+   */
+  readonly hypothetical?: readonly string[];
 }
 
 export interface DiagramInput {
@@ -107,6 +112,7 @@ const CUT_BLOCK = 'rect rgb(255, 236, 204)';
 const SETTLING_BLOCK = 'rect rgb(232, 240, 255)';
 const VIOLATION_BLOCK = 'rect rgb(255, 221, 221)';
 const HOLDS_BLOCK = 'rect rgb(221, 255, 221)';
+const HYPOTHETICAL_BLOCK = 'rect rgb(238, 238, 238)';
 
 function recordsText(records: BlockedSend['records']): string {
   return records.map((r) => `${r.id} (${r.version})`).join(', ');
@@ -129,7 +135,7 @@ class Drawing {
   /** The cut links the open orange block stands for ('' when none is open). */
   private cut = '';
   /** What the legend must explain. */
-  readonly used = { bar: false, cut: false, lost: false };
+  readonly used = { bar: false, cut: false, lost: false, hypothetical: false };
 
   constructor(private readonly input: DiagramInput) {
     this.ids = participantIds(input.config);
@@ -220,6 +226,16 @@ class Drawing {
 
   violationsAt(after: number, state: ClusterState): void {
     for (const v of this.input.violations.filter((x) => x.step === after)) {
+      const down = (v.hypothetical ?? []).filter((m) => this.ids.has(m));
+      if (down.length > 0) {
+        this.used.hypothetical = true;
+        this.push(HYPOTHETICAL_BLOCK);
+        const them = down.length === 1 ? 'it' : 'them';
+        this.push(
+          `${noteOver(this.ids, down, down)}: ${wrap(`hypothetical: ${down.join(', ')} down (the property allows any maxDown members down once replication has quiesced; no action of the trace takes ${them} down)`)}`,
+        );
+        this.push('end');
+      }
       this.push(VIOLATION_BLOCK);
       this.push(`${this.span}: ${wrap(`❌ ${v.property} is violated: ${v.message}`, 70)}`);
       this.push(`${this.span}: ${wrap(`at this point: ${holdings(state)}`, 70)}`);
@@ -288,6 +304,7 @@ export function mermaidDiagram(input: DiagramInput): string {
     d.used.bar ? 'grey bar on a lifeline: the member is down (or removed)' : undefined,
     d.used.cut ? 'orange block: a link is cut' : undefined,
     d.used.lost ? 'arrow ending in ✕: a send that cannot arrive' : undefined,
+    d.used.hypothetical ? 'light grey block: members taken down hypothetically, not by the trace' : undefined,
   ].filter((l) => l !== undefined);
   if (long) head.push(`  ${d.span}: ${wrap(input.title, 70)}`);
   if (legend.length > 0) head.push(`  ${d.span}: ${wrap(legend.join(' · '), 70)}`);

@@ -9,6 +9,8 @@
 import { type Basis, describeBasis, stopReason } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { membersInvolved } from '../pgp/accept.ts';
+import type { CheckedChangeJson } from '../pgp/advice-check.ts';
+import { originLabel } from '../pgp/patches.ts';
 import { list } from '../pgp/advice.ts';
 import type { PropertyResult } from '../pgp/check.ts';
 import { reproduceCommand } from '../traces/save.ts';
@@ -38,7 +40,7 @@ function holdsText(r: PropertyResult): string {
 }
 
 function labelled(label: string, text: string, width: number): string {
-  return wrap(text, `  ${`${label}:`.padEnd(LABEL - 2)}`, ' '.repeat(LABEL), width);
+  return wrap(text, label === '' ? ' '.repeat(LABEL) : `  ${`${label}:`.padEnd(LABEL - 2)}`, ' '.repeat(LABEL), width);
 }
 
 function heading(r: PropertyResult): string {
@@ -76,8 +78,11 @@ export function propertyReport(r: PropertyResult, source: string, width = termin
     const digits = String(length).length;
     for (const [i, a] of r.actions.entries()) lines.push(wrap(describeAction(a), `${' '.repeat(LABEL)}${String(i + 1).padStart(digits)}. `, undefined, width));
     if (length === 0) lines.push(`${' '.repeat(LABEL)}(no actions: the initial state)`);
+    const hypothetical = hypotheticalLine(r);
+    if (hypothetical !== undefined) lines.push(wrap(hypothetical, `${' '.repeat(LABEL)}${' '.repeat(digits)}  `, undefined, width));
     lines.push(wrap(`=> ${oneLine(r.message ?? '')}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3), width));
-    if (r.recommendation) lines.push(labelled('instead', `${r.recommendation.text.replace(/\.$/, '')} (${r.recommendation.source}).`, width));
+    if (r.recommendation) lines.push(labelled('instead', `${originLabel(r.recommendation.by, r.recommendation.source)}: ${r.recommendation.text}`, width));
+    lines.push(...adviceLines(r, width));
     lines.push(wrapCommand(reproduceCommand(source, r), width, '  reproduce: ', ' '.repeat(LABEL + 2)));
     if (r.counterexample) {
       const already =
@@ -87,6 +92,74 @@ export function propertyReport(r: PropertyResult, source: string, width = termin
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The members a violation's property takes down after replication quiesces ("with any maxDown members
+ * down"): failures no action of the trace shows, marked as hypothetical.
+ */
+export function hypotheticalLine(r: PropertyResult): string | undefined {
+  const down = r.needs?.hypothetical ?? [];
+  if (down.length === 0) return undefined;
+  return `then, hypothetically: ${list(down)} down (the property allows any faults.maxDown members down once replication has quiesced; no action of the trace takes ${down.length === 1 ? 'it' : 'them'} down)`;
+}
+
+/** What a risk needs, for the summary: the members its trace names, what it has down or cut, and the hypothetical outage. */
+export function needsText(config: ClusterConfig, r: PropertyResult): string {
+  const needs = r.needs;
+  if (needs === undefined || needs === null) {
+    const members = membersInvolved(config, r.actions);
+    return members.length === 0 ? 'no member in particular' : list(members);
+  }
+  const named = needs.named.length === 0 ? 'no member in particular' : list(needs.named);
+  const down = [...needs.down, ...needs.hypothetical.filter((m) => !needs.down.includes(m))];
+  // Which of them only the property takes down (hypothetically), and which came back before it failed.
+  const notes = [
+    ...(needs.hypothetical.length === 0 ? [] : [needs.hypothetical.length === down.length ? 'hypothetically' : `${list(needs.hypothetical)} hypothetically`]),
+    ...(needs.back.length === 0 ? [] : [`${needs.back.length === down.length ? '' : `${list(needs.back)} `}then back`]),
+  ];
+  const failures = [
+    ...(down.length === 0 ? [] : [`${list(down)} down${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`]),
+    ...(needs.cut.length === 0 ? [] : [`${needs.cut.length === 1 ? 'link' : 'links'} ${list(needs.cut)} cut`]),
+  ];
+  return failures.length === 0 ? `${named}; needs no failure` : `${named}; needs ${list(failures)}`;
+}
+
+/** A checked change in lines: who gives it, the fields it sets, and what checking the changed config showed. */
+function changeLines(label: string, change: CheckedChangeJson, property: string, width: number, both: boolean): string[] {
+  // Patches with one origin in one line: `our inference, from KB 161304: move dmz1 ...; move dmz2 ...`.
+  const groups: { origin: string; summaries: string[] }[] = [];
+  for (const p of change.patches) {
+    const origin = originLabel(p.by, p.source);
+    if (groups.at(-1)?.origin === origin) groups.at(-1)!.summaries.push(p.summary);
+    else groups.push({ origin, summaries: [p.summary] });
+  }
+  const lines = groups.map((g, i) => labelled(i === 0 ? label : '', `${g.origin}: ${g.summaries.join('; ')}`, width));
+  for (const c of change.changes) lines.push(wrap(c.text, ' '.repeat(LABEL + 2), ' '.repeat(LABEL + 4), width));
+  const withIt = both ? 'with both' : 'with this change';
+  const outcome =
+    change.unfixed.length > 0
+      ? `${withIt}, ${property} is still violated; npx pgp-cluster-check repair searches combinations`
+      : change.worse.length > 0
+        ? `${withIt}, ${property} holds, but ${list(change.worse.map((w) => `${w.property} gets worse (${w.before} -> ${w.after})`))}`
+        : `${withIt}, ${property} holds and nothing else gets worse`;
+  lines.push(labelled('checked', `${outcome} (${change.basis})`, width));
+  return lines;
+}
+
+/** A violation's advice as a config change, with what checking it showed; or that the advice is no config change. */
+function adviceLines(r: PropertyResult, width: number): string[] {
+  const advice = r.checkedAdvice;
+  if (advice === undefined || advice === null) return [];
+  if (advice.change === null) return [labelled('change', 'none: the advice above is an operational step, not a change of the config', width)];
+  const lines = changeLines('change', advice.change, r.property, width, false);
+  if (advice.combination !== null) {
+    const extra = { ...advice.combination, patches: advice.combination.patches.filter((p) => !advice.change!.patches.some((q) => q.summary === p.summary)) };
+    const fields = new Set(advice.change.changes.map((c) => c.field + (c.member ?? '')));
+    lines.push(...changeLines('with also', { ...extra, changes: extra.changes.filter((c) => !fields.has(c.field + (c.member ?? ''))) }, r.property, width, true));
+  } else if (advice.change.worse.length > 0 && advice.change.unfixed.length === 0)
+    lines.push(labelled('', 'no combination with the other properties\' advice was found that makes nothing worse; npx pgp-cluster-check repair searches further', width));
+  return lines;
 }
 
 /** Two columns, the second wrapped under itself: `  name  text`. */
@@ -123,10 +196,8 @@ export function summaryScreen(results: readonly PropertyResult[], options: Repor
   out.push(
     ...rows(
       risks.map((r) => {
-        const members = membersInvolved(options.config, r.actions);
-        const involves = members.length === 0 ? 'no member in particular' : list(members);
         const accept = r.accepted ? `; accepted: ${r.accepted.reason}` : '';
-        return [r.property, `${involves}; shortest trace ${plural(r.actions.length, 'action')}${accept}`] as const;
+        return [r.property, `${needsText(options.config, r)}; shortest trace ${plural(r.actions.length, 'action')}${accept}`] as const;
       }),
       width,
     ),

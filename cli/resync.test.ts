@@ -153,3 +153,20 @@ describe('resync progress on a terminal', () => {
     }
   });
 });
+
+describe('resync with a hostile config name', () => {
+  it('a control character, a line break or a bidi override in the name: the SVG stays well-formed XML, the report forges no line', async () => {
+    const { JSDOM } = await import('jsdom');
+    const dir = tempDir();
+    const name = 'a\u0001b\nforged line\u202e<x>&';
+    const file = writeDoc(dir, 'c.json', { ...findPreset('recommended')!.config, name });
+    const { status, out } = await cli('resync', '--config', file, '--member', 'm1', '--svg', join(dir, 'plot.svg'));
+    expect(status).toBe(0);
+    const { window } = new JSDOM('');
+    const svg = new window.DOMParser().parseFromString(readFileSync(join(dir, 'plot.svg'), 'utf8'), 'image/svg+xml');
+    expect(svg.getElementsByTagName('parsererror')).toHaveLength(0);
+    expect(svg.querySelector('title')!.textContent).toBe('a\\u0001b\\u000aforged line\\u202e<x>&: resync time of m1 against its outage');
+    expect(out).not.toMatch(/^forged line/m);
+    expect(out).toContain('a\\u0001b\\u000aforged line\\u202e<x>&');
+  });
+});

@@ -199,8 +199,26 @@ describe('replay --format mermaid', () => {
     expect(db.getMessages()[0]!.message.replace(/<br\/>/g, ' ')).toBe(`${name}: survivor-convergence`);
   });
 
+  it('a config name or client id holding newlines, a %%{init}%% directive, a link, `end`s and a note adds no statement to the diagram', async () => {
+    const injected = '\n%%{init: {"securityLevel": "loose"}}%%\nlink P1: FORGED @ javascript:alert(1)\nend\nend\n  Note over P1: forged;\u202e';
+    const withName = (name: string) =>
+      doctored(corpusFile('dmz-ring', 'survivor-convergence'), (doc) => ({
+        ...doc,
+        config: { ...(doc.config as object), name },
+        actions: (doc.actions as { client?: string }[]).map((a) => (a.client === undefined ? a : { ...a, client: name })),
+      }));
+    const hostile = await diagramOf(withName(injected));
+    const plain = await diagramOf(withName('x'.repeat(injected.length)));
+    expect(hostile.db.getMessages().map((m) => m.type)).toEqual(plain.db.getMessages().map((m) => m.type));
+    expect(hostile.db.getActors().size).toBe(plain.db.getActors().size);
+    expect(hostile.text.split('\n')).toHaveLength(plain.text.split('\n').length);
+    expect(hostile.text.split('%%{')).toHaveLength(2);
+    expect(hostile.text).not.toMatch(/^\s*(link|click|end\s*$\n\s*end)/m);
+  });
+
   it('text that Mermaid would read as syntax is escaped, and long text wrapped', async () => {
     expect(escapeText('a; b #1')).toBe('a#59; b #35;1');
+    expect(escapeText('%%{init}%% <br/> & "q"\n\u202e')).toBe('#37;#37;{init}#37;#37; #60;br/#62; #38; #34;q#34;\\u000a\\u202e');
     expect(wrap('one two three four', 9)).toBe('one two<br/>three<br/>four');
     await expect(mermaid.parse(`sequenceDiagram\n  participant P1 as m1\n  Note over P1: ${wrap('x; y # z: w')}\n`)).resolves.toBeTruthy();
   });

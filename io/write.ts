@@ -267,7 +267,10 @@ function resolveTarget(target: OutputTarget): Resolved {
       const stream = streamOf(stats);
       if (stream !== undefined) return { how: 'stream', fd: stream };
       if (stats.isSocket()) throw refuse('it is a socket, not a file');
-      if (!stats.isFile()) return { how: 'through', file: path };
+      if (!stats.isFile()) {
+        accessSync(path, constants.W_OK);
+        return { how: 'through', file: path };
+      }
       for (const input of target.inputs) {
         const read = statOrUndefined(() => statSync(input));
         if (read !== undefined && sameFile(read, stats)) throw refuse(`it is this run's input ${input}; give another file name for the output`);

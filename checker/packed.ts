@@ -1,14 +1,16 @@
 /**
  * Breadth-first exhaustive exploration over packed states, in the manner of TLC and Stateright but with
- * no object per state: a state is a fixed number of 32-bit words in one arena, the visited set is an
- * open-addressing hash table of indexes into that arena, and each state keeps only its parent's index
- * and the candidate action that led to it. The arena in insertion order is the breadth-first queue.
+ * no object per state: a state is a fixed number of 32-bit words, the visited set an open-addressing
+ * table of the rows themselves, and each state keeps only the candidate action that led to it and (in two
+ * bits or less) which state it came from (`checker/visited.ts`). The rows of the level being expanded and
+ * of the next one are the breadth-first queue (`checker/packed-search.ts`).
  *
  * The explorer knows nothing about the model: a `PackedSpace` gives it the initial state, the successors
  * of a state (already canonical, under whatever symmetry the space applies) and the judgement of a state
  * for each property. Since the search goes level by level, the first finding of each property is at the
  * least depth: its trace is one of the shortest.
  */
+import { Search } from './packed-search.ts';
 import type { PropertyKind } from './types.ts';
 
 export interface PackedSpace {
@@ -60,8 +62,10 @@ export interface PackedResult {
   /** Why the search stopped early (a cap, a memory guard), or undefined. */
   readonly stopped?: string;
   readonly seconds: number;
-  /** Bytes held by the visited set, the parent links and the candidates, per state. */
+  /** Bytes held by the visited set and the trace links (parents, candidates), per state. */
   readonly bytesPerState: number;
+  /** Bytes held at most by the breadth-first queue (two levels' rows), per state. */
+  readonly queueBytesPerState?: number;
   readonly findings: readonly PackedFinding[];
 }
 
@@ -171,109 +175,7 @@ export class PackedSet {
 }
 
 export function explorePacked(space: PackedSpace, options: PackedOptions): PackedResult {
-  const started = performance.now();
-  const words = space.words;
-  const visited = new PackedSet(words);
-  const parent = new Arena(1 << 12);
-  const via = new Arena(1 << 12);
-  const count = space.properties.length;
-  const found = new Int32Array(count).fill(-1);
-  const messages: (string | undefined)[] = new Array(count);
-  let open = count;
-  const row = new Int32Array(words);
-
-  const judge = (index: number) => {
-    const data = visited.rows.data;
-    for (let p = 0; p < count; p++) {
-      if (found[p] !== -1) continue;
-      const message = space.judge(p, data, index * words);
-      if (message !== undefined) {
-        found[p] = index;
-        messages[p] = message;
-        open--;
-      }
-    }
-  };
-
-  space.initial(row);
-  visited.add(row);
-  parent.push(-1);
-  via.push(-1);
-  judge(0);
-
-  let levelStart = 0;
-  let levelEnd = 1;
-  let depthComplete = 0;
-  let transitions = 0;
-  let bounded = false;
-  let stopped: string | undefined;
-  let nextCheck = 4096;
-  // The first report comes at the first check (a progress line shows at once), then every quarter second.
-  let lastReport = Number.NEGATIVE_INFINITY;
-  let current = 0;
-  const emit = (candidate: number) => {
-    transitions++;
-    const index = visited.add(row);
-    if (index < 0) return;
-    parent.push(current);
-    via.push(candidate);
-    judge(index);
-  };
-  outer: while (levelStart < levelEnd && open > 0) {
-    if (depthComplete >= options.maxDepth) {
-      bounded = true;
-      break;
-    }
-    for (current = levelStart; current < levelEnd; current++) {
-      if (visited.size >= options.maxStates) {
-        bounded = true;
-        stopped = `the cap of ${options.maxStates.toLocaleString('en-US')} states (--max-states)`;
-        break outer;
-      }
-      space.successors(visited.rows.data, current * words, row, emit);
-      if (open === 0) break outer;
-      if (transitions >= nextCheck) {
-        nextCheck = transitions + 4096;
-        const now = performance.now();
-        if (options.onProgress && now - lastReport > 250) {
-          lastReport = now;
-          options.onProgress({ states: visited.size, transitions, depth: depthComplete + 1, seconds: (now - started) / 1000 });
-        }
-        const why = options.stop?.();
-        if (why !== undefined) {
-          bounded = true;
-          stopped = why;
-          break outer;
-        }
-      }
-    }
-    levelStart = levelEnd;
-    levelEnd = visited.size;
-    depthComplete++;
-  }
-  const decided = open === 0;
-  const exhausted = !bounded && !decided;
-  const findings = space.properties.map((property, p): PackedFinding => {
-    const at = found[p]!;
-    if (at === -1) return { name: property.name, kind: property.kind, path: null, states: null, message: null };
-    const path: number[] = [];
-    const states: Int32Array[] = [];
-    for (let i = at; i >= 0; i = parent.data[i]!) {
-      states.push(visited.rows.data.slice(i * words, i * words + words));
-      if (i > 0) path.push(via.data[i]!);
-    }
-    return { name: property.name, kind: property.kind, path: path.reverse(), states: states.reverse(), message: messages[p] ?? null };
-  });
-  const bytes = visited.bytes + parent.length * 4 + via.length * 4;
-  return {
-    states: visited.size,
-    transitions,
-    depthComplete: exhausted ? depthComplete : Math.max(0, depthComplete),
-    exhausted,
-    decided,
-    ...(stopped === undefined ? {} : { stopped }),
-    seconds: (performance.now() - started) / 1000,
-    bytesPerState: Math.round(bytes / Math.max(1, visited.size)),
-    findings,
-  };
+  const search = new Search(space, options);
+  while (search.levelsLeft()) if (!search.expandLevel()) break;
+  return search.result();
 }

@@ -1,7 +1,9 @@
 /**
  * One breadth-first exploration over packed rows (`checker/packed.ts`), level by level, in this thread:
  * its visited set and trace links (`checker/visited.ts`), the rows of the level being expanded and of the
- * next one, the counts, and the findings.
+ * next one, the counts, and the findings. `checker/packed-parallel.ts` takes the same search over at a
+ * level's end and goes on with it on worker threads; either way the states are numbered in the order
+ * this thread would have found them, so the result is the same.
  */
 import type { PackedFinding, PackedOptions, PackedResult, PackedSpace } from './packed.ts';
 import { hashRow, RowTable, Rows, TraceLinks } from './visited.ts';
@@ -32,8 +34,12 @@ export class Search {
   private nextCheck = CHECK_EVERY;
   // The first report comes at the first check (a progress line shows at once), then every quarter second.
   private lastReport = Number.NEGATIVE_INFINITY;
-  /** The most bytes the two levels' rows held at once. */
+  /** The most bytes the two levels' rows held at once (in all threads). */
   peakQueueBytes = 0;
+  /** Bytes of the visited sets of the other threads, when worker threads took part. */
+  otherTableBytes = 0;
+  /** Threads that took part (this one included). */
+  threads = 1;
   /** The successors of the state being expanded: rows, candidates, hashes. */
   private batchRows: Int32Array;
   private batchVia = new Int32Array(64);
@@ -212,8 +218,9 @@ export class Search {
       decided,
       ...(this.stopped === undefined ? {} : { stopped: this.stopped }),
       seconds: (performance.now() - this.started) / 1000,
-      bytesPerState: perState(this.table.bytes + this.links.bytes),
+      bytesPerState: perState(this.table.bytes + this.otherTableBytes + this.links.bytes),
       queueBytesPerState: perState(this.peakQueueBytes),
+      threads: this.threads,
       findings,
     };
   }

@@ -3,13 +3,16 @@
  * no object per state: a state is a fixed number of 32-bit words, the visited set an open-addressing
  * table of the rows themselves, and each state keeps only the candidate action that led to it and (in two
  * bits or less) which state it came from (`checker/visited.ts`). The rows of the level being expanded and
- * of the next one are the breadth-first queue (`checker/packed-search.ts`).
+ * of the next one are the breadth-first queue (`checker/packed-search.ts`). With `parallel`, a large
+ * exploration goes on over worker threads, each holding the states whose hash falls to it, level by
+ * level (`checker/packed-parallel.ts`): the same states, transitions, findings and traces.
  *
  * The explorer knows nothing about the model: a `PackedSpace` gives it the initial state, the successors
  * of a state (already canonical, under whatever symmetry the space applies) and the judgement of a state
  * for each property. Since the search goes level by level, the first finding of each property is at the
  * least depth: its trace is one of the shortest.
  */
+import { startParallel } from './packed-parallel.ts';
 import { Search } from './packed-search.ts';
 import type { PropertyKind } from './types.ts';
 
@@ -38,6 +41,31 @@ export interface PackedOptions {
   readonly onProgress?: (progress: { states: number; transitions: number; depth: number; seconds: number }) => void;
   /** Asked now and then whether to stop (a memory guard): the reason, or undefined. */
   readonly stop?: () => string | undefined;
+  /** Explore on worker threads too, when the space is large (`checker/packed-parallel.ts`). */
+  readonly parallel?: ParallelOptions;
+}
+
+/**
+ * How to build a `PackedSpace` in another thread: a module (its URL) that exports `buildSpace(data)`,
+ * and the data, which must survive structured cloning. Built from the same recipe, the space must
+ * behave as the original: the same initial row, successors and judgements.
+ */
+export interface SpaceRecipe {
+  readonly module: string;
+  readonly data: unknown;
+}
+
+export interface ParallelOptions {
+  /** Threads in all, this one included (1: none started). */
+  readonly workers: number;
+  /** The recipe of a space, or undefined when it cannot be built elsewhere (it is then explored in this thread). */
+  readonly recipe: (space: PackedSpace) => SpaceRecipe | undefined;
+  /** The threads take over from the first level with at least this many states (default `PARALLEL_LEVEL`). */
+  readonly fromLevel?: number;
+  /** States expanded between two exchanges of successors (default `PARALLEL_CHUNK`). */
+  readonly chunk?: number;
+  /** Wait for the threads to be ready at the first level large enough (tests: so that they surely take part). */
+  readonly waitForThreads?: boolean;
 }
 
 export interface PackedFinding {
@@ -66,6 +94,8 @@ export interface PackedResult {
   readonly bytesPerState: number;
   /** Bytes held at most by the breadth-first queue (two levels' rows), per state. */
   readonly queueBytesPerState?: number;
+  /** Threads that took part in the exploration (this one included). */
+  readonly threads?: number;
   readonly findings: readonly PackedFinding[];
 }
 
@@ -176,6 +206,14 @@ export class PackedSet {
 
 export function explorePacked(space: PackedSpace, options: PackedOptions): PackedResult {
   const search = new Search(space, options);
-  while (search.levelsLeft()) if (!search.expandLevel()) break;
+  const parallel = options.parallel !== undefined && options.parallel.workers > 1 ? startParallel(space, options.parallel) : undefined;
+  while (search.levelsLeft()) {
+    // A level large enough, with the threads ready: they take the rest of the search over.
+    if (parallel?.ready(search.levelEnd - search.levelStart)) {
+      parallel.run(search);
+      break;
+    }
+    if (!search.expandLevel()) break;
+  }
   return search.result();
 }

@@ -23,7 +23,9 @@ describe('RowTable', () => {
           }
           expect(table.size).toBe(reference.size);
           const listed: string[] = [];
-          table.forEach((data, at) => listed.push(Array.from(data.subarray(at, at + width)).join(',')));
+          table.forEach((data, at) => {
+            listed.push(Array.from(data.subarray(at, at + width)).join(','));
+          });
           expect(listed.sort()).toEqual([...reference].sort());
         },
       ),

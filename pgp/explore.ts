@@ -27,6 +27,7 @@ import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { componentEngine, componentProperty, instanceProperty } from './target.ts';
 import { verifyPacked } from './verify.ts';
+import { pgpParallel } from './worker-space.ts';
 
 export interface ExploreBounds {
   /** Distinct record keys per kind that writes may use. */
@@ -58,6 +59,8 @@ export interface ExploreChoices {
   readonly properties: readonly string[];
   /** Asked now and then whether to stop early (the command's memory guard): the reason, or undefined. */
   readonly stop?: () => string | undefined;
+  /** Threads for the packed exploration of a large space (`pgp/worker-space.ts`; default 1): the same result on any number. */
+  readonly workers?: number;
 }
 
 /** `not-explored`: a property only time can break, in bounds where time does not pass (`checker/exploration.ts`). */
@@ -119,6 +122,7 @@ export function exploreConfig(
     maxStates: bounds.maxStates,
     ...(onProgress ? { onProgress } : {}),
     ...(choices.stop ? { stop: choices.stop } : {}),
+    parallel: pgpParallel(choices.workers ?? 1),
   };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
   const packed = !choices.full && choices.engine !== 'components' && cluster.size <= PACKED_MAX_MEMBERS;

@@ -333,6 +333,7 @@ export function verifyPacked(
       maxDepth: options.maxDepth,
       maxStates: options.maxStates - states,
       ...(options.stop ? { stop: options.stop } : {}),
+      ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.onProgress
         ? {
             onProgress: (p) =>

@@ -1,0 +1,70 @@
+/**
+ * The PGP spaces of the packed explorer (`SlotSpace`, `pgp/verify.ts`) built again in a worker thread of
+ * the parallel explorer (`checker/packed-parallel.ts`): the recipe of a space (what it was built from:
+ * the config, the scope, the component and its view, the properties by name, the symmetry group), and
+ * `buildSpace`, which a worker calls with it. A space judged on a property that is not in the catalogue
+ * (nor a catalogue property's subject) has no recipe, and is explored in one thread.
+ */
+import type { PackedSpace, ParallelOptions, SpaceRecipe } from '../checker/packed.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { compileCluster } from '../model/cluster.ts';
+import type { Scope } from '../model/enabled.ts';
+import { PackedSlot, type PackedView } from '../model/packed.ts';
+import type { Slot } from '../model/projection.ts';
+import { type ClusterProperty, findProperty, PROPERTIES } from '../properties/index.ts';
+import { subjectProperty } from './target.ts';
+import { SlotSpace } from './verify.ts';
+
+/** A property by name: a catalogue property, or the subject of one (`subjectProperty`). */
+type PropertyName = { readonly property: string } | { readonly subjectOf: string };
+
+interface SlotRecipe {
+  readonly config: ClusterConfig;
+  readonly scope: Scope;
+  readonly component: { readonly slot: Slot; readonly view: PackedView };
+  readonly judged: readonly PropertyName[];
+  /** For each judged property, the component it is judged on (`SlotSpace.decoders`). */
+  readonly decoders: readonly { readonly slot: Slot; readonly view: PackedView }[];
+  readonly group: readonly (readonly number[])[];
+}
+
+function nameOf(property: ClusterProperty): PropertyName | undefined {
+  if (PROPERTIES.includes(property)) return { property: property.name };
+  const base = property.name.endsWith(' (subject)') ? findProperty(property.name.slice(0, -' (subject)'.length)) : undefined;
+  return base !== undefined && subjectProperty(base)?.name === property.name ? { subjectOf: base.name } : undefined;
+}
+
+function propertyOf(name: PropertyName): ClusterProperty {
+  const property = 'property' in name ? findProperty(name.property) : subjectProperty(findProperty(name.subjectOf)!);
+  if (property === undefined) throw new Error(`no property ${JSON.stringify(name)} to build a space with`);
+  return property;
+}
+
+/** The recipe of a PGP space, or undefined when it cannot be built elsewhere. */
+export function slotSpaceRecipe(space: PackedSpace): SpaceRecipe | undefined {
+  if (!(space instanceof SlotSpace)) return undefined;
+  const judged = space.judged.map(nameOf);
+  if (judged.some((name) => name === undefined)) return undefined;
+  const data: SlotRecipe = {
+    config: space.cluster.config,
+    scope: space.packed.scope,
+    component: { slot: space.packed.slot, view: space.packed.view },
+    judged: judged as PropertyName[],
+    decoders: space.decoders.map((d) => ({ slot: d.slot, view: d.view })),
+    group: space.group,
+  };
+  return { module: import.meta.url, data };
+}
+
+/** Builds the space of a recipe (in a worker thread). */
+export function buildSpace(data: SlotRecipe): SlotSpace {
+  const cluster = compileCluster(data.config);
+  const packed = new PackedSlot(cluster, data.scope, data.component.slot, data.component.view);
+  const decoders = data.decoders.map((d) => new PackedSlot(cluster, data.scope, d.slot, d.view));
+  return new SlotSpace(cluster, packed, data.judged.map(propertyOf), data.group, decoders);
+}
+
+/** The packed explorer's `parallel` option for PGP spaces on `workers` threads (undefined for one). */
+export function pgpParallel(workers: number): ParallelOptions | undefined {
+  return workers > 1 ? { workers, recipe: slotSpaceRecipe } : undefined;
+}

@@ -70,42 +70,31 @@ export class RowTable {
   /** Adds the row at `data[at]` (with its `hashRow`): whether it was new. */
   add(data: Int32Array, at: number, hash: number): boolean {
     const width = this.width;
-    const table = this.table;
-    let slot = this.slotOf(hash);
-    let empty = true;
-    for (let i = 0; i < width; i++) if (data[at + i] !== 0) empty = false;
-    if (empty) {
+    if (RowTable.vacant(data, at, width)) {
       if (this.zero) return false;
       this.zero = true;
       this.size++;
       return true;
     }
-    for (;;) {
-      const base = slot * width;
-      let same = true;
-      let vacant = true;
-      for (let i = 0; i < width; i++) {
-        const word = table[base + i]!;
-        if (word !== 0) vacant = false;
-        if (word !== data[at + i]) same = false;
-      }
-      if (same) return false;
-      if (vacant) {
-        for (let i = 0; i < width; i++) table[base + i] = data[at + i]!;
-        if (++this.size > this.limit) this.grow();
-        return true;
-      }
-      if (++slot === this.capacity) slot = 0;
-    }
+    const slot = this.probe(data, at, hash);
+    if (slot < 0) return false;
+    const table = this.table;
+    const base = slot * width;
+    for (let i = 0; i < width; i++) table[base + i] = data[at + i]!;
+    if (++this.size > this.limit) this.grow();
+    return true;
   }
 
   /** Whether the row at `data[at]` (with its `hashRow`) is in the set. */
   has(data: Int32Array, at: number, hash: number): boolean {
+    if (RowTable.vacant(data, at, this.width)) return this.zero;
+    return this.probe(data, at, hash) < 0;
+  }
+
+  /** The slot of a row that is not all zeros: -1 - its slot when it is there, else the empty slot it would take. */
+  private probe(data: Int32Array, at: number, hash: number): number {
     const width = this.width;
     const table = this.table;
-    let empty = true;
-    for (let i = 0; i < width; i++) if (data[at + i] !== 0) empty = false;
-    if (empty) return this.zero;
     let slot = this.slotOf(hash);
     for (;;) {
       const base = slot * width;
@@ -116,8 +105,8 @@ export class RowTable {
         if (word !== 0) vacant = false;
         if (word !== data[at + i]) same = false;
       }
-      if (same) return true;
-      if (vacant) return false;
+      if (same) return -1 - slot;
+      if (vacant) return slot;
       if (++slot === this.capacity) slot = 0;
     }
   }
@@ -127,11 +116,7 @@ export class RowTable {
     if (this.zero) each(new Int32Array(this.width), 0);
     const table = this.table;
     const width = this.width;
-    for (let base = 0; base < table.length; base += width) {
-      let vacant = true;
-      for (let i = 0; i < width; i++) if (table[base + i] !== 0) vacant = false;
-      if (!vacant) each(table, base);
-    }
+    for (let base = 0; base < table.length; base += width) if (!RowTable.vacant(table, base, width)) each(table, base);
   }
 
   private grow(): void {
@@ -141,9 +126,7 @@ export class RowTable {
     this.limit = Math.floor(this.capacity * this.maxLoad);
     const table = new Int32Array(this.capacity * width);
     for (let from = 0; from < old.length; from += width) {
-      let vacant = true;
-      for (let i = 0; i < width; i++) if (old[from + i] !== 0) vacant = false;
-      if (vacant) continue;
+      if (RowTable.vacant(old, from, width)) continue;
       let slot = this.slotOf(hashRow(old, from, width));
       while (!RowTable.vacant(table, slot * width, width)) if (++slot === this.capacity) slot = 0;
       table.set(old.subarray(from, from + width), slot * width);
@@ -151,6 +134,7 @@ export class RowTable {
     this.table = table;
   }
 
+  /** Whether the `width` words at `table[base]` are all zero. */
   private static vacant(table: Int32Array, base: number, width: number): boolean {
     for (let i = 0; i < width; i++) if (table[base + i] !== 0) return false;
     return true;

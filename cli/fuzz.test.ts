@@ -31,7 +31,7 @@ import { run } from './main.ts';
 import { MAX_JSON_DEPTH } from '../io/json-error.ts';
 import { hasControlCharacter, oneLine } from '../io/untrusted.ts';
 
-const DEFAULT_RUNS = 30;
+const DEFAULT_RUNS = 20;
 const RUNS = Number(process.env.PGP_CLUSTER_CHECK_FUZZ_RUNS ?? DEFAULT_RUNS);
 /** A fixed seed for `npm test`; a fresh one for a larger run, unless one is given. */
 const SEED = Number(process.env.PGP_CLUSTER_CHECK_FUZZ_SEED ?? (RUNS > DEFAULT_RUNS ? Math.floor(Math.random() * 2 ** 31) : 14));

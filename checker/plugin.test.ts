@@ -26,39 +26,44 @@ describe('two-phase commit through the generic check', () => {
   it('random search finds the buggy TM breaking consistent, shrunk, and reaches commit', () => {
     const results = checkConfig(twoPhasePlugin, buggy, random);
     const consistent = results.find((r) => r.property === 'consistent')!;
-    expect(consistent).toMatchObject({ verdict: 'violated', basis: 'random' });
-    expect(consistent.runs).toBeGreaterThan(0);
-    expect(consistent.message).toMatch(/committed while RM \d aborted/);
+    expect(consistent).toMatchObject({ verdict: 'violated', basis: { basis: 'random', runs: expect.any(Number) } });
+    const found = consistent.finding!;
+    expect(found.message).toMatch(/committed while RM \d aborted/);
     // The shortest way: RM a prepares, the TM hears it and commits, RM b aborts, RM a hears Commit.
-    expect(consistent.actions.map((a) => a.type).sort()).toEqual(['rmChooseToAbort', 'rmPrepare', 'rmRcvCommit', 'tmCommit', 'tmRcvPrepared']);
-    expect(consistent.step).toBe(consistent.actions.length);
-    expect(results.find((r) => r.property === 'commit-reachable')).toMatchObject({ verdict: 'reached', basis: 'random' });
+    expect(found.actions.map((a) => a.type).sort()).toEqual(['rmChooseToAbort', 'rmPrepare', 'rmRcvCommit', 'tmCommit', 'tmRcvPrepared']);
+    expect(found.step).toBe(found.actions.length);
+    expect(results.find((r) => r.property === 'commit-reachable')).toMatchObject({ verdict: 'reached', basis: { basis: 'random' } });
   });
 
   it('random search finds no violation of consistent in the correct protocol, and says it rests on its traces', () => {
     const consistent = checkConfig(twoPhasePlugin, correct, random).find((r) => r.property === 'consistent')!;
-    expect(consistent).toMatchObject({ verdict: 'holds', basis: 'random', runs: 300, states: null });
+    expect(consistent).toMatchObject({ verdict: 'holds', basis: { basis: 'random', runs: 300 }, finding: null });
   });
 
   it('explores first within the state budget: consistent verified on every reachable state', () => {
     const results = checkConfig(twoPhasePlugin, correct, { ...random, maxStates: 10_000 });
-    expect(results.map((r) => [r.property, r.verdict, r.basis, r.states])).toEqual([
-      ['consistent', 'holds', 'exhaustive', STATES_3_RMS],
-      ['commit-reachable', 'reached', 'exhaustive', STATES_3_RMS],
-      ['abort-reachable', 'reached', 'exhaustive', STATES_3_RMS],
+    const exhaustive = { basis: 'exhaustive', states: STATES_3_RMS };
+    expect(results.map((r) => [r.property, r.verdict, r.basis])).toEqual([
+      ['consistent', 'holds', expect.objectContaining(exhaustive)],
+      ['commit-reachable', 'reached', expect.objectContaining(exhaustive)],
+      ['abort-reachable', 'reached', expect.objectContaining(exhaustive)],
     ]);
-    // A budget too small to finish: only findings count (real traces), the rest goes to random search.
+    // A budget too small to finish: only findings count (real traces), the rest goes to random search,
+    // which says that the budget ran out.
     const small = checkConfig(twoPhasePlugin, correct, { ...random, maxStates: 20 });
-    expect(small.find((r) => r.property === 'consistent')).toMatchObject({ verdict: 'holds', basis: 'random' });
+    expect(small.find((r) => r.property === 'consistent')).toMatchObject({
+      verdict: 'holds',
+      basis: { basis: 'random', fellBack: { cause: 'state-budget', budget: 20 } },
+    });
   });
 
   it('shards and merges the same way on any number of workers', async () => {
     const run = async (tasks: readonly SearchTask<TwoPhaseConfig>[]) => tasks.map((task) => runSearchTask(twoPhasePlugin, task));
     const [one] = await checkConfigs(twoPhasePlugin, [buggy], random, 1, run);
     const [three] = await checkConfigs(twoPhasePlugin, [buggy], random, 3, run);
-    expect(one![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
-    expect(three![0]).toMatchObject({ verdict: 'violated', basis: 'random' });
-    expect(one![0]!.actions.length).toBe(three![0]!.actions.length);
+    expect(one![0]).toMatchObject({ verdict: 'violated', basis: { basis: 'random' } });
+    expect(three![0]).toMatchObject({ verdict: 'violated', basis: { basis: 'random' } });
+    expect(one![0]!.finding!.actions.length).toBe(three![0]!.finding!.actions.length);
   });
 
   it('runs its shards on worker threads with the outcomes of running them here', async () => {
@@ -96,10 +101,10 @@ describe('two-phase commit through the generic trace files', () => {
     const file = saveTrace(dir, buggy.name, traceDocument(twoPhasePlugin, buggy, found, { maxRuns: random.runs }));
     const loaded = loadTrace(twoPhasePlugin, file);
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-    expect(loaded.value.run.states).toHaveLength(found.actions.length + 1);
+    expect(loaded.value.run.states).toHaveLength(found.finding!.actions.length + 1);
     const replay = replayTrace(loaded.value);
     expect(replay).toMatchObject({ outcome: 'reproduced', ok: true });
-    expect(replay.violation).toMatchObject({ step: found.step, message: found.message });
+    expect(replay.violation).toMatchObject({ step: found.finding!.step, message: found.finding!.message });
     // Loading and replaying the file runs its trace once: one model step per action.
     let steps = 0;
     const counting: typeof twoPhasePlugin = {
@@ -115,7 +120,7 @@ describe('two-phase commit through the generic trace files', () => {
     };
     const once = loadTrace(counting, file);
     expect(once.ok && replayTrace(once.value).outcome).toBe('reproduced');
-    expect(steps).toBe(found.actions.length);
+    expect(steps).toBe(found.finding!.actions.length);
     // Marked fixed, the same trace is now a regression.
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), expect: 'holds' }));
     const fixed = loadTrace(twoPhasePlugin, file);

@@ -244,14 +244,21 @@ export function traceDocument<C, A>(
   check: PropertyCheck<A>,
   found: Partial<FoundBy> = {},
 ): TraceDocument<C, unknown> {
-  if (check.step === null || check.message === null) throw new Error(`internal error: ${check.property} has no violation to save`);
+  const finding = check.finding;
+  if (finding === null) throw new Error(`internal error: ${check.property} has no violation to save`);
   return {
     formatVersion: FORMAT_VERSION,
     property: check.property,
     expect: 'violated',
-    violation: { step: check.step, message: check.message, ...(check.rounds === null ? {} : { rounds: check.rounds }) },
-    actions: check.actions.map((a) => plugin.encodeAction(a)),
-    found: { seed: check.seed, runs: check.runs, originalLength: check.originalLength ?? check.actions.length, ...(check.path === null ? {} : { path: check.path }), ...found },
+    violation: { step: finding.step, message: finding.message, ...(check.rounds === null ? {} : { rounds: check.rounds }) },
+    actions: finding.actions.map((a) => plugin.encodeAction(a)),
+    found: {
+      seed: check.seed,
+      runs: check.basis?.basis === 'random' ? check.basis.runs : 0,
+      originalLength: finding.originalLength,
+      ...(finding.path === null ? {} : { path: finding.path }),
+      ...found,
+    },
     config,
   };
 }

@@ -25,8 +25,23 @@ export type Bounds = Readonly<Record<string, string | number | boolean>>;
 
 export type Basis =
   | { readonly basis: 'exhaustive'; readonly states: number; readonly bounds: Bounds }
-  | { readonly basis: 'partial'; readonly states: number; readonly depthComplete: number; readonly bounds: Bounds; readonly stopped: string }
-  | { readonly basis: 'random'; readonly runs: number };
+  | {
+      readonly basis: 'partial';
+      readonly states: number;
+      readonly depthComplete: number;
+      readonly bounds: Bounds;
+      /** Why the exploration stopped, in words; `stop` when `check` knows it (its state budget, or the memory guard). */
+      readonly stopped: string;
+      readonly stop?: ExplorationStop;
+    }
+  | {
+      readonly basis: 'random';
+      readonly runs: number;
+      /** Why the random search stopped before its runs (the memory guard). */
+      readonly stopped?: string;
+      /** The exploration that stopped before it decided this property, which therefore fell back to random search. */
+      readonly fellBack?: ExplorationStop;
+    };
 
 /** A verdict that counts as a failure of the check (an unreached guard means other verdicts may be vacuous). */
 export function isFailure(verdict: Verdict): boolean {

@@ -6,6 +6,7 @@
  * bad input.
  */
 import { randomInt } from 'node:crypto';
+import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
 import { applyAcceptances } from '../pgp/accept.ts';
 import { intFlag, parseFlags } from './args.ts';
@@ -36,7 +37,7 @@ export interface PropertyComparison {
   readonly change: Change;
   readonly acceptedAfter: boolean;
   /** The shortest trace found after the change, when the property is violated after it. */
-  readonly actions: PropertyResult['actions'] | null;
+  readonly actions: readonly Action[] | null;
   readonly message: string | null;
 }
 
@@ -50,12 +51,12 @@ export function compareResults(before: readonly PropertyResult[], after: readonl
       kind: a.kind,
       before: was,
       after: now,
-      beforeBasis: b?.basis ?? null,
-      afterBasis: a.basis,
+      beforeBasis: b?.basis?.basis ?? null,
+      afterBasis: a.basis?.basis ?? null,
       change: changeOf(was, now),
       acceptedAfter: Boolean(a.accepted),
-      actions: now === 'violated' ? a.actions : null,
-      message: now === 'violated' ? a.message : null,
+      actions: now === 'violated' ? (a.finding?.actions ?? []) : null,
+      message: now === 'violated' ? (a.finding?.message ?? null) : null,
     };
   });
 }
@@ -66,7 +67,7 @@ function cell(verdict: string): string {
 
 /** A verdict and what it rests on, in the words of `npm start`'s matrix: `verified` (holds, exhaustive), `sampled`, `violated`, `n/a`. */
 function based(verdict: string, basis: BasisKind | null): string {
-  return verdict === 'holds' || verdict === 'vacuous' ? holdsCell({ verdict, basis }) : cell(verdict);
+  return verdict === 'holds' || verdict === 'vacuous' ? holdsCell({ verdict, basis: basis === null ? null : { basis } }) : cell(verdict);
 }
 
 export async function compareCommand(args: readonly string[], io: Io): Promise<number> {

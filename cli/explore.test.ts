@@ -62,16 +62,16 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name,
     );
     expect(checked.map((r) => r.property).sort()).toEqual([...expectedViolations(preset)].sort());
     for (const r of checked) {
-      expect(r.basis).toBe('random');
+      expect(r.basis?.basis).toBe('random');
       // Exploring to the depth of the random search's trace is enough to find one at least as short.
       const explored = exploreConfig(
         preset.config,
-        { writes: 1, clients: 1, maxDepth: r.actions.length, maxStates: 5_000_000, hours: DEFAULT_HOURS },
+        { writes: 1, clients: 1, maxDepth: r.finding!.actions.length, maxStates: 5_000_000, hours: DEFAULT_HOURS },
         { full: false, symmetry: true, properties: [r.property] },
       );
       const finding = explored.results[0]!;
       expect(finding.verdict).toBe('violated');
-      expect(finding.shortest!.length).toBeLessThanOrEqual(r.actions.length);
+      expect(finding.shortest!.length).toBeLessThanOrEqual(r.finding!.actions.length);
     }
   });
 });

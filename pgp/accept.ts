@@ -39,14 +39,14 @@ export function membersInvolved(config: ClusterConfig, actions: readonly Action[
 interface Judged {
   readonly property: string;
   readonly verdict: string;
-  readonly actions: readonly Action[];
+  readonly finding: { readonly actions: readonly Action[] } | null;
   /** What the violation needs (`pgp/needs.ts`): its members down, hypothetical outages included. */
   readonly needs?: RiskNeeds | null;
 }
 
 /** The members a violation involves: those its trace names and those it needs down or cut off, hypothetical outages included. */
 export function riskMembers(config: ClusterConfig, result: Judged): string[] {
-  return result.needs ? neededMembers(config, result.needs) : membersInvolved(config, result.actions);
+  return result.needs ? neededMembers(config, result.needs) : membersInvolved(config, result.finding?.actions ?? []);
 }
 
 /**

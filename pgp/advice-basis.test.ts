@@ -12,7 +12,8 @@ import { compileCluster } from '../model/cluster.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { advise, searched } from './advice.ts';
 import { loadConfigFile, loadPreset } from './load.ts';
-import type { JudgedResult } from './result.ts';
+import { type Basis, stopReason } from '../checker/verdict.ts';
+import type { Judgement } from './result.ts';
 
 /** The words that draw a conclusion, or claim one: a sentence on a non-exhaustive basis uses none of them. */
 const PROOF_WORDS = [', so ', 'always', 'verified', 'every reachable state', 'guarantee'];
@@ -21,36 +22,15 @@ const examples = readdirSync('examples').filter((f) => f.endsWith('.json') && f 
 const configs = [...PRESETS.map((p) => loadPreset(p.name).config), ...examples.map((f) => loadConfigFile(join('examples', f)).config)];
 
 /** A holding result on each basis a verdict may rest on. */
-const BASES: Readonly<Record<'random' | 'partial' | 'exhaustive', Partial<JudgedResult>>> = {
-  random: { basis: 'random', runs: 500, states: null, bounds: null, depthComplete: null },
-  partial: { basis: 'partial', runs: 0, states: 1000, bounds: {}, depthComplete: 7, explorationStop: { cause: 'state-budget', states: 1000, budget: 1000 } },
-  exhaustive: { basis: 'exhaustive', runs: 0, states: 26_332, bounds: {}, depthComplete: null },
+const stop = { cause: 'state-budget', states: 1000, budget: 1000 } as const;
+const BASES: Readonly<Record<'random' | 'partial' | 'exhaustive', Basis>> = {
+  random: { basis: 'random', runs: 500, fellBack: stop },
+  partial: { basis: 'partial', states: 1000, bounds: {}, depthComplete: 7, stopped: stopReason(stop), stop },
+  exhaustive: { basis: 'exhaustive', states: 26_332, bounds: {} },
 };
 
-function holding(config: string, property: (typeof PROPERTIES)[number], basis: Partial<JudgedResult>): JudgedResult {
-  return {
-    config,
-    property: property.name,
-    kind: property.kind,
-    verdict: 'holds',
-    seed: 1,
-    counterexample: null,
-    actions: [],
-    step: null,
-    message: null,
-    reason: null,
-    rounds: 2,
-    originalLength: null,
-    path: null,
-    expected: null,
-    generated: {},
-    runs: 0,
-    basis: null,
-    states: null,
-    bounds: null,
-    depthComplete: null,
-    ...basis,
-  };
+function holding(property: (typeof PROPERTIES)[number], basis: Basis): Judgement {
+  return { property: property.name, kind: property.kind, verdict: 'holds', basis, finding: null, reason: null };
 }
 
 /** Every (config, property) pair in which the property applies and has advice. */
@@ -67,7 +47,7 @@ describe('holds advice by basis', () => {
   it.each(['random', 'partial'] as const)('on a %s basis: names what the verdict rests on, and uses no word of a proof', (kind) => {
     const wrong: string[] = [];
     for (const { config, model, property } of cases) {
-      const result = holding(config.name, property, BASES[kind]);
+      const result = holding(property, BASES[kind]);
       const { explanation } = advise(model, result, property);
       const basis = searched(result);
       const proof = PROOF_WORDS.filter((w) => explanation.includes(w));
@@ -79,7 +59,7 @@ describe('holds advice by basis', () => {
   it('on an exhaustive basis, a config that makes it hold is argued as a proof', () => {
     const config = loadPreset('recommended').config;
     const survivor = PROPERTIES.find((p) => p.name === 'survivor-convergence')!;
-    const { explanation } = advise(compileCluster(config), holding(config.name, survivor, BASES.exhaustive), survivor);
+    const { explanation } = advise(compileCluster(config), holding(survivor, BASES.exhaustive), survivor);
     expect(explanation).toBe('Every member is internal and re-routes around a member that is down (KB 161304), so with up to 1 down the live members still pass every change to each other.');
   });
 });

@@ -35,16 +35,15 @@ export interface CheckedAdvice {
 /** What a changed config's verdicts rest on: `every reachable state (1,234 states) for 8; 500 random traces for 3`. */
 export function basisWords(results: readonly PropertyResult[]): string {
   const judged = results.filter((r) => r.verdict !== 'not-applicable' && r.kind !== 'sometimes');
-  const exhaustive = judged.filter((r) => r.basis === 'exhaustive');
-  const other = judged.filter((r) => r.basis !== 'exhaustive');
+  const exhaustive = judged.flatMap((r) => (r.basis?.basis === 'exhaustive' ? [r.basis] : []));
   const parts: string[] = [];
   if (exhaustive.length > 0) {
-    const states = Math.max(...exhaustive.map((r) => r.states ?? 0)).toLocaleString('en-US');
+    const states = Math.max(...exhaustive.map((b) => b.states)).toLocaleString('en-US');
     parts.push(`exhaustive for ${exhaustive.length} propert${exhaustive.length === 1 ? 'y' : 'ies'}, up to ${states} states`);
   }
-  const random = other.filter((r) => r.basis === 'random');
+  const random = judged.flatMap((r) => (r.basis?.basis === 'random' ? [{ property: r.property, runs: r.basis.runs }] : []));
   if (random.length > 0) parts.push(`${Math.max(...random.map((r) => r.runs)).toLocaleString('en-US')} random traces for ${random.map((r) => r.property).join(' and ')}`);
-  const partial = other.filter((r) => r.basis === 'partial');
+  const partial = judged.filter((r) => r.basis?.basis === 'partial');
   if (partial.length > 0) parts.push(`an exploration cut short for ${partial.map((r) => r.property).join(' and ')}`);
   return parts.join('; ') || 'nothing to check';
 }

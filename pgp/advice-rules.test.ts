@@ -12,30 +12,16 @@ import { cluster, threeMembers } from '../test/helpers.ts';
 import { cli } from '../test/cli.ts';
 import { advise } from './advice.ts';
 import { findProperty } from '../properties/index.ts';
-import type { JudgedResult } from './check.ts';
+import type { Judgement } from './result.ts';
 
 function recommendation(input: Omit<ClusterConfigInput, 'name'>, property: string, verdict: 'holds' | 'violated' = 'violated'): string {
-  const judged: JudgedResult = {
-    config: 'test',
+  const judged: Judgement = {
     property,
     kind: 'eventually',
     verdict,
-    basis: 'random',
-    states: null,
-    bounds: null,
-    depthComplete: null,
-    runs: 3,
-    seed: 1,
-    counterexample: null,
-    actions: [],
-    step: 0,
-    message: 'the checker says why',
+    basis: { basis: 'random', runs: 3 },
+    finding: verdict === 'violated' ? { actions: [], step: 0, message: 'the checker says why', originalLength: 0, path: null } : null,
     reason: null,
-    rounds: null,
-    originalLength: null,
-    path: null,
-    expected: null,
-    generated: {},
   };
   const advice = advise(cluster(input), judged);
   if (advice.recommendation === null) throw new Error(`${property}: no recommendation`);

@@ -10,41 +10,44 @@ import { PROPERTIES } from '../properties/index.ts';
 import { unwrapCommands } from '../test/cli.ts';
 import { cluster, crash, enroll, remove, threeMembers, write } from '../test/helpers.ts';
 import { advise, list } from './advice.ts';
+import type { Basis } from '../checker/verdict.ts';
+import type { PropertyKind } from '../properties/types.ts';
 import type { JudgedResult } from './check.ts';
 import { propertyReport, wrap } from '../reports/text.ts';
 
-function result(property: string, verdict: JudgedResult['verdict'], actions: readonly Action[] = [], extra: Partial<JudgedResult> = {}): JudgedResult {
+/** What a test may set of a result: by default a random search of 500 traces (3 for a violation), found at the last step. */
+interface Extra {
+  readonly kind?: PropertyKind;
+  readonly runs?: number;
+  readonly step?: number;
+  readonly path?: string;
+  readonly basis?: Basis;
+}
+
+function result(property: string, verdict: JudgedResult['verdict'], actions: readonly Action[] = [], extra: Extra = {}): JudgedResult {
+  const found = verdict === 'violated' || verdict === 'reached';
   return {
     config: 'test',
     property,
-    kind: 'eventually',
+    kind: extra.kind ?? 'eventually',
     verdict,
-    runs: verdict === 'violated' ? 3 : 500,
-    basis: 'random',
-    states: null,
-    bounds: null,
-    depthComplete: null,
     seed: 1,
-    counterexample: null,
-    actions,
-    step: verdict === 'violated' ? actions.length : null,
-    message: verdict === 'violated' ? 'the checker says why' : null,
+    basis: extra.basis ?? { basis: 'random', runs: extra.runs ?? (verdict === 'violated' ? 3 : 500) },
+    finding: found ? { actions, step: extra.step ?? actions.length, message: 'the checker says why', originalLength: actions.length + 4, path: extra.path ?? null } : null,
     reason: verdict === 'not-applicable' ? 'every member has privateKeys: true' : null,
     rounds: 2,
-    originalLength: actions.length + 4,
-    path: null,
-    expected: null,
     generated: {},
-    ...extra,
+    counterexample: null,
+    expected: null,
   };
 }
 
-function explain(input: Omit<ClusterConfigInput, 'name'>, property: string, verdict: JudgedResult['verdict'], actions: readonly Action[] = [], extra: Partial<JudgedResult> = {}) {
+function explain(input: Omit<ClusterConfigInput, 'name'>, property: string, verdict: JudgedResult['verdict'], actions: readonly Action[] = [], extra: Extra = {}) {
   return advise(cluster(input), result(property, verdict, actions, extra));
 }
 
 /** A verdict that rests on every reachable state: only it may be argued as a proof. */
-const EXHAUSTIVE: Partial<JudgedResult> = { basis: 'exhaustive', states: 1234, bounds: {}, runs: 0 };
+const EXHAUSTIVE: Extra = { basis: { basis: 'exhaustive', states: 1234, bounds: {} } };
 
 const dmzRing = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3', zone: 'dmz' as const }, { id: 'm4', zone: 'dmz' as const }];
 

@@ -12,7 +12,7 @@ import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import { findProperty } from '../properties/index.ts';
 import type { AdviceContext, ClusterProperty, Recommendation } from '../properties/types.ts';
-import type { JudgedResult } from './result.ts';
+import type { Judgement } from './result.ts';
 import { type RiskNeeds, riskNeeds } from './needs.ts';
 
 export type { Recommendation } from '../properties/types.ts';
@@ -31,11 +31,12 @@ function traces(runs: number): string {
 }
 
 /** What a verdict rests on, in the words of a sentence: `500 random traces`, `every reachable state (12,345)`. */
-export function searched(result: JudgedResult): string {
-  if (result.basis === 'random' || result.basis === null) return traces(result.runs);
-  const states = (result.states ?? 0).toLocaleString('en-US');
-  if (result.basis === 'exhaustive') return `every reachable state (${states} explored)`;
-  return result.stopped === undefined ? `the ${states} states explored before the budget ran out` : `the ${states} states explored before the exploration stopped`;
+export function searched({ basis }: Pick<Judgement, 'basis'>): string {
+  if (basis === null) return traces(0);
+  if (basis.basis === 'random') return traces(basis.runs);
+  const states = basis.states.toLocaleString('en-US');
+  if (basis.basis === 'exhaustive') return `every reachable state (${states} explored)`;
+  return basis.stop?.cause === 'memory-guard' ? `the ${states} states explored before the exploration stopped` : `the ${states} states explored before the budget ran out`;
 }
 
 /** The state the trace leads to, or undefined when it does not replay (it always should). */
@@ -48,9 +49,9 @@ function replay(model: ClusterModel, actions: readonly Action[]): ClusterState |
 }
 
 /** The explanation and recommendation for one result of `property` (by default, the catalogue's of that name). */
-export function advise(model: ClusterModel, result: JudgedResult, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
+export function advise(model: ClusterModel, result: Judgement, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
   const entry = property?.advice;
-  const context: AdviceContext = { model, config: model.config, searched: searched(result), proven: result.basis === 'exhaustive' };
+  const context: AdviceContext = { model, config: model.config, searched: searched(result), proven: result.basis?.basis === 'exhaustive' };
   if (result.verdict === 'not-applicable') {
     const why = entry?.notApplicable?.(context) ?? `It does not apply to this config: ${result.reason ?? 'see the property'}.`;
     return { explanation: why, recommendation: null };
@@ -58,11 +59,11 @@ export function advise(model: ClusterModel, result: JudgedResult, property: Clus
   if (result.kind === 'sometimes') {
     // A guard against vacuous passes: say whether the search got there, and how.
     if (result.verdict === 'reached') {
-      const steps = result.actions.map(describeAction).join(', then ');
-      const after = result.basis === 'random' ? `after ${traces(result.runs)}` : 'by exploration, in the fewest actions';
+      const steps = (result.finding?.actions ?? []).map(describeAction).join(', then ');
+      const after = result.basis?.basis === 'random' ? `after ${traces(result.basis.runs)}` : 'by exploration, in the fewest actions';
       return { explanation: `Reached ${after}: ${steps || 'in the initial state'}.`, recommendation: null };
     }
-    if (result.basis === 'exhaustive')
+    if (result.basis?.basis === 'exhaustive')
       return {
         explanation: `Not reached in ${searched(result)}: no trace within these bounds reaches this fault, so the properties about it are not put to the test by this config.`,
         recommendation: null,
@@ -83,10 +84,11 @@ export function advise(model: ClusterModel, result: JudgedResult, property: Clus
   if (result.verdict === 'holds') {
     return { explanation: entry?.holds(context) ?? `No violation in ${searched(result)}.`, recommendation };
   }
-  const state = replay(model, result.actions.slice(0, result.step ?? result.actions.length));
+  const found = result.finding;
+  const state = found === null ? undefined : replay(model, found.actions.slice(0, found.step));
   const why = state === undefined || entry === undefined ? undefined : entry.violated({ ...context, state });
-  const needs = riskNeeds(model.config, property, result.actions, result.step ?? result.actions.length) ?? null;
-  return { explanation: why ?? sentence(result.message ?? 'violated'), recommendation, needs };
+  const needs = found === null ? null : (riskNeeds(model.config, property, found.actions, found.step) ?? null);
+  return { explanation: why ?? sentence(found?.message ?? 'violated'), recommendation, needs };
 }
 
 function sentence(text: string): string {

@@ -63,8 +63,7 @@ function pgpResult(
   expectedViolations: readonly string[] | undefined,
   declared: ClusterProperty | undefined = target.properties.find((p) => p.property.name === check.property)?.property,
 ): PropertyResult {
-  const { property, kind, ...rest } = check;
-  const judged: JudgedResult = { config: target.config.name, property, kind, counterexample: null, expected: expectationOf(property, expectedViolations), ...rest };
+  const judged: JudgedResult = { ...check, config: target.config.name, counterexample: null, expected: expectationOf(check.property, expectedViolations) };
   return { ...judged, ...advise(target.cluster, judged, declared) };
 }
 

@@ -1,6 +1,8 @@
 /**
- * A property's result as `check` reports it for the cluster: the checker's generic result and PGP's own
- * fields (the saved file, the preset's expectation, the advice, an accepted risk). The reports read it.
+ * A property's result as `check` reports it for the cluster: the checker's generic result (its verdict,
+ * its `Basis` and its `Finding`, carried as they are) and PGP's own fields (the saved file, the preset's
+ * expectation, the advice, an accepted risk). The reports read it; `--json` flattens it (`resultJson` in
+ * `reports/summary.ts`).
  */
 import type { PropertyCheck } from '../checker/judge.ts';
 import type { Action } from '../model/actions.ts';
@@ -32,3 +34,6 @@ export interface PropertyResult extends PropertyCheck<Action> {
 
 /** A result before its explanation is added. */
 export type JudgedResult = Omit<PropertyResult, 'explanation' | 'recommendation' | 'accepted' | 'needs' | 'checkedAdvice'>;
+
+/** What advice reads of a result (`pgp/advice.ts`): the verdict, what it rests on, and what was found. */
+export type Judgement = Pick<PropertyCheck<Action>, 'property' | 'kind' | 'verdict' | 'basis' | 'finding' | 'reason'>;

@@ -29,11 +29,11 @@ describe('the guide\'s example property', () => {
 
   it('check explores it, finds the shortest violation and advises from its declaration', () => {
     const [violated] = checkTarget(makeTarget(cluster(breakable).config, [domainsOnTwoMembers]), { runs: 100, seed: 1, maxLength: 8, properties: [] });
-    expect(violated).toMatchObject({ property: 'domains-on-two-members', verdict: 'violated', basis: 'exhaustive' });
-    expect(violated!.actions).toHaveLength(2);
+    expect(violated).toMatchObject({ property: 'domains-on-two-members', verdict: 'violated', basis: { basis: 'exhaustive' } });
+    expect(violated!.finding!.actions).toHaveLength(2);
     expect(violated!.recommendation?.source).toBe('KB 153476');
     const [held] = checkTarget(makeTarget(cluster({ members: threeMembers }).config, [domainsOnTwoMembers]), { runs: 100, seed: 1, maxLength: 8, properties: [] });
-    expect(held).toMatchObject({ verdict: 'holds', basis: 'exhaustive' });
+    expect(held).toMatchObject({ verdict: 'holds', basis: { basis: 'exhaustive' } });
     expect(held!.explanation).toMatch(/^In every reachable state \([\d,]+ explored\) every managed domain stayed on two members\.$/);
   });
 });

@@ -44,13 +44,15 @@ export function checkText(results: readonly PropertyResult[], { configs, everyPr
   if (everyPreset)
     for (const r of results.filter((x) => x.verdict === 'violated' && x.kind !== 'sometimes')) out.push(`\n${violationReport(r, source(r), width)}`);
   // A random search stopped by the memory guard (an exploration's stop is in the summary above).
-  for (const r of results.filter((x) => x.stopped !== undefined))
+  for (const r of results) {
+    if (r.basis?.basis !== 'random' || r.basis.stopped === undefined) continue;
     out.push(
       `\n${wrapText(
-        `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.runs} of ${runsFor(r.kind, options).runs} traces: ${r.stopped}; the verdict speaks only for those traces`,
+        `STOPPED EARLY: ${oneLine(r.config)}/${r.property}: the search stopped after ${r.basis.runs} of ${runsFor(r.kind, options).runs} traces: ${r.basis.stopped}; the verdict speaks only for those traces`,
         width,
       )}`,
     );
+  }
   out.push(`\n${wrapText(generatedSummary(results), width, 'actions generated: ', '  ')}\n`);
   out.push(closingLine(results, configs.length, everyPreset, seconds));
   return out.join('');

@@ -1,6 +1,7 @@
 /** Text rendering of check results: tables a person reads. */
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
+import type { Basis } from '../checker/verdict.ts';
 import type { PropertyResult } from '../pgp/check.ts';
 import { meetsExpectation } from '../pgp/check.ts';
 import { oneLine, shellCommand } from '../io/untrusted.ts';
@@ -77,16 +78,17 @@ function verdictCell(result: PropertyResult): string {
 }
 
 /** A holding verdict never bare: `verified` (every reachable state explored) or `sampled` (random traces, or an exploration cut short). */
-export function holdsCell(result: Pick<PropertyResult, 'verdict' | 'basis'>): string {
+export function holdsCell(result: { readonly verdict: string; readonly basis: Pick<Basis, 'basis'> | null }): string {
   if (result.verdict === 'vacuous') return 'vacuous';
-  return result.basis === 'exhaustive' ? 'verified' : 'sampled';
+  return result.basis?.basis === 'exhaustive' ? 'verified' : 'sampled';
 }
 
 /** What a verdict rests on, for a table: `exhaustive 12,345 states`, `500 traces`. */
 export function basisCell(result: PropertyResult): string {
-  if (result.verdict === 'not-applicable' || result.basis === null) return '-';
-  if (result.basis === 'random') return `${result.runs.toLocaleString('en-US')} traces`;
-  return `${result.basis} ${(result.states ?? 0).toLocaleString('en-US')} states`;
+  const { basis } = result;
+  if (result.verdict === 'not-applicable' || basis === null) return '-';
+  if (basis.basis === 'random') return `${basis.runs.toLocaleString('en-US')} traces`;
+  return `${basis.basis} ${basis.states.toLocaleString('en-US')} states`;
 }
 
 /** How often each action type was generated, over every search in `results`: `crash 1203, recover 980, …`. */
@@ -98,14 +100,17 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
 }
 
 export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {
+  const { basis } = result;
+  const actions = result.finding?.actions ?? [];
+  const plural = `${actions.length} action${actions.length === 1 ? '' : 's'}`;
   const how =
-    result.basis === 'random'
-      ? `found after ${result.runs} trace${result.runs === 1 ? '' : 's'}, shrunk from ${result.originalLength} to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'}`
-      : `a shortest trace (${result.actions.length} action${result.actions.length === 1 ? '' : 's'}), found by exploring ${(result.states ?? 0).toLocaleString('en-US')} states`;
+    basis?.basis === 'random'
+      ? `found after ${basis.runs} trace${basis.runs === 1 ? '' : 's'}, shrunk from ${result.finding?.originalLength ?? null} to ${plural}`
+      : `a shortest trace (${plural}), found by exploring ${(basis?.states ?? 0).toLocaleString('en-US')} states`;
   const lines = [
     wrapText(`${oneLine(result.config)}: ${result.property} is violated${result.expected === 'violated' ? ' (as this preset documents)' : ''}; ${how}:`, width, '', '  '),
-    numberedTrace(result.actions),
-    wrapText(`=> ${oneLine(result.message ?? '')}`, width, '    ', '       '),
+    numberedTrace(actions),
+    wrapText(`=> ${oneLine(result.finding?.message ?? '')}`, width, '    ', '       '),
     wrapCommand(`${reproduceCommand(source, result)}`, width, '  reproduce: ', '               '),
   ];
   for (const line of savedLines(result)) lines.push(line.startsWith('  replay:') ? wrapCommand(line.trim().replace(/^replay: +/, ''), width, '  replay:    ', '               ') : wrapText(line.trim().replace(/^saved: +/, ''), width, '  saved:     '));

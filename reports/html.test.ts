@@ -104,14 +104,14 @@ describe('the HTML report', () => {
     expect(document.querySelector('.explorer td.hops .lost')!.textContent).toContain('KB 161304');
   });
 
-  it('the summary: each verdict with what it rests on (a missing basis read as the random search its runs say), accepted risks with their reason', () => {
-    const base = { config: 'c', kind: 'eventually', actions: [], step: null, message: null } as const;
+  it('the summary: each verdict with what it rests on, accepted risks with their reason', () => {
+    const base = { config: 'c', kind: 'eventually' } as const;
     const results: SummaryResult[] = [
-      { ...base, property: 'a', verdict: 'holds', basis: 'exhaustive', states: 12345, bounds: { depth: 6 } },
-      { ...base, property: 'b', verdict: 'holds', basis: 'partial', states: 99, depthComplete: 3, stopped: 'the state cap' },
-      { ...base, property: 'c', verdict: 'holds', runs: 500 },
-      { ...base, property: 'd', verdict: 'violated', runs: 7, accepted: { reason: hostile }, step: 1, message: 'x' },
-      { ...base, property: 'e', kind: 'sometimes', verdict: 'holds', reached: true, runs: 5000 },
+      { ...base, property: 'a', verdict: 'holds', basis: { basis: 'exhaustive', states: 12345, bounds: { depth: 6 } } },
+      { ...base, property: 'b', verdict: 'holds', basis: { basis: 'partial', states: 99, depthComplete: 3, bounds: {}, stopped: 'the state cap' } },
+      { ...base, property: 'c', verdict: 'holds', basis: { basis: 'random', runs: 500 } },
+      { ...base, property: 'd', verdict: 'violated', basis: { basis: 'random', runs: 7 }, accepted: { reason: hostile } },
+      { ...base, property: 'e', kind: 'sometimes', verdict: 'holds', reached: true, basis: { basis: 'random', runs: 5000 } },
     ];
     const { document } = new JSDOM(renderReport({ title: 't', sections: [summarySection(results, 'Summary')] })).window;
     const cells = [...document.querySelectorAll('table.summary tbody tr')].map((r) => [r.children[3]!.textContent, r.children[4]!.textContent]);

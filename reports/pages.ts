@@ -3,9 +3,9 @@
  * (the check's summary, then an explorer per violation). Both replay the trace on the plain model and take
  * the verdict and its message from the checker's (or the replay's) own judgement.
  */
-import { type Basis, type Bounds, describeBasis, type ExplorationStop, stopReason, type Verdict } from '../checker/verdict.ts';
+import type { Finding } from '../checker/judge.ts';
+import { type Basis, describeBasis, type Verdict } from '../checker/verdict.ts';
 import { advise, type Recommendation } from '../pgp/advice.ts';
-import type { JudgedResult } from '../pgp/check.ts';
 import type { CounterexampleReplay } from '../traces/replay.ts';
 import { describeConfig, tellSettling, tellTrace } from '../pgp/story.ts';
 import type { Target } from '../pgp/target.ts';
@@ -18,28 +18,21 @@ import { html, type ReportSection, renderReport } from './html.ts';
 import { type OutputTarget, writeOutput } from '../io/write.ts';
 import { oneLine } from '../io/untrusted.ts';
 
-/** What the summary reads of a check result (`PropertyResult`); the fields of a verdict's basis are optional. */
+/** What the summary reads of a check result (`PropertyResult`), or of a scenario's verdict. */
 export interface SummaryResult {
   readonly config: string;
   readonly property: string;
   readonly kind: string;
   readonly verdict: string;
-  readonly runs?: number;
-  readonly basis?: string | null;
-  readonly states?: number | null;
-  readonly bounds?: Bounds | null;
-  readonly depthComplete?: number | null;
-  readonly stopped?: string | null;
-  /** The exploration that stopped before it decided this property (`PropertyCheck`). */
-  readonly explorationStop?: ExplorationStop;
+  /** What the verdict rests on (`checker/verdict.ts`); absent or null when it is not a search (see `basisNote`). */
+  readonly basis?: Basis | null;
+  /** What was found: the trace an explorer steps through. */
+  readonly finding?: Finding<Action> | null;
   /** For a `sometimes` property before verdicts named `reached` / `unreached`. */
   readonly reached?: boolean;
   readonly accepted?: { readonly reason: string } | null;
   readonly explanation?: string;
   readonly counterexample?: string | null;
-  readonly actions: readonly Action[];
-  readonly step: number | null;
-  readonly message: string | null;
   readonly recommendation?: Recommendation | null;
   /** What the verdict rests on when it is not a search (a scenario's one trace). */
   readonly basisNote?: string;
@@ -51,21 +44,13 @@ function verdictOf(r: SummaryResult): string {
   return r.verdict;
 }
 
-/** The basis a result carries, or, for a result from before bases were reported, the random search its runs say. */
-function basisOf(r: SummaryResult): Basis | undefined {
-  if (r.basis === 'exhaustive' && typeof r.states === 'number') return { basis: 'exhaustive', states: r.states, bounds: r.bounds ?? {} };
-  if (r.basis === 'partial' && typeof r.states === 'number')
-    return { basis: 'partial', states: r.states, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.explorationStop === undefined ? (r.stopped ?? 'a cap') : stopReason(r.explorationStop) };
-  if ((r.basis === 'random' || r.basis === undefined || r.basis === null) && r.runs !== undefined && r.runs > 0) return { basis: 'random', runs: r.runs };
-  return undefined;
-}
-
 /** The bounds an explored verdict rests on, in small print under its basis. */
-function boundsNote(r: SummaryResult) {
-  const entries = Object.entries(r.bounds ?? {});
-  if (entries.length === 0 || (r.basis !== 'exhaustive' && r.basis !== 'partial')) return '';
+function boundsNote({ basis }: SummaryResult) {
+  if (basis === undefined || basis === null || basis.basis === 'random') return '';
+  const entries = Object.entries(basis.bounds);
+  if (entries.length === 0) return '';
   return html`<div class="bounds">within ${entries.map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') || 'none' : String(v)}`).join('; ')}${
-    r.basis === 'partial' && typeof r.depthComplete === 'number' ? `; complete to depth ${r.depthComplete}` : ''
+    basis.basis === 'partial' ? `; complete to depth ${basis.depthComplete}` : ''
   }</div>`;
 }
 
@@ -82,7 +67,7 @@ export function summarySection(results: readonly SummaryResult[], heading: strin
     const verdict = verdictOf(r);
     const accepted = r.accepted ?? undefined;
     const css = accepted && r.verdict === 'violated' ? 'v-accepted' : `v-${verdict}`;
-    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${r.basisNote ?? describeBasis(verdict as Verdict, basisOf(r))}${boundsNote(r)}</td><td>${
+    return html`<tr><td>${r.config}</td><td>${r.property}</td><td>${r.kind}</td><td class="${css}">${accepted && r.verdict === 'violated' ? 'violated (accepted)' : verdict}</td><td>${r.basisNote ?? describeBasis(verdict as Verdict, r.basis ?? undefined)}${boundsNote(r)}</td><td>${
       isViolation(r) ? html`<a href="#${sectionId(r).replace(/[^A-Za-z0-9-]/g, '-')}">the trace, step by step</a>` : ''
     }${accepted ? html`<div class="v-accepted">accepted risk: ${accepted.reason}</div>` : ''}${r.explanation ? html`<div>${r.explanation}</div>` : ''}</td></tr>`;
   });
@@ -101,7 +86,7 @@ ${accepted.length > 0 ? html`<h3>Accepted risks</h3><ul>${accepted.map((r) => ht
 export function resultExplorer(target: Target, r: SummaryResult, provenance: readonly string[]): ReportSection {
   const property = findProperty(r.property);
   if (property === undefined) throw new Error(`internal error: unknown property ${r.property}`);
-  const story = tellTrace(target, r.actions);
+  const story = tellTrace(target, r.finding?.actions ?? []);
   if (story.kind !== 'ran') throw new Error(`internal error: the trace of ${r.property} stops at step ${story.step}: ${story.why}`);
   return explorerSection({
     id: sectionId(r),
@@ -111,7 +96,7 @@ export function resultExplorer(target: Target, r: SummaryResult, provenance: rea
     initial: story.initial,
     steps: story.steps,
     settling: tellSettling(target, property, story.final),
-    violation: r.step === null ? undefined : { step: r.step, message: r.message ?? '' },
+    violation: r.finding == null ? undefined : { step: r.finding.step, message: r.finding.message },
     explanation: r.explanation,
     recommendation: r.recommendation ?? null,
     provenance,
@@ -150,44 +135,24 @@ function adviceFor(
   property: Pick<ClusterProperty, 'name' | 'kind'>,
   actions: readonly Action[],
   violation: { readonly step: number; readonly message: string; readonly rounds?: number | undefined } | undefined,
-  found: { readonly runs: number; readonly seed: number; readonly file: string | null; readonly expect: 'holds' | 'violated' | null },
+  found: { readonly runs: number },
 ) {
-  const judged: JudgedResult = {
-    config: target.config.name,
+  // A replay is neither a search nor an exploration: the advice reads its trace, and speaks of the search that found it.
+  return advise(target.cluster, {
     property: property.name,
     kind: property.kind,
     verdict: violation === undefined ? 'holds' : 'violated',
-    // A replay is neither a search nor an exploration: the advice reads only the trace.
-    basis: null,
-    states: null,
-    bounds: null,
-    depthComplete: null,
-    runs: found.runs,
-    seed: found.seed,
-    counterexample: found.file,
-    actions,
-    step: violation?.step ?? null,
-    message: violation?.message ?? null,
+    basis: { basis: 'random', runs: found.runs },
+    finding: violation === undefined ? null : { actions, step: violation.step, message: violation.message, originalLength: actions.length, path: null },
     reason: null,
-    rounds: violation?.rounds ?? null,
-    originalLength: null,
-    path: null,
-    expected: found.expect,
-    generated: {},
-  };
-  return advise(target.cluster, judged);
+  });
 }
 
 /** `replay FILE --format html`: one counterexample's explorer. */
 export function counterexampleReport(replay: CounterexampleReplay, extra: readonly ReportSection[] = []): string {
   const { loaded, story, violation, settling } = replay;
   const { document, property, target } = loaded;
-  const advice = adviceFor(target, property, document.actions, violation, {
-    runs: document.found.runs,
-    seed: document.found.seed,
-    file: loaded.file,
-    expect: document.expect,
-  });
+  const advice = adviceFor(target, property, document.actions, violation, { runs: document.found.runs });
   const explorer = explorerSection({
     id: 'trace',
     heading: `${property.name} on ${document.config.name}: the trace step by step`,
@@ -273,7 +238,7 @@ export function scenarioReport(
       const upTo = property.kind === 'eventually' ? violation.step : story.steps.length;
       const steps = story.steps.slice(0, upTo);
       const last = steps.length === 0 ? story.initial : steps[steps.length - 1]!.state;
-      const advice = adviceFor(target, property, scenario.actions.slice(0, upTo), violation, { runs: 1, seed: 0, file: null, expect: null });
+      const advice = adviceFor(target, property, scenario.actions.slice(0, upTo), violation, { runs: 1 });
       return explorerSection({
         id: sectionId({ config: target.config.name, property: v.property } as SummaryResult),
         heading: `${v.property}: the scenario step by step`,

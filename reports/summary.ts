@@ -4,20 +4,25 @@
  * that did not finish, the config's name and the tool's version. A CI job reads `summary.ok` (the exit
  * status says the same). And the JSON edge of a result (`resultJson`).
  */
-import { type ExplorationStop, type StopCause, stopNotice, stopReason, VERDICTS, type Verdict } from '../checker/verdict.ts';
+import { flatCheck, stopOfBasis } from '../checker/judge.ts';
+import { type Basis, type ExplorationStop, type StopCause, stopNotice, stopReason, VERDICTS, type Verdict } from '../checker/verdict.ts';
 import type { Acceptance } from '../config/schema.ts';
 import type { Accepted } from '../pgp/accept.ts';
+import type { PropertyResult } from '../pgp/result.ts';
 import { TOOL_VERSION } from './version.ts';
 
 interface Judged {
-  readonly config?: string;
-  readonly property?: string;
-  readonly basis?: string | null;
-  readonly explorationStop?: ExplorationStop;
   readonly kind: string;
   readonly verdict: string;
   readonly reached?: boolean;
   readonly accepted?: Accepted | null;
+}
+
+/** What says whether a result's exploration stopped: its config, its property and its basis. */
+interface Based {
+  readonly config: string;
+  readonly property: string;
+  readonly basis?: Basis | null;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface CheckSummary {
   readonly stopped: readonly StoppedExploration[];
 }
 
-export function summarize(results: readonly Judged[], ok: boolean, config: string | null, stale: readonly Acceptance[]): CheckSummary {
+export function summarize(results: readonly (Judged & Based)[], ok: boolean, config: string | null, stale: readonly Acceptance[]): CheckSummary {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of results) counts[verdictOf(r)]++;
   return { ok, config, version: TOOL_VERSION, counts, accepted: results.filter((r) => r.accepted).length, staleAcceptances: stale, stopped: stoppedExplorations(results) };
@@ -63,16 +68,13 @@ export interface StoppedExploration {
 }
 
 /** Every config whose exploration stopped before it decided some of its properties (they fell back to random search), in the order of the results. */
-export function stoppedExplorations(
-  results: readonly Pick<Judged, 'config' | 'property' | 'basis' | 'explorationStop'>[],
-): StoppedExploration[] {
+export function stoppedExplorations(results: readonly Based[]): StoppedExploration[] {
   const byConfig = new Map<string, { stop: ExplorationStop; random: string[] }>();
   for (const r of results) {
-    if (r.explorationStop === undefined || r.basis !== 'random') continue;
-    const config = r.config ?? '';
-    const entry = byConfig.get(config) ?? { stop: r.explorationStop, random: [] };
-    byConfig.set(config, entry);
-    entry.random.push(r.property ?? '');
+    if (r.basis?.basis !== 'random' || r.basis.fellBack === undefined) continue;
+    const entry = byConfig.get(r.config) ?? { stop: r.basis.fellBack, random: [] };
+    byConfig.set(r.config, entry);
+    entry.random.push(r.property);
   }
   return [...byConfig].map(([config, { stop, random }]) => ({
     config,
@@ -85,12 +87,25 @@ export function stoppedExplorations(
 }
 
 /**
- * A result as `--json` prints it: the exploration's stop, when its verdict owes to one, flattened to
- * `stopped` (`stopReason`, after the random search's own stop when there was one) and `budget`.
+ * A result as `--json` prints it, the one place its basis and finding are flattened (`flatCheck`), in the
+ * key order `check --json` has always printed: the config's and the property's names, then the verdict
+ * and what it rests on, then every other field as the result carries it (the advice, the saved file, an
+ * acceptance, ...). The exploration's stop, when the verdict owes to one, is `stopped` (`stopReason`,
+ * after the random search's own stop when there was one) and `budget`.
  */
-export function resultJson<R extends { readonly explorationStop?: ExplorationStop; readonly stopped?: string }>(result: R): Omit<R, 'explorationStop'> & { stopped?: string; budget?: number } {
-  const { explorationStop, ...rest } = result;
-  if (explorationStop === undefined) return rest;
-  const reason = `the exploration did not finish: ${stopReason(explorationStop)}`;
-  return { ...rest, stopped: rest.stopped === undefined ? reason : `${reason}; then the random search stopped too: ${rest.stopped}`, budget: explorationStop.budget };
+export function resultJson(r: PropertyResult) {
+  const { config, property, kind, counterexample, expected, seed: _seed, verdict: _verdict, basis, finding: _finding, reason: _reason, rounds: _rounds, generated: _generated, ...rest } = r;
+  const stop = stopOfBasis(basis);
+  const flat = flatCheck(r);
+  const why = stop === undefined ? undefined : `the exploration did not finish: ${stopReason(stop)}`;
+  return {
+    config,
+    property,
+    kind,
+    counterexample,
+    expected,
+    ...flat,
+    ...rest,
+    ...(stop === undefined ? {} : { stopped: 'stopped' in flat ? `${why}; then the random search stopped too: ${flat.stopped}` : why, budget: stop.budget }),
+  };
 }

@@ -6,7 +6,7 @@
  * what the vendor recommends instead; then the guards under their own heading, reached or not reached.
  * The sentences come from `advice.ts`; this file only lays them out, wrapped to the terminal's width.
  */
-import { type Basis, describeBasis, stopReason } from '../checker/verdict.ts';
+import { describeBasis } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { membersInvolved } from '../pgp/accept.ts';
 import type { CheckedChangeJson } from '../pgp/advice-check.ts';
@@ -34,9 +34,8 @@ function plural(n: number, word: string): string {
 }
 
 /** `holds (no violation in 500 random traces)`, `holds (verified: every reachable state, 1,234 states)`. */
-function holdsText(r: PropertyResult): string {
-  const basis = basisOf(r);
-  return basis === undefined || basis.basis === 'random' ? `holds (no violation in ${plural(r.runs, 'random trace')})` : describeBasis('holds', basis);
+function holdsText({ basis }: PropertyResult): string {
+  return basis === null || basis.basis === 'random' ? `holds (no violation in ${plural(basis?.runs ?? 0, 'random trace')})` : describeBasis('holds', basis);
 }
 
 function labelled(label: string, text: string, width: number): string {
@@ -46,20 +45,12 @@ function labelled(label: string, text: string, width: number): string {
 function heading(r: PropertyResult): string {
   if (r.verdict === 'not-applicable') return `${r.property}: not applicable`;
   if (r.verdict === 'holds') return `${r.property}: ${holdsText(r)}`;
-  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, basisOf(r))}`;
-  const found = r.basis === 'random' ? `found after ${plural(r.runs, 'trace')}` : `a shortest trace, from ${(r.states ?? 0).toLocaleString('en-US')} states explored`;
+  if (r.verdict !== 'violated') return `${r.property}: ${describeBasis(r.verdict, r.basis ?? undefined)}`;
+  const { basis } = r;
+  const found = basis?.basis === 'random' ? `found after ${plural(basis.runs, 'trace')}` : `a shortest trace, from ${(basis?.states ?? 0).toLocaleString('en-US')} states explored`;
   if (r.accepted) return `${r.property}: violated, accepted (${found}): ${r.accepted.reason}`;
   const expected = r.expected === 'violated' ? ', as this preset documents' : '';
   return `${r.property}: VIOLATED${expected} (${found})`;
-}
-
-/** The result's basis as `checker/verdict.ts` describes it. */
-export function basisOf(r: PropertyResult): Basis | undefined {
-  if (r.basis === 'random') return { basis: 'random', runs: r.runs };
-  if (r.basis === 'exhaustive') return { basis: 'exhaustive', states: r.states ?? 0, bounds: r.bounds ?? {} };
-  if (r.basis === 'partial')
-    return { basis: 'partial', states: r.states ?? 0, depthComplete: r.depthComplete ?? 0, bounds: r.bounds ?? {}, stopped: r.explorationStop === undefined ? 'the state budget (--max-states)' : stopReason(r.explorationStop) };
-  return undefined;
 }
 
 /** "Replication hops until quiet", the most any settling of the search took; 0 means nothing was owed. */
@@ -72,15 +63,16 @@ export function propertyReport(r: PropertyResult, source: string, width = termin
   const lines = [wrap(heading(r), '', '    ', width), labelled('why', oneLine(r.explanation), width)];
   if (r.verdict === 'holds' && r.rounds !== null) lines.push(labelled('settling', settlingText(r.rounds), width));
   if (r.verdict === 'violated') {
-    const length = r.actions.length;
-    const shrunk = r.originalLength !== null && r.originalLength !== length ? `, shrunk from ${r.originalLength}` : '';
+    const actions = r.finding?.actions ?? [];
+    const length = actions.length;
+    const shrunk = r.finding !== null && r.finding.originalLength !== length ? `, shrunk from ${r.finding.originalLength}` : '';
     lines.push(labelled('trace', `the shortest found, ${plural(length, 'action')}${shrunk}:`, width));
     const digits = String(length).length;
-    for (const [i, a] of r.actions.entries()) lines.push(wrap(describeAction(a), `${' '.repeat(LABEL)}${String(i + 1).padStart(digits)}. `, undefined, width));
+    for (const [i, a] of actions.entries()) lines.push(wrap(describeAction(a), `${' '.repeat(LABEL)}${String(i + 1).padStart(digits)}. `, undefined, width));
     if (length === 0) lines.push(`${' '.repeat(LABEL)}(no actions: the initial state)`);
     const hypothetical = hypotheticalLine(r);
     if (hypothetical !== undefined) lines.push(wrap(hypothetical, `${' '.repeat(LABEL)}${' '.repeat(digits)}  `, undefined, width));
-    lines.push(wrap(`=> ${oneLine(r.message ?? '')}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3), width));
+    lines.push(wrap(`=> ${oneLine(r.finding?.message ?? '')}`, ' '.repeat(LABEL), ' '.repeat(LABEL + 3), width));
     if (r.recommendation) lines.push(labelled('instead', `${originLabel(r.recommendation.by, r.recommendation.source)}: ${r.recommendation.text}`, width));
     lines.push(...adviceLines(r, width));
     lines.push(wrapCommand(reproduceCommand(source, r), width, '  reproduce: ', ' '.repeat(LABEL + 2)));
@@ -108,7 +100,7 @@ export function hypotheticalLine(r: PropertyResult): string | undefined {
 export function needsText(config: ClusterConfig, r: PropertyResult): string {
   const needs = r.needs;
   if (needs === undefined || needs === null) {
-    const members = membersInvolved(config, r.actions);
+    const members = membersInvolved(config, r.finding?.actions ?? []);
     return members.length === 0 ? 'no member in particular' : list(members);
   }
   const named = needs.named.length === 0 ? 'no member in particular' : list(needs.named);
@@ -197,14 +189,14 @@ export function summaryScreen(results: readonly PropertyResult[], options: Repor
     ...rows(
       risks.map((r) => {
         const accept = r.accepted ? `; accepted: ${r.accepted.reason}` : '';
-        return [r.property, `${needsText(options.config, r)}; shortest trace ${plural(r.actions.length, 'action')}${accept}`] as const;
+        return [r.property, `${needsText(options.config, r)}; shortest trace ${plural(r.finding?.actions.length ?? 0, 'action')}${accept}`] as const;
       }),
       width,
     ),
   );
   if (held.length > 0) {
     out.push(`Promises kept: ${held.length}`);
-    out.push(...rows(held.map((r) => [r.property, r.verdict === 'holds' ? holdsText(r).replace(/^holds \((.*)\)$/, '$1') : describeBasis(verdictOf(r), basisOf(r))] as const), width));
+    out.push(...rows(held.map((r) => [r.property, r.verdict === 'holds' ? holdsText(r).replace(/^holds \((.*)\)$/, '$1') : describeBasis(verdictOf(r), r.basis ?? undefined)] as const), width));
   }
   if (notApplicable.length > 0) out.push(wrap(notApplicable.map((r) => r.property).join(', '), `Not applicable (${notApplicable.length}): `, '  ', width));
   if (guards.length > 0) {

@@ -185,18 +185,19 @@ function recordsTheSame(path: string, identity: string): boolean {
 
 /** Saves a violated result's counterexample and returns the result with its path; other results pass through. */
 export function saveViolation(store: CounterexampleStore, target: Target, result: PropertyResult, options: CheckOptions, source: string): PropertyResult {
-  if (result.verdict !== 'violated' || result.step === null || result.message === null) return result;
+  const finding = result.finding;
+  if (result.verdict !== 'violated' || finding === null) return result;
   const found: FoundBy = {
     seed: result.seed,
-    runs: result.runs,
-    originalLength: result.originalLength ?? result.actions.length,
-    ...(result.path ? { path: result.path } : {}),
+    runs: result.basis?.basis === 'random' ? result.basis.runs : 0,
+    originalLength: finding.originalLength,
+    ...(finding.path ? { path: finding.path } : {}),
     maxRuns: options.runs,
     maxLength: options.maxLength,
     command: reproduceCommand(source, result),
   };
-  const violation = { step: result.step, message: result.message, ...(result.rounds === null ? {} : { rounds: result.rounds }) };
-  const saved = saveFinding(store, target, result.property, result.actions, violation, found);
+  const violation = { step: finding.step, message: finding.message, ...(result.rounds === null ? {} : { rounds: result.rounds }) };
+  const saved = saveFinding(store, target, result.property, finding.actions, violation, found);
   return { ...result, counterexample: saved.path, saved: saved.status };
 }
 
@@ -215,8 +216,8 @@ export function saveFinding(
 /** The reproduce line for a violation: the same search, from the same seed, straight to the failing case. */
 export function reproduceCommand(source: string, result: PropertyResult): string {
   // An exploration is deterministic: the same command finds the same shortest trace, with no seed.
-  if (result.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
+  if (result.basis?.basis !== 'random') return `npx pgp-cluster-check check ${source} --property ${shellQuote(result.property)}`;
   // A random search is reproduced as one: --max-states 0 skips the exploration that comes first.
-  const path = result.path ? ` --path ${shellQuote(result.path)}` : '';
+  const path = result.finding?.path ? ` --path ${shellQuote(result.finding.path)}` : '';
   return `npx pgp-cluster-check check ${source} --max-states 0 --property ${shellQuote(result.property)} --seed ${result.seed}${path}`;
 }

@@ -3,6 +3,7 @@
  * checks that each command's help lists exactly the flags its parser accepts (read off the parser's own
  * "valid flags" message), so help and parser cannot drift apart.
  */
+import { DECLARED_COMMANDS } from './commands.ts';
 
 export interface CommandHelp {
   readonly usage: string;
@@ -16,7 +17,7 @@ const SAVE_FLAGS = [
   ['--no-save', 'save nothing'],
 ] as const;
 
-export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
+const LISTED: Readonly<Record<string, CommandHelp>> = {
   check: {
     usage:
       'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--html FILE] [--save-dir DIR | --no-save]',
@@ -107,6 +108,12 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--help, -h', 'this help'],
     ],
   },
+};
+
+/** Every command's help: those listed above, then those declared once with their parser (`cli/commands.ts`). */
+export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
+  ...LISTED,
+  ...Object.fromEntries(DECLARED_COMMANDS.map((c) => [c.name, c.help])),
 };
 
 /** The flags a command's help lists, as the parser names them (`--runs`), without `--help`. */

@@ -22,6 +22,7 @@ import { oneLine, terminalSafe } from '../io/untrusted.ts';
 import { commandHelp, COMMAND_HELP } from './help.ts';
 import { TOOL_VERSION } from '../reports/version.ts';
 import { compareCommand } from './compare.ts';
+import { DECLARED_COMMANDS } from './commands.ts';
 import { DEFAULT_SAVE_DIR, saveDirOf } from '../traces/save-dir.ts';
 
 
@@ -110,6 +111,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.out(commandHelp(command, (text, first, indent) => wrapText(text, width, first, indent)));
     return 0;
   }
+  const declared = DECLARED_COMMANDS.find((c) => c.name === command);
+  if (declared !== undefined) return await declared.run(rest, io);
   switch (command) {
     case 'check':
       return await checkCommand(rest, io);

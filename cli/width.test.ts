@@ -46,4 +46,11 @@ describe('text output at COLUMNS=80', () => {
     expect(checked.status).toBe(1);
     expect(overWidth(checked.out)).toEqual([]);
   });
+
+  it('repair: the report and the diff of the config', async () => {
+    const { status, out } = await cli('repair', '--preset', 'dmz-ring', '--seed', '1', '--runs', '50', '--workers', '1');
+    expect(status).toBe(0);
+    expect(out).toMatch(/\n@@ /);
+    expect(overWidth(out)).toEqual([]);
+  });
 });

@@ -109,6 +109,17 @@ export function describeChange(config: ClusterConfig, change: ConfigChange): str
   return `${fieldOf(change)}${member}: ${shown(change.was)} -> ${shown(change.value)}`;
 }
 
+/** Patches with one origin together, in order: `our inference, from KB 161304: move dmz1 ...; move dmz2 ...`. */
+export function byOrigin(patches: readonly Pick<ConfigPatch, 'summary' | 'by' | 'source'>[]): string[] {
+  const groups: { origin: string; summaries: string[] }[] = [];
+  for (const p of patches) {
+    const origin = originLabel(p.by, p.source);
+    if (groups.at(-1)?.origin === origin) groups.at(-1)!.summaries.push(p.summary);
+    else groups.push({ origin, summaries: [p.summary] });
+  }
+  return groups.map((g) => `${g.origin}: ${g.summaries.join('; ')}`);
+}
+
 /** Who gives a piece of advice, as a report labels it: `vendor (KB 153723)`, `our inference (KB 156803 ...)`. */
 export function originLabel(by: 'vendor' | 'inference', source: string): string {
   return by === 'vendor' ? `vendor (${source})` : `our inference, from ${source}`;

@@ -10,7 +10,7 @@ import { describeBasis } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { membersInvolved } from '../pgp/accept.ts';
 import type { CheckedChangeJson } from '../pgp/advice-check.ts';
-import { originLabel } from '../pgp/patches.ts';
+import { byOrigin, originLabel } from '../pgp/patches.ts';
 import { list } from '../pgp/advice.ts';
 import type { PropertyResult } from '../pgp/check.ts';
 import { reproduceCommand } from '../traces/save.ts';
@@ -119,14 +119,7 @@ export function needsText(config: ClusterConfig, r: PropertyResult): string {
 
 /** A checked change in lines: who gives it, the fields it sets, and what checking the changed config showed. */
 function changeLines(label: string, change: CheckedChangeJson, property: string, width: number, both: boolean): string[] {
-  // Patches with one origin in one line: `our inference, from KB 161304: move dmz1 ...; move dmz2 ...`.
-  const groups: { origin: string; summaries: string[] }[] = [];
-  for (const p of change.patches) {
-    const origin = originLabel(p.by, p.source);
-    if (groups.at(-1)?.origin === origin) groups.at(-1)!.summaries.push(p.summary);
-    else groups.push({ origin, summaries: [p.summary] });
-  }
-  const lines = groups.map((g, i) => labelled(i === 0 ? label : '', `${g.origin}: ${g.summaries.join('; ')}`, width));
+  const lines = byOrigin(change.patches).map((text, i) => labelled(i === 0 ? label : '', text, width));
   for (const c of change.changes) lines.push(wrap(c.text, ' '.repeat(LABEL + 2), ' '.repeat(LABEL + 4), width));
   const withIt = both ? 'with both' : 'with this change';
   const outcome =

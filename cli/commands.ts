@@ -1,0 +1,8 @@
+/**
+ * The commands declared once (`cli/command.ts`): their help, their line in the overview, their parser
+ * and their dispatch all come from the declaration. `repair`, `tolerance` and `plan`.
+ */
+import type { DeclaredCommand } from './command.ts';
+import { repairCommand } from './repair.ts';
+
+export const DECLARED_COMMANDS: readonly DeclaredCommand[] = [repairCommand];

@@ -4,5 +4,6 @@
  */
 import type { DeclaredCommand } from './command.ts';
 import { repairCommand } from './repair.ts';
+import { toleranceCommand } from './tolerance.ts';
 
-export const DECLARED_COMMANDS: readonly DeclaredCommand[] = [repairCommand];
+export const DECLARED_COMMANDS: readonly DeclaredCommand[] = [repairCommand, toleranceCommand];

@@ -65,3 +65,30 @@ describe('warnings', () => {
     expect(printed.at(-1)).toBe(`warning: and 71 more warnings (the first ${MAX_PROBLEMS} are shown)`);
   });
 });
+
+describe('progress of a long command on a terminal', () => {
+  it('replay DIR: drawn at once, then file by file, and cleared; never with --json', async () => {
+    const { vi } = await import('vitest');
+    const { run } = await import('./main.ts');
+    const { counterexampleFiles } = await import('../traces/index-file.ts');
+    const drawn: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      drawn.push(String(chunk));
+      return true;
+    });
+    try {
+      const terminal = { out: () => {}, err: () => {}, isTty: true };
+      expect(await run(['replay', 'counterexamples'], terminal)).toBe(0);
+      const files = counterexampleFiles('counterexamples').length;
+      const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
+      expect(lines).toHaveLength(files);
+      expect(lines[0]).toMatch(new RegExp(`^replaying counterexamples: 0/${files} files, [\\d,]+ MB in use$`));
+      expect(drawn.at(-1)).toBe('\r\x1b[2K');
+      drawn.length = 0;
+      await run(['replay', 'counterexamples', '--json'], terminal);
+      expect(drawn).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -14,6 +14,7 @@ import { judgeTrace } from '../checker/replay.ts';
 import type { Violation } from '../checker/types.ts';
 import type { Action } from '../model/actions.ts';
 import { parseFlags } from './args.ts';
+import { memoryInUse, progressLine } from './progress.ts';
 import { type LoadedCounterexample, type LoadedScenario, loadTraceFile, prettyJson } from '../traces/counterexample.ts';
 import { type CounterexampleReplay, replayCounterexample } from '../traces/replay.ts';
 import { counterexampleFiles } from '../traces/index-file.ts';
@@ -390,7 +391,14 @@ export function corpusFailure(entry: FolderEntry): string | undefined {
 function replayFolder(dir: string, format: Format, io: Io): number {
   const { skipped } = jsonEntries(dir);
   for (const entry of skipped) io.err(oneLine(skippedWarning(entry)));
-  const entries = replayFolderEntries(dir);
+  // A large folder takes a while: a progress line on a terminal, file by file.
+  const progress = progressLine(io, format !== 'json');
+  const files = counterexampleFiles(dir);
+  const entries = files.map((file, i) => {
+    progress.update(`replaying ${oneLine(dir)}: ${i}/${files.length} files, ${memoryInUse()}`);
+    return replayEntry(file);
+  });
+  progress.done();
   const status = entries.some((e) => e.status === 'invalid') ? 2 : entries.some((e) => e.status === 'failed') ? 1 : 0;
   if (format === 'json') {
     io.out(prettyJson({ folder: dir, files: entries, skipped }));

@@ -9,7 +9,9 @@ import { boundedWarnings, MAX_PROBLEMS } from '../io/io.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { maxAcceptances } from '../pgp/load.ts';
 import { PROPERTIES } from '../properties/index.ts';
-import { cli, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, tempDir, terminal, writeDoc } from '../test/cli.ts';
+import { counterexampleFiles } from '../traces/index-file.ts';
+import { run } from './main.ts';
 
 const recommended = findPreset('recommended')!.config;
 const check = (file: string) => cli('check', '--config', file, '--property', 'eventual-convergence', '--runs', '1', '--no-save');
@@ -68,27 +70,18 @@ describe('warnings', () => {
 
 describe('progress of a long command on a terminal', () => {
   it('replay DIR: drawn at once, then file by file, and cleared; never with --json', async () => {
-    const { vi } = await import('vitest');
-    const { run } = await import('./main.ts');
-    const { counterexampleFiles } = await import('../traces/index-file.ts');
-    const drawn: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      drawn.push(String(chunk));
-      return true;
-    });
+    const screen = terminal();
     try {
-      const terminal = { out: () => {}, err: () => {}, isTty: true };
-      expect(await run(['replay', 'counterexamples'], terminal)).toBe(0);
+      expect(await run(['replay', 'counterexamples'], screen.io)).toBe(0);
       const files = counterexampleFiles('counterexamples').length;
-      const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
-      expect(lines).toHaveLength(files);
-      expect(lines[0]).toMatch(new RegExp(`^replaying counterexamples: 0/${files} files, [\\d,]+ MB in use$`));
-      expect(drawn.at(-1)).toBe('\r\x1b[2K');
-      drawn.length = 0;
-      await run(['replay', 'counterexamples', '--json'], terminal);
-      expect(drawn).toEqual([]);
+      expect(screen.lines()).toHaveLength(files);
+      expect(screen.lines()[0]).toMatch(new RegExp(`^replaying counterexamples: 0/${files} files, [\\d,]+ MB in use$`));
+      expect(screen.drawn.at(-1)).toBe('\r\x1b[2K');
+      screen.drawn.length = 0;
+      await run(['replay', 'counterexamples', '--json'], screen.io);
+      expect(screen.drawn).toEqual([]);
     } finally {
-      spy.mockRestore();
+      screen.restore();
     }
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it, beforeEach, afterEach, vi } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { resolveWorkload } from '../config/schema.ts';
 import { BACKLOG_KINDS } from '../model/backlog.ts';
-import { cli, listing, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, listing, tempDir, terminal, writeDoc } from '../test/cli.ts';
 import { analyseResync, OUTAGE_HOURS, resyncLine, resyncPlot, SEED_CLAIM } from './resync.ts';
 
 // The literal lines below are read unwrapped; cli/width.test.ts checks the wrapping at 80 columns.
@@ -130,26 +130,20 @@ describe('resync: bad input exits 2 with a message, nothing written', () => {
 
 describe('resync progress on a terminal', () => {
   it('drawn at once, then for each outage profile (two per member), and cleared; never without a terminal or with --json', async () => {
-    const { vi } = await import('vitest');
     const { run } = await import('./main.ts');
-    const drawn: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      drawn.push(String(chunk));
-      return true;
-    });
+    const screen = terminal();
     try {
-      expect(await run(['resync', '--preset', 'dmz-ring'], { out: () => {}, err: () => {}, isTty: true })).toBe(0);
+      expect(await run(['resync', '--preset', 'dmz-ring'], screen.io)).toBe(0);
       const members = findPreset('dmz-ring')!.config.members.length;
-      const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== '');
-      expect(lines).toHaveLength(2 * members);
-      expect(lines[0]).toMatch(new RegExp(`^resync of "dmz-ring": 0/${2 * members} outage profiles \\(member m1, both account modes\\), [\\d,]+ MB in use, \\d+\\.\\d s$`));
-      expect(drawn.at(-1)).toBe('\r\x1b[2K');
-      drawn.length = 0;
-      await run(['resync', '--preset', 'dmz-ring', '--json'], { out: () => {}, err: () => {}, isTty: true });
-      await run(['resync', '--preset', 'dmz-ring'], { out: () => {}, err: () => {}, isTty: false });
-      expect(drawn).toEqual([]);
+      expect(screen.lines()).toHaveLength(2 * members);
+      expect(screen.lines()[0]).toMatch(new RegExp(`^resync of "dmz-ring": 0/${2 * members} outage profiles \\(member m1, both account modes\\), [\\d,]+ MB in use, \\d+\\.\\d s$`));
+      expect(screen.drawn.at(-1)).toBe('\r\x1b[2K');
+      screen.drawn.length = 0;
+      await run(['resync', '--preset', 'dmz-ring', '--json'], screen.io);
+      await run(['resync', '--preset', 'dmz-ring'], { ...screen.io, isTty: false });
+      expect(screen.drawn).toEqual([]);
     } finally {
-      spy.mockRestore();
+      screen.restore();
     }
   });
 });

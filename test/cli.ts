@@ -1,5 +1,6 @@
 /** Running the command line in-process, and temporary folders, for the command-line tests. */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { vi } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCounterexample, counterexampleText } from '../traces/counterexample.ts';
@@ -80,4 +81,22 @@ export function unwrapCommands(text: string): string {
  */
 export function overWidth(text: string, width = 80): string[] {
   return text.split('\n').filter((l) => l.length > width && /\s\S+\s/.test(l.trim()));
+}
+
+/**
+ * A terminal for the progress line (`cli/progress.ts` draws on standard error directly): what is drawn is
+ * collected; `lines` gives the texts drawn, `restore` ends the capture.
+ */
+export function terminal(): { io: Io; drawn: string[]; lines(): string[]; restore(): void } {
+  const drawn: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    drawn.push(String(chunk));
+    return true;
+  });
+  return {
+    io: { out: () => {}, err: () => {}, isTty: true },
+    drawn,
+    lines: () => drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d !== ''),
+    restore: () => spy.mockRestore(),
+  };
 }

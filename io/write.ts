@@ -222,6 +222,9 @@ export interface OutputTarget {
   readonly inputs: readonly string[];
 }
 
+/** A file name to suggest when a flag names a folder. */
+const EXAMPLE_NAMES: Readonly<Record<string, string>> = { '--html': 'report.html', '--svg': 'plot.svg', '--write': 'repaired.json' };
+
 type Resolved =
   | { readonly how: 'replace'; readonly file: string }
   | { readonly how: 'through'; readonly file: string }
@@ -263,7 +266,7 @@ function resolveTarget(target: OutputTarget): Resolved {
     const stats = statOrUndefined(() => statSync(path));
     if (link?.isSymbolicLink() && stats === undefined) throw refuse(`it is a symbolic link to ${readlinkSync(path)}, which does not exist`);
     if (stats !== undefined) {
-      if (stats.isDirectory()) throw refuse(`it is a folder; give a file name such as ${join(path, flag === '--svg' ? 'plot.svg' : 'report.html')}`);
+      if (stats.isDirectory()) throw refuse(`it is a folder; give the name of a file in it, such as ${join(path, EXAMPLE_NAMES[flag] ?? 'output')}`);
       const stream = streamOf(stats);
       if (stream !== undefined) return { how: 'stream', fd: stream };
       if (stats.isSocket()) throw refuse('it is a socket, not a file');

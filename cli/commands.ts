@@ -5,5 +5,6 @@
 import type { DeclaredCommand } from './command.ts';
 import { repairCommand } from './repair.ts';
 import { toleranceCommand } from './tolerance.ts';
+import { planCommand } from './plan.ts';
 
-export const DECLARED_COMMANDS: readonly DeclaredCommand[] = [repairCommand, toleranceCommand];
+export const DECLARED_COMMANDS: readonly DeclaredCommand[] = [repairCommand, toleranceCommand, planCommand];

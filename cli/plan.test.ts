@@ -48,10 +48,11 @@ describe('plan', () => {
   it('the first unsafe step is the least one: a plan unsafe at step 5 stays so with steps added after it', () => {
     const config = configOf(smallSites);
     const steps = stepsOf(together);
-    const bisected = checkPlan(config, steps, { maxStates: 1_000_000, properties: [], cutLinks: false });
+    const only = { maxStates: 1_000_000, properties: ['private-key-availability', 'web-messenger-availability'], cutLinks: false };
+    const bisected = checkPlan(config, steps, only);
     expect(bisected.unsafe?.position).toBe(5);
     // The whole plan explored at every position: no violation before step 5.
-    const whole = explorePlan(config, steps, { maxStates: 1_000_000, properties: [], cutLinks: false });
+    const whole = explorePlan(config, steps, only);
     expect(whole.exhausted).toBe(true);
     expect(whole.unsafe?.position).toBe(5);
   });
@@ -69,7 +70,8 @@ describe('plan', () => {
   });
 
   it('--find: a safe order of the rolling minor update', async () => {
-    const { status, out } = await cli('plan', rolling, '--config', smallSites, '--find', '--json');
+    // The properties a member down for maintenance puts at risk here (the whole catalogue is the next test's).
+    const { status, out } = await cli('plan', rolling, '--config', smallSites, '--find', '--json', '--property', 'private-key-availability', '--property', 'survivor-convergence');
     expect(status).toBe(0);
     const doc = JSON.parse(out);
     expect(doc.order).toEqual(['hq1', 'hq2', 'dr1', 'dr2']);

@@ -13,7 +13,7 @@ import { type Change, changeOf } from '../checker/change.ts';
 import { type Judged, smallestChange } from '../checker/smallest-change.ts';
 import type { Verdict } from '../checker/verdict.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { findProperty } from '../properties/index.ts';
+import { findProperty, PROPERTIES } from '../properties/index.ts';
 import { type CheckOptions, checkTargets, type PropertyResult } from './check.ts';
 import { runTasks } from './parallel.ts';
 import { allPatches, changeCount, type ConfigChange, type ConfigPatch, mergeChanges, patchedConfig, patchesOf, patchKey } from './patches.ts';
@@ -45,9 +45,15 @@ export interface CheckedChange {
 /** Checks a config as `check` does; the same config is checked once. */
 export type ConfigCheck = (config: ClusterConfig) => Promise<readonly PropertyResult[]>;
 
-/** `check`'s own path for a changed config: the same options, seed and workers (so `compare` gives the same verdicts). */
-export function configCheck(options: CheckOptions, workers: number, onTasks?: (tasks: number) => void): ConfigCheck {
+/**
+ * `check`'s own path for a changed config: the same options, seed and workers (so `compare` gives the
+ * same verdicts), for the promises only: a change is judged by what it does to them, and the guards
+ * (`sometimes`: states a search must reach, many only by long random search) say nothing of it.
+ */
+export function configCheck(all: CheckOptions, workers: number, onTasks?: (tasks: number) => void): ConfigCheck {
   const memo = new Map<string, Promise<readonly PropertyResult[]>>();
+  const promises = PROPERTIES.filter((p) => p.kind !== 'sometimes' && (all.properties.length === 0 || all.properties.includes(p.name))).map((p) => p.name);
+  const options: CheckOptions = { ...all, properties: promises };
   return (config) => {
     const key = JSON.stringify(config);
     let checked = memo.get(key);

@@ -118,6 +118,7 @@ export const planCommand = declareCommand({
     const width = terminalWidth();
     const progress = progressLine(io, !values.json);
     const onProgress = (states: number, seconds: number) => progress.update(fitRow(`plan: exploring ${count(states)} states, ${seconds.toFixed(1)} s`, width));
+    const head = { version: TOOL_VERSION, plan: plan.name, config: config.name };
     const common = { maxStates: options.maxStates!, properties, cutLinks: values['cut-links'] === true, onProgress };
     const header = (what: string) =>
       wrapText(
@@ -134,9 +135,7 @@ export const planCommand = declareCommand({
         io.out(
           JSON.stringify(
             {
-              version: TOOL_VERSION,
-              plan: plan.name,
-              config: config.name,
+              ...head,
               steps: plan.steps,
               safe: result.safe,
               proven: result.exhausted,
@@ -176,9 +175,7 @@ export const planCommand = declareCommand({
       io.out(
         JSON.stringify(
           {
-            version: TOOL_VERSION,
-            plan: plan.name,
-            config: config.name,
+            ...head,
             groups: found.groups.map((g) => ({ member: g.member ?? null, steps: g.steps })),
             order: found.order === undefined ? null : found.order.map((g) => g.member ?? null),
             steps: found.steps ?? null,

@@ -607,18 +607,22 @@ export interface Unsafe {
   readonly message: string;
 }
 
-/** One exploration of a plan's steps in one order. */
-export interface PlanExploration {
-  /** Every reachable state was explored and no property failed at any position. */
-  readonly safe: boolean;
-  readonly unsafe: Unsafe | null;
-  /** Every component explored to the end (a safe verdict is a proof). */
-  readonly exhausted: boolean;
+/** What a plan's verdict rests on: the states explored, the bounds, the properties checked and not. */
+export interface PlanBasis {
   readonly states: number;
   readonly seconds: number;
   readonly bounds: Bounds;
   readonly checked: readonly string[];
   readonly notExplored: readonly { readonly property: string; readonly reason: string }[];
+}
+
+/** One exploration of a plan's steps in one order. */
+export interface PlanExploration extends PlanBasis {
+  /** Every reachable state was explored and no property failed at any position. */
+  readonly safe: boolean;
+  readonly unsafe: Unsafe | null;
+  /** Every component explored to the end (a safe verdict is a proof). */
+  readonly exhausted: boolean;
   /** A digest of the rows at the plan's end, over every component (with `endRows`): equal for orders that end alike. */
   readonly endDigest: string;
 }
@@ -822,7 +826,7 @@ export function planGroups(steps: readonly PlanStep[]): PlanGroup[] {
   return groups;
 }
 
-export interface PlanFind {
+export interface PlanFind extends PlanBasis {
   /** A safe order of the groups, as steps; undefined when none was found. */
   readonly steps: readonly PlanStep[] | undefined;
   readonly groups: readonly PlanGroup[];
@@ -833,11 +837,6 @@ export interface PlanFind {
   /** The unsafe prefixes met: their groups, and the first violation each exploration found. */
   readonly unsafe: readonly { readonly prefix: readonly PlanGroup[]; readonly unsafe: Unsafe }[];
   readonly explorations: number;
-  readonly states: number;
-  readonly seconds: number;
-  readonly bounds: Bounds;
-  readonly checked: readonly string[];
-  readonly notExplored: readonly { readonly property: string; readonly reason: string }[];
   /** How many groups the search tried first (one per class of groups alike under the config's symmetries). */
   readonly firstClasses: number;
 }

@@ -4,17 +4,8 @@ import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
 import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, membersToAdd, noOutages, patch, running, withService } from './explain.ts';
+import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, moreRunning, noOutages, patch, running } from './explain.ts';
 
-/** The internal members the fault budget asks to run desktop behind the cluster host name: more than maxDown. */
-function moreDesktopMembers(model: ClusterModel) {
-  return membersToAdd(
-    model,
-    (m) => runsService(m, 'desktop'),
-    (member) => ({ words: `run desktop on ${model.members[member]!.id}`, changes: [withService(model, member, 'desktop')] }),
-    model.config.faults.maxDown + 1,
-  );
-}
 
 /**
  * The first enrolled client that some choice of members down (within the budget left after removals)
@@ -61,7 +52,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
           source: 'KB 156803',
           by: 'vendor',
         };
-      const more = moreDesktopMembers(model);
+      const more = moreRunning(model, 'desktop');
       // KB 156803 asks for the cluster host name; how many members must serve behind it is our reading of the fault budget.
       return {
         text: `Clients already reach the cluster by its host name; run desktop on ${more.length > 0 ? ids(model, more.map((m) => m.member)) : 'another member'} as well, so that more members than faults.maxDown (${config.faults.maxDown}) serve them (now ${desktop.length === 0 ? 'none' : ids(model, desktop)}).`,
@@ -73,7 +64,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
       CLUSTER_HOSTNAME,
       ({ model }) => {
         if (!model.config.loadBalancer.clusterHostname) return undefined;
-        const more = moreDesktopMembers(model);
+        const more = moreRunning(model, 'desktop');
         return patch(more.map((m) => m.words).join(', '), 'inference', 'KB 156803', more.flatMap((m) => m.changes));
       },
     ],

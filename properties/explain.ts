@@ -129,6 +129,16 @@ export function patch(summary: string, by: AdviceOrigin, source: string, changes
   return changes.length === 0 ? undefined : { summary, changes, by, source };
 }
 
+/** The internal members the fault budget asks to run a service as well: more than maxDown run it, each named with its change. */
+export function moreRunning(model: ClusterModel, service: Service) {
+  return membersToAdd(
+    model,
+    (m) => runsService(m, service),
+    (member) => ({ words: `run ${service} on ${model.members[member]!.id}`, changes: [withService(model, member, service)] }),
+    model.config.faults.maxDown + 1,
+  );
+}
+
 /** KB 153476's advice as a config change: no member is broken out of the cluster. */
 export const NO_REMOVALS: PatchRule = ({ config }) =>
   config.faults.removeMember

@@ -6,7 +6,7 @@ import { type ClusterProperty, judgedAfterSettling, holds, violated } from './ty
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, ids, indexes, membersToAdd, noOutages, patch, setting, withService } from './explain.ts';
+import { argued, ids, indexes, moreRunning, noOutages, patch, setting } from './explain.ts';
 
 const SOURCE = 'KB 153723; seed article KB 153198';
 
@@ -17,15 +17,6 @@ const SOURCE = 'KB 153723; seed article KB 153198';
 const ONLY_NEW_ACCOUNTS =
   'a mode applies to accounts created under it: accounts already created in Home Server mode stay on their home member (converting them is a matter for Support)';
 
-/** The members the fault budget asks to run Web Messenger and receive its data: more than maxDown. */
-function moreMembers(model: ClusterModel) {
-  return membersToAdd(
-    model,
-    (m) => runsService(m, 'webMessenger'),
-    (member) => ({ words: `run webMessenger on ${model.members[member]!.id}`, changes: [withService(model, member, 'webMessenger')] }),
-    model.config.faults.maxDown + 1,
-  );
-}
 
 /** The members that run Web Messenger but are left out of its replication set. */
 function leftOut(model: ClusterModel): number[] {
@@ -78,7 +69,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
       // Once replicated to every member that runs it, an account is on all of them: are they enough?
       const running = indexes(model, (m) => runsService(m, 'webMessenger'));
       if (running.length <= config.faults.maxDown) {
-        const more = moreMembers(model);
+        const more = moreRunning(model, 'webMessenger');
         steps.push(
           more.length > 0
             ? `${more.map((m) => m.words).join(', ')} as well, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`
@@ -109,7 +100,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
         return left.length === 0 ? undefined : patch(`replicate Web Messenger data to ${ids(model, left)} too`, 'vendor', SOURCE, [setting(config, ['webMessenger', 'replication'], 'all')]);
       },
       ({ model }) => {
-        const more = moreMembers(model);
+        const more = moreRunning(model, 'webMessenger');
         return patch(more.map((m) => m.words).join(', '), 'vendor', SOURCE, more.flatMap((m) => m.changes));
       },
     ],

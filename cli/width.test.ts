@@ -54,3 +54,27 @@ describe('text output at COLUMNS=80', () => {
     expect(overWidth(out)).toEqual([]);
   });
 });
+
+describe('progress on a terminal for repair, tolerance and plan', () => {
+  it('a line that fits one row, redrawn in place, and cleared at the end', async () => {
+    const { run } = await import('./main.ts');
+    const { terminal } = await import('../test/cli.ts');
+    for (const argv of [
+      ['repair', '--preset', 'dmz-ring', '--seed', '1', '--runs', '20', '--workers', '1'],
+      ['tolerance', '--preset', 'dmz-ring'],
+      ['plan', 'examples/plans/rolling-minor.plan.json', '--config', 'examples/two-small-sites.json', '--property', 'private-key-availability'],
+    ]) {
+      const screen = terminal();
+      try {
+        await run(argv, screen.io);
+      } finally {
+        screen.restore();
+      }
+      const lines = screen.lines();
+      expect(lines.length, argv[0]).toBeGreaterThan(0);
+      expect(lines[0], argv[0]).toMatch(new RegExp(`^${argv[0]}: `));
+      for (const line of lines) expect(line.length, argv[0]).toBeLessThan(80);
+      expect(screen.drawn.at(-1), argv[0]).toBe('\r\x1b[2K');
+    }
+  });
+});

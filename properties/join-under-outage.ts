@@ -3,7 +3,9 @@ import { ACTIONS, applyAction } from '../model/step.ts';
 import { isPastRetention } from '../model/time.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
-import { type ClusterProperty, holds, violated } from './types.ts';
+import type { ClusterModel } from '../model/cluster.ts';
+import type { ClusterState } from '../model/state.ts';
+import { type ClusterProperty, holds, type Outcome, violated } from './types.ts';
 import { argued, list } from './explain.ts';
 
 export const joinUnderOutage: ClusterProperty = {
@@ -34,34 +36,47 @@ export const joinUnderOutage: ClusterProperty = {
       return `In ${searched} every waiting member (${list(model.members.filter((m) => m.joinsLater).map((m) => m.id))}) could still join and catch up with up to ${config.faults.maxDown} member${config.faults.maxDown === 1 ? '' : 's'} down.`;
     },
     notApplicable: () => 'No member waits to join (no member has joinsLater: true).',
+    // The members it takes down after settling ("with any maxDown members down"): the choice a join fails with.
+    outage: (model, state) => joinFailure(model, state).down,
   },
   notApplicable: (model) => (model.members.some((m) => m.joinsLater) ? undefined : 'no member is configured with joinsLater'),
   check(model, state) {
-    const settled = settleAll(model, state);
-    const s = settled.state;
-    if (!settled.quiescent) return violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds);
-    const waiting = s.members.flatMap((m, i) => (m.status === 'waiting' ? [i] : []));
-    let most = settled.rounds;
-    for (const { down, live } of outageChoices(model, s)) {
-      const outage = withDown(s, down);
-      for (const w of waiting) {
-        const id = model.members[w]!.id;
-        const join = { type: 'join', member: id } as const;
-        const why = ACTIONS.join.precondition(model, outage, join);
-        if (why !== undefined) return violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds);
-        const joined = replicateToQuiescence(model, applyAction(model, outage, join));
-        most = Math.max(most, joined.rounds);
-        if (!joined.quiescent) return violated(`${withDownText(model, down)}, after ${id} joined replication did not quiesce within ${rounds(joined.rounds)}`, most);
-        const j = joined.state;
-        for (const [rid, newest] of newestAmong(model, j, [...live, w])) {
-          if (mayHold(model, j, w, rid) && (j.members[w]!.records[rid] !== newest || isPastRetention(model, j, w, rid)))
-            return violated(
-              `after replication went quiet, ${withDownText(model, down)}, ${id} joined, but once replication went quiet again (${rounds(joined.rounds)}) it still lacks ${rid} (${describeVersion(model, newest)})`,
-              most,
-            );
-        }
-      }
-    }
-    return holds(most);
+    return joinFailure(model, state).outcome;
   },
 };
+
+/**
+ * The judgement, and the choice of members down it fails with: after settling, for every choice of
+ * `maxDown` members down, each waiting member joins and must catch up with the live members.
+ */
+function joinFailure(model: ClusterModel, state: ClusterState): { outcome: Outcome; down?: number[] } {
+  const settled = settleAll(model, state);
+  const s = settled.state;
+  if (!settled.quiescent) return { outcome: violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds) };
+  const waiting = s.members.flatMap((m, i) => (m.status === 'waiting' ? [i] : []));
+  let most = settled.rounds;
+  for (const { down, live } of outageChoices(model, s)) {
+    const outage = withDown(s, down);
+    for (const w of waiting) {
+      const id = model.members[w]!.id;
+      const join = { type: 'join', member: id } as const;
+      const why = ACTIONS.join.precondition(model, outage, join);
+      if (why !== undefined) return { outcome: violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds), down };
+      const joined = replicateToQuiescence(model, applyAction(model, outage, join));
+      most = Math.max(most, joined.rounds);
+      if (!joined.quiescent) return { outcome: violated(`${withDownText(model, down)}, after ${id} joined replication did not quiesce within ${rounds(joined.rounds)}`, most), down };
+      const j = joined.state;
+      for (const [rid, newest] of newestAmong(model, j, [...live, w])) {
+        if (mayHold(model, j, w, rid) && (j.members[w]!.records[rid] !== newest || isPastRetention(model, j, w, rid)))
+          return {
+            outcome: violated(
+              `after replication went quiet, ${withDownText(model, down)}, ${id} joined, but once replication went quiet again (${rounds(joined.rounds)}) it still lacks ${rid} (${describeVersion(model, newest)})`,
+              most,
+            ),
+            down,
+          };
+      }
+    }
+  }
+  return { outcome: holds(most) };
+}

@@ -327,6 +327,21 @@ export function describePlanAction(a: PlanAction): string {
   return a.kind === 'step' ? `step ${a.index + 1}: ${describeStep(a.step)}` : `(unplanned) ${describeAction(a.action)}`;
 }
 
+/**
+ * What the plan product needs of a component's rows, and where it gets them: the packed evaluation of
+ * the model's rules (`model/packed.ts`), used through these members only (candidates, enabledness and
+ * effect by candidate, settling and ending faults on a row, packing and decoding), so that another row
+ * backend with the same members takes its place in `componentRows` alone.
+ */
+type ComponentRows = Pick<
+  PackedSlot,
+  'words' | 'candidates' | 'slot' | 'newRow' | 'pack' | 'unpack' | 'encode' | 'decode' | 'enabled' | 'apply' | 'settle' | 'endFaults' | 'clearOwed' | 'collapseForVerdict'
+>;
+
+function componentRows(model: ClusterModel, scope: Scope, slot: Slot, judged: readonly ClusterProperty[]): ComponentRows {
+  return new PackedSlot(model, scope, slot, viewFor(judged, scope, model));
+}
+
 /** Where a row keeps the plan's position: the steps taken, the members the plan has down and those it has out of traffic. */
 const MARK_BITS = PACKED_MAX_MEMBERS;
 const MARK_MASK = (1 << MARK_BITS) - 1;
@@ -374,7 +389,7 @@ export class PlanSpace implements PackedSpace {
 
   constructor(
     readonly model: ClusterModel,
-    readonly packed: PackedSlot,
+    readonly packed: ComponentRows,
     readonly judged: readonly ClusterProperty[],
     readonly steps: readonly PlanStep[],
     readonly cutLinks: boolean,
@@ -485,8 +500,9 @@ export class PlanSpace implements PackedSpace {
     for (let c = 0; c < count; c++) {
       const action = this.actions[c]!;
       if (!this.unplannedAllowed(this.row, marks, action, c)) continue;
-      if (action.type !== 'crash' && (!packed.enabled(this.row, c) || !packed.changes(this.row, c))) continue;
+      if (action.type !== 'crash' && !packed.enabled(this.row, c)) continue;
       this.next.set(this.row);
+      // A transition that changes nothing (a replication hop with nothing to send) leads back here.
       if (!packed.apply(this.next, c)) continue;
       out[0] = word;
       packed.pack(this.next, out, 1);
@@ -675,8 +691,7 @@ export function explorePlan(config: ClusterConfig, steps: readonly PlanStep[], o
   for (const slot of scopeSlots(scope)) {
     const judged = checked.filter((p) => readsSlot(p, slot));
     if (judged.length === 0) continue;
-    const packed = new PackedSlot(model, scope, slot, viewFor(judged, scope, model));
-    const space = new PlanSpace(model, packed, judged, steps, options.cutLinks);
+    const space = new PlanSpace(model, componentRows(model, scope, slot, judged), judged, steps, options.cutLinks);
     const result = explorePacked(space, {
       maxDepth: Number.MAX_SAFE_INTEGER,
       maxStates: options.maxStates,

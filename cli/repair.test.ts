@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { validateConfig } from '../config/validate.ts';
-import { cli, tempDir, writeDoc } from '../test/cli.ts';
+import { cli, overWidth, tempDir, writeDoc } from '../test/cli.ts';
 
 const FAST = ['--seed', '1', '--runs', '100', '--workers', '1'];
 
@@ -40,9 +40,19 @@ describe('repair', () => {
     for (const target of documented) expect(properties.find((p) => p.property === target)?.change, target).toBe('better');
   });
 
-  it('text: the changes as a diff of the config, each with who gives it, and the check it rests on', async () => {
-    const { status, out } = await cli('repair', '--config', 'examples/dmz-gateway.json', ...FAST);
-    expect(status).toBe(0);
+  it('text at 80 columns: the changes as a diff of the config, each with who gives it, and the check it rests on', async () => {
+    const before = process.env.COLUMNS;
+    process.env.COLUMNS = '80';
+    let out = '';
+    try {
+      const run = await cli('repair', '--config', 'examples/dmz-gateway.json', '--property', 'survivor-convergence', '--property', 'desktop-policy-availability', ...FAST);
+      expect(run.status).toBe(0);
+      out = run.out;
+    } finally {
+      if (before === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = before;
+    }
+    expect(overWidth(out)).toEqual([]);
     const flat = out.replace(/\s+/g, ' ');
     expect(flat).toMatch(/ The smallest repair, \d changes?: checked, .* hold and nothing else gets worse \(exhaustive for \d+ properties/);
     expect(out).toMatch(/\n--- examples\/dmz-gateway\.json\n\+\+\+ examples\/dmz-gateway\.json \(repaired\)\n@@ /);

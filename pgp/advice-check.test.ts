@@ -38,7 +38,7 @@ interface Result {
 
 async function checked(config: unknown): Promise<{ status: number; results: Result[]; out: string }> {
   const file = writeDoc(tempDir(), 'config.json', config);
-  const json = await cli('check', '--config', file, '--seed', '1', '--no-save', '--json', '--workers', '1');
+  const json = await cli('check', '--config', file, '--seed', '1', '--runs', '100', '--no-save', '--json', '--workers', '1');
   return { status: json.status, results: JSON.parse(json.out).results, out: json.out };
 }
 
@@ -87,17 +87,17 @@ describe('advice as a checked change', async () => {
     const apply = (fields: Record<string, unknown>) => writeDoc(dir, `after-${Object.keys(fields).length}.json`, { ...branchAndDmz, ...fields });
     const switched = apply({ webMessenger: { accountMode: 'highAvailability' } });
     const both = apply({ webMessenger: { accountMode: 'highAvailability' }, loadBalancer: { holdsRejoiningMembers: true } });
-    const plain = await cli('compare', before, switched, '--seed', '1', '--json', '--workers', '1');
+    const plain = await cli('compare', before, switched, '--seed', '1', '--runs', '100', '--json', '--workers', '1');
     expect(plain.status).toBe(1);
     expect(JSON.parse(plain.out).properties.filter((p: { change: string }) => p.change === 'worse').map((p: { property: string }) => p.property)).toEqual(['web-messenger-rejoin-freshness']);
-    const combined = await cli('compare', before, both, '--seed', '1', '--json', '--workers', '1');
+    const combined = await cli('compare', before, both, '--seed', '1', '--runs', '100', '--json', '--workers', '1');
     expect(combined.status).toBe(0);
     expect(JSON.parse(combined.out).properties.find((p: { property: string }) => p.property === 'web-messenger-availability')).toMatchObject({ change: 'better' });
   });
 
   it('the text report prints a change only with its checked result, and labels who gives it', async () => {
     const file = writeDoc(tempDir(), 'config.json', branchAndDmz);
-    const { out } = await cli('check', '--config', file, '--seed', '1', '--no-save', '--property', 'web-messenger-availability', '--property', 'web-messenger-rejoin-freshness');
+    const { out } = await cli('check', '--config', file, '--seed', '1', '--runs', '100', '--no-save', '--property', 'web-messenger-availability', '--property', 'web-messenger-rejoin-freshness');
     const flat = out.replace(/\s+/g, ' ');
     expect(flat).toMatch(/ instead: vendor \(KB 153723; seed article KB 153198\): Create accounts in High Availability mode/);
     expect(flat).toMatch(

@@ -10,6 +10,7 @@ import { boundedWarnings, type Io, usageError } from '../io/io.ts';
 import { type LoadedConfig, loadConfigFile, loadPreset } from '../pgp/load.ts';
 import { count, explorationProgress, progressLine } from './progress.ts';
 import { memoryGuard } from '../checker/memory.ts';
+import { defaultWorkers } from '../pgp/parallel.ts';
 import { makeTarget } from '../pgp/target.ts';
 import { oneLine, shellCommand } from '../io/untrusted.ts';
 
@@ -41,6 +42,7 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
     hours: { type: 'string' },
     horizon: { type: 'string' },
     'no-symmetry': { type: 'boolean' },
+    workers: { type: 'string' },
     json: { type: 'boolean' },
     'save-dir': { type: 'string' },
     'no-save': { type: 'boolean' },
@@ -70,7 +72,8 @@ export function exploreCommand(args: readonly string[], io: Io, context: Explore
   const store = saveDir === undefined ? undefined : new CounterexampleStore(saveDir, warn);
   store?.checkUsable();
   const progress = progressLine(io, !values.json);
-  const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard() };
+  const workers = intFlag('workers', values.workers, defaultWorkers(), 1, 256);
+  const choices = { full: values.full === true, symmetry: !values['no-symmetry'], properties, stop: heapGuard(), workers };
   const report = exploreConfig(loaded.config, bounds, choices, (p) => progress.update(explorationProgress(oneLine(loaded.config.name), p, bounds.maxStates)));
   progress.done();
   const source = values.config !== undefined ? ['--config', values.config] : ['--preset', loaded.config.name];

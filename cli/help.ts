@@ -32,7 +32,7 @@ const LISTED: Readonly<Record<string, CommandHelp>> = {
       ['--seed N', 'the random seed (default: a fresh one, printed); the same seed gives the same run'],
       ['--length N', 'actions per trace (default 12)'],
       ['--path P', "fast-check's path straight to a failing case (with one --property)"],
-      ['--workers N', "worker threads (default: the machine's cores)"],
+      ['--workers N', "worker threads for the random search and for exploring a large space (default: the machine's cores)"],
       ['--json', 'one JSON document on stdout (schema/check-result.schema.json), with a top-level summary'],
       ['--html FILE', 'also write a self-contained HTML report: the summary, then a step-by-step explorer per violation'],
       ...SAVE_FLAGS,
@@ -41,7 +41,7 @@ const LISTED: Readonly<Record<string, CommandHelp>> = {
   },
   explore: {
     usage:
-      'pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N] [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--json] [--save-dir DIR | --no-save]',
+      'pgp-cluster-check explore (--preset NAME | --config FILE) [--property NAME]... [--depth N] [--max-states N] [--writes N] [--clients N] [--write-once] [--hours LIST [--horizon H|none]] [--full] [--no-symmetry] [--workers N] [--json] [--save-dir DIR | --no-save]',
     summary: 'Exhaustive breadth-first exploration within bounds: every reachable state, the shortest trace to each violation.',
     flags: [
       ['--preset NAME', 'explore a built-in preset'],
@@ -56,6 +56,7 @@ const LISTED: Readonly<Record<string, CommandHelp>> = {
       ['--horizon H|none', 'how far the clock may run'],
       ['--full', 'explore the full product rather than one record at a time'],
       ['--no-symmetry', 'do not merge states that differ only by a renaming of members'],
+      ['--workers N', "threads for a large space (default: the machine's cores; the same result on any number)"],
       ['--json', 'one JSON document on stdout'],
       ...SAVE_FLAGS,
       ['--help, -h', 'this help'],

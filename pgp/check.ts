@@ -86,7 +86,7 @@ export async function checkTargets(
   onExplore?: (config: number, progress: ExploreProgress) => void,
 ): Promise<PropertyResult[][]> {
   const configs = jobs.map((j) => j.target.config);
-  const checked = await checkConfigs(pgpPlugin, configs, options, workers, run, jobs.map((j) => pgpInstance(j.target)), onExplore);
+  const checked = await checkConfigs(pgpPlugin, configs, options, workers, run, jobs.map((j) => pgpInstance(j.target, workers)), onExplore);
   return checked.map((results, j) => results.map((check) => pgpResult(jobs[j]!.target, check, jobs[j]!.expectedViolations)));
 }
 

@@ -25,6 +25,7 @@ import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { describeBounds, exploreScope } from './explore.ts';
 import { instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
 import { verifyPacked } from './verify.ts';
+import { pgpParallel } from './worker-space.ts';
 
 /**
  * The states `check` explores per config before it falls back to random search (`--max-states`): the
@@ -59,6 +60,8 @@ export function explorePacked(
   names: readonly string[],
   budget: number,
   onProgress?: (progress: ExploreProgress) => void,
+  /** Threads for a large space (`pgp/worker-space.ts`): the same result on any number. */
+  workers = 1,
 ): ExploredFirst<Action> {
   const decided = new Map<string, Explored<Action>>();
   const cluster = target.cluster;
@@ -75,6 +78,7 @@ export function explorePacked(
       maxDepth: bounds.maxDepth,
       maxStates,
       stop: guard,
+      parallel: pgpParallel(workers),
       ...(onProgress ? { onProgress: (p: ExploreProgress) => onProgress({ states: offset + p.states, seconds: (performance.now() - started) / 1000 }) } : {}),
     });
     // A stop before the budget is the guard's (the cap stops at the budget).
@@ -128,7 +132,8 @@ export function explorePacked(
 }
 
 /** A target as the generic checker takes it: random search on its component engine, exploration on the packed rows. */
-export function pgpInstance(target: Target): PgpInstance {
+/** `workers`: threads for the exhaustive exploration of a large space (the same result on any number). */
+export function pgpInstance(target: Target, workers = 1): PgpInstance {
   return {
     target,
     model: target.model,
@@ -137,7 +142,7 @@ export function pgpInstance(target: Target): PgpInstance {
       const bound = target.properties.find((p) => p.property.name === name)!;
       return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });
     },
-    exploreFirst: (names, budget, onProgress) => explorePacked(target, names, budget, onProgress),
+    exploreFirst: (names, budget, onProgress) => explorePacked(target, names, budget, onProgress, workers),
   };
 }
 

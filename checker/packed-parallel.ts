@@ -38,7 +38,7 @@ import { hashRow, type RowTable, Rows } from './visited.ts';
 /** The threads take over from the first level of at least this many states (smaller spaces do not pay for them). */
 export const PARALLEL_LEVEL = 1 << 14;
 /** States expanded per chunk: between two exchanges of successors. */
-export const PARALLEL_CHUNK = 1 << 13;
+export const PARALLEL_CHUNK = 1 << 16;
 
 // The control words (shared Int32Array): a barrier's generation and count, the chunk's command, its
 // range of states to expand [A, B), the number of its first new state (BASE), the numbers of the first
@@ -71,7 +71,7 @@ const BLOCK = 32;
 /** Turns a waiting party spins before it sleeps (a barrier is often reached within microseconds). */
 const SPIN = 2000;
 /** Grown shared buffers reserve this much address space (not memory). */
-const MAX_BYTES = 2 ** 30;
+const MAX_BYTES = 2 ** 32;
 /** A party that neither finishes its phase nor beats for this long is taken for dead. */
 const STALL_MS = 120_000;
 
@@ -148,7 +148,7 @@ function view(buffer: SharedArrayBuffer): Int32Array {
 function grow(buffer: Growable, words: number): Int32Array {
   let bytes = 1 << 16;
   while (bytes < words * 4) bytes *= 2;
-  if (bytes > MAX_BYTES) throw new Error(`a parallel exploration's shared buffer would pass ${MAX_BYTES / 2 ** 20} MB: use fewer states per chunk`);
+  if (bytes > MAX_BYTES) throw new Error(`a parallel exploration's shared buffer would pass ${MAX_BYTES / 2 ** 30} GB`);
   if (buffer.byteLength < bytes) buffer.grow(bytes);
   return view(buffer);
 }

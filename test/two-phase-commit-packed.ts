@@ -67,14 +67,24 @@ export class TwoPhaseSpace implements PackedSpace {
     out[0] = packTwoPhase(this.instance.model.initial);
   }
 
+  /** Each state's successors (candidate, word), computed once by the model. */
+  private readonly memo = new Map<number, number[]>();
+
   successors(from: Int32Array, offset: number, out: Int32Array, emit: (candidate: number) => void): void {
-    const model = this.instance.model;
-    const state = unpackTwoPhase(from[offset]!, this.config.resourceManagers);
-    this.candidates.forEach((action, c) => {
-      if (model.whyDisabled!(state, action) !== undefined) return;
-      out[0] = packTwoPhase(model.step(state, action));
-      emit(c);
-    });
+    const word = from[offset]!;
+    let next = this.memo.get(word);
+    if (next === undefined) {
+      const model = this.instance.model;
+      const state = unpackTwoPhase(word, this.config.resourceManagers);
+      next = [];
+      for (const [c, action] of this.candidates.entries())
+        if (model.whyDisabled!(state, action) === undefined) next.push(c, packTwoPhase(model.step(state, action)));
+      this.memo.set(word, next);
+    }
+    for (let i = 0; i < next.length; i += 2) {
+      out[0] = next[i + 1]!;
+      emit(next[i]!);
+    }
   }
 
   judge(p: number, from: Int32Array, offset: number): string | undefined {

@@ -209,6 +209,13 @@ const lines: Line[] = [
     met: null,
   },
   {
+    target: '  on one thread: wall / CPU / peak memory',
+    now: `${s(one.wall)} / ${s(one.cpu)} / ${n(one.peakMb)} MB`,
+    before: '',
+    ratio: `${ratio(one.wall, before.wall)} wall, ${ratio(one.cpu, before.cpu)} CPU`,
+    met: null,
+  },
+  {
     target: `  the same ${n(before.states)} states, transitions, verdicts, shortest lengths (1 and ${cores} threads)`,
     now: same ? (sameTraces ? 'same (and the same traces)' : 'same (other traces)') : 'DIFFERENT',
     before: '',

@@ -23,7 +23,9 @@ export interface PackedSpace {
   initial(out: Int32Array): void;
   /**
    * For each enabled candidate of `state` (its words at `offset` of `from`), writes the successor's
-   * canonical words into `out` and calls `emit(candidate)`.
+   * canonical words into `out` and calls `emit(candidate)`, in the same order every time. It may be
+   * called again for a state already expanded: a finding's trace is rebuilt by replaying its candidates
+   * (`Search.replay`), so a space that counts the states it expands sees those calls too.
    */
   successors(from: Int32Array, offset: number, out: Int32Array, emit: (candidate: number) => void): void;
   /** The properties judged, in order. */

@@ -26,7 +26,7 @@ describe('the memory guard', () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
     const { status, out } = await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save', '--max-states', '0');
     expect(status).toBe(0);
-    expect(out.replace(/\s+/g, ' ')).toMatch(/STOPPED EARLY: recommended\/no-lost-writes: the search stopped after 0 of 200 traces: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows/);
+    expect(out.replace(/\s+/g, ' ')).toMatch(/STOPPED EARLY: recommended\/no-lost-writes: the search stopped after 0 of 200 traces: the heap reached [\d,]+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows/);
     const json = JSON.parse((await cli('check', '--preset', 'recommended', '--property', 'no-lost-writes', '--runs', '200', '--seed', '1', '--workers', '1', '--no-save', '--max-states', '0', '--json')).out);
     expect(json.results[0].stopped).toMatch(/the heap reached/);
     expect(json.results[0].runs).toBe(0);
@@ -36,7 +36,7 @@ describe('the memory guard', () => {
     process.env[HEAP_LIMIT_VARIABLE] = '1';
     const { out, err } = await cli('check', '--preset', 'dmz-ring', '--property', 'survivor-convergence', '--property', 'no-lost-writes', '--runs', '5', '--seed', '1', '--workers', '1', '--no-save', '--json');
     expect(err).toMatch(
-      /^warning: The exploration of "dmz-ring" did not finish: the memory guard stopped it after [\d,]+ of at most 8,000,000 states: the heap reached \d+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows\. So 1 verdict is not a proof: no-lost-writes fell back to random search\. To prove it, give Node more memory/,
+      /^warning: The exploration of "dmz-ring" did not finish: the memory guard stopped it after [\d,]+ of at most 8,000,000 states: the heap reached [\d,]+ MB, past the 1 MB that PGP_CLUSTER_CHECK_HEAP_LIMIT_MB allows\. So 1 verdict is not a proof: no-lost-writes fell back to random search\. To prove it, give Node more memory/,
     );
     const doc = JSON.parse(out);
     expect(doc.warnings.join('\n')).toMatch(/The exploration of "dmz-ring" did not finish: the memory guard stopped it/);

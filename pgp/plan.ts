@@ -386,6 +386,7 @@ export class PlanSpace implements PackedSpace {
   /** A digest of the rows at the plan's end (its last position): orders that reach the same rows there go on alike. */
   endDigest = 0;
   endRows = 0;
+  private readonly ends: PackedSet;
 
   constructor(
     readonly model: ClusterModel,
@@ -395,6 +396,7 @@ export class PlanSpace implements PackedSpace {
     readonly cutLinks: boolean,
   ) {
     this.words = 1 + packed.words;
+    this.ends = new PackedSet(this.words, 256);
     this.positions = steps.length + 1;
     this.properties = judged.flatMap((p) => Array.from({ length: this.positions }, (_, k) => ({ name: `${p.name}@${k}`, kind: p.kind })));
     this.row = packed.newRow();
@@ -489,8 +491,9 @@ export class PlanSpace implements PackedSpace {
     const at = positionOf(word);
     const marks = marksOf(word);
     packed.unpack(from, offset + 1, this.row);
-    if (at === this.positions - 1) {
-      // The plan's end: a digest of the rows here (orders that reach the same rows go on alike).
+    if (at === this.positions - 1 && this.ends.add(from.subarray(offset, offset + this.words)) >= 0) {
+      // The plan's end, a row not seen there before (a finding's trace replays rows already expanded): a
+      // digest of the rows here, so that orders that reach the same rows go on alike.
       let h = 0x811c9dc5;
       for (let w = 1; w < this.words; w++) h = Math.imul(h ^ from[offset + w]!, 0x01000193);
       this.endDigest = (this.endDigest + (h ^ Math.imul(word, 0x9e3779b1))) | 0;

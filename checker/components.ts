@@ -24,10 +24,10 @@ export interface Decomposition<S, A> {
    * decomposition does not cover the action.
    */
   owner(action: A): number | 'shared' | undefined;
-  /** A canonical key: states with equal keys behave the same. */
-  key(state: S): string;
-  /** Symmetry: the key of a state relabelled by element `g` of a group (`g = 0` is the identity). */
-  keyUnder?(state: S, g: number): string;
+  /** A canonical key of a component of `slot`: components with equal keys behave the same. */
+  key(state: S, slot: number): string;
+  /** Symmetry: the key of a component relabelled by element `g` of a group (`g = 0` is the identity). */
+  keyUnder?(state: S, slot: number, g: number): string;
   readonly groupSize?: number;
   /** Names a component in messages (`user:alice`, `client laptop1`). */
   describeSlot?(slot: number): string;
@@ -77,8 +77,9 @@ const UNKNOWN = -1;
 const QUIET = -2;
 
 export class ComponentEngine<S, A> {
-  /** Representative state of each interned component. */
+  /** Representative state of each interned component, and the slot it is a component of. */
   readonly components: S[] = [];
+  private readonly slotOf: number[] = [];
   private readonly ids = new Map<string, number>();
   /** next[slot][component][candidate]: the successor under an action the slot owns, UNKNOWN until computed. */
   private readonly next: Int32Array[][];
@@ -130,16 +131,18 @@ export class ComponentEngine<S, A> {
       return at;
     });
     this.counts = new Int32Array(this.classNames.length);
-    this.initial = Int32Array.from({ length: slots }, (_, slot) => this.intern(decomposition.project(base.initial, slot)));
+    this.initial = Int32Array.from({ length: slots }, (_, slot) => this.intern(decomposition.project(base.initial, slot), slot));
   }
 
-  intern(state: S): number {
-    const key = this.decomposition.key(state);
+  /** The id of a component of `slot` (each slot's components interned apart). */
+  intern(state: S, slot: number): number {
+    const key = `${slot}:${this.decomposition.key(state, slot)}`;
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.components.length;
       this.ids.set(key, id);
       this.components.push(state);
+      this.slotOf.push(slot);
     }
     return id;
   }
@@ -250,6 +253,7 @@ export class ComponentEngine<S, A> {
   /** The successor of one component of slot `slot` under candidate `c`. */
   componentStep(slot: number, component: number, c: number): number {
     const shared = this.owners[c] === 'shared';
+    // A component's successors under shared actions are its own (a component belongs to one slot).
     const table = shared ? this.sharedNext : this.next[slot]!;
     let row = table[component];
     if (row === undefined) {
@@ -264,7 +268,7 @@ export class ComponentEngine<S, A> {
       this.modelSeconds += (performance.now() - started) / 1000;
       // A shared action changes only the shared state, so its result needs no projection and is the
       // same for every slot; an owned action's result is projected back onto its slot.
-      to = this.intern(shared ? after : this.decomposition.project(after, slot));
+      to = this.intern(shared ? after : this.decomposition.project(after, slot), slot);
       row[c] = to;
     }
     return to;
@@ -284,7 +288,8 @@ export class ComponentEngine<S, A> {
     const known = memo[component];
     if (known) return known;
     let at = component;
-    for (const action of settling.endings(this.components[component]!, mode)) at = this.componentStep(0, at, this.candidateIndex(action)!);
+    const slot = this.slotOf[component]!;
+    for (const action of settling.endings(this.components[component]!, mode)) at = this.componentStep(slot, at, this.candidateIndex(action)!);
     let rounds = 0;
     let quiescent = false;
     for (; rounds < settling.roundLimit; rounds++) {
@@ -294,7 +299,7 @@ export class ComponentEngine<S, A> {
         const started = performance.now();
         const after = settling.round(this.components[at]!);
         this.modelSeconds += (performance.now() - started) / 1000;
-        next = after === undefined ? QUIET : this.intern(after);
+        next = after === undefined ? QUIET : this.intern(after, slot);
         this.roundNext[at] = next;
       }
       if (next === QUIET) {
@@ -363,7 +368,9 @@ export class ComponentEngine<S, A> {
       this.relabelled[component] = row;
     }
     if (row[g] === UNKNOWN) {
-      const key = g === 0 ? this.decomposition.key(this.components[component]!) : this.decomposition.keyUnder!(this.components[component]!, g);
+      const slot = this.slotOf[component]!;
+      const state = this.components[component]!;
+      const key = `${slot}:${g === 0 ? this.decomposition.key(state, slot) : this.decomposition.keyUnder!(state, slot, g)}`;
       let id = this.relabelledIds.get(key);
       if (id === undefined) {
         id = this.relabelledIds.size;

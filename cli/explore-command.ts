@@ -156,7 +156,7 @@ export function exploreText(report: ExploreReport, saved: ReadonlyMap<string, st
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}`,
     report.reduction === 'per-record'
-      ? `  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)${report.engine === 'packed' ? ', on packed rows (model/packed.ts), each property judged only where it reads and with only what it reads kept' : ''}`
+      ? `  reduction: per record: each record and each client explored on its own against the shared faults (exact for these properties; --full for the product)${report.engine === 'rows' ? ', on rows (model/row.ts), each property judged only where it reads and with only what it reads kept' : ''}`
       : '  reduction: none: the full product of every record and client',
     `  symmetry:  ${report.symmetry === 1 ? 'none (no rotation of the ring maps every member onto an interchangeable one)' : `${report.symmetry} rotations of the ring that map members onto interchangeable ones`}`,
     `  explored ${count(report.states)} distinct states and ${count(report.transitions)} transitions to depth ${report.depth} in ${report.seconds.toFixed(2)} s (${count(report.statesPerSecond)} states/s${report.bytesPerState === null ? '' : `, ${report.bytesPerState} bytes per state`}); ${report.exhausted ? 'exhausted: every reachable state within the bounds was visited, so each verdict below is verified within them' : report.stopped !== null ? `NOT exhausted: stopped early, ${report.stopped}; every level to depth ${report.depthComplete} complete` : `NOT exhausted: a bound was hit (raise --depth or --max-states); every level to depth ${report.depthComplete} complete`}`,

@@ -7,7 +7,7 @@ import { exploreProduct } from '../checker/product.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { compileCluster } from '../model/cluster.ts';
 import { DEFAULT_HOURS, type Scope } from '../model/enabled.ts';
-import { stateKey } from '../model/fingerprint.ts';
+import { canonicalStateKey } from '../model/projection.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { cli } from '../test/cli.ts';
@@ -32,7 +32,7 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name,
 
   it('per record on packed rows, per record on the component engine and the compact product all give the full plain model’s verdicts and shortest lengths (depth 3)', () => {
     const plain = checkableModel(cluster, small);
-    const full = explore(plain, plainProperties, { maxDepth: 3, maxStates: 5_000_000, key: (s) => stateKey(cluster, s, identity(cluster.size)) });
+    const full = explore(plain, plainProperties, { maxDepth: 3, maxStates: 5_000_000, key: (s) => canonicalStateKey(cluster, s) });
     const options = { maxDepth: 3, maxStates: 5_000_000 };
     const perRecord = exploreComponents(componentEngine(cluster, small), properties.map((p) => componentProperty(cluster, p)), options);
     expect(summary(perRecord.results)).toEqual(summary(full.results));
@@ -94,8 +94,8 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
   const cluster = compileCluster(PRESETS.find((p) => p.name === name)!.config);
   const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
   const checks = properties.map((p) => ({ name: p.name, kind: p.kind, check: (s: Parameters<typeof p.check>[1]) => p.check(cluster, s) }));
-  const relative = (s: Parameters<typeof stateKey>[1]) => stateKey(cluster, s, identity(cluster.size));
-  const absolute = (s: Parameters<typeof stateKey>[1]) => `${JSON.stringify([s.clock, s.members.map((m) => [m.cachedAt, m.purgedAt, m.downSince, m.upSince]), s.clients, s.acknowledgedCachedAt])}#${relative(s)}`;
+  const relative = (s: Parameters<typeof canonicalStateKey>[1]) => canonicalStateKey(cluster, s);
+  const absolute = (s: Parameters<typeof canonicalStateKey>[1]) => `${JSON.stringify([s.clock, s.members.map((m) => [m.cachedAt, m.purgedAt, m.downSince, m.upSince]), s.clients, s.acknowledgedCachedAt])}#${relative(s)}`;
 
   it('keeping time relative in the key changes no verdict and no shortest length (plain model)', () => {
     const plain = checkableModel(cluster, timed);

@@ -21,7 +21,7 @@ import { candidateActions, makeScope, outsideScope, type Scope } from './enabled
 import { RECORD_KINDS } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { ACTIONS, applyAction, whyDisabled } from './step.ts';
-import { stateKey } from './fingerprint.ts';
+import { canonicalStateKey } from './projection.ts';
 import { identity } from './symmetry.ts';
 
 /** One key of every kind, one client, the default time steps. */
@@ -137,13 +137,13 @@ describe('candidate actions', () => {
         const all = vocabulary(preset.config, within);
         let state = initialState(model);
         for (const choice of [...choices, -1]) {
-          const enabled = candidates.filter((a) => whyDisabled(model, state, a) === undefined && outsideScope(within, state, a) === undefined);
+          const enabled = candidates.filter((a) => whyDisabled(model, state, a) === undefined && outsideScope(within, model, state, a) === undefined);
           // An action that is not a candidate itself may do exactly what one does (`partition m2 | m1`).
-          const reached = new Set(enabled.map((a) => stateKey(model, applyAction(model, state, a), identity(model.size))));
+          const reached = new Set(enabled.map((a) => canonicalStateKey(model, applyAction(model, state, a))));
           for (const action of all)
-            if (!known.has(JSON.stringify(action)) && whyDisabled(model, state, action) === undefined && outsideScope(within, state, action) === undefined)
+            if (!known.has(JSON.stringify(action)) && whyDisabled(model, state, action) === undefined && outsideScope(within, model, state, action) === undefined)
               expect(
-                reached.has(stateKey(model, applyAction(model, state, action), identity(model.size))),
+                reached.has(canonicalStateKey(model, applyAction(model, state, action))),
                 `${action.type}: ${describeAction(action)} is enabled, and neither a candidate nor the same step as one`,
               ).toBe(true);
           if (choice === -1 || enabled.length === 0) break;

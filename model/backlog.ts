@@ -34,9 +34,9 @@ import type { AccountMode, ClusterConfig, Workload } from '../config/schema.ts';
 import type { Action, MemberId } from './actions.ts';
 import { type ClusterModel, compileCluster, initialState } from './cluster.ts';
 import { RECORD_KINDS, type RecordId, type RecordKind } from './records.ts';
-import { replicateToQuiescence, roundHops } from './settle.ts';
+import { replicateToQuiescence, replicationRound, roundHops } from './settle.ts';
 import type { ClusterState } from './state.ts';
-import { applyAction, deliver, whyDisabled } from './step.ts';
+import { applyAction, whyDisabled } from './step.ts';
 import { HOURS_PER_DAY, skmExpires } from './time.ts';
 import { mayHold } from './topology.ts';
 
@@ -257,7 +257,7 @@ export function outageProfile(config: ClusterConfig, member: MemberId, accountMo
         const carried = ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined);
         if (carried.length > 0) hops.push({ round, from: model.members[from]!.id, to: model.members[to]!.id, probes: carried });
       }
-    s = deliver(model, s, thisRound);
+    s = replicationRound(model, s)!;
   }
   return {
     member,

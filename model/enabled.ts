@@ -2,11 +2,13 @@
  * The enabled actions of a state, within a scope: the finite pools of record keys, client names and time
  * steps that random search and exploration draw from. Only enabled actions are ever generated (docs/model.md, actions).
  */
-import type { Action } from './actions.ts';
+import type { Action, ActionType } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
 import { RECORD_KINDS, type RecordKind, recordId, SAME_RULES_AS } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { ACTION_TYPES, ACTIONS, declarationOf } from './step.ts';
+import { ObjectView } from './object-view.ts';
+import { ACTION_TYPES, ACTIONS, type Args, declarationOf, isEnabled } from './step.ts';
+import { NONE, type View } from './view.ts';
 import { DEFAULT_HOURS } from './time.ts';
 
 export { DEFAULT_HOURS };
@@ -24,13 +26,27 @@ export interface Scope {
   readonly maxClock?: number;
 }
 
-/** Why an action lies outside the scope (beyond the model's own preconditions), if it does. */
-export function outsideScope(scope: Scope, state: ClusterState, action: Action): string | undefined {
-  if (scope.writeOnce && action.type === 'write' && state.acknowledged[recordId(action.record)] !== undefined)
-    return `${recordId(action.record)} was written already, and this scope writes each record at most once`;
-  if (scope.maxClock !== undefined && action.type === 'advanceTime' && state.clock + action.hours > scope.maxClock)
-    return `time would pass ${scope.maxClock} hours after the start, the bound of this scope`;
-  return undefined;
+/**
+ * Whether an action lies within the scope's bounds (beyond the model's own preconditions): a write-once
+ * scope writes each record at most once, a horizon bounds the clock. Read through a view (`model/view.ts`),
+ * with the action's fields resolved and its owner's lane (`ACTIONS`), by every engine.
+ */
+export function withinScope(scope: Scope, v: View, type: ActionType, args: Args, lane: number): boolean {
+  if (scope.writeOnce === true && type === 'write' && v.acked(lane) !== NONE) return false;
+  if (scope.maxClock !== undefined && type === 'advanceTime' && v.clock() + args.hours! > scope.maxClock) return false;
+  return true;
+}
+
+/** Why an action lies outside the scope (`withinScope`), if it does. */
+export function outsideScope(scope: Scope, model: ClusterModel, state: ClusterState, action: Action): string | undefined {
+  if (action.type !== 'write' && action.type !== 'advanceTime') return undefined;
+  const args = declarationOf(action).resolve(model, action);
+  if (typeof args === 'string') return undefined;
+  const ids = action.type === 'write' ? [recordId(action.record)] : [];
+  if (withinScope(scope, new ObjectView(model, state, ids), action.type, args, 0)) return undefined;
+  return action.type === 'write'
+    ? `${recordId(action.record)} was written already, and this scope writes each record at most once`
+    : `time would pass ${scope.maxClock} hours after the start, the bound of this scope`;
 }
 
 const KEY_NAMES: Readonly<Record<RecordKind, readonly string[]>> = {
@@ -121,7 +137,7 @@ export function enabledActions(
 ): Action[] {
   const out: Action[] = [];
   for (const action of candidates) {
-    if (declarationOf(action).precondition(model, state, action) === undefined && outsideScope(scope, state, action) === undefined) out.push(action);
+    if (isEnabled(model, state, action) && outsideScope(scope, model, state, action) === undefined) out.push(action);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { resolveConfig } from '../config/validate.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { compileCluster } from './cluster.ts';
 import { makeScope } from './enabled.ts';
-import { stateKey } from './fingerprint.ts';
+import { canonicalStateKey } from './projection.ts';
 import { project, scopeSlots } from './projection.ts';
 import { identity, ringSymmetries } from './symmetry.ts';
 
@@ -48,7 +48,7 @@ describe.each(configs.map((c) => [c.name, c] as const))('the component engine ag
     let tuple = fast.initial;
     for (const choice of [...choices, -1]) {
       for (let slot = 0; slot < slots.length; slot++) {
-        agree(stateKey(cluster, engine.component(tuple, slot), identity(cluster.size)), stateKey(cluster, project(state, slots[slot]!), identity(cluster.size)));
+        agree(canonicalStateKey(cluster, engine.component(tuple, slot)), canonicalStateKey(cluster, project(state, slots[slot]!)));
       }
       agree(fast.enabled(tuple).map((a) => JSON.stringify(a)).sort(), plain.enabled(state).map((a) => JSON.stringify(a)).sort());
       properties.forEach((property, p) => {

@@ -15,9 +15,10 @@
  */
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
-import { stateKey } from './fingerprint.ts';
+import { RowLayout } from './row.ts';
 import { faultEndings, replicationRound, roundLimit, type SettleMode } from './settle.ts';
-import type { Scope } from './enabled.ts';
+import { makeScope, type Scope } from './enabled.ts';
+import { recordLanes } from './object-view.ts';
 import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { INITIAL_STAMP } from './stamps.ts';
@@ -104,26 +105,62 @@ export function ownerSlot(slots: readonly Slot[], action: Action): number | 'sha
  */
 export function clusterDecomposition(model: ClusterModel, scope: Scope, group: readonly (readonly number[])[]) {
   const slots = scopeSlots(scope);
-  // The canonical key keeps time relative to the clock; a scope that bounds the clock makes the clock
-  // itself matter (how much time is left), so it joins the key.
-  const clocked = scope.maxClock === undefined ? () => '' : (state: ClusterState) => `${state.clock}#`;
+  // Each component's canonical key is its row (`model/row.ts`): the one canonical form of a state.
+  const layouts = slots.map((slot) => new RowLayout(model, scope, slot));
   return {
     slots: slots.length,
     slotList: slots,
     project: (state: ClusterState, slot: number) => project(state, slots[slot]!),
     owner: (action: Action) => ownerSlot(slots, action),
-    // Interning must not merge relabelled components: a tuple's components are relabelled together.
-    key: (state: ClusterState) => clocked(state) + stateKey(model, state, group[0]!),
-    keyUnder: (state: ClusterState, g: number) => clocked(state) + stateKey(model, state, group[g]!),
+    key: (state: ClusterState, slot: number) => layouts[slot]!.key(state),
+    // A tuple's components are relabelled together.
+    keyUnder: (state: ClusterState, slot: number, g: number) => layouts[slot]!.key(state, group[g]!),
     groupSize: group.length,
     describeSlot: (slot: number) => describeSlot(slots[slot]!),
     settling: {
-      endings: (state: ClusterState, mode: string) => faultEndings(state, mode as SettleMode),
+      endings: (state: ClusterState, mode: string) => faultEndings(model, state, mode as SettleMode),
       round: (state: ClusterState) => replicationRound(model, state),
       roundLimit: roundLimit(model),
     },
   };
 }
+
+/**
+ * The canonical key of a whole state: the key of each of its components (`RowLayout.key`: each record it
+ * holds or remembers, the default policy, each client), relabelled by `perm` when one is given. Two states
+ * with the same key behave the same from then on. The scope says how time is kept (its steps, its horizon).
+ */
+export function canonicalStateKey(model: ClusterModel, state: ClusterState, perm?: readonly number[], scope: Scope = TIMED_SCOPE): string {
+  const ids = new Set<RecordId>([DEFAULT_POLICY, ...recordLanes(state)]);
+  const slots: Slot[] = [...[...ids].sort().map((id): Slot => ({ type: 'record', id })), ...Object.keys(state.clients).sort().map((client): Slot => ({ type: 'client', client }))];
+  return slots.map((slot) => `${describeSlot(slot)}=${layoutOf(model, scope, slot).key(project(state, slot), perm)}`).join('|');
+}
+
+const layouts = new WeakMap<ClusterModel, WeakMap<Scope, Map<string, RowLayout>>>();
+
+/** A component's row layout, made once per model, scope and component. */
+function layoutOf(model: ClusterModel, scope: Scope, slot: Slot): RowLayout {
+  let byScope = layouts.get(model);
+  if (byScope === undefined) {
+    byScope = new WeakMap();
+    layouts.set(model, byScope);
+  }
+  let bySlot = byScope.get(scope);
+  if (bySlot === undefined) {
+    bySlot = new Map();
+    byScope.set(scope, bySlot);
+  }
+  const name = describeSlot(slot);
+  let layout = bySlot.get(name);
+  if (layout === undefined) {
+    layout = new RowLayout(model, scope, slot);
+    bySlot.set(name, layout);
+  }
+  return layout;
+}
+
+/** A scope in which time passes without a horizon: every relative hour is kept. */
+const TIMED_SCOPE: Scope = makeScope(1, 1);
 
 export function describeSlot(slot: Slot): string {
   return slot.type === 'record' ? slot.id : `client ${slot.client}`;

@@ -17,23 +17,22 @@
  * data, so neither is owed; otherwise such a member would be held out of rotation for ever.
  */
 import type { ClusterModel } from './cluster.ts';
-import { kindOf, type RecordId } from './records.ts';
+import type { RecordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
-import type { Stamp } from './stamps.ts';
-import { mayHoldOnceIn } from './topology.ts';
+import { mayHoldOnceInLane } from './topology.ts';
+import { NONE, type RecordLane, UP, type Version, type View } from './view.ts';
 
-/** What `member`, returning now, owes: the accounts its live peers hold and it may hold, newest versions. */
-export function owedOnReturn(model: ClusterModel, state: ClusterState, member: number): Record<RecordId, Stamp> {
-  const owed: Record<RecordId, Stamp> = {};
-  if (!model.runsWebMessenger[member]) return owed;
+/**
+ * What `member`, returning now, owes of the record of lane `r`: the newest version its live peers hold,
+ * when it is a Web Messenger account it may hold; else `NONE`.
+ */
+export function owedOf(model: ClusterModel, v: View, r: RecordLane, member: number): Version {
+  if (v.kind(r) !== 'wmAccount' || !model.runsWebMessenger[member] || !mayHoldOnceInLane(model, v, r, member)) return NONE;
+  let owed = NONE;
   for (let peer = 0; peer < model.size; peer++) {
-    if (peer === member || state.members[peer]!.status !== 'up') continue;
-    const records = state.members[peer]!.records;
-    for (const id in records) {
-      const rid = id as RecordId;
-      if (kindOf(rid) !== 'wmAccount' || !mayHoldOnceIn(model, state, member, rid)) continue;
-      if ((owed[rid] ?? -1) < records[rid]!) owed[rid] = records[rid]!;
-    }
+    if (peer === member || v.status(peer) !== UP) continue;
+    const held = v.held(r, peer);
+    if (held > owed) owed = held;
   }
   return owed;
 }

@@ -14,12 +14,19 @@
  * member still waiting to join is not in the cluster and stays outside. Ending every fault includes
  * finishing a rolling upgrade: every member of the cluster moves to the newest release any member runs,
  * major release and minor update (`eventual-convergence` speaks of "all members on one version", KB 225396).
+ *
+ * Each rule is stated once, on a view (`model/view.ts`): the row backend settles rows with the same
+ * functions (`endingsOf`, `roundOn`).
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
 import type { ClusterModel } from './cluster.ts';
+import { ObjectView, recordLanes } from './object-view.ts';
+import type { RecordId } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { applyAction, deliver, type Hop, replicationHop } from './step.ts';
+import { ACTIONS, type Args, applyAction, applyEffect } from './step.ts';
+import { hopLane, isInCluster, sendOf } from './topology.ts';
+import { DOWN, UP, type View } from './view.ts';
 
 export interface Settled {
   readonly state: ClusterState;
@@ -38,39 +45,6 @@ export function roundLimit(model: ClusterModel): number {
   return 4 * model.size + 8;
 }
 
-/** One synchronous round's hops: every live member's replication hop, computed on the same state. */
-export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
-  const hops: Hop[] = [];
-  for (let from = 0; from < model.size; from++) {
-    if (state.members[from]!.status !== 'up') continue;
-    const sends = replicationHop(model, state, from);
-    if (sends.size > 0) hops.push({ from, sends });
-  }
-  return hops;
-}
-
-/** One synchronous round of replication, or undefined when it would deliver nothing (quiescence). */
-export function replicationRound(model: ClusterModel, state: ClusterState): ClusterState | undefined {
-  const hops = roundHops(model, state);
-  return hops.length === 0 ? undefined : deliver(model, state, hops);
-}
-
-export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
-  const actions = [...prefix];
-  let state = start;
-  let hops = 0;
-  const limit = roundLimit(model);
-  for (let round = 0; round < limit; round++) {
-    // A synchronous round: every live member sends what it held when the round began.
-    const thisRound = roundHops(model, state);
-    if (thisRound.length === 0) return { state, rounds: round, hops, quiescent: true, actions };
-    for (const { from } of thisRound) actions.push({ type: 'replicate', member: model.members[from]!.id });
-    hops += thisRound.length;
-    state = deliver(model, state, thisRound);
-  }
-  return { state, rounds: limit, hops, quiescent: false, actions };
-}
-
 /**
  * How a state settles: `all` — faults stop (every down member recovers, every cut link heals, and every
  * member of the cluster on an older release than another is upgraded: "all members on one version");
@@ -79,32 +53,127 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
  */
 export type SettleMode = 'all' | 'survivors';
 
-/** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
-export function faultEndings(state: ClusterState, mode: SettleMode): Action[] {
-  if (mode === 'survivors') return healLinks(state);
-  const recoveries: Action[] = state.members.filter((m) => m.status === 'down').map((m) => ({ type: 'recover', member: m.id }));
-  const inCluster = state.members.filter((m) => m.status === 'up' || m.status === 'down');
-  const newest = Math.max(...inCluster.map((m) => m.version));
-  const newestMinor = Math.max(...inCluster.filter((m) => m.version === newest).map((m) => m.minor));
-  const upgrades: Action[] = [];
-  for (const m of inCluster) {
+/** A fault's ending, as an action of `ACTIONS` with its fields resolved. */
+export type Ending = { readonly type: 'recover' | 'heal' | 'upgrade'; readonly args: Args };
+
+/** The actions that end the faults a settling ends, in order: recoveries (ring order), heals, then upgrades. */
+export function endingsOf(model: ClusterModel, v: View, mode: SettleMode): Ending[] {
+  const n = model.size;
+  const out: Ending[] = [];
+  if (mode === 'all') for (let m = 0; m < n; m++) if (v.status(m) === DOWN) out.push({ type: 'recover', args: { m, b: -1 } });
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (v.isCut(a, b)) out.push({ type: 'heal', args: { m: a, b } });
+  if (mode === 'survivors') return out;
+  let newest = -1;
+  for (let m = 0; m < n; m++) if (isInCluster(v, m)) newest = Math.max(newest, v.major(m));
+  let newestMinor = 0;
+  for (let m = 0; m < n; m++) if (isInCluster(v, m) && v.major(m) === newest) newestMinor = Math.max(newestMinor, v.minor(m));
+  for (let m = 0; m < n; m++) {
+    if (!isInCluster(v, m)) continue;
     // A major upgrade starts the new release without its minor update; the minor update follows it.
-    if (m.version < newest) upgrades.push({ type: 'upgrade', member: m.id, major: true });
-    if ((m.version < newest ? 0 : m.minor) < newestMinor) upgrades.push({ type: 'upgrade', member: m.id, major: false });
+    if (v.major(m) < newest) out.push({ type: 'upgrade', args: { m, b: -1, major: true } });
+    if ((v.major(m) < newest ? 0 : v.minor(m)) < newestMinor) out.push({ type: 'upgrade', args: { m, b: -1, major: false } });
   }
-  return [...recoveries, ...healLinks(state), ...upgrades];
+  return out;
+}
+
+/** Ends the faults a settling ends, on a view (each ending through its action's own effect). */
+export function endFaultsOn(model: ClusterModel, v: View, mode: SettleMode): void {
+  for (const { type, args } of endingsOf(model, v, mode)) applyEffect(model, ACTIONS[type] as never, v, args, -1);
+}
+
+/**
+ * One synchronous round on a view: every live member's hop of every record lane, computed on `sent` (the
+ * state the round began with) and delivered into `v`. Whether anything was sent; each sender is marked in
+ * `senders` when given.
+ */
+export function roundOn(model: ClusterModel, v: View, sent: View, senders?: boolean[]): boolean {
+  let any = false;
+  for (let from = 0; from < model.size; from++) {
+    if (sent.status(from) !== UP) continue;
+    let sends = false;
+    for (let r = 0; r < sent.records; r++) if (hopLane(model, v, sent, r, from)) sends = true;
+    if (sends) {
+      any = true;
+      if (senders !== undefined) senders[from] = true;
+    }
+  }
+  return any;
+}
+
+// The same rules on a `ClusterState`.
+
+/** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
+export function faultEndings(model: ClusterModel, state: ClusterState, mode: SettleMode): Action[] {
+  const id = (m: number) => model.members[m]!.id;
+  return endingsOf(model, new ObjectView(model, state, []), mode).map(({ type, args }): Action => {
+    if (type === 'heal') return { type, a: id(args.m), b: id(args.b) };
+    if (type === 'upgrade') return { type, member: id(args.m), major: args.major! };
+    return { type, member: id(args.m) };
+  });
 }
 
 /** The actions that end every fault: recover each down member, heal each cut link, upgrade the laggards. */
-export function endFaults(state: ClusterState): Action[] {
-  return faultEndings(state, 'all');
+export function endFaults(model: ClusterModel, state: ClusterState): Action[] {
+  return faultEndings(model, state, 'all');
 }
 
-function healLinks(state: ClusterState): Action[] {
-  return Object.keys(state.cutLinks).map((link) => {
-    const [a, b] = link.split('|') as [string, string];
-    return { type: 'heal', a, b };
+export interface Hop {
+  readonly from: number;
+  /** The records it sends, by receiving member. */
+  readonly sends: ReadonlyMap<number, readonly RecordId[]>;
+}
+
+/** One synchronous round's hops on a state: every live member's replication hop (`sendOf`), computed on the same state. */
+export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
+  const ids = recordLanes(state);
+  const v = new ObjectView(model, state, ids);
+  const hops: Hop[] = [];
+  for (let from = 0; from < model.size; from++) {
+    if (v.status(from) !== UP) continue;
+    const sends = new Map<number, RecordId[]>();
+    for (let r = 0; r < ids.length; r++) {
+      const to = sendOf(model, v, r, from);
+      if (to >= 0) sends.set(to, [...(sends.get(to) ?? []), ids[r]!]);
+    }
+    if (sends.size > 0) hops.push({ from, sends });
+  }
+  return hops;
+}
+
+/** One synchronous round of replication, or undefined when it would deliver nothing (quiescence). */
+export function replicationRound(model: ClusterModel, state: ClusterState): ClusterState | undefined {
+  return round(model, state, recordLanes(state)).state;
+}
+
+function round(model: ClusterModel, state: ClusterState, ids: readonly RecordId[], senders?: boolean[]): { state: ClusterState | undefined } {
+  const sent = new ObjectView(model, state, ids);
+  let any = false;
+  const next = produce(state, (draft) => {
+    any = roundOn(model, new ObjectView(model, draft, ids), sent, senders);
   });
+  return { state: any ? next : undefined };
+}
+
+export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
+  const actions = [...prefix];
+  const ids = recordLanes(start);
+  let state = start;
+  let hops = 0;
+  const limit = roundLimit(model);
+  for (let r = 0; r < limit; r++) {
+    // A synchronous round: every live member sends what it held when the round began.
+    const senders: boolean[] = [];
+    const next = round(model, state, ids, senders).state;
+    if (next === undefined) return { state, rounds: r, hops, quiescent: true, actions };
+    senders.forEach((sent, from) => {
+      if (sent) {
+        actions.push({ type: 'replicate', member: model.members[from]!.id });
+        hops++;
+      }
+    });
+    state = next;
+  }
+  return { state, rounds: limit, hops, quiescent: false, actions };
 }
 
 function applyAll(model: ClusterModel, state: ClusterState, actions: readonly Action[]): ClusterState {
@@ -134,7 +203,7 @@ function memoized(
 
 function settleBy(mode: SettleMode) {
   return memoized((model, state) => {
-    const stop = faultEndings(state, mode);
+    const stop = faultEndings(model, state, mode);
     return replicateToQuiescence(model, applyAll(model, state, stop), stop);
   });
 }

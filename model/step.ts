@@ -1,22 +1,43 @@
 /**
- * The transition function, and the declaration of every action (`ACTIONS`): its fields, its sentence, its
- * precondition (`whyDisabled`) and effect (`step`), the component it belongs to and its candidates.
- * Pure: a state and an action go in, a new state comes out (immer), the old one is untouched.
+ * The transition function, and the declaration of every action (`ACTIONS`): its fields, its sentence, how
+ * its fields resolve, its precondition and effect (stated once, on a view: `model/view.ts`), the component
+ * it belongs to and its candidates.
+ *
+ * Each rule is read by every engine: `step` runs it on an immer draft of a whole `ClusterState` (the
+ * object backend, `model/object-view.ts`), exploration on a row (`model/row.ts`). A precondition returns a
+ * reason code (`Why`); the object backend renders it as a sentence (`REASONS`). An effect is lifted over a
+ * view's lanes: `record` is a rule's effect on one record (given that record's lane alone), `client` on one
+ * desktop client, `shared` on the shared part; a shared action's `record` and `client` run on every lane,
+ * then its `shared` once; an owned action's on its owner's lane alone.
  */
-import { type Draft, produce } from 'immer';
+import { produce } from 'immer';
 import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action, ActionType, MemberId } from './actions.ts';
 import { type ClusterModel, linkKey, runsService } from './cluster.ts';
-import { clientReachesServer } from './desktop.ts';
-import { type CacheKind, clientUser, isCacheKind, isRecordKind, keyOf, kindOf, type RecordId, recordId, type RecordKind } from './records.ts';
-import { owedOnReturn } from './rotation.ts';
-import type { ClusterState, MemberState } from './state.ts';
-import { makeStamp } from './stamps.ts';
-import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
-import { canDeliver, faultsInUse, isCut, mayHold, mayHoldOnceIn, successor } from './topology.ts';
-import { ownEntry } from './keyed.ts';
+import { reachesServer } from './desktop.ts';
 import type { Scope } from './enabled.ts';
+import { ownEntry } from './keyed.ts';
+import { ObjectView, recordLanes } from './object-view.ts';
 import type { Slot } from './projection.ts';
+import { clientUser, isCacheKind, isRecordKind, type RecordKind, recordId } from './records.ts';
+import { owedOf } from './rotation.ts';
+import type { ClusterState } from './state.ts';
+import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
+import { faultsIn, hopLane, mayHoldOnceInLane, pastRetention } from './topology.ts';
+import {
+  type ClientLane,
+  DOWN,
+  HIGH_AVAILABILITY,
+  HOME_SERVER,
+  type ModeCode,
+  NONE,
+  type RecordLane,
+  REMOVED,
+  type SharedView,
+  UP,
+  type View,
+  WAITING,
+} from './view.ts';
 
 export class DisabledActionError extends Error {}
 
@@ -26,35 +47,35 @@ export const NEXT_RELEASE = 1;
 /** The minor update a member may take on its release (a .pup file, KB 153403): one per release keeps updates finite. */
 export const MINOR_UPDATE = 1;
 
-function unknownMember(model: ClusterModel, id: unknown): string {
-  return `unknown member ${JSON.stringify(id)}; members are ${model.members.map((m) => m.id).join(', ')}`;
-}
+// -------------------------------------------------------------------------------------------------------
+// The rules shared by several actions
 
-function budgetSpent(model: ClusterModel, state: ClusterState): string {
-  const out = state.members.filter((m) => m.status === 'down' || m.status === 'removed').map((m) => `${m.id} is ${m.status}`);
-  return `the fault budget is spent (maxDown ${model.config.faults.maxDown}${out.length > 0 ? `: ${out.join(', ')}` : ''})`;
+/** Why a member that must be up is not: it has not joined, or it is down or removed. */
+function needsUp(v: SharedView, m: number): Why | undefined {
+  const status = v.status(m);
+  if (status === UP) return undefined;
+  return status === WAITING ? 'notJoined' : 'notUp';
 }
 
 /**
- * Why a write of this record on this (up) member is not allowed, if it is not (docs/model.md, actions). A switch rather
- * than a ts-pattern match because it runs for every write candidate on the hot path; the `never` check
- * keeps it exhaustive (a new record kind is a compile error here).
+ * Why a write of the record of lane `r` on this (up) member is not allowed, if it is not (docs/model.md,
+ * actions). A switch rather than a ts-pattern match because it runs for every write candidate on the hot
+ * path; the `never` check keeps it exhaustive (a new record kind is a compile error here).
  */
-function writeRule(model: ClusterModel, state: ClusterState, member: number, kind: RecordKind, key: string): string | undefined {
-  const config = model.members[member]!;
+function writeRule(model: ClusterModel, v: View, r: RecordLane, m: number): Why | undefined {
+  const config = model.members[m]!;
+  const kind = v.kind(r);
   switch (kind) {
     case 'privateKey':
-      return config.privateKeys ? undefined : `${config.id} has privateKeys: false and may not store private keys`;
+      return config.privateKeys ? undefined : 'noPrivateKeys';
     case 'cachedKey':
-      return runsService(config, 'mail') ? undefined : `${config.id} does not run mail, so it caches no keys from the mail flow`;
+      return runsService(config, 'mail') ? undefined : 'noMailToCache';
     case 'fetchedKey':
       // Modelling choice: keys are fetched from external keyservers while processing mail.
-      return runsService(config, 'mail') ? undefined : `${config.id} does not run mail, so it fetches no keys from keyservers`;
+      return runsService(config, 'mail') ? undefined : 'noMailToFetch';
     case 'wmAccount': {
-      if (!model.runsWebMessenger[member]) return `${config.id} does not run webMessenger`;
-      const account = ownEntry(state.accounts, key);
-      if (account?.mode === 'homeServer' && account.home !== config.id)
-        return `Web Messenger account ${key} is a Home Server account of ${account.home}; only its home member changes it`;
+      if (!model.runsWebMessenger[m]) return 'noWebMessenger';
+      if (v.accountHome(r) !== -1 && v.accountMode(r) === HOME_SERVER && v.accountHome(r) !== m) return 'homeServerElsewhere';
       return undefined;
     }
     case 'user':
@@ -63,44 +84,18 @@ function writeRule(model: ClusterModel, state: ClusterState, member: number, kin
       return undefined;
     default: {
       const unhandled: never = kind;
-      return `unknown record kind ${JSON.stringify(unhandled)}`;
+      throw new Error(`unknown record kind ${JSON.stringify(unhandled)}`);
     }
   }
 }
 
-function notJoined(member: MemberState): string {
-  return `${member.id} has not joined the cluster yet (joinsLater)`;
-}
-
-function needsUp(state: ClusterState, member: number): string | undefined {
-  const m = state.members[member]!;
-  if (m.status === 'up') return undefined;
-  return m.status === 'waiting' ? notJoined(m) : `${m.id} is ${m.status}`;
-}
-
-
-/** Resolves a member id, then applies a rule to its ring position. */
-function onMember(model: ClusterModel, id: MemberId, rule: (member: number) => string | undefined): string | undefined {
-  const member = model.position.get(id);
-  return member === undefined ? unknownMember(model, id) : rule(member);
-}
-
-function onLink(
-  model: ClusterModel,
-  a: MemberId,
-  b: MemberId,
-  rule: (x: number, y: number) => string | undefined,
-): string | undefined {
-  const x = model.position.get(a);
-  const y = model.position.get(b);
-  if (x === undefined) return unknownMember(model, a);
-  if (y === undefined) return unknownMember(model, b);
-  if (x === y) return `a link joins two different members, not ${a} and itself`;
-  return rule(x, y);
-}
+/** The sponsor of a join that cannot happen: why. */
+const SPONSOR_CUT = -1;
+const SPONSOR_DOWN_WAITS = -2;
+const NO_MEMBER_REACHES = -3;
 
 /**
- * The member a waiting member joins through, or why it cannot join now.
+ * The member a waiting member joins through, or why it cannot join now (a negative code).
  *
  * KB 153721: a member joins through the Sponsor, which must be up and reachable (here: no cut link between
  * them). What happens when the Sponsor is down or removed is undocumented; `assumptions.joinWhenSponsorDown`
@@ -108,126 +103,26 @@ function onLink(
  * of the cluster in ring order that the joiner can reach sponsors the join (modelling choice: members are
  * peers, KB 153198).
  */
-export function joinSponsor(model: ClusterModel, state: ClusterState, joiner: number): number | string {
+export function sponsorOf(model: ClusterModel, v: SharedView, joiner: number): number {
   const sponsor = model.sponsor;
-  const s = state.members[sponsor]!;
-  const id = state.members[joiner]!.id;
-  if (s.status === 'up') return isCut(model, state, sponsor, joiner) ? `the link ${linkKey(model, sponsor, joiner)} between the Sponsor and ${id} is cut` : sponsor;
-  const why = `the Sponsor ${s.id} is ${s.status}`;
-  if (model.config.assumptions.joinWhenSponsorDown === 'waits')
-    return `${why}, and a member joins through the Sponsor (KB 153721; assumptions.joinWhenSponsorDown is "waits")`;
-  for (let m = 0; m < model.size; m++) {
-    if (m !== joiner && state.members[m]!.status === 'up' && !isCut(model, state, m, joiner)) return m;
-  }
-  return `${why}, and no other live member can reach ${id}`;
+  if (v.status(sponsor) === UP) return v.isCut(sponsor, joiner) ? SPONSOR_CUT : sponsor;
+  if (model.config.assumptions.joinWhenSponsorDown === 'waits') return SPONSOR_DOWN_WAITS;
+  for (let m = 0; m < model.size; m++) if (m !== joiner && v.status(m) === UP && !v.isCut(m, joiner)) return m;
+  return NO_MEMBER_REACHES;
 }
 
-
-/** A persistent change on a member: a new version of the record, acknowledged to the writer. */
-function writeRecord(model: ClusterModel, draft: Draft<ClusterState>, member: number, id: RecordId): void {
-  const holder = draft.members[member]!;
-  draft.writes += 1;
-  const stamp = makeStamp(draft.writes, member);
-  holder.records[id] = stamp;
-  const kind = kindOf(id);
-  const newest = (draft.acknowledged[id] ?? -1) < stamp;
-  if (newest) draft.acknowledged[id] = stamp;
-  if (isCacheKind(kind)) {
-    // The key is cached (from the mail flow, or fetched from a keyserver) now (KB 162609).
-    holder.cachedAt[id] = draft.clock;
-    if (newest) draft.acknowledgedCachedAt[id] = draft.clock;
-  } else if (kind === 'wmAccount') {
-    // The account's mode and home are fixed at its first creation anywhere in the cluster, with the mode
-    // new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
-    if (!Object.hasOwn(draft.accounts, keyOf(id))) draft.accounts[keyOf(id)] = { mode: draft.accountMode, home: model.members[member]!.id };
-  }
-}
-
-/**
- * One replication hop from `from` (docs/model.md, actions `replicate`): for each kind, to that kind's successor, every
- * record the successor may hold and lacks or holds in an older version. A successor that is down, cut off
- * or on another release receives nothing. A cached key past its retention is not sent (modelling choice:
- * the vendor documents nothing here; it goes at the sender's next purge). Returns the records it
- * delivered, by receiving member.
- */
-export function replicationHop(model: ClusterModel, state: ClusterState, from: number): Map<number, RecordId[]> {
-  const sends = new Map<number, RecordId[]>();
-  const targets = new Map<RecordKind, number | undefined>();
-  const sender = state.members[from]!;
-  const records = sender.records;
-  for (const id in records) {
-    const rid = id as RecordId;
-    const kind = kindOf(rid);
-    let to: number | undefined;
-    if (targets.has(kind)) to = targets.get(kind);
-    else {
-      const next = successor(model, state, from, kind);
-      to = next !== undefined && canDeliver(model, state, from, next) ? next : undefined;
-      targets.set(kind, to);
-    }
-    if (to === undefined) continue;
-    const theirs = state.members[to]!.records[rid];
-    let stale = theirs === undefined || theirs < records[rid]!;
-    if (kind === 'cachedKey' || kind === 'fetchedKey') {
-      if (sender.cachedAt[rid]! + model.retention[kind] <= state.clock) continue;
-      // A copy past its retention is as good as purged: any live version replaces it.
-      if (!stale) stale = state.members[to]!.cachedAt[rid]! + model.retention[kind] <= state.clock;
-    }
-    if (stale && mayHold(model, state, to, rid)) {
-      const list = sends.get(to);
-      if (list) list.push(rid);
-      else sends.set(to, [rid]);
-    }
-  }
-  return sends;
-}
-
-/** Removes the keys whose retention has passed by `now` from an up member's key cache (KB 162609). */
-function purge(model: ClusterModel, member: Draft<MemberState>, now: number): void {
-  for (const id in member.cachedAt) {
-    const rid = id as RecordId;
-    const kind = kindOf(rid) as CacheKind;
-    if (member.cachedAt[rid]! + model.retention[kind] <= now) {
-      delete member.records[rid];
-      delete member.cachedAt[rid];
-    }
-  }
-  member.purgedAt = now;
-}
-
-
-export interface Hop {
-  readonly from: number;
-  readonly sends: ReadonlyMap<number, readonly RecordId[]>;
-}
-
-/**
- * Delivers replication hops computed on `state`: each receiver stores the sender's version (and, for a
- * cached key, when it was cached) unless it already holds one at least as new (two senders may reach one
- * receiver in a synchronous round).
- */
-export function deliver(model: ClusterModel, state: ClusterState, hops: readonly Hop[]): ClusterState {
-  return produce(state, (d) => {
-    for (const { from, sends } of hops) {
-      const source = state.members[from]!;
-      for (const [to, ids] of sends) {
-        const target = d.members[to]!;
-        for (const id of ids) {
-          const at = source.cachedAt[id];
-          const theirs = target.records[id];
-          // A cached key past its retention on the receiver is replaced by any live version (`replicationHop`).
-          const replace =
-            theirs === undefined ||
-            theirs < source.records[id]! ||
-            (at !== undefined && target.cachedAt[id]! + model.retention[kindOf(id) as CacheKind] <= state.clock);
-          if (replace) {
-            target.records[id] = source.records[id]!;
-            if (at !== undefined) target.cachedAt[id] = at;
-          }
-        }
-      }
-    }
-  });
+/** A persistent change on member `m`: a new version of the record, acknowledged to the writer. */
+function writeRecord(model: ClusterModel, v: View, r: RecordLane, m: number): void {
+  const version = v.newVersion(r, m);
+  v.setHeld(r, m, version);
+  const clock = v.clock();
+  const kind = v.kind(r);
+  // The key is cached (from the mail flow, or fetched from a keyserver) now (KB 162609).
+  if (isCacheKind(kind)) v.setCachedAt(r, m, clock);
+  if (v.acked(r) < version) v.setAcked(r, version, clock);
+  // A Web Messenger account's mode and home are fixed at its first creation anywhere in the cluster, with the
+  // mode new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
+  if (kind === 'wmAccount' && v.accountHome(r) === -1) v.setAccount(r, v.newAccountMode(), m);
 }
 
 /**
@@ -238,12 +133,99 @@ export function isMajorUpgrade(action: Extract<Action, { type: 'upgrade' }>): bo
   return action.major !== false;
 }
 
-/**
- * The order of write candidates: first the kinds with rules of their own (Web Messenger accounts, private
- * keys, users that clients enroll as), then the key caches, then the rest. Random search leans towards
- * early candidates (fast-check favours small choices), so this puts the kinds properties are about first.
- */
-const WRITE_ORDER: readonly RecordKind[] = ['wmAccount', 'privateKey', 'user', 'cachedKey', 'fetchedKey', 'domain', 'policy'];
+// -------------------------------------------------------------------------------------------------------
+// Reasons: what a precondition returns, and the sentence the object backend says
+
+/** What a sentence about a disabled action reads: the model, the state, the action and its resolved fields. */
+interface ReasonContext {
+  readonly model: ClusterModel;
+  readonly state: ClusterState;
+  readonly action: Action;
+  readonly m: number;
+}
+
+function budgetSpent({ model, state }: ReasonContext): string {
+  const out = state.members.filter((m) => m.status === 'down' || m.status === 'removed').map((m) => `${m.id} is ${m.status}`);
+  return `the fault budget is spent (maxDown ${model.config.faults.maxDown}${out.length > 0 ? `: ${out.join(', ')}` : ''})`;
+}
+
+function memberId({ model, m }: ReasonContext): string {
+  return model.members[m]!.id;
+}
+
+/** Each reason an action is not enabled, as a sentence (a `Record` over `Why`, so every code has one). */
+const REASONS = {
+  notJoined: (c: ReasonContext) => `${memberId(c)} has not joined the cluster yet (joinsLater)`,
+  notUp: (c: ReasonContext) => `${memberId(c)} is ${c.state.members[c.m]!.status}`,
+  budgetSpent,
+  alreadyUp: (c: ReasonContext) => `${memberId(c)} is already up`,
+  removedNotRecoverable: (c: ReasonContext) => `${memberId(c)} is removed from the cluster`,
+  partitionsOff: () => 'partitions are not allowed by this config (faults.partitions is false)',
+  firstRemoved: (c: ReasonContext) => `${(c.action as { a: string }).a} is removed from the cluster`,
+  secondRemoved: (c: ReasonContext) => `${(c.action as { b: string }).b} is removed from the cluster`,
+  alreadyCut: (c: ReasonContext) => `the link ${linkOf(c)} is already cut`,
+  cutBudgetSpent: ({ model, state }: ReasonContext) =>
+    `the budget of cut links is spent (faults.maxCutLinks ${model.config.faults.maxCutLinks}: ${Object.keys(state.cutLinks).join(', ')})`,
+  notCut: (c: ReasonContext) => `the link ${linkOf(c)} is not cut`,
+  noPrivateKeys: (c: ReasonContext) => `${memberId(c)} has privateKeys: false and may not store private keys`,
+  noMailToCache: (c: ReasonContext) => `${memberId(c)} does not run mail, so it caches no keys from the mail flow`,
+  noMailToFetch: (c: ReasonContext) => `${memberId(c)} does not run mail, so it fetches no keys from keyservers`,
+  noWebMessenger: (c: ReasonContext) => `${memberId(c)} does not run webMessenger`,
+  homeServerElsewhere: ({ state, action }: ReasonContext) => {
+    const key = (action as Extract<Action, { type: 'write' }>).record.key;
+    return `Web Messenger account ${key} is a Home Server account of ${ownEntry(state.accounts, key)!.home}; only its home member changes it`;
+  },
+  removalOff: () => 'removing members is not allowed by this config (faults.removeMember is false)',
+  alreadyRemoved: (c: ReasonContext) => `${memberId(c)} is already removed`,
+  nothingToRemove: (c: ReasonContext) => `${memberId(c)} has not joined the cluster yet (joinsLater); there is nothing to remove`,
+  alreadyEnrolled: ({ state, action }: ReasonContext) => {
+    const client = (action as Extract<Action, { type: 'enroll' }>).client;
+    return `client ${client} is already enrolled (at ${ownEntry(state.clients, client)!.member})`;
+  },
+  noDesktop: (c: ReasonContext) => `${memberId(c)} does not run desktop`,
+  notJoinsLater: (c: ReasonContext) => `${memberId(c)} is in the cluster from the start (joinsLater is false)`,
+  alreadyJoined: (c: ReasonContext) => `${memberId(c)} has already joined the cluster`,
+  sponsorCut: (c: ReasonContext) =>
+    `${memberId(c)} cannot join: the link ${linkKey(c.model, c.model.sponsor, c.m)} between the Sponsor and ${memberId(c)} is cut`,
+  sponsorDownWaits: (c: ReasonContext) =>
+    `${memberId(c)} cannot join: ${sponsorStatus(c)}, and a member joins through the Sponsor (KB 153721; assumptions.joinWhenSponsorDown is "waits")`,
+  noMemberReaches: (c: ReasonContext) => `${memberId(c)} cannot join: ${sponsorStatus(c)}, and no other live member can reach ${memberId(c)}`,
+  upgradesOff: () => 'upgrades are not allowed by this config (faults.upgrades is false)',
+  onlyMinorUpdates: () => 'this config allows only minor updates (faults.upgrades is "minor"), not major upgrades',
+  alreadyNextRelease: (c: ReasonContext) => `${memberId(c)} already runs the next release (each member upgrades once)`,
+  onlyMajorUpgrades: () => 'this config allows only major upgrades (faults.upgrades is "major"), not minor updates',
+  alreadyMinorUpdate: (c: ReasonContext) => `${memberId(c)} already runs the minor update of its release (each member takes one per release)`,
+  clockLimit: ({ state }: ReasonContext) =>
+    `time goes no further than ${formatHours(MAX_CLOCK_HOURS)} (${MAX_CLOCK_HOURS} hours) after the start, so the clock stays exact; it is at ${state.clock} hours, so at most ${MAX_CLOCK_HOURS - state.clock} more`,
+  outageLimit: ({ model, state, action }: ReasonContext) => {
+    const hours = (action as Extract<Action, { type: 'advanceTime' }>).hours;
+    const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
+    const m = state.members.find((member) => member.status === 'down' && state.clock + hours - member.downSince > limit)!;
+    return `${m.id} has been down for ${formatHours(state.clock - m.downSince)}; ${formatHours(hours)} more would keep it down longer than faults.maxOutageDays (${formatHours(limit)})`;
+  },
+  switchOff: () => 'switching the Web Messenger account mode is not allowed by this config (webMessenger.switchTo is not set)',
+  switchOutside: ({ model }: ReasonContext) => {
+    const { accountMode, switchTo } = model.config.webMessenger;
+    return `this config switches only between ${accountMode} (webMessenger.accountMode) and ${switchTo} (webMessenger.switchTo)`;
+  },
+  modeAlready: ({ action }: ReasonContext) => `new Web Messenger accounts already take ${(action as Extract<Action, { type: 'setAccountMode' }>).mode} mode`,
+} satisfies Record<string, (c: ReasonContext) => string>;
+
+/** Why an action is not enabled: a code its precondition returns, said by `REASONS`. */
+export type Why = keyof typeof REASONS;
+
+function linkOf(c: ReasonContext): string {
+  const { a, b } = c.action as Extract<Action, { type: 'partition' | 'heal' }>;
+  return linkKey(c.model, c.model.position.get(a)!, c.model.position.get(b)!);
+}
+
+function sponsorStatus(c: ReasonContext): string {
+  const sponsor = c.state.members[c.model.sponsor]!;
+  return `the Sponsor ${sponsor.id} is ${sponsor.status}`;
+}
+
+// -------------------------------------------------------------------------------------------------------
+// Declarations
 
 type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;
 
@@ -268,16 +250,39 @@ export type Fields<A> = {
  */
 export type Owner<A> = 'shared' | ((action: A) => Slot);
 
+/**
+ * An action's fields resolved: its members as ring positions (`m`; a link's `a` and `b`), and the values
+ * its rule reads. Every action has an `m` (-1 when it names no member), so that a reason can name it.
+ */
+export interface Args {
+  readonly m: number;
+  readonly b: number;
+  /** A write's record kind; an upgrade's `major`; the hours time passes; a mode switch's mode code. */
+  readonly kind?: RecordKind;
+  readonly major?: boolean;
+  readonly hours?: number;
+  readonly mode?: ModeCode;
+}
+
 /** Everything about one action type: what `ACTIONS` holds for each. */
 export interface Declaration<A extends Action> {
   /** Its JSON fields in a trace file (the loader, `traces/counterexample.ts`, checks files against them). */
   readonly fields: Fields<A>;
   /** One line, like a sentence: `write user:alice on m2`. */
   readonly describe: (action: A) => string;
-  /** Why it is not enabled in this state (docs/model.md, actions), or undefined when it is. */
-  readonly precondition: (model: ClusterModel, state: ClusterState, action: A) => string | undefined;
-  /** Its effect on a state in which it is enabled. */
-  readonly effect: (model: ClusterModel, state: ClusterState, action: A) => ClusterState;
+  /** Its fields resolved (`Args`), or what is wrong with them (an unknown member, a malformed field). */
+  readonly resolve: (model: ClusterModel, action: A) => Args | string;
+  /**
+   * Why it is not enabled in a view (docs/model.md, actions), or undefined when it is. It reads the shared
+   * part and, for an owned action, its owner's lane (`lane`; -1 for a shared action).
+   */
+  readonly precondition: (model: ClusterModel, v: View, args: Args, lane: number) => Why | undefined;
+  /** Its effect on one record lane (a shared action: on every lane; a write: on its record's). */
+  readonly record?: (model: ClusterModel, v: View, r: RecordLane, args: Args) => void;
+  /** Its effect on one client lane (a shared action: on every lane; an enrollment: on its client's). */
+  readonly client?: (model: ClusterModel, v: View, c: ClientLane, args: Args) => void;
+  /** Its effect on the shared part, after its effects on the lanes. */
+  readonly shared?: (model: ClusterModel, v: View, args: Args) => void;
   /** The component it belongs to (the per-record rule, above `ACTIONS`). */
   readonly owner: Owner<A>;
   /** Every action of this type within a scope, enabled or not, in a fixed order. */
@@ -290,64 +295,83 @@ export interface Declaration<A extends Action> {
   readonly interleaved?: true;
 }
 
+function unknownMember(model: ClusterModel, id: unknown): string {
+  return `unknown member ${JSON.stringify(id)}; members are ${model.members.map((m) => m.id).join(', ')}`;
+}
+
+/** Resolves an action's `member` to its ring position. */
+function onMember(model: ClusterModel, id: MemberId, extra: Omit<Args, 'm' | 'b'> = {}): Args | string {
+  const m = model.position.get(id);
+  return m === undefined ? unknownMember(model, id) : { m, b: -1, ...extra };
+}
+
+/** Resolves a link's two members. */
+function onLink(model: ClusterModel, a: MemberId, b: MemberId): Args | string {
+  const x = model.position.get(a);
+  const y = model.position.get(b);
+  if (x === undefined) return unknownMember(model, a);
+  if (y === undefined) return unknownMember(model, b);
+  if (x === y) return `a link joins two different members, not ${a} and itself`;
+  return { m: x, b: y };
+}
+
+const NO_MEMBER: Args = { m: -1, b: -1 };
+
 /**
- * Every action type, declared once: its JSON fields, its sentence, its precondition and effect, the
- * component it belongs to, and its candidates. The mapped type makes an action of the `Action` union
- * without a declaration (or a declaration without one of its parts) a compile error; the list of action
- * types (`ACTION_TYPES`), the loader's checks of trace files, `describeAction`, `whyDisabled`,
- * `applyAction`, the candidate actions of a scope (`candidateActions`, in this order) and the owner of
- * each (`ownerSlot`) all come from here, and `model/actions.test.ts` checks each declaration's parts
- * against each other for every type.
+ * The order of write candidates: first the kinds with rules of their own (Web Messenger accounts, private
+ * keys, users that clients enroll as), then the key caches, then the rest. Random search leans towards
+ * early candidates (fast-check favours small choices), so this puts the kinds properties are about first.
+ */
+const WRITE_ORDER: readonly RecordKind[] = ['wmAccount', 'privateKey', 'user', 'cachedKey', 'fetchedKey', 'domain', 'policy'];
+
+/**
+ * Every action type, declared once: its JSON fields, its sentence, how its fields resolve, its precondition
+ * and effect, the component it belongs to, and its candidates. The mapped type makes an action of the
+ * `Action` union without a declaration (or a declaration without one of its parts) a compile error; the
+ * list of action types (`ACTION_TYPES`), the loader's checks of trace files, `describeAction`,
+ * `whyDisabled`, `applyAction`, the row backend's transitions (`model/row.ts`), the candidate actions of a
+ * scope (`candidateActions`, in this order) and the owner of each (`ownerSlot`) all come from here, and
+ * `model/actions.test.ts` checks each declaration's parts against each other for every type.
  *
  * The per-record rule: an action may read and change the shared state (members' status, releases, cut
  * links, the clock, the account mode) and at most ONE record or client component. Its precondition reads
- * the shared state and its owner's component alone; its effect on each component depends on that
- * component and the shared state alone (a write changes its one record, a replication hop moves each
- * record on its own). That is what makes splitting a state into one component per record and per client
- * exact (`model/projection.ts`), on which exploration, the component engine and the packed evaluation
- * (`model/packed.ts`, which mirrors each action's rules on packed rows) all rest. `model/decomposition.test.ts`
- * checks it deterministically: in every state of small configs to a fixed depth, every enabled action's
- * step commutes with projecting onto each component, its owner's component alone decides whether it is
- * enabled, and an owned action leaves every other component as it was. An action that needs two records
- * (a member restored from a backup that predates its last write, say) fails there, by name.
+ * the shared state and its owner's lane alone; its effect on each lane is given that lane alone (a write
+ * changes its one record, a replication hop moves each record on its own). That is what makes splitting a
+ * state into one component per record and per client exact (`model/projection.ts`), on which exploration
+ * and the component engine rest. `model/decomposition.test.ts` checks it deterministically: in every state
+ * of small configs to a fixed depth, every enabled action's step commutes with projecting onto each
+ * component, its owner's component alone decides whether it is enabled, and an owned action leaves every
+ * other component as it was.
  */
 export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } = {
   crash: {
     fields: { member: 'string' },
     describe: (a) => `crash ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) =>
-        needsUp(state, m) ?? (faultsInUse(state) < model.config.faults.maxDown ? undefined : budgetSpent(model, state)),
-      ),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        const m = d.members[model.position.get(a.member)!]!;
-        m.status = 'down';
-        // A crash in the hour the member came back (no time between) continues the same outage.
-        if (m.upSince !== d.clock) m.downSince = d.clock;
-      }),
+    resolve: (model, a) => onMember(model, a.member),
+    precondition: (model, v, { m }) => needsUp(v, m) ?? (faultsIn(v) < model.config.faults.maxDown ? undefined : 'budgetSpent'),
+    shared: (_model, v, { m }) => {
+      v.setStatus(m, DOWN);
+      // A crash in the hour the member came back (no time between) continues the same outage.
+      if (v.upSince(m) !== v.clock()) v.setDownSince(m, v.clock());
+    },
     owner: 'shared',
     candidates: eachMember('crash'),
   },
   recover: {
     fields: { member: 'string' },
     describe: (a) => `recover ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        const member = state.members[m]!;
-        if (member.status === 'down') return undefined;
-        if (member.status === 'waiting') return notJoined(member);
-        return `${a.member} is ${member.status === 'up' ? 'already up' : 'removed from the cluster'}`;
-      }),
-    effect: (model, state, a) => {
-      const at = model.position.get(a.member)!;
-      const owed = owedOnReturn(model, state, at);
-      return produce(state, (d) => {
-        const m = d.members[at]!;
-        m.status = 'up';
-        m.upSince = d.clock;
-        m.owedAtReturn = owed;
-      });
+    resolve: (model, a) => onMember(model, a.member),
+    precondition: (_model, v, { m }) => {
+      const status = v.status(m);
+      if (status === DOWN) return undefined;
+      if (status === WAITING) return 'notJoined';
+      return status === UP ? 'alreadyUp' : 'removedNotRecoverable';
+    },
+    // A returning member owes the Web Messenger accounts its live peers hold (KB 156803, `model/rotation.ts`).
+    record: (model, v, r, { m }) => v.setOwed(r, m, owedOf(model, v, r, m)),
+    shared: (_model, v, { m }) => {
+      v.setStatus(m, UP);
+      v.setUpSince(m, v.clock());
     },
     owner: 'shared',
     candidates: eachMember('recover'),
@@ -356,33 +380,24 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   partition: {
     fields: { a: 'string', b: 'string' },
     describe: (a) => `partition ${a.a} | ${a.b}`,
-    precondition: (model, state, a) =>
-      onLink(model, a.a, a.b, (x, y) => {
-        if (!model.config.faults.partitions) return 'partitions are not allowed by this config (faults.partitions is false)';
-        if (state.members[x]!.status === 'removed') return `${a.a} is removed from the cluster`;
-        if (state.members[y]!.status === 'removed') return `${a.b} is removed from the cluster`;
-        if (isCut(model, state, x, y)) return `the link ${linkKey(model, x, y)} is already cut`;
-        const cut = Object.keys(state.cutLinks).length;
-        return cut < model.config.faults.maxCutLinks
-          ? undefined
-          : `the budget of cut links is spent (faults.maxCutLinks ${model.config.faults.maxCutLinks}: ${Object.keys(state.cutLinks).join(', ')})`;
-      }),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        d.cutLinks[linkKey(model, model.position.get(a.a)!, model.position.get(a.b)!)] = true;
-      }),
+    resolve: (model, a) => onLink(model, a.a, a.b),
+    precondition: (model, v, { m: x, b: y }) => {
+      if (!model.config.faults.partitions) return 'partitionsOff';
+      if (v.status(x) === REMOVED) return 'firstRemoved';
+      if (v.status(y) === REMOVED) return 'secondRemoved';
+      if (v.isCut(x, y)) return 'alreadyCut';
+      return v.cutCount() < model.config.faults.maxCutLinks ? undefined : 'cutBudgetSpent';
+    },
+    shared: (_model, v, { m: x, b: y }) => v.setCut(x, y, true),
     owner: 'shared',
     candidates: eachLink('partition'),
   },
   heal: {
     fields: { a: 'string', b: 'string' },
     describe: (a) => `heal ${a.a} | ${a.b}`,
-    precondition: (model, state, a) =>
-      onLink(model, a.a, a.b, (x, y) => (isCut(model, state, x, y) ? undefined : `the link ${linkKey(model, x, y)} is not cut`)),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        delete d.cutLinks[linkKey(model, model.position.get(a.a)!, model.position.get(a.b)!)];
-      }),
+    resolve: (model, a) => onLink(model, a.a, a.b),
+    precondition: (_model, v, { m: x, b: y }) => (v.isCut(x, y) ? undefined : 'notCut'),
+    shared: (_model, v, { m: x, b: y }) => v.setCut(x, y, false),
     owner: 'shared',
     candidates: eachLink('heal'),
     interleaved: true,
@@ -390,13 +405,14 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   write: {
     fields: { member: 'string', record: { kind: 'string', key: 'string' } },
     describe: (a) => `write ${a.record.kind}:${a.record.key} on ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        if (!isRecordKind(a.record?.kind)) return `unknown record kind ${JSON.stringify(a.record?.kind)}`;
-        if (typeof a.record.key !== 'string' || a.record.key === '') return 'a record key is a non-empty string';
-        return needsUp(state, m) ?? writeRule(model, state, m, a.record.kind, a.record.key);
-      }),
-    effect: (model, state, a) => produce(state, (d) => writeRecord(model, d, model.position.get(a.member)!, recordId(a.record))),
+    resolve: (model, a) => {
+      if (!model.position.has(a.member)) return unknownMember(model, a.member);
+      if (!isRecordKind(a.record?.kind)) return `unknown record kind ${JSON.stringify(a.record?.kind)}`;
+      if (typeof a.record.key !== 'string' || a.record.key === '') return 'a record key is a non-empty string';
+      return onMember(model, a.member, { kind: a.record.kind });
+    },
+    precondition: (model, v, { m }, r) => needsUp(v, m) ?? writeRule(model, v, r, m),
+    record: (model, v, r, { m }) => writeRecord(model, v, r, m),
     owner: (a) => ({ type: 'record', id: recordId(a.record) }),
     candidates: (model, scope) =>
       model.members.flatMap((m) => WRITE_ORDER.flatMap((kind) => scope.keys[kind].map((key) => ({ type: 'write' as const, member: m.id, record: { kind, key } })))),
@@ -404,11 +420,11 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   replicate: {
     fields: { member: 'string' },
     describe: (a) => `replicate ${a.member}`,
-    precondition: (model, state, a) => onMember(model, a.member, (m) => needsUp(state, m)),
-    effect: (model, state, a) => {
-      const from = model.position.get(a.member)!;
-      const sends = replicationHop(model, state, from);
-      return sends.size === 0 ? state : deliver(model, state, [{ from, sends }]);
+    resolve: (model, a) => onMember(model, a.member),
+    precondition: (_model, v, { m }) => needsUp(v, m),
+    // One replication hop (docs/model.md, actions `replicate`): each record to its ring's successor (`sendOf`).
+    record: (model, v, r, { m }) => {
+      hopLane(model, v, v, r, m);
     },
     owner: 'shared',
     candidates: eachMember('replicate'),
@@ -416,25 +432,23 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   remove: {
     fields: { member: 'string' },
     describe: (a) => `remove ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        if (!model.config.faults.removeMember) return 'removing members is not allowed by this config (faults.removeMember is false)';
-        const member = state.members[m]!;
-        if (member.status === 'removed') return `${a.member} is already removed`;
-        if (member.status === 'waiting') return `${notJoined(member)}; there is nothing to remove`;
-        return member.status === 'down' || faultsInUse(state) < model.config.faults.maxDown ? undefined : budgetSpent(model, state);
-      }),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        const member = d.members[model.position.get(a.member)!]!;
-        member.status = 'removed';
-        member.records = {};
-        member.cachedAt = {};
-        member.owedAtReturn = {};
-        const prefix = `${a.member}|`;
-        const suffix = `|${a.member}`;
-        for (const link of Object.keys(d.cutLinks)) if (link.startsWith(prefix) || link.endsWith(suffix)) delete d.cutLinks[link];
-      }),
+    resolve: (model, a) => onMember(model, a.member),
+    precondition: (model, v, { m }) => {
+      if (!model.config.faults.removeMember) return 'removalOff';
+      const status = v.status(m);
+      if (status === REMOVED) return 'alreadyRemoved';
+      if (status === WAITING) return 'nothingToRemove';
+      return status === DOWN || faultsIn(v) < model.config.faults.maxDown ? undefined : 'budgetSpent';
+    },
+    // The member leaves with whatever it held (KB 153476: discouraged).
+    record: (_model, v, r, { m }) => {
+      v.setHeld(r, m, NONE);
+      v.setOwed(r, m, NONE);
+    },
+    shared: (model, v, { m }) => {
+      v.setStatus(m, REMOVED);
+      for (let other = 0; other < model.size; other++) if (other !== m && v.isCut(m, other)) v.setCut(m, other, false);
+    },
     owner: 'shared',
     candidates: eachMember('remove'),
     interleaved: true,
@@ -442,67 +456,55 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   enroll: {
     fields: { client: 'string', member: 'string' },
     describe: (a) => `enroll ${a.client} at ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        if (typeof a.client !== 'string' || a.client === '') return 'a client id is a non-empty string';
-        const enrolled = ownEntry(state.clients, a.client);
-        if (enrolled) return `client ${a.client} is already enrolled (at ${enrolled.member})`;
-        if (!runsService(model.members[m]!, 'desktop')) return `${a.member} does not run desktop`;
-        return needsUp(state, m);
-      }),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        // Enrolling is talking to the server: the client gets an SKM key valid 14 days (KB 157933).
-        d.clients[a.client] = { member: a.member, skmIssued: d.clock, lastContact: d.clock };
-        writeRecord(model, d, model.position.get(a.member)!, clientUser(a.client));
-      }),
+    resolve: (model, a) => {
+      if (!model.position.has(a.member)) return unknownMember(model, a.member);
+      if (typeof a.client !== 'string' || a.client === '') return 'a client id is a non-empty string';
+      return onMember(model, a.member);
+    },
+    precondition: (model, v, { m }, c) => {
+      if (v.enrolledAt(c) !== -1) return 'alreadyEnrolled';
+      if (!model.runsDesktop[m]) return 'noDesktop';
+      return needsUp(v, m);
+    },
+    // Enrolling is talking to the server: the client gets an SKM key valid 14 days (KB 157933), and the member
+    // creates its user record.
+    client: (model, v, c, { m }) => {
+      v.enroll(c, m);
+      writeRecord(model, v, v.userLane(c), m);
+    },
     owner: (a) => ({ type: 'client', client: a.client }),
     candidates: (model, scope) => scope.clients.flatMap((client) => model.members.map((m) => ({ type: 'enroll' as const, client, member: m.id }))),
   },
   join: {
     fields: { member: 'string' },
     describe: (a) => `join ${a.member}`,
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        const member = state.members[m]!;
-        if (!model.members[m]!.joinsLater) return `${a.member} is in the cluster from the start (joinsLater is false)`;
-        if (member.status !== 'waiting') return `${a.member} has already joined the cluster`;
-        const sponsor = joinSponsor(model, state, m);
-        return typeof sponsor === 'string' ? `${a.member} cannot join: ${sponsor}` : undefined;
-      }),
-    effect: (model, state, a) => {
-      const joiner = model.position.get(a.member)!;
-      const sponsor = joinSponsor(model, state, joiner) as number;
-      const source = state.members[sponsor]!;
-      // KB 153721: a normal join is a full copy over the wire from the Sponsor: of everything the joiner may
-      // hold, except cached keys already past their retention (they would go at its first purge).
-      const records: Record<RecordId, number> = {};
-      const cachedAt: Record<RecordId, number> = {};
-      for (const id in source.records) {
-        const rid = id as RecordId;
-        if (!mayHoldOnceIn(model, state, joiner, rid)) continue;
-        const kind = kindOf(rid);
-        if (isCacheKind(kind)) {
-          const at = source.cachedAt[rid]!;
-          if (at + model.retention[kind] <= state.clock) continue;
-          cachedAt[rid] = at;
-        }
-        records[rid] = source.records[rid]!;
-      }
-      const owed = owedOnReturn(model, state, joiner);
-      return produce(state, (d) => {
-        const m = d.members[joiner]!;
-        m.status = 'up';
-        m.records = records;
-        m.cachedAt = cachedAt;
-        // A joining server runs the cluster's release (KB 225396: all members must run the same version).
-        m.version = source.version;
-        m.minor = source.minor;
-        m.purgedAt = d.clock;
-        m.upSince = d.clock;
-        m.downSince = d.clock;
-        m.owedAtReturn = owed;
-      });
+    resolve: (model, a) => onMember(model, a.member),
+    precondition: (model, v, { m }) => {
+      if (!model.members[m]!.joinsLater) return 'notJoinsLater';
+      if (v.status(m) !== WAITING) return 'alreadyJoined';
+      const sponsor = sponsorOf(model, v, m);
+      return sponsor === SPONSOR_CUT ? 'sponsorCut' : sponsor === SPONSOR_DOWN_WAITS ? 'sponsorDownWaits' : sponsor === NO_MEMBER_REACHES ? 'noMemberReaches' : undefined;
+    },
+    // KB 153721: a normal join is a full copy over the wire from the Sponsor: of everything the joiner may
+    // hold, except cached keys already past their retention (they would go at its first purge).
+    record: (model, v, r, { m }) => {
+      const sponsor = sponsorOf(model, v, m);
+      const version = v.held(r, sponsor);
+      const copied = version !== NONE && mayHoldOnceInLane(model, v, r, m) && !pastRetention(model, v, r, sponsor, v.clock());
+      v.setHeld(r, m, copied ? version : NONE);
+      if (copied && isCacheKind(v.kind(r))) v.setCachedAt(r, m, v.cachedAt(r, sponsor));
+      // A join counts as a return: the member owes the accounts its live peers hold (`model/rotation.ts`).
+      v.setOwed(r, m, owedOf(model, v, r, m));
+    },
+    shared: (model, v, { m }) => {
+      const sponsor = sponsorOf(model, v, m);
+      v.setStatus(m, UP);
+      // A joining server runs the cluster's release (KB 225396: all members must run the same version).
+      v.setRelease(m, v.major(sponsor), v.minor(sponsor));
+      const clock = v.clock();
+      v.markPurged(m, clock);
+      v.setUpSince(m, clock);
+      v.setDownSince(m, clock);
     },
     owner: 'shared',
     // Only where the config has a member that joins later.
@@ -511,34 +513,30 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   upgrade: {
     fields: { member: 'string', major: 'boolean?' },
     describe: (a) => (isMajorUpgrade(a) ? `upgrade ${a.member}` : `upgrade ${a.member} (minor update)`),
-    precondition: (model, state, a) =>
-      onMember(model, a.member, (m) => {
-        const allowed = model.config.faults.upgrades;
-        if (!allowed) return 'upgrades are not allowed by this config (faults.upgrades is false)';
-        if (a.major !== undefined && typeof a.major !== 'boolean') return `major is true or false (or left out: a major upgrade), not ${JSON.stringify(a.major)}`;
-        const member = state.members[m]!;
-        // KB 153403: a minor update is a .pup file applied on the server; a major upgrade an ISO install and restore.
-        if (isMajorUpgrade(a)) {
-          if (!allowsUpgrade(allowed, 'major')) return 'this config allows only minor updates (faults.upgrades is "minor"), not major upgrades';
-          if (member.version >= NEXT_RELEASE) return `${a.member} already runs the next release (each member upgrades once)`;
-        } else {
-          if (!allowsUpgrade(allowed, 'minor')) return 'this config allows only major upgrades (faults.upgrades is "major"), not minor updates';
-          if (member.minor >= MINOR_UPDATE) return `${a.member} already runs the minor update of its release (each member takes one per release)`;
-        }
-        // Modelling choice: an upgrade is one step taken on a running member; the hours it takes can be
-        // modelled as a crash and a recovery around it.
-        return needsUp(state, m);
-      }),
-    effect: (model, state, a) =>
-      produce(state, (d) => {
-        const member = d.members[model.position.get(a.member)!]!;
-        // KB 180162: updates are not propagated among members; each member updates its own software.
-        if (isMajorUpgrade(a)) {
-          // The new release is installed fresh (KB 153403: ISO install, then restore): none of its minor updates yet.
-          member.version = NEXT_RELEASE;
-          member.minor = 0;
-        } else member.minor = MINOR_UPDATE;
-      }),
+    resolve: (model, a) => {
+      if (!model.position.has(a.member)) return unknownMember(model, a.member);
+      if (!model.config.faults.upgrades) return REASONS.upgradesOff();
+      if (a.major !== undefined && typeof a.major !== 'boolean') return `major is true or false (or left out: a major upgrade), not ${JSON.stringify(a.major)}`;
+      return onMember(model, a.member, { major: isMajorUpgrade(a) });
+    },
+    precondition: (model, v, { m, major }) => {
+      const allowed = model.config.faults.upgrades;
+      if (!allowed) return 'upgradesOff';
+      // KB 153403: a minor update is a .pup file applied on the server; a major upgrade an ISO install and restore.
+      if (major) {
+        if (!allowsUpgrade(allowed, 'major')) return 'onlyMinorUpdates';
+        if (v.major(m) >= NEXT_RELEASE) return 'alreadyNextRelease';
+      } else {
+        if (!allowsUpgrade(allowed, 'minor')) return 'onlyMajorUpgrades';
+        if (v.minor(m) >= MINOR_UPDATE) return 'alreadyMinorUpdate';
+      }
+      // Modelling choice: an upgrade is one step taken on a running member; the hours it takes can be
+      // modelled as a crash and a recovery around it.
+      return needsUp(v, m);
+    },
+    // KB 180162: updates are not propagated among members; each member updates its own software. A major
+    // upgrade installs the new release fresh (KB 153403: ISO install, then restore): none of its minor updates yet.
+    shared: (_model, v, { m, major }) => (major ? v.setRelease(m, NEXT_RELEASE, 0) : v.setRelease(m, v.major(m), MINOR_UPDATE)),
     owner: 'shared',
     // Major upgrades and minor updates (KB 153403), as `faults.upgrades` allows.
     candidates: (model) => {
@@ -550,40 +548,40 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   advanceTime: {
     fields: { hours: 'number' },
     describe: (a) => `advance time by ${typeof a.hours === 'number' ? formatHours(a.hours) : String(a.hours)}`,
-    precondition: (model, state, a) => {
+    resolve: (_model, a) => {
       const hours = a.hours;
       if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1) return `hours is a whole number, at least 1, not ${JSON.stringify(hours)}`;
-      if (hours > MAX_CLOCK_HOURS - state.clock)
-        return `time goes no further than ${formatHours(MAX_CLOCK_HOURS)} (${MAX_CLOCK_HOURS} hours) after the start, so the clock stays exact; it is at ${state.clock} hours, so at most ${MAX_CLOCK_HOURS - state.clock} more`;
-      const to = state.clock + hours;
+      return { ...NO_MEMBER, hours };
+    },
+    precondition: (model, v, { hours }) => {
+      const clock = v.clock();
+      if (hours! > MAX_CLOCK_HOURS - clock) return 'clockLimit';
+      const to = clock + hours!;
       const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
-      for (const m of state.members) {
-        if (m.status === 'down' && to - m.downSince > limit)
-          return `${m.id} has been down for ${formatHours(state.clock - m.downSince)}; ${formatHours(hours)} more would keep it down longer than faults.maxOutageDays (${formatHours(limit)})`;
-      }
+      for (let m = 0; m < model.size; m++) if (v.status(m) === DOWN && to - v.downSince(m) > limit) return 'outageLimit';
       return undefined;
     },
-    effect: (model, state, a) => {
-      const to = state.clock + a.hours;
-      return produce(state, (d) => {
-        d.clock = to;
-        // Every live member's purge job runs as time passes; a down member purges only once it is back.
-        for (const m of d.members) if (m.status === 'up') purge(model, m, to);
-        // A cached key whose acknowledged version was purged at its retention is not a lost write.
-        for (const id in d.acknowledgedCachedAt) {
-          const rid = id as RecordId;
-          if (d.acknowledgedCachedAt[rid]! + model.retention[kindOf(rid) as CacheKind] <= to) {
-            delete d.acknowledged[rid];
-            delete d.acknowledgedCachedAt[rid];
-          }
-        }
-        // SKM keys are renewed or lapse (KB 157933); who a client reaches does not change while time passes.
-        for (const client in state.clients) {
-          const before = state.clients[client]!;
-          const after = passTime(before, state.clock, to, clientReachesServer(model, state, client, before));
-          if (after !== before) d.clients[client] = after;
-        }
-      });
+    // Every live member's purge job runs as time passes (KB 162609); a down member purges only once it is
+    // back. A cached key whose acknowledged version was purged at its retention is not a lost write.
+    record: (model, v, r, { hours }) => {
+      const kind = v.kind(r);
+      if (!isCacheKind(kind)) return;
+      const now = v.clock() + hours!;
+      for (let m = 0; m < model.size; m++) if (v.status(m) === UP && pastRetention(model, v, r, m, now)) v.setHeld(r, m, NONE);
+      if (v.acked(r) !== NONE && v.ackedCachedAt(r) + model.retention[kind] <= now) v.setAcked(r, NONE, 0);
+    },
+    // SKM keys are renewed or lapse (KB 157933); who a client reaches does not change while time passes (the
+    // records it reads, its user record and the policy, are never purged).
+    client: (model, v, c, { hours }) => {
+      if (v.enrolledAt(c) === -1) return;
+      const from = v.clock();
+      const after = passTime({ skmIssued: v.skmIssued(c), lastContact: v.lastContact(c) }, from, from + hours!, reachesServer(model, v, c));
+      v.setSkm(c, after.skmIssued, after.lastContact);
+    },
+    shared: (model, v, { hours }) => {
+      const now = v.clock() + hours!;
+      for (let m = 0; m < model.size; m++) if (v.status(m) === UP) v.markPurged(m, now);
+      v.passHours(hours!);
     },
     // Time passes for every component alike: each purges its own records, each client's SKM key is renewed or lapses on its own.
     owner: 'shared',
@@ -592,18 +590,19 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
   setAccountMode: {
     fields: { mode: 'string' },
     describe: (a) => `set the mode of new Web Messenger accounts to ${a.mode}`,
-    precondition: (model, state, a) => {
-      const { accountMode, switchTo } = model.config.webMessenger;
-      if (switchTo === undefined) return 'switching the Web Messenger account mode is not allowed by this config (webMessenger.switchTo is not set)';
+    resolve: (model, a) => {
+      if (model.config.webMessenger.switchTo === undefined) return REASONS.switchOff();
       if (!(ACCOUNT_MODES as readonly unknown[]).includes(a.mode)) return `unknown account mode ${JSON.stringify(a.mode)}; valid: ${ACCOUNT_MODES.join(', ')}`;
-      if (a.mode !== accountMode && a.mode !== switchTo)
-        return `this config switches only between ${accountMode} (webMessenger.accountMode) and ${switchTo} (webMessenger.switchTo)`;
-      return a.mode === state.accountMode ? `new Web Messenger accounts already take ${a.mode} mode` : undefined;
+      return { ...NO_MEMBER, mode: a.mode === 'homeServer' ? HOME_SERVER : HIGH_AVAILABILITY };
     },
-    effect: (_model, state, a) =>
-      produce(state, (d) => {
-        d.accountMode = a.mode;
-      }),
+    precondition: (model, v, { mode }) => {
+      const { accountMode, switchTo } = model.config.webMessenger;
+      if (switchTo === undefined) return 'switchOff';
+      const name = mode === HOME_SERVER ? 'homeServer' : 'highAvailability';
+      if (name !== accountMode && name !== switchTo) return 'switchOutside';
+      return mode === v.newAccountMode() ? 'modeAlready' : undefined;
+    },
+    shared: (_model, v, { mode }) => v.setNewAccountMode(mode!),
     owner: 'shared',
     // Only where the config allows a switch.
     candidates: (model) => (model.config.webMessenger.switchTo === undefined ? [] : ACCOUNT_MODES.map((mode) => ({ type: 'setAccountMode', mode }))),
@@ -634,17 +633,69 @@ export function describeAction(action: Action): string {
   return declarationOf(action).describe(action);
 }
 
+// -------------------------------------------------------------------------------------------------------
+// The lift: a rule on every lane of a view
+
+/**
+ * Applies a declaration's effect to a view: an owned action's on its owner's lane (`lane`), a shared
+ * action's on every record lane and every client lane, then on the shared part.
+ */
+export function applyEffect(model: ClusterModel, declaration: Declaration<Action>, v: View, args: Args, lane: number): void {
+  if (declaration.owner !== 'shared') {
+    // An owned action changes its owner's lane alone: a write its record, an enrollment its client.
+    if (declaration.record !== undefined) declaration.record(model, v, lane, args);
+    else declaration.client!(model, v, lane, args);
+    return;
+  }
+  const { record, client, shared } = declaration;
+  if (record !== undefined) for (let r = 0; r < v.records; r++) record(model, v, r, args);
+  if (client !== undefined) for (let c = 0; c < v.clients; c++) client(model, v, c, args);
+  if (shared !== undefined) shared(model, v, args);
+}
+
+/** The lanes of a state an action reads and changes: its owner's, or every record and client. */
+function lanesOf(state: ClusterState, owner: Slot | undefined): { ids: ReturnType<typeof recordLanes>; names: string[] } {
+  if (owner === undefined) return { ids: recordLanes(state), names: Object.keys(state.clients) };
+  return owner.type === 'record' ? { ids: [owner.id], names: [] } : { ids: [clientUser(owner.client)], names: [owner.client] };
+}
+
+function ownerOf(declaration: Declaration<Action>, action: Action): Slot | undefined {
+  return declaration.owner === 'shared' ? undefined : declaration.owner(action);
+}
+
 /**
  * Why an action is not enabled in this state, or undefined when it is. Generators produce only enabled
  * actions; replaying a disabled one is an error that names the step.
  */
 export function whyDisabled(model: ClusterModel, state: ClusterState, action: Action): string | undefined {
-  return declarationOf(action).precondition(model, state, action);
+  const declaration = declarationOf(action);
+  const args = declaration.resolve(model, action);
+  if (typeof args === 'string') return args;
+  const owner = ownerOf(declaration, action);
+  const { ids, names } = owner === undefined ? { ids: [], names: [] } : lanesOf(state, owner);
+  const why = declaration.precondition(model, new ObjectView(model, state, ids, names), args, owner === undefined ? -1 : 0);
+  return why === undefined ? undefined : REASONS[why]({ model, state, action, m: args.m });
+}
+
+/** Whether an action is enabled in this state (`whyDisabled` without its sentence). */
+export function isEnabled(model: ClusterModel, state: ClusterState, action: Action): boolean {
+  const declaration = declarationOf(action);
+  const args = declaration.resolve(model, action);
+  if (typeof args === 'string') return false;
+  const owner = ownerOf(declaration, action);
+  const { ids, names } = owner === undefined ? { ids: [], names: [] } : lanesOf(state, owner);
+  return declaration.precondition(model, new ObjectView(model, state, ids, names), args, owner === undefined ? -1 : 0) === undefined;
 }
 
 /** Applies an action assumed enabled. Use `step` unless the precondition was already checked. */
 export function applyAction(model: ClusterModel, state: ClusterState, action: Action): ClusterState {
-  return declarationOf(action).effect(model, state, action);
+  const declaration = declarationOf(action);
+  const args = declaration.resolve(model, action) as Args;
+  const owner = ownerOf(declaration, action);
+  const { ids, names } = lanesOf(state, owner);
+  return produce(state, (draft) => {
+    applyEffect(model, declaration, new ObjectView(model, draft, ids, names), args, owner === undefined ? -1 : 0);
+  });
 }
 
 /** Applies an action, or throws `DisabledActionError` saying why it is not enabled. */

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { findPreset } from '../config/presets.ts';
 import { makeTarget } from '../pgp/target.ts';
 import type { Action } from './actions.ts';
-import { isPastRetention, MAX_CLOCK_HOURS } from './time.ts';
+import { MAX_CLOCK_HOURS } from './time.ts';
+import { isPastRetention } from './topology.ts';
 
 const target = makeTarget(findPreset('recommended')!.config);
 const { model } = target;

@@ -4,9 +4,8 @@
  * what keeps an exploration's state space finite.
  */
 import type { ClusterConfig } from '../config/schema.ts';
-import type { ClusterModel } from './cluster.ts';
-import { type CacheKind, isCacheKind, kindOf, type RecordId } from './records.ts';
-import type { ClusterState, DesktopClient } from './state.ts';
+import type { CacheKind } from './records.ts';
+import type { DesktopClient } from './state.ts';
 
 export const HOURS_PER_DAY = 24;
 
@@ -41,17 +40,6 @@ export function retentionHours(config: ClusterConfig, kind: CacheKind): number {
   return kind === 'cachedKey' ? MAIL_CACHE_RETENTION_HOURS : config.keyCache.keyserverTtlHours;
 }
 
-/**
- * Whether the copy of a cached key that `member` holds is past its retention at the state's clock (it
- * goes at the member's next purge, and replication does not send it). False for every other kind.
- */
-export function isPastRetention(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
-  const kind = kindOf(id);
-  if (!isCacheKind(kind)) return false;
-  const at = state.members[member]!.cachedAt[id];
-  return at !== undefined && at + model.retention[kind] <= state.clock;
-}
-
 /** `5 hours`, `1 day`, `14 days`, `2 days 3 hours`. */
 export function formatHours(hours: number): string {
   const days = Math.floor(hours / HOURS_PER_DAY);
@@ -60,6 +48,9 @@ export function formatHours(hours: number): string {
   if (days === 0) return part(rest, 'hour');
   return rest === 0 ? part(days, 'day') : `${part(days, 'day')} ${part(rest, 'hour')}`;
 }
+
+/** A client's SKM key: the hour it was issued, and the last hour the client talked to a server. */
+export type SkmKey = Pick<DesktopClient, 'skmIssued' | 'lastContact'>;
 
 /** The hour a client's SKM key expires. */
 export function skmExpires(client: DesktopClient): number {
@@ -76,7 +67,7 @@ export function skmExpires(client: DesktopClient): number {
  * key was issued; if it has not, it is renewed the moment it next talks to one, and it lapses if that
  * moment does not come before it expires. A lapsed key is issued anew at the next contact.
  */
-export function passTime(client: DesktopClient, from: number, to: number, reaches: boolean): DesktopClient {
+export function passTime<C extends SkmKey>(client: C, from: number, to: number, reaches: boolean): C | SkmKey {
   let issued = client.skmIssued;
   const contact = client.lastContact;
   for (;;) {
@@ -90,5 +81,5 @@ export function passTime(client: DesktopClient, from: number, to: number, reache
     if (!reaches) break;
   }
   if (issued === client.skmIssued && !reaches) return client;
-  return { member: client.member, skmIssued: issued, lastContact: reaches ? to : contact };
+  return { skmIssued: issued, lastContact: reaches ? to : contact };
 }

@@ -7,7 +7,7 @@
  * exact (`model/projection.test.ts` checks the decomposition, `cli/explore.test.ts` checks that it gives
  * the full product's verdicts and shortest lengths) and far smaller. `--full` explores the full product.
  */
-import { type ComponentEngine, exploreComponents } from '../checker/components.ts';
+import type { ComponentEngine } from '../checker/components.ts';
 import { type ExploreProgress, type ExploreResult, findingVerdict } from '../checker/explore.ts';
 import {
   depthCompleteOf,
@@ -23,7 +23,6 @@ import { makeScope, type Scope } from '../model/enabled.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import type { Bounds } from '../checker/verdict.ts';
-import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { componentEngine, componentProperty, instanceProperty } from './target.ts';
 import { verifyPacked } from './verify.ts';
@@ -51,8 +50,6 @@ export interface ExploreBounds {
 export interface ExploreChoices {
   /** Explore the full product instead of one component at a time. */
   readonly full: boolean;
-  /** Per record on the component engine (immer steps memoized) rather than the packed evaluation. */
-  readonly engine?: 'packed' | 'components';
   /** Treat members that the ring's rotations map onto each other as one (`model/symmetry.ts`). */
   readonly symmetry: boolean;
   /** Property names to explore (empty: all). */
@@ -71,8 +68,8 @@ export type ExploredProperty = GenericExploredProperty<Action>;
 export interface ExploreReport {
   readonly config: string;
   readonly reduction: 'per-record' | 'full product';
-  /** Which evaluation explored it: the packed rows of `model/packed.ts`, or the component engine. */
-  readonly engine: 'packed' | 'components';
+  /** Which evaluation explored it: the rules on rows (`model/row.ts`), or, for the full product, the component engine. */
+  readonly engine: 'rows' | 'components';
   /** Every level up to this depth was explored completely (the whole space when exhausted). */
   readonly depthComplete: number;
   /** The bounds the verdicts rest on, by name. */
@@ -125,12 +122,10 @@ export function exploreConfig(
     parallel: pgpParallel(choices.workers ?? 1),
   };
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
-  const packed = !choices.full && choices.engine !== 'components' && cluster.size <= PACKED_MAX_MEMBERS;
+  const packed = !choices.full;
   const result: ExploreResult<Action> & { bytesPerState?: number; depthComplete?: number } = packed
     ? fromPacked(verifyPacked(cluster, exploreScope(bounds), applicable, group, options), applicable)
-    : choices.full
-      ? exploreProduct(engine, componentProperties, options)
-      : exploreComponents(engine, componentProperties, options);
+    : exploreProduct(engine, componentProperties, options);
   const boundsText = describeBounds(config, bounds);
   const depthComplete = depthCompleteOf(result);
   const generic = (property: (typeof selected)[number]) =>
@@ -145,7 +140,7 @@ export function exploreConfig(
   return {
     config: config.name,
     reduction: choices.full ? 'full product' : 'per-record',
-    engine: packed ? 'packed' : 'components',
+    engine: packed ? 'rows' : 'components',
     depthComplete,
     boundsText,
     symmetry: group.length,

@@ -18,7 +18,6 @@ import { describeValue } from '../io/zod-problems.ts';
 import type { Action, ActionType } from '../model/actions.ts';
 import { ACTION_TYPES, describeAction } from '../model/step.ts';
 import { ACTIONS } from '../model/step.ts';
-import { PACKED_MAX_MEMBERS } from '../model/packed.ts';
 import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
@@ -50,8 +49,15 @@ export interface PgpInstance extends Instance<ClusterState, Action> {
 }
 
 /**
+ * The most members `check` explores exhaustively: the vendor supports six (KB 153476); a larger cluster
+ * (allowed, with a warning) is searched at random only, since its space would spend the whole state
+ * budget before deciding anything.
+ */
+export const EXPLORED_MAX_MEMBERS = 8;
+
+/**
  * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
- * packed evaluation (`pgp/verify.ts`). Returns what it decided, by property name: every property it
+ * rules' row backend (`pgp/verify.ts`). Returns what it decided, by property name: every property it
  * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
  * `partial`) when the budget ran out first; and why it stopped.
  */
@@ -65,7 +71,7 @@ export function explorePacked(
 ): ExploredFirst<Action> {
   const decided = new Map<string, Explored<Action>>();
   const cluster = target.cluster;
-  if (cluster.size > PACKED_MAX_MEMBERS) return { decided, stop: null };
+  if (cluster.size > EXPLORED_MAX_MEMBERS) return { decided, stop: null };
   const properties = names.map((name) => target.properties.find((p) => p.property.name === name)!.property);
   const bounds = { ...CHECK_BOUNDS, maxStates: budget };
   // Near the memory limit the exploration stops: what it did not finish is left to random search, and

@@ -14,7 +14,8 @@ import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
 import { type ClusterModel, linkKey } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
-import { canDeliver, isCut, mayHoldOnceIn, successor } from '../model/topology.ts';
+import { viewOf } from '../model/object-view.ts';
+import { deliveryBlock, LINK_CUT, OTHER_RELEASE, sendOf, successorOf, TARGET_NOT_UP } from '../model/topology.ts';
 import { settleAll, settleSurvivors } from '../model/settle.ts';
 import { isNewer, type Stamp, stampWriter } from '../model/stamps.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -146,28 +147,42 @@ function tellStep(
 
 /**
  * Why a replication hop delivered nothing: where the member sends each kind of record it holds, and why
- * that successor got nothing. The point of KB 161304 is that this happens silently, so the replay says it.
+ * that successor got nothing, as the topology rules say (`successorOf`, `deliveryBlock`). The point of
+ * KB 161304 is that this happens silently, so the replay says it.
  */
 function idleReplication(cluster: ClusterModel, state: ClusterState, member: string): string {
   const from = cluster.position.get(member)!;
+  const v = viewOf(cluster, state);
   const kinds = [...new Set(Object.keys(state.members[from]!.records).map((id) => kindOf(id as RecordId)))].sort();
   const reasons = new Map<string, RecordKind[]>();
+  const fixed = cluster.isDmz[from] ? ' (a DMZ member keeps its fixed successor, KB 161304)' : '';
   for (const kind of kinds) {
-    const to = successor(cluster, state, from, kind);
-    let reason: string;
-    if (to === undefined) reason = `no other member of the ${kind} ring is up and reachable`;
-    else {
-      const target = state.members[to]!;
-      const fixed = cluster.isDmz[from] ? ` (a DMZ member keeps its fixed successor, KB 161304)` : '';
-      if (target.status !== 'up') reason = `its successor ${target.id} is ${target.status}${fixed}`;
-      else if (isCut(cluster, state, from, to)) reason = `the link to its successor ${target.id} is cut${fixed}`;
-      else reason = `its successor ${target.id} already holds everything it may take`;
-    }
+    const to = successorOf(cluster, v, from, kind);
+    const reason =
+      to === -1
+        ? `no other member of the ${kind} ring is up and reachable`
+        : (undeliverable(cluster, state, from, to, deliveryBlock(v, from, to), 'its successor') ?? `its successor ${state.members[to]!.id} already holds everything it may take`) +
+          (deliveryBlock(v, from, to) === 0 ? '' : fixed);
     reasons.set(reason, [...(reasons.get(reason) ?? []), kind]);
   }
   if (reasons.size === 0) return `${member} holds nothing to send`;
   if (reasons.size === 1) return [...reasons.keys()][0]!;
   return [...reasons].map(([reason, list]) => `${list.join(', ')}: ${reason}`).join('; ');
+}
+
+/** Why `from` cannot deliver to `to`, in words, from the rule's code (`deliveryBlock`, `sendOf`); undefined when it can. */
+function undeliverable(cluster: ClusterModel, state: ClusterState, from: number, to: number, code: number, whom: string): string | undefined {
+  const target = state.members[to]!;
+  switch (code) {
+    case TARGET_NOT_UP:
+      return `${whom} ${target.id} is ${target.status}`;
+    case LINK_CUT:
+      return whom === 'its successor' ? `the link to its successor ${target.id} is cut` : `the link ${linkKey(cluster, from, to)} is cut`;
+    case OTHER_RELEASE:
+      return `${whom} ${target.id} runs another release (KB 225396)`;
+    default:
+      return undefined;
+  }
 }
 
 /** A send a DMZ member cannot make: its fixed successor is down, removed, cut off or on another release. */
@@ -183,37 +198,27 @@ export interface BlockedSend {
 /**
  * The sends that cannot happen in a state: for every live DMZ member, what it holds for its fixed
  * successor (KB 161304: "the replication topology is fixed and does not update when a member becomes
- * unreachable") when that successor cannot receive it. Read off the model's own topology rules
- * (`successor`, `canDeliver`); an internal member re-routes, so it never appears here.
+ * unreachable") when that successor cannot receive it. Asked of the replication rule itself (`sendOf`: a
+ * send the successor needs and cannot receive); an internal member re-routes, so it never appears here.
  */
 export function blockedSends(cluster: ClusterModel, state: ClusterState): BlockedSend[] {
   const out: BlockedSend[] = [];
+  const ids = [...new Set(state.members.flatMap((m) => Object.keys(m.records) as RecordId[]))].sort();
+  const v = viewOf(cluster, state, ids);
   state.members.forEach((sender, from) => {
     if (!cluster.isDmz[from] || sender.status !== 'up') return;
-    const byTarget = new Map<number, RecordVersion[]>();
-    for (const id of Object.keys(sender.records).sort() as RecordId[]) {
-      const kind = kindOf(id);
-      const to = successor(cluster, state, from, kind);
-      if (to === undefined || canDeliver(cluster, state, from, to)) continue;
-      if (kind === 'cachedKey' || kind === 'fetchedKey') {
-        if (sender.cachedAt[id]! + cluster.retention[kind] <= state.clock) continue;
-      }
-      const theirs = state.members[to]!.records[id];
-      if (!isNewer(sender.records[id]!, theirs) || !mayHoldOnceIn(cluster, state, to, id)) continue;
-      byTarget.set(to, [
-        ...(byTarget.get(to) ?? []),
-        { id, version: version(cluster, sender.records[id]!), writer: writerOf(cluster, sender.records[id]!), replaced: undefined },
-      ]);
-    }
-    for (const [to, records] of byTarget) {
-      const target = state.members[to]!;
-      const why =
-        target.status !== 'up'
-          ? `${target.id} is ${target.status}`
-          : isCut(cluster, state, from, to)
-            ? `the link ${linkKey(cluster, from, to)} is cut`
-            : `${target.id} runs another release (KB 225396)`;
-      out.push({ from: sender.id, to: target.id, records, reason: `${why}, and ${sender.id}, a DMZ member, keeps its fixed successor (KB 161304)` });
+    const byTarget = new Map<number, { code: number; records: RecordVersion[] }>();
+    ids.forEach((id, r) => {
+      const code = sendOf(cluster, v, r, from);
+      if (code !== TARGET_NOT_UP && code !== LINK_CUT && code !== OTHER_RELEASE) return;
+      const to = successorOf(cluster, v, from, kindOf(id));
+      const known = byTarget.get(to) ?? { code, records: [] };
+      known.records.push({ id, version: version(cluster, sender.records[id]!), writer: writerOf(cluster, sender.records[id]!), replaced: undefined });
+      byTarget.set(to, known);
+    });
+    for (const [to, { code, records }] of byTarget) {
+      const why = undeliverable(cluster, state, from, to, code, '')!.trimStart();
+      out.push({ from: sender.id, to: state.members[to]!.id, records, reason: `${why}, and ${sender.id}, a DMZ member, keeps its fixed successor (KB 161304)` });
     }
   });
   return out;

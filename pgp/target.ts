@@ -12,7 +12,7 @@ import { type ClusterModel, compileCluster, initialState } from '../model/cluste
 import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, declarationOf } from '../model/step.ts';
+import { applyAction, declarationOf, whyDisabled } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { HOLDS, violated } from '../properties/types.ts';
@@ -81,7 +81,7 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
     initial: initialState(cluster),
     enabled: (state) => enabledActions(cluster, state, candidates, scope),
     step: (state, action) => applyAction(cluster, state, action),
-    whyDisabled: (state, action) => declarationOf(action).precondition(cluster, state, action) ?? outsideScope(scope, state, action),
+    whyDisabled: (state, action) => whyDisabled(cluster, state, action) ?? outsideScope(scope, cluster, state, action),
     describe: describeAction,
     classify: (action) => action.type,
   };

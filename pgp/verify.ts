@@ -16,8 +16,9 @@ import { Arena, type PackedFinding, type PackedOptions, type PackedResult, type 
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
-import { PackedSlot, type PackedView, type RelabelPlan } from '../model/packed.ts';
+import { RowComponent } from '../model/component.ts';
 import { project, type Slot, scopeSlots } from '../model/projection.ts';
+import type { Kept, RelabelPlan } from '../model/row.ts';
 import { kindOf } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
 
@@ -73,7 +74,7 @@ export function readsRotation(property: ClusterProperty, cluster: ClusterModel):
 }
 
 /** What each component must keep for these properties and this scope (TLC's VIEW). */
-export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: ClusterModel): PackedView {
+export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: ClusterModel): Kept {
   const rotation = properties.some((p) => readsRotation(p, cluster));
   const acknowledged = scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
   return { rotation, acknowledged };
@@ -105,14 +106,14 @@ export class SlotSpace implements PackedSpace {
   private readonly plans: RelabelPlan[];
 
   /** For each judged property, the slot whose record (or client) it is judged on: rows of one layout decode as any of them. */
-  readonly decoders: readonly PackedSlot[];
+  readonly decoders: readonly RowComponent[];
 
   constructor(
     readonly cluster: ClusterModel,
-    readonly packed: PackedSlot,
+    readonly packed: RowComponent,
     readonly judged: readonly ClusterProperty[],
     readonly group: readonly (readonly number[])[],
-    decoders?: readonly PackedSlot[],
+    decoders?: readonly RowComponent[],
   ) {
     this.decoders = decoders ?? judged.map(() => packed);
     this.words = packed.words;
@@ -165,7 +166,7 @@ export class SlotSpace implements PackedSpace {
     const count = packed.candidates.length;
     for (let c = 0; c < count; c++) {
       // A transition that changes nothing (a replication hop with nothing to send) leads back here.
-      if (!packed.enabled(this.row, c) || !packed.changes(this.row, c)) continue;
+      if (!packed.enabled(this.row, c)) continue;
       this.next.set(this.row);
       if (!packed.apply(this.next, c)) continue;
       this.canonical(this.next, out);
@@ -243,7 +244,7 @@ export class SlotSpace implements PackedSpace {
   }
 
   /** The real trace along a path of canonical states: under symmetry, the action whose successor matches each next state. */
-  realize(finding: PackedFinding, as: PackedSlot = this.packed): Action[] {
+  realize(finding: PackedFinding, as: RowComponent = this.packed): Action[] {
     const packed = this.packed;
     const path = finding.path!;
     // Slots of one signature list their candidates alike: index c is the same action but for the record written.
@@ -295,7 +296,7 @@ export function verifyPacked(
   // The rotation's explorations come last: they are the largest, and a budget that runs out in them
   // leaves every other property decided.
   //
-  // Components whose rows follow the same rules from the same initial row (`PackedSlot.signature`: a
+  // Components whose rows follow the same rules from the same initial row (`RowComponent.signature`: a
   // user, a domain and a private key where every member may hold one, say) are explored once, and each
   // property judged on the rows decoded as its own component.
   // Clients first: their components are the smallest, so a budget that runs out leaves them decided.
@@ -306,12 +307,12 @@ export function verifyPacked(
       return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope, cluster) }];
     }),
   );
-  const groups: { slot: Slot; packed: PackedSlot; judged: ClusterProperty[]; decoders: PackedSlot[] }[] = [];
+  const groups: { slot: Slot; packed: RowComponent; judged: ClusterProperty[]; decoders: RowComponent[] }[] = [];
   const bySignature = new Map<string, (typeof groups)[number]>();
   for (const { slot, judged, view } of viewsOf) {
     // The view of a merged exploration is the union of its members' views.
-    const packed = new PackedSlot(cluster, scope, slot, view);
-    const signature = packed.signature();
+    const packed = new RowComponent(cluster, scope, slot, view);
+    const signature = packed.signature(packed.encode(project(initialState(cluster), slot)));
     const known = bySignature.get(signature);
     if (known !== undefined) {
       for (const p of judged) {

@@ -1,5 +1,5 @@
 import type { RecordId } from '../model/records.ts';
-import { isPastRetention } from '../model/time.ts';
+import { isPastRetention } from '../model/topology.ts';
 import { anyMemberRuns } from './helpers.ts';
 import { type ClusterProperty, HOLDS, violated } from './types.ts';
 

@@ -4,7 +4,7 @@ import { type ClusterModel, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type Stamp, stampSequence, stampWriter } from '../model/stamps.ts';
-import { isPastRetention } from '../model/time.ts';
+import { isPastRetention } from '../model/topology.ts';
 import { inCluster, mayHold } from '../model/topology.ts';
 
 /** `write #2, on m3`, or `the initial version`. */

@@ -1,6 +1,6 @@
 import { replicateToQuiescence, settleAll, withDown } from '../model/settle.ts';
-import { ACTIONS, applyAction } from '../model/step.ts';
-import { isPastRetention } from '../model/time.ts';
+import { applyAction, whyDisabled } from '../model/step.ts';
+import { isPastRetention } from '../model/topology.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
 import type { ClusterModel } from '../model/cluster.ts';
@@ -60,7 +60,7 @@ function joinFailure(model: ClusterModel, state: ClusterState): { outcome: Outco
     for (const w of waiting) {
       const id = model.members[w]!.id;
       const join = { type: 'join', member: id } as const;
-      const why = ACTIONS.join.precondition(model, outage, join);
+      const why = whyDisabled(model, outage, join);
       if (why !== undefined) return { outcome: violated(`after replication went quiet, ${withDownText(model, down)}, ${why}`, settled.rounds), down };
       const joined = replicateToQuiescence(model, applyAction(model, outage, join));
       most = Math.max(most, joined.rounds);

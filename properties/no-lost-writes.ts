@@ -1,5 +1,5 @@
 import type { RecordId } from '../model/records.ts';
-import { isPastRetention } from '../model/time.ts';
+import { isPastRetention } from '../model/topology.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, rounds, names } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';

@@ -16,7 +16,7 @@ import type { Action, ActionType } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
 import { type ClusterModel, compileCluster } from '../model/cluster.ts';
 import { candidateActions, type Scope } from '../model/enabled.ts';
-import { stateKey } from '../model/fingerprint.ts';
+import { canonicalStateKey } from '../model/projection.ts';
 import { describeSlot, ownerSlot, project, type Slot, scopeSlots } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
 import { identity } from '../model/symmetry.ts';
@@ -39,7 +39,7 @@ export class DecompositionCheck {
   }
 
   key(state: ClusterState): string {
-    return `${state.clock}#${stateKey(this.cluster, state, identity(this.cluster.size))}`;
+    return `${state.clock}#${canonicalStateKey(this.cluster, state)}`;
   }
 
   /** Each state's problems by action type, found once (a test asks per type, state after state). */

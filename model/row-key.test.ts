@@ -1,5 +1,5 @@
 /**
- * The canonical key is sound only if states with one key behave alike: a checker keeps one state per key
+ * The canonical key (each component's row, `model/row.ts`) is sound only if states with one key behave alike: a checker keeps one state per key
  * and never looks at the others. The key leaves out absolute time (ages are kept relative to the clock and
  * capped where the model stops reading them), the count of writes and who wrote what. These tests collect
  * states from random walks with time steps of every size, and for every two different states that share
@@ -18,7 +18,7 @@ import { compileCluster } from './cluster.ts';
 import { makeScope, type Scope } from './enabled.ts';
 import { type CacheKind, isCacheKind, kindOf, RECORD_KINDS, type RecordId } from './records.ts';
 import { SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS } from './time.ts';
-import { stateKey } from './fingerprint.ts';
+import { canonicalStateKey } from './projection.ts';
 import type { ClusterState } from './state.ts';
 import { identity } from './symmetry.ts';
 
@@ -40,7 +40,7 @@ describe.each(configs.map((c) => [c.name, c] as const))('states with one canonic
   const cluster = compileCluster(config);
   const model = checkableModel(cluster, makeScope(1, 1, HOURS));
   const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
-  const key = (s: ClusterState) => stateKey(cluster, s, identity(cluster.size));
+  const key = (s: ClusterState) => canonicalStateKey(cluster, s);
   const verdicts = (s: ClusterState) => properties.map((p) => `${p.name}:${p.check(cluster, s).holds}`);
 
   it('a shared key means the same future', () => {
@@ -93,7 +93,7 @@ describe.each(configs.map((c) => [c.name, c] as const))('states with one canonic
 describe('time in the canonical key', () => {
   const cluster = compileCluster(PRESETS.find((p) => p.config.name === 'long-outage')!.config);
   const model = checkableModel(cluster, makeScope(1, 1, HOURS));
-  const key = (s: ClusterState) => stateKey(cluster, s, identity(cluster.size));
+  const key = (s: ClusterState) => canonicalStateKey(cluster, s);
 
   it('is relative: shifting every hour a state records by the same amount leaves the key alone', () => {
     const shift = (s: ClusterState, by: number): ClusterState => ({
@@ -153,7 +153,7 @@ describe('moving the hours a state records, where the key does not see it, chang
     const cluster = compileCluster(config);
     const model = checkableModel(cluster, scope);
     const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
-    const key = (s: ClusterState) => stateKey(cluster, s, identity(cluster.size));
+    const key = (s: ClusterState) => canonicalStateKey(cluster, s);
     const verdicts = (s: ClusterState) => properties.map((p) => `${p.name}:${p.check(cluster, s).holds}`);
     const limit = config.faults.maxOutageDays * 24;
     /**

@@ -22,16 +22,16 @@
  * hours stay exact), and rows without a horizon keep no absolute clock. An exploration on rows is exact for
  * every trace whose time stays within that cap; the reports say time passes "unbounded" in that sense.
  */
-import { allowsUpgrade } from '../config/schema.ts';
-import type { Action } from './actions.ts';
+import { allowsUpgrade } from '../../config/schema.ts';
+import type { Action } from '../../model/actions.ts';
 import { isMajorUpgrade } from './step.ts';
-import type { ClusterModel } from './cluster.ts';
+import type { ClusterModel } from '../../model/cluster.ts';
 import { type Scope, candidateActions, DEFAULT_HOURS } from './enabled.ts';
 import type { Slot } from './projection.ts';
-import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind, recordId } from './records.ts';
-import { emptyKeyed, ownEntry } from './keyed.ts';
-import type { ClusterState, MemberState } from './state.ts';
-import { makeStamp } from './stamps.ts';
+import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind, recordId } from '../../model/records.ts';
+import { emptyKeyed, ownEntry } from '../../model/keyed.ts';
+import type { ClusterState, MemberState } from '../../model/state.ts';
+import { makeStamp } from '../../model/stamps.ts';
 import { HOURS_PER_DAY, SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS } from './time.ts';
 
 // Member statuses as codes.

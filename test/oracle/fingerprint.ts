@@ -7,10 +7,10 @@
  * - under a symmetry of the cluster (`model/symmetry.ts`) members are relabelled first, and the key of
  *   a state is the least key over the symmetry group.
  */
-import type { ClusterModel } from './cluster.ts';
-import { isCacheKind, kindOf, type RecordId } from './records.ts';
+import type { ClusterModel } from '../../model/cluster.ts';
+import { isCacheKind, kindOf, type RecordId } from '../../model/records.ts';
 import { HOURS_PER_DAY, SKM_VALIDITY_HOURS } from './time.ts';
-import type { ClusterState, MemberState } from './state.ts';
+import type { ClusterState, MemberState } from '../../model/state.ts';
 
 const STATUS_CODE = { up: 'u', down: 'd', removed: 'r', waiting: 'w' } as const;
 

@@ -1,0 +1,114 @@
+/**
+ * One component's transitions on rows (`model/row.ts`): the rules of `ACTIONS` (`model/step.ts`) and of
+ * settling (`model/settle.ts`), read through a `RowView`, for exploration. Nothing here states a rule: a
+ * candidate's precondition and effect are its declaration's own, resolved once.
+ */
+import type { Action } from './actions.ts';
+import type { ClusterModel } from './cluster.ts';
+import { candidateActions, type Scope, withinScope } from './enabled.ts';
+import { ownerSlot, type Slot, scopeSlots } from './projection.ts';
+import { KEEP_ALL, type Kept, RowLayout, RowView } from './row.ts';
+import { endFaultsOn, roundLimit, roundOn, type SettleMode } from './settle.ts';
+import { type Args, applyEffect, type Declaration, declarationOf } from './step.ts';
+import { UP } from './view.ts';
+
+/** A candidate action of a component, resolved once: its declaration, its fields, and its owner's lane (-1: shared). */
+export interface Candidate {
+  readonly action: Action;
+  readonly declaration: Declaration<Action>;
+  readonly args: Args;
+  readonly lane: number;
+}
+
+export class RowComponent extends RowLayout {
+  /** Every shared action of the scope, and the component's own (its record's writes, its client's enrollments). */
+  readonly candidates: readonly Candidate[];
+  private readonly view: RowView;
+  private readonly sent: RowView;
+  private readonly scratch: Int32Array;
+  private readonly before: Int32Array;
+
+  constructor(model: ClusterModel, scope: Scope, slot: Slot, kept: Kept = KEEP_ALL) {
+    super(model, scope, slot, kept);
+    const slots = scopeSlots(scope);
+    const index = slots.findIndex((s) => (s.type === 'record' ? slot.type === 'record' && s.id === slot.id : slot.type === 'client' && s.client === slot.client));
+    this.candidates = candidateActions(model, scope).flatMap((action): Candidate[] => {
+      const owner = ownerSlot(slots, action);
+      if (owner !== 'shared' && owner !== index) return [];
+      const declaration = declarationOf(action);
+      const args = declaration.resolve(model, action);
+      if (typeof args === 'string') throw new Error(`internal error: the candidate ${JSON.stringify(action)} does not resolve: ${args}`);
+      return [{ action, declaration, args, lane: owner === 'shared' ? -1 : 0 }];
+    });
+    this.view = new RowView(this);
+    this.sent = new RowView(this);
+    this.scratch = this.newRow();
+    this.before = this.newRow();
+  }
+
+  /** Whether candidate `c` is enabled in `row`: its precondition, and the scope's bounds. */
+  enabled(row: Int32Array, c: number): boolean {
+    const { declaration, args, lane, action } = this.candidates[c]!;
+    const v = this.view.attach(row);
+    return declaration.precondition(this.model, v, args, lane) === undefined && withinScope(this.scope, v, action.type, args, lane);
+  }
+
+  /**
+   * Applies candidate `c` (assumed enabled) to `row`, in place, and makes the row canonical. Returns false
+   * when nothing changed (a replication hop with nothing to send).
+   */
+  apply(row: Int32Array, c: number): boolean {
+    const { declaration, args, lane } = this.candidates[c]!;
+    this.before.set(row);
+    applyEffect(this.model, declaration, this.view.attach(row), args, lane);
+    this.normalize(row);
+    for (let i = 0; i < row.length; i++) if (row[i] !== this.before[i]) return true;
+    return false;
+  }
+
+  /** The row with its faults ended as `mode` ends them (`endingsOf`), in place. */
+  endFaults(row: Int32Array, mode: SettleMode): void {
+    endFaultsOn(this.model, this.view.attach(row), mode);
+    this.normalize(row);
+  }
+
+  /**
+   * Replication to quiescence on the row, in place, by the rounds of `model/settle.ts` (`roundOn`): until
+   * a round sends nothing (returns true) or the round limit passes (returns false, the row half settled).
+   */
+  settle(row: Int32Array): boolean {
+    const limit = roundLimit(this.model);
+    for (let round = 0; round < limit; round++) {
+      this.scratch.set(row);
+      if (!roundOn(this.model, this.view.attach(row), this.sent.attach(this.scratch))) return true;
+      this.normalize(row);
+    }
+    return false;
+  }
+
+  /**
+   * What decides this component's rows: their layout, the rules that read the component's record or client
+   * (its ring, who may write it, whether it is a Web Messenger account, a cached key with its retention, a
+   * client) and its initial row. Two components of one signature reach the same rows by the same candidates
+   * (each one's own write at the same index), so one exploration serves both.
+   */
+  signature(initial: Int32Array): string {
+    // Who may ever write the record: its write candidates' preconditions with every member up.
+    const everyoneUp = Int32Array.from(initial);
+    for (let m = 0; m < this.n; m++) everyoneUp[m] = UP;
+    const writers = this.candidates.map((c, i) => (c.action.type === 'write' ? `${i}:${this.enabled(everyoneUp, i)}` : '')).join(',');
+    return JSON.stringify([
+      this.fieldBits(),
+      this.kind === undefined ? 'client' : this.model.onRing[this.kind],
+      writers,
+      this.kind === 'wmAccount',
+      // Without time a cached key follows the rules of any other record.
+      this.cache && this.time,
+      this.cache && this.time ? this.retention : 0,
+      this.client !== undefined,
+      this.kept,
+      this.candidates.length,
+      Array.from(initial),
+    ]);
+  }
+}

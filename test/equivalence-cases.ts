@@ -1,0 +1,51 @@
+/**
+ * What the equivalence harness (`test/equivalence.ts`) runs on: every preset, every example in
+ * `examples/`, and a fixed corpus of configs drawn from the config schema (`test/config-corpus.ts`), each
+ * with a scope: the one `check` searches (one key of each kind its properties read, one client) and, for
+ * the corpus, time steps and bounds drawn with the config, so that time, its horizon and the write-once
+ * bound are all exercised.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../config/schema.ts';
+import { PRESETS } from '../config/presets.ts';
+import { resolveConfig } from '../config/validate.ts';
+import { DEFAULT_HOURS, makeScope, type Scope } from '../model/enabled.ts';
+import { configCorpus, seeded } from './config-corpus.ts';
+
+export interface EquivalenceCase {
+  readonly name: string;
+  readonly config: ClusterConfig;
+  readonly scope: Scope;
+}
+
+/** The corpus's seed: a failure names its config (`corpus-N`), and this seed with N reproduces it. */
+export const CORPUS_SEED = Number(process.env.CORPUS_SEED ?? 20_20);
+export const CORPUS_SIZE = 50;
+
+const HOURS: readonly (readonly number[])[] = [[], [24], [1, 24, 336], DEFAULT_HOURS];
+const HORIZONS: readonly (number | undefined)[] = [undefined, undefined, 48, 400];
+
+function exampleConfigs(): ClusterConfig[] {
+  const folder = join(import.meta.dirname, '..', 'examples');
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.json') && f !== 'expected.json')
+    .sort()
+    .map((f) => resolveConfig(JSON.parse(readFileSync(join(folder, f), 'utf8'))));
+}
+
+export function equivalenceCases(): EquivalenceCase[] {
+  const timed = makeScope(1, 1, DEFAULT_HOURS);
+  const random = seeded(CORPUS_SEED + 1);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+  return [
+    ...PRESETS.map((p) => ({ name: `preset ${p.name}`, config: p.config, scope: timed })),
+    ...exampleConfigs().map((config) => ({ name: `example ${config.name}`, config, scope: timed })),
+    ...configCorpus(CORPUS_SIZE, CORPUS_SEED).map((config) => {
+      const hours = pick(HOURS);
+      const horizon = hours.length === 0 ? undefined : pick(HORIZONS);
+      const writeOnce = random() < 0.2;
+      return { name: config.name, config, scope: { ...makeScope(1, 1, hours), writeOnce, ...(horizon === undefined ? {} : { maxClock: horizon }) } };
+    }),
+  ];
+}

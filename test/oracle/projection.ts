@@ -1,0 +1,131 @@
+/**
+ * Splitting a cluster state into independent components: one per record of the scope and one per
+ * desktop client, each with all of the shared state (members' status, cut links).
+ *
+ * A client's component holds its user record and only whether each member holds the default policy
+ * (its versions are the default policy's own component's business).
+ *
+ * Why this is exact: every action's effect on one record depends only on the shared state and on that
+ * record (a write of one record, a replication hop moving it, a recovery or a partition), and every
+ * property is a conjunction over records and clients (convergence of each record, availability of each
+ * account or key, each client's policy). So the state a trace reaches, projected onto a component, is
+ * the state the same trace reaches from the projected initial state, and a property holds on a state
+ * exactly when it holds on each of its components. `model/projection.test.ts` checks both claims
+ * against the full model on random traces.
+ */
+import type { Action } from '../../model/actions.ts';
+import type { ClusterModel } from '../../model/cluster.ts';
+import { stateKey } from './fingerprint.ts';
+import { faultEndings, replicationRound, roundLimit, type SettleMode } from './settle.ts';
+import type { Scope } from './enabled.ts';
+import { clientUser, DEFAULT_POLICY, RECORD_KINDS, type RecordId, recordId } from '../../model/records.ts';
+import type { ClusterState, MemberState } from '../../model/state.ts';
+import { INITIAL_STAMP } from '../../model/stamps.ts';
+import { declarationOf } from './step.ts';
+import { emptyKeyed } from '../../model/keyed.ts';
+
+export type Slot = { readonly type: 'record'; readonly id: RecordId } | { readonly type: 'client'; readonly client: string };
+
+/** The components of a scope: each record it can write (and the default policy), then each client. */
+export function scopeSlots(scope: Scope): Slot[] {
+  const ids = new Set<RecordId>([DEFAULT_POLICY]);
+  for (const kind of RECORD_KINDS) for (const key of scope.keys[kind]) ids.add(recordId({ kind, key }));
+  return [
+    ...[...ids].map((id): Slot => ({ type: 'record', id })),
+    ...scope.clients.map((client): Slot => ({ type: 'client', client })),
+  ];
+}
+
+/** Members with only the records (and what they cached when, and what they are owed) that `keep` keeps. */
+function keepRecords(members: readonly MemberState[], keep: (id: RecordId) => boolean): MemberState[] {
+  return members.map((m) => ({
+    ...m,
+    records: pick(m.records, keep as (key: string) => boolean),
+    cachedAt: pick(m.cachedAt, keep as (key: string) => boolean),
+    owedAtReturn: pick(m.owedAtReturn, keep as (key: string) => boolean),
+  }));
+}
+
+function pick<T>(from: Readonly<Record<string, T>>, keep: (key: string) => boolean): Record<string, T> {
+  const out = emptyKeyed<T>();
+  for (const key in from) if (keep(key)) out[key] = from[key]!;
+  return out;
+}
+
+/** The state restricted to one component: the shared state plus that record, or that client. */
+export function project(state: ClusterState, slot: Slot): ClusterState {
+  if (slot.type === 'record') {
+    const id = slot.id;
+    const key = id.slice(id.indexOf(':') + 1);
+    return {
+      ...state,
+      members: keepRecords(state.members, (r) => r === id),
+      accounts: id.startsWith('wmAccount:') ? pick(state.accounts, (k) => k === key) : emptyKeyed(),
+      clients: emptyKeyed(),
+      acknowledged: pick(state.acknowledged, (r) => r === id),
+      acknowledgedCachedAt: pick(state.acknowledgedCachedAt, (r) => r === id),
+    };
+  }
+  const user = clientUser(slot.client);
+  return {
+    ...state,
+    // The client's own record, and whether each member holds the default policy at all: its versions
+    // belong to the default policy's own component (writes of it would otherwise reach two components).
+    members: state.members.map((m) => {
+      const records: Record<RecordId, number> = {};
+      if (m.records[user] !== undefined) records[user] = m.records[user]!;
+      if (m.records[DEFAULT_POLICY] !== undefined) records[DEFAULT_POLICY] = INITIAL_STAMP;
+      return { ...m, records, cachedAt: {}, owedAtReturn: {} };
+    }),
+    accounts: emptyKeyed(),
+    clients: pick(state.clients, (c) => c === slot.client),
+    acknowledged: pick(state.acknowledged, (r) => r === user),
+    acknowledgedCachedAt: {},
+  };
+}
+
+/**
+ * The component whose state decides whether an action is enabled (and the only one whose own part it
+ * changes), as its declaration says (`owner` in `ACTIONS`, `model/step.ts`): a write belongs to its record,
+ * an enrollment to its client; `'shared'` for actions that read and change only the shared state (faults
+ * and replication hops); undefined for an action outside the scope.
+ */
+export function ownerSlot(slots: readonly Slot[], action: Action): number | 'shared' | undefined {
+  const owner = declarationOf(action).owner;
+  if (owner === 'shared') return 'shared';
+  const slot = owner(action);
+  const found = slots.findIndex((s) => (s.type === 'record' ? slot.type === 'record' && s.id === slot.id : slot.type === 'client' && s.client === slot.client));
+  return found === -1 ? undefined : found;
+}
+
+/**
+ * The decomposition of a cluster over a scope, in the shape the checker's component engine takes: its
+ * components, projection, owners and canonical keys (with the ring's symmetries).
+ */
+export function clusterDecomposition(model: ClusterModel, scope: Scope, group: readonly (readonly number[])[]) {
+  const slots = scopeSlots(scope);
+  // The canonical key keeps time relative to the clock; a scope that bounds the clock makes the clock
+  // itself matter (how much time is left), so it joins the key.
+  const clocked = scope.maxClock === undefined ? () => '' : (state: ClusterState) => `${state.clock}#`;
+  return {
+    slots: slots.length,
+    slotList: slots,
+    project: (state: ClusterState, slot: number) => project(state, slots[slot]!),
+    owner: (action: Action) => ownerSlot(slots, action),
+    // Interning must not merge relabelled components: a tuple's components are relabelled together.
+    key: (state: ClusterState) => clocked(state) + stateKey(model, state, group[0]!),
+    keyUnder: (state: ClusterState, g: number) => clocked(state) + stateKey(model, state, group[g]!),
+    groupSize: group.length,
+    describeSlot: (slot: number) => describeSlot(slots[slot]!),
+    settling: {
+      endings: (state: ClusterState, mode: string) => faultEndings(state, mode as SettleMode),
+      round: (state: ClusterState) => replicationRound(model, state),
+      roundLimit: roundLimit(model),
+    },
+  };
+}
+
+export function describeSlot(slot: Slot): string {
+  return slot.type === 'record' ? slot.id : `client ${slot.client}`;
+}
+

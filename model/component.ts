@@ -8,8 +8,8 @@ import type { ClusterModel } from './cluster.ts';
 import { candidateActions, type Scope, withinScope } from './enabled.ts';
 import { ownerSlot, type Slot, scopeSlots } from './projection.ts';
 import { KEEP_ALL, type Kept, RowLayout, RowView } from './row.ts';
-import { endFaultsOn, roundLimit, roundOn, type SettleMode } from './settle.ts';
-import { type Args, applyEffect, type Declaration, declarationOf } from './step.ts';
+import { type Ending, endingsOf, roundLimit, roundOn, type SettleMode } from './settle.ts';
+import { ACTIONS, type Args, applyEffect, type Declaration, declarationOf } from './step.ts';
 import { UP } from './view.ts';
 
 /** A candidate action of a component, resolved once: its declaration, its fields, and its owner's lane (-1: shared). */
@@ -18,15 +18,18 @@ export interface Candidate {
   readonly declaration: Declaration<Action>;
   readonly args: Args;
   readonly lane: number;
+  /** Whether the scope may bound it (a write in a write-once scope, time passing before a horizon). */
+  readonly bounded: boolean;
 }
 
 export class RowComponent extends RowLayout {
   /** Every shared action of the scope, and the component's own (its record's writes, its client's enrollments). */
   readonly candidates: readonly Candidate[];
   private readonly view: RowView;
+  private readonly endingArgs: { readonly [T in 'recover' | 'heal' | 'upgrade']: readonly Args[] };
+  private readonly applyEnding: Ending;
   private readonly sent: RowView;
   private readonly scratch: Int32Array;
-  private readonly before: Int32Array;
 
   constructor(model: ClusterModel, scope: Scope, slot: Slot, kept: Kept = KEEP_ALL) {
     super(model, scope, slot, kept);
@@ -38,19 +41,36 @@ export class RowComponent extends RowLayout {
       const declaration = declarationOf(action);
       const args = declaration.resolve(model, action);
       if (typeof args === 'string') throw new Error(`internal error: the candidate ${JSON.stringify(action)} does not resolve: ${args}`);
-      return [{ action, declaration, args, lane: owner === 'shared' ? -1 : 0 }];
+      const bounded = (action.type === 'write' && scope.writeOnce === true) || (action.type === 'advanceTime' && scope.maxClock !== undefined);
+      return [{ action, declaration, args, lane: owner === 'shared' ? -1 : 0, bounded }];
     });
+    // The fields of each fault's ending (`endingsOf`), resolved once.
+    const n = model.size;
+    this.endingArgs = {
+      recover: Array.from({ length: n }, (_, m) => ({ m, b: -1 })),
+      heal: Array.from({ length: n * n }, (_, at) => ({ m: Math.floor(at / n), b: at % n })),
+      upgrade: Array.from({ length: 2 * n }, (_, at) => ({ m: at >> 1, b: -1, major: (at & 1) === 1 })),
+    };
+    // Each fault's ending applied through its action's own effect (`endingsOf` decides them, in order).
+    const recover = ACTIONS.recover as unknown as Declaration<Action>;
+    const heal = ACTIONS.heal as unknown as Declaration<Action>;
+    const upgrade = ACTIONS.upgrade as unknown as Declaration<Action>;
+    const { recover: recoverArgs, heal: healArgs, upgrade: upgradeArgs } = this.endingArgs;
+    this.applyEnding = (type, m, b, major) => {
+      if (type === 'recover') applyEffect(model, recover, this.view, recoverArgs[m]!, -1);
+      else if (type === 'heal') applyEffect(model, heal, this.view, healArgs[m * n + b]!, -1);
+      else applyEffect(model, upgrade, this.view, upgradeArgs[m * 2 + (major ? 1 : 0)]!, -1);
+    };
     this.view = new RowView(this);
     this.sent = new RowView(this);
     this.scratch = this.newRow();
-    this.before = this.newRow();
   }
 
   /** Whether candidate `c` is enabled in `row`: its precondition, and the scope's bounds. */
   enabled(row: Int32Array, c: number): boolean {
-    const { declaration, args, lane, action } = this.candidates[c]!;
+    const { declaration, args, lane, action, bounded } = this.candidates[c]!;
     const v = this.view.attach(row);
-    return declaration.precondition(this.model, v, args, lane) === undefined && withinScope(this.scope, v, action.type, args, lane);
+    return declaration.precondition(this.model, v, args, lane) === undefined && (!bounded || withinScope(this.scope, v, action.type, args, lane));
   }
 
   /**
@@ -59,16 +79,16 @@ export class RowComponent extends RowLayout {
    */
   apply(row: Int32Array, c: number): boolean {
     const { declaration, args, lane } = this.candidates[c]!;
-    this.before.set(row);
-    applyEffect(this.model, declaration, this.view.attach(row), args, lane);
+    const v = this.view.attach(row);
+    applyEffect(this.model, declaration, v, args, lane);
+    if (!v.changed) return false;
     this.normalize(row);
-    for (let i = 0; i < row.length; i++) if (row[i] !== this.before[i]) return true;
-    return false;
+    return true;
   }
 
   /** The row with its faults ended as `mode` ends them (`endingsOf`), in place. */
   endFaults(row: Int32Array, mode: SettleMode): void {
-    endFaultsOn(this.model, this.view.attach(row), mode);
+    endingsOf(this.model, this.view.attach(row), mode, this.applyEnding);
     this.normalize(row);
   }
 

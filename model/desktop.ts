@@ -2,7 +2,7 @@
  * Who serves a desktop client (docs/model.md, modelling assumptions): policy download and SKM key renewal.
  */
 import type { ClusterModel } from './cluster.ts';
-import { viewOf } from './object-view.ts';
+import { readerOf } from './object-view.ts';
 import { clientUser } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { type ClientLane, type ClientsView, type SharedView, UP } from './view.ts';
@@ -26,10 +26,10 @@ export function reachesServer(model: ClusterModel, v: SharedView & ClientsView, 
 
 /** Whether a member serves an enrolled client in this state (`serves`). */
 export function servesClient(model: ClusterModel, state: ClusterState, member: number, client: string): boolean {
-  return serves(model, viewOf(model, state, [clientUser(client)], [client]), 0, member);
+  return serves(model, readerOf(model, state, clientUser(client), client), 0, member);
 }
 
 /** Whether an enrolled client can reach a server in this state (`reachesServer`). */
 export function clientReachesServer(model: ClusterModel, state: ClusterState, client: string): boolean {
-  return reachesServer(model, viewOf(model, state, [clientUser(client)], [client]), 0);
+  return reachesServer(model, readerOf(model, state, clientUser(client), client), 0);
 }

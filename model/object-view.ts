@@ -41,25 +41,39 @@ export function recordLanes(state: ClusterState): RecordId[] {
 
 export class ObjectView implements View {
   readonly size: number;
-  readonly records: number;
-  readonly clients: number;
-  private readonly kinds: RecordKind[];
+  records: number;
+  clients: number;
+  /** Each lane's kind, read off its record id when first asked. */
+  private kinds: (RecordKind | undefined)[] = [];
   /** The state, writable when it is a draft. */
-  private readonly d: Draft<ClusterState>;
+  private d: Draft<ClusterState>;
 
   constructor(
     readonly model: ClusterModel,
-    readonly state: ClusterState | Draft<ClusterState>,
+    public state: ClusterState | Draft<ClusterState>,
     /** The record of each record lane. */
-    readonly ids: readonly RecordId[],
+    public ids: readonly RecordId[],
     /** The client of each client lane. */
-    readonly names: readonly string[] = [],
+    public names: readonly string[] = [],
   ) {
     this.size = model.size;
     this.records = ids.length;
     this.clients = names.length;
-    this.kinds = ids.map(kindOf);
     this.d = state as Draft<ClusterState>;
+  }
+
+  /** The view pointed at another state and lanes (a reader reused for one question at a time). */
+  retarget(state: ClusterState, ids: readonly RecordId[], names: readonly string[]): this {
+    this.state = state;
+    this.d = state as Draft<ClusterState>;
+    if (this.ids !== ids) {
+      this.ids = ids;
+      this.kinds = [];
+    }
+    this.names = names;
+    this.records = ids.length;
+    this.clients = names.length;
+    return this;
   }
 
   // The shared part.
@@ -125,7 +139,12 @@ export class ObjectView implements View {
   // Record lanes.
 
   kind(r: RecordLane): RecordKind {
-    return this.kinds[r]!;
+    let kind = this.kinds[r];
+    if (kind === undefined) {
+      kind = kindOf(this.ids[r]!);
+      this.kinds[r] = kind;
+    }
+    return kind;
   }
   held(r: RecordLane, m: number): Version {
     return this.state.members[m]!.records[this.ids[r]!] ?? NONE;
@@ -223,4 +242,29 @@ export class ObjectView implements View {
 /** A read-only view of a state with these records as its lanes (and these clients). */
 export function viewOf(model: ClusterModel, state: ClusterState, ids: readonly RecordId[] = [], names: readonly string[] = []): ObjectView {
   return new ObjectView(model, state, ids, names);
+}
+
+const readers = new WeakMap<ClusterModel, ObjectView>();
+const NO_NAMES: readonly string[] = [];
+const ONE_LANE = new Map<RecordId, readonly RecordId[]>();
+
+/**
+ * A read-only view of a state for one question about one record (or none), reused: the answer must be
+ * read before the next question is asked (the one-line questions of `model/topology.ts` and
+ * `model/desktop.ts` about a `ClusterState`, which properties ask in loops).
+ */
+export function readerOf(model: ClusterModel, state: ClusterState, id?: RecordId, client?: string): ObjectView {
+  let ids: readonly RecordId[] = NO_NAMES as readonly RecordId[];
+  if (id !== undefined) {
+    ids = ONE_LANE.get(id) ?? [id];
+    if (ONE_LANE.size < 4096) ONE_LANE.set(id, ids);
+  }
+  const names = client === undefined ? NO_NAMES : [client];
+  const reader = readers.get(model);
+  if (reader === undefined) {
+    const made = new ObjectView(model, state, ids, names);
+    readers.set(model, made);
+    return made;
+  }
+  return reader.retarget(state, ids, names);
 }

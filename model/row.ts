@@ -120,8 +120,8 @@ const S_CLIENT = 5;
 const S_SKM_AGE = 6;
 /** The client has talked to a server since its SKM key was issued. */
 const S_CONTACT = 7;
-/** Cut links, a bit per pair of members, `LINK_BITS` to a word (the rest of the scalars). */
-const S_LINKS = 8;
+const SCALARS = 8;
+/** Cut links, a bit per pair of members, `LINK_BITS` to a word: the words before the scalars (`RowLayout.linksAt`). */
 const LINK_BITS = 31;
 
 /** The hour a row's clock stands at when the row keeps no clock of its own: far enough for every relative hour. */
@@ -190,8 +190,9 @@ export class RowLayout {
   readonly linkMask: Int32Array;
   /** Each link's place among all links (`a < b`, in ring order). */
   private readonly linkIndex: Int32Array;
-  /** How many words the cut links take. */
+  /** How many words the cut links take, and the first of them in a row. */
   readonly linkWords: number;
+  readonly linksAt: number;
   /** The indexes (into `fields`) of the packed debt fields (`F_OWED`), if the layout keeps any. */
   private readonly owedFields: Int32Array;
   /** Whether the layout keeps debts (`F_OWED`): else they are zero in every row. */
@@ -208,7 +209,8 @@ export class RowLayout {
     this.n = n;
     const pairs = (n * (n - 1)) / 2;
     this.linkWords = Math.max(1, Math.ceil(pairs / LINK_BITS));
-    this.width = MEMBER_FIELDS * n + S_LINKS + this.linkWords;
+    this.linksAt = MEMBER_FIELDS * n;
+    this.width = MEMBER_FIELDS * n + this.linkWords + SCALARS;
     this.recordId = slot.type === 'record' ? slot.id : undefined;
     this.client = slot.type === 'client' ? slot.client : undefined;
     this.kind = this.recordId === undefined ? undefined : kindOf(this.recordId);
@@ -229,7 +231,7 @@ export class RowLayout {
       for (let j = i + 1; j < n; j++) {
         for (const at of [i * n + j, j * n + i]) {
           this.linkIndex[at] = link;
-          this.linkField[at] = this.sc(S_LINKS) + Math.floor(link / LINK_BITS);
+          this.linkField[at] = this.linksAt + Math.floor(link / LINK_BITS);
           this.linkMask[at] = 1 << link % LINK_BITS;
         }
         link++;
@@ -249,6 +251,7 @@ export class RowLayout {
       this.client !== undefined ? 1 : 0,
     ];
     const scalars: number[] = [
+      ...Array.from({ length: this.linkWords }, (_, w) => Math.min(LINK_BITS, pairs - w * LINK_BITS)),
       this.kept.acknowledged ? bitsFor(maxRank) : 0,
       this.kept.acknowledged && this.cache && time ? bitsFor(this.retention) : 0,
       this.kind === 'wmAccount' ? bitsFor(2 * n) : 0,
@@ -257,7 +260,6 @@ export class RowLayout {
       this.client !== undefined ? bitsFor(n) : 0,
       this.client !== undefined && time ? bitsFor(SKM_VALIDITY_HOURS) : 0,
       this.client !== undefined ? 1 : 0,
-      ...Array.from({ length: this.linkWords }, (_, w) => Math.min(LINK_BITS, pairs - w * LINK_BITS)),
     ];
     this.bits = new Int32Array(this.width);
     for (let f = 0; f < MEMBER_FIELDS; f++) for (let i = 0; i < n; i++) this.bits[f * n + i] = perMember[f]!;
@@ -301,7 +303,7 @@ export class RowLayout {
   }
 
   sc(s: number): number {
-    return MEMBER_FIELDS * this.n + s;
+    return this.linksAt + this.linkWords + s;
   }
 
   /** A fresh row of this layout. */
@@ -402,6 +404,13 @@ export class RowLayout {
         row[this.sc(S_SKM_AGE)] = clock - client.skmIssued;
         row[this.sc(S_CONTACT)] = client.lastContact > client.skmIssued ? 1 : 0;
       }
+    }
+    if (!this.time) {
+      // Without time steps no hour ever differs from the start: the relative hours are all zero (and the
+      // rules, read through a `RowView`, keep them so).
+      for (const field of [F_OUTAGE, F_BACK, F_CACHE_AGE, F_STALE]) for (let i = 0; i < n; i++) row[field * n + i] = 0;
+      row[this.sc(S_ACK_AGE)] = 0;
+      row[this.sc(S_SKM_AGE)] = 0;
     }
     this.normalize(row);
     return row;
@@ -553,33 +562,41 @@ export class RowLayout {
           row[this.sc(S_CONTACT)] = 0;
         } else if (row[skm]! > SKM_VALIDITY_HOURS) row[skm] = SKM_VALIDITY_HOURS;
       }
-    } else {
-      // Without time steps no hour ever differs from the start: the relative hours are all zero.
-      for (const field of [F_OUTAGE, F_BACK, F_CACHE_AGE, F_STALE]) for (let i = 0; i < n; i++) row[field * n + i] = 0;
-      row[this.sc(S_ACK_AGE)] = 0;
-      row[this.sc(S_SKM_AGE)] = 0;
     }
-    // Which ranks are in use; when they are 1..k already there is nothing to renumber.
-    const ranks = this.ranks;
-    ranks.fill(0);
-    ranks[row[this.sc(S_ACK)]!] = 1;
-    if (this.keepsOwed) {
+    if (this.keepsOwed)
       for (let i = 0; i < n; i++) {
         const owed = row[owedAt + i]!;
         if (owed > 0 && !(row[i] === UP && row[rank + i]! < owed)) row[owedAt + i] = 0;
+      }
+    const ranks = this.ranks;
+    if (this.ranks.length <= 31) {
+      // Which ranks are in use, as bits; when they are 1..k already there is nothing to renumber.
+      let used = 1 << row[this.sc(S_ACK)]!;
+      if (this.keepsOwed) for (let i = 0; i < n; i++) used |= (1 << row[rank + i]!) | (1 << row[owedAt + i]!);
+      else for (let i = 0; i < n; i++) used |= 1 << row[rank + i]!;
+      used &= ~1;
+      if ((used & (used + 2)) === 0) return;
+      let next = 0;
+      const top = 31 - Math.clz32(used);
+      for (let r = 1; r <= top; r++) ranks[r] = used & (1 << r) ? ++next : 0;
+    } else {
+      // Too many members for the ranks to fit one word: the same, in an array.
+      ranks.fill(0);
+      ranks[row[this.sc(S_ACK)]!] = 1;
+      for (let i = 0; i < n; i++) {
         ranks[row[rank + i]!] = 1;
         ranks[row[owedAt + i]!] = 1;
       }
-    } else for (let i = 0; i < n; i++) ranks[row[rank + i]!] = 1;
-    let next = 0;
-    let gaps = false;
-    for (let r = 1; r < ranks.length; r++) {
-      if (ranks[r] === 0) continue;
-      next++;
-      if (next !== r) gaps = true;
-      ranks[r] = next;
+      let next = 0;
+      let gaps = false;
+      for (let r = 1; r < ranks.length; r++) {
+        if (ranks[r] === 0) continue;
+        next++;
+        if (next !== r) gaps = true;
+        ranks[r] = next;
+      }
+      if (!gaps) return;
     }
-    if (!gaps) return;
     ranks[0] = 0;
     for (let i = 0; i < n; i++) row[rank + i] = ranks[row[rank + i]!]!;
     if (this.keepsOwed) for (let i = 0; i < n; i++) row[owedAt + i] = ranks[row[owedAt + i]!]!;
@@ -630,9 +647,9 @@ export class RowLayout {
    */
   relabelPlan(perm: readonly number[], inverse: readonly number[]): RelabelPlan {
     const n = this.n;
-    const links = this.sc(S_LINKS);
+    const links = this.linksAt;
     const special = (f: number) =>
-      f >= links ? SOURCE_LINKS - (f - links) : f === this.sc(S_ACCOUNT) ? SOURCE_ACCOUNT : f === this.sc(S_CLIENT) ? SOURCE_CLIENT : f;
+      f >= links && f < links + this.linkWords ? SOURCE_LINKS - (f - links) : f === this.sc(S_ACCOUNT) ? SOURCE_ACCOUNT : f === this.sc(S_CLIENT) ? SOURCE_CLIENT : f;
     const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : special(f)));
     // Each link's place, relabelled.
     const linkMap = new Int32Array(Math.max(1, (n * (n - 1)) / 2)).fill(-1);
@@ -652,7 +669,7 @@ export class RowLayout {
     if (source <= SOURCE_LINKS) {
       // Word `word` of the relabelled links: every cut link whose relabelled place falls in it.
       const word = SOURCE_LINKS - source;
-      const base = this.sc(S_LINKS);
+      const base = this.linksAt;
       let v = 0;
       for (let w = 0; w < this.linkWords; w++) {
         let links = row[base + w]!;
@@ -716,7 +733,7 @@ export class RowLayout {
     for (let f = 0; f < MEMBER_FIELDS; f++) for (let p = 0; p < n; p++) out[f * n + p] = row[f * n + perm[p]!]!;
     const base = MEMBER_FIELDS * n;
     for (let s = base; s < this.width; s++) out[s] = row[s]!;
-    for (let w = 0; w < this.linkWords; w++) out[this.sc(S_LINKS) + w] = 0;
+    for (let w = 0; w < this.linkWords; w++) out[this.linksAt + w] = 0;
     for (let a = 0; a < n; a++)
       for (let b = a + 1; b < n; b++)
         if (row[this.linkField[a * n + b]!]! & this.linkMask[a * n + b]!) {
@@ -750,6 +767,8 @@ export class RowView implements View {
   readonly records: number;
   readonly clients: number;
   row: Int32Array;
+  /** Whether a write since `attach` changed the row. */
+  changed = false;
   private c = VIRTUAL_CLOCK;
   private readonly n: number;
   private readonly rank: number;
@@ -790,7 +809,7 @@ export class RowView implements View {
     this.stale = F_STALE * n;
     this.owedAt = F_OWED * n;
     this.policy = F_POLICY * n;
-    this.links = layout.sc(S_LINKS);
+    this.links = layout.linksAt;
     this.ack = layout.sc(S_ACK);
     this.ackAge = layout.sc(S_ACK_AGE);
     this.account = layout.sc(S_ACCOUNT);
@@ -807,8 +826,15 @@ export class RowView implements View {
   /** Points the view at a row (its clock the row's own, when the row keeps one). */
   attach(row: Int32Array): this {
     this.row = row;
+    this.changed = false;
     this.c = this.layout.clocked ? row[this.clockAt]! : VIRTUAL_CLOCK;
     return this;
+  }
+
+  private put(at: number, value: number): void {
+    if (this.row[at] === value) return;
+    this.row[at] = value;
+    this.changed = true;
   }
 
   // The shared part.
@@ -817,7 +843,7 @@ export class RowView implements View {
     return this.row[m] as StatusCode;
   }
   setStatus(m: number, status: StatusCode): void {
-    this.row[m] = status;
+    this.put(m, status);
   }
   major(m: number): number {
     return this.row[this.release + m]! >> 1;
@@ -826,7 +852,7 @@ export class RowView implements View {
     return this.row[this.release + m]! & 1;
   }
   setRelease(m: number, major: number, minor: number): void {
-    this.row[this.release + m] = major * 2 + minor;
+    this.put(this.release + m, major * 2 + minor);
   }
   isCut(a: number, b: number): boolean {
     const at = a * this.n + b;
@@ -834,8 +860,8 @@ export class RowView implements View {
   }
   setCut(a: number, b: number, cut: boolean): void {
     const at = a * this.n + b;
-    if (cut) this.row[this.linkField[at]!]! |= this.linkMask[at]!;
-    else this.row[this.linkField[at]!]! &= ~this.linkMask[at]!;
+    const field = this.linkField[at]!;
+    this.put(field, cut ? this.row[field]! | this.linkMask[at]! : this.row[field]! & ~this.linkMask[at]!);
   }
   cutCount(): number {
     let count = 0;
@@ -852,7 +878,7 @@ export class RowView implements View {
     return this.row[this.mode] as ModeCode;
   }
   setNewAccountMode(mode: ModeCode): void {
-    this.row[this.mode] = mode;
+    this.put(this.mode, mode);
   }
   clock(): number {
     return this.c;
@@ -860,6 +886,7 @@ export class RowView implements View {
   passHours(hours: number): void {
     const row = this.row;
     this.c += hours;
+    this.changed = true;
     if (this.layout.clocked) row[this.clockAt]! += hours;
     if (!this.layout.time) return;
     // Every hour the row keeps is an age: it grows, so the hour it stands for stays the same.
@@ -875,19 +902,20 @@ export class RowView implements View {
     return this.c - this.row[this.outage + m]!;
   }
   setDownSince(m: number, hour: number): void {
-    this.row[this.outage + m] = this.c - hour;
+    this.put(this.outage + m, this.c - hour);
   }
   upSince(m: number): number {
     // Only whether a member came up this very hour is kept.
     return this.row[this.back + m] === 1 ? this.c : this.c - 1;
   }
   setUpSince(m: number, hour: number): void {
-    this.row[this.back + m] = hour === this.c ? 1 : 0;
+    // Without time every hour is this one, and no outage has hours to continue.
+    this.put(this.back + m, hour === this.c && this.layout.time ? 1 : 0);
   }
   markPurged(m: number, hour: number): void {
     // A copy is stale when its retention ended at or before the member's last purge.
     if (!this.layout.cache || this.row[this.rank + m] === 0) return;
-    this.row[this.stale + m] = this.cachedAt(0, m) + this.layout.retention <= hour ? 1 : 0;
+    this.put(this.stale + m, this.cachedAt(0, m) + this.layout.retention <= hour ? 1 : 0);
   }
 
   // Record lanes: lane 0 the component's record (or a client's user record), lane 1 a client's policy.
@@ -899,25 +927,25 @@ export class RowView implements View {
     return this.row[(r === 0 ? this.rank : this.policy) + m]! - 1;
   }
   setHeld(r: RecordLane, m: number, version: Version): void {
-    this.row[(r === 0 ? this.rank : this.policy) + m] = version + 1;
+    this.put((r === 0 ? this.rank : this.policy) + m, version + 1);
     if (version === NONE && r === 0) {
-      this.row[this.cacheAge + m] = 0;
-      this.row[this.stale + m] = 0;
+      this.put(this.cacheAge + m, 0);
+      this.put(this.stale + m, 0);
     }
   }
   cachedAt(_r: RecordLane, m: number): number {
     return this.c - this.row[this.cacheAge + m]!;
   }
   setCachedAt(_r: RecordLane, m: number, hour: number): void {
-    this.row[this.cacheAge + m] = this.c - hour;
+    this.put(this.cacheAge + m, this.c - hour);
     // The rules cache a copy only while it is within its retention, so after the member's last purge.
-    this.row[this.stale + m] = 0;
+    this.put(this.stale + m, 0);
   }
   owed(r: RecordLane, m: number): Version {
     return r === 0 ? this.row[this.owedAt + m]! - 1 : NONE;
   }
   setOwed(r: RecordLane, m: number, version: Version): void {
-    if (r === 0 && this.layout.keepsOwed) this.row[this.owedAt + m] = version + 1;
+    if (r === 0 && this.layout.keepsOwed) this.put(this.owedAt + m, version + 1);
   }
   acked(r: RecordLane): Version {
     return r === 0 ? this.row[this.ack]! - 1 : NONE;
@@ -927,8 +955,8 @@ export class RowView implements View {
   }
   setAcked(r: RecordLane, version: Version, cachedAt: number): void {
     if (r !== 0 || !this.layout.kept.acknowledged) return;
-    this.row[this.ack] = version + 1;
-    this.row[this.ackAge] = version !== NONE && this.layout.cache ? this.c - cachedAt : 0;
+    this.put(this.ack, version + 1);
+    this.put(this.ackAge, version !== NONE && this.layout.cache ? this.c - cachedAt : 0);
   }
   accountHome(_r: RecordLane): number {
     const account = this.row[this.account]!;
@@ -939,7 +967,7 @@ export class RowView implements View {
     return account > 0 && account - 1 >= this.n ? HOME_SERVER : HIGH_AVAILABILITY;
   }
   setAccount(_r: RecordLane, mode: ModeCode, home: number): void {
-    this.row[this.account] = 1 + mode * this.n + home;
+    this.put(this.account, 1 + mode * this.n + home);
   }
   newVersion(r: RecordLane, _writer: number): Version {
     // A rank above every rank of the record present (held, owed, acknowledged); `normalize` renumbers.
@@ -960,9 +988,9 @@ export class RowView implements View {
     return this.row[this.clientAt]! - 1;
   }
   enroll(_c: ClientLane, m: number): void {
-    this.row[this.clientAt] = m + 1;
-    this.row[this.skm] = 0;
-    this.row[this.contact] = 0;
+    this.put(this.clientAt, m + 1);
+    this.put(this.skm, 0);
+    this.put(this.contact, 0);
   }
   userLane(_c: ClientLane): RecordLane {
     return 0;
@@ -981,7 +1009,7 @@ export class RowView implements View {
     return this.row[this.contact] === 1 ? this.c : this.c - this.row[this.skm]!;
   }
   setSkm(_c: ClientLane, issued: number, lastContact: number): void {
-    this.row[this.skm] = this.c - issued;
-    this.row[this.contact] = lastContact > issued ? 1 : 0;
+    this.put(this.skm, this.c - issued);
+    this.put(this.contact, lastContact > issued ? 1 : 0);
   }
 }

@@ -24,7 +24,7 @@ import type { ClusterModel } from './cluster.ts';
 import { ObjectView, recordLanes } from './object-view.ts';
 import type { RecordId } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { ACTIONS, type Args, applyAction, applyEffect } from './step.ts';
+import { applyAction } from './step.ts';
 import { hopLane, isInCluster, sendOf } from './topology.ts';
 import { DOWN, UP, type View } from './view.ts';
 
@@ -53,16 +53,19 @@ export function roundLimit(model: ClusterModel): number {
  */
 export type SettleMode = 'all' | 'survivors';
 
-/** A fault's ending, as an action of `ACTIONS` with its fields resolved. */
-export type Ending = { readonly type: 'recover' | 'heal' | 'upgrade'; readonly args: Args };
+/** A fault's ending: an action of `ACTIONS` (a recovery, a heal, an upgrade: `major` for upgrades) on member `m` (a link: `m`, `b`). */
+export type Ending = (type: 'recover' | 'heal' | 'upgrade', m: number, b: number, major: boolean) => void;
 
-/** The actions that end the faults a settling ends, in order: recoveries (ring order), heals, then upgrades. */
-export function endingsOf(model: ClusterModel, v: View, mode: SettleMode): Ending[] {
+/**
+ * The actions that end the faults a settling ends, in order: recoveries (ring order), heals, then
+ * upgrades, each told to `end` as it is decided (which may apply it: no decision reads what an earlier
+ * ending changes).
+ */
+export function endingsOf(model: ClusterModel, v: View, mode: SettleMode, end: Ending): void {
   const n = model.size;
-  const out: Ending[] = [];
-  if (mode === 'all') for (let m = 0; m < n; m++) if (v.status(m) === DOWN) out.push({ type: 'recover', args: { m, b: -1 } });
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (v.isCut(a, b)) out.push({ type: 'heal', args: { m: a, b } });
-  if (mode === 'survivors') return out;
+  if (mode === 'all') for (let m = 0; m < n; m++) if (v.status(m) === DOWN) end('recover', m, -1, false);
+  if (v.cutCount() > 0) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (v.isCut(a, b)) end('heal', a, b, false);
+  if (mode === 'survivors' || !model.config.faults.upgrades) return;
   let newest = -1;
   for (let m = 0; m < n; m++) if (isInCluster(v, m)) newest = Math.max(newest, v.major(m));
   let newestMinor = 0;
@@ -70,16 +73,13 @@ export function endingsOf(model: ClusterModel, v: View, mode: SettleMode): Endin
   for (let m = 0; m < n; m++) {
     if (!isInCluster(v, m)) continue;
     // A major upgrade starts the new release without its minor update; the minor update follows it.
-    if (v.major(m) < newest) out.push({ type: 'upgrade', args: { m, b: -1, major: true } });
-    if ((v.major(m) < newest ? 0 : v.minor(m)) < newestMinor) out.push({ type: 'upgrade', args: { m, b: -1, major: false } });
+    const behind = v.major(m) < newest;
+    const minor = behind ? 0 : v.minor(m);
+    if (behind) end('upgrade', m, -1, true);
+    if (minor < newestMinor) end('upgrade', m, -1, false);
   }
-  return out;
 }
 
-/** Ends the faults a settling ends, on a view (each ending through its action's own effect). */
-export function endFaultsOn(model: ClusterModel, v: View, mode: SettleMode): void {
-  for (const { type, args } of endingsOf(model, v, mode)) applyEffect(model, ACTIONS[type] as never, v, args, -1);
-}
 
 /**
  * One synchronous round on a view: every live member's hop of every record lane, computed on `sent` (the
@@ -105,11 +105,11 @@ export function roundOn(model: ClusterModel, v: View, sent: View, senders?: bool
 /** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
 export function faultEndings(model: ClusterModel, state: ClusterState, mode: SettleMode): Action[] {
   const id = (m: number) => model.members[m]!.id;
-  return endingsOf(model, new ObjectView(model, state, []), mode).map(({ type, args }): Action => {
-    if (type === 'heal') return { type, a: id(args.m), b: id(args.b) };
-    if (type === 'upgrade') return { type, member: id(args.m), major: args.major! };
-    return { type, member: id(args.m) };
-  });
+  const out: Action[] = [];
+  endingsOf(model, new ObjectView(model, state, []), mode, (type, m, b, major) =>
+    out.push(type === 'heal' ? { type, a: id(m), b: id(b) } : type === 'upgrade' ? { type, member: id(m), major } : { type, member: id(m) }),
+  );
+  return out;
 }
 
 /** The actions that end every fault: recover each down member, heal each cut link, upgrade the laggards. */

@@ -4,7 +4,7 @@
  * functions at the end ask the same rules about a `ClusterState` (properties, the narrator, messages).
  */
 import type { ClusterModel } from './cluster.ts';
-import { viewOf } from './object-view.ts';
+import { readerOf } from './object-view.ts';
 import { isCacheKind, type RecordId, type RecordKind } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { DOWN, HOME_SERVER, NONE, REMOVED, type RecordLane, type SharedView, STATUS_CODE, UP, type View, WAITING } from './view.ts';
@@ -179,36 +179,36 @@ export function inCluster(state: ClusterState, member: number): boolean {
 }
 
 export function isCut(model: ClusterModel, state: ClusterState, a: number, b: number): boolean {
-  return viewOf(model, state).isCut(a, b);
+  return readerOf(model, state).isCut(a, b);
 }
 
 /** Members down or removed: what the fault budget `maxDown` counts. */
 export function faultsInUse(model: ClusterModel, state: ClusterState): number {
-  return faultsIn(viewOf(model, state));
+  return faultsIn(readerOf(model, state));
 }
 
 /** Whether a member of the cluster may store this record now (`mayHoldLane`). */
 export function mayHold(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
-  return mayHoldLane(model, viewOf(model, state, [id]), 0, member);
+  return mayHoldLane(model, readerOf(model, state, id), 0, member);
 }
 
 /** Whether a member, once in the cluster, may store this record (`mayHoldOnceInLane`). */
 export function mayHoldOnceIn(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
-  return mayHoldOnceInLane(model, viewOf(model, state, [id]), 0, member);
+  return mayHoldOnceInLane(model, readerOf(model, state, id), 0, member);
 }
 
 /** The member `from` sends records of `kind` to (`successorOf`), or undefined when the ring holds no other member. */
 export function successor(model: ClusterModel, state: ClusterState, from: number, kind: RecordKind): number | undefined {
-  const next = successorOf(model, viewOf(model, state), from, kind);
+  const next = successorOf(model, readerOf(model, state), from, kind);
   return next === -1 ? undefined : next;
 }
 
 /** Whether `from` can deliver to `to` right now (`deliverable`). */
 export function canDeliver(model: ClusterModel, state: ClusterState, from: number, to: number): boolean {
-  return deliverable(viewOf(model, state), from, to);
+  return deliverable(readerOf(model, state), from, to);
 }
 
 /** Whether the copy of a cached key that `member` holds is past its retention now (`pastRetention`); false for other kinds. */
 export function isPastRetention(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
-  return pastRetention(model, viewOf(model, state, [id]), 0, member, state.clock);
+  return pastRetention(model, readerOf(model, state, id), 0, member, state.clock);
 }

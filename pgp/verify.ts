@@ -98,6 +98,8 @@ export class SlotSpace implements PackedSpace {
   /** Per memo mode, the rows with their faults ended (before settling), and the key each settles to. */
   private readonly endedSets: PackedSet[];
   private readonly endedKey: Arena[];
+  /** Per memo mode, whether each key was settled on the row to quiescence (then it is the settled state). */
+  private readonly keyQuiet: Arena[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly withoutDebts: boolean[];
@@ -126,6 +128,7 @@ export class SlotSpace implements PackedSpace {
     this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.endedSets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
     this.endedKey = SlotSpace.MODES.map(() => new Arena(256));
+    this.keyQuiet = SlotSpace.MODES.map(() => new Arena(256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
     this.withoutDebts = judged.map((p) => p.holdsWithoutDebts === true);
@@ -197,6 +200,7 @@ export class SlotSpace implements PackedSpace {
     const key = this.key;
     packed.unpack(from, offset, key);
     const mode = SlotSpace.MODES[m]!;
+    let quiet = false;
     if (mode !== 'state') {
       packed.endFaults(key, mode);
       packed.clearOwed(key);
@@ -212,12 +216,14 @@ export class SlotSpace implements PackedSpace {
       // settling of the decoded state finds nothing left to do. (A row that would not quiesce, which this
       // model never has, is judged unsettled, by the property's own settling.)
       this.settleTry.set(key);
-      if (packed.settle(this.settleTry)) key.set(this.settleTry);
+      quiet = packed.settle(this.settleTry);
+      if (quiet) key.set(this.settleTry);
     }
     packed.collapseForVerdict(key);
     packed.pack(key, this.keyPacked);
     const added = this.keySets[m]!.add(this.keyPacked);
     const index = added < 0 ? -1 - added : added;
+    if (added >= 0) this.keyQuiet[m]!.push(quiet ? 1 : 0);
     if (mode !== 'state') this.endedKey[m]!.push(index);
     this.keyIndex[m] = index;
     return index;
@@ -236,7 +242,10 @@ export class SlotSpace implements PackedSpace {
     const key = this.key;
     packed.unpack(this.keySets[m]!.rows.data, index * this.words, key);
     const property = this.judged[p]!;
-    const outcome = property.check(this.cluster, this.decoders[p]!.decode(key));
+    const state = this.decoders[p]!.decode(key);
+    // A key settled on the row (quietly) is the settled state: judged as the property judges one.
+    const outcome =
+      property.judge !== undefined && this.keyQuiet[m]!.data[index] === 1 ? property.judge(this.cluster, { state, rounds: 0, quiescent: true }) : property.check(this.cluster, state);
     const finding = property.kind === 'sometimes' ? outcome.holds : !outcome.holds;
     const message = finding ? (outcome.holds ? `${property.name} is reached` : outcome.message) : null;
     results[index] = message;
@@ -271,6 +280,28 @@ export class SlotSpace implements PackedSpace {
   }
 }
 
+/**
+ * The explorations of a scope's components, each with the properties judged on it and what its rows keep:
+ * every component once per view, the properties that read the rotation (a returning member's debt, which
+ * multiplies a Web Messenger account's states) apart from the rest, so that the others never pay for it,
+ * and a rotation property found violated early stops its own search early. The rotation's explorations
+ * come last: they are the largest, and a budget that runs out in them leaves every other property decided.
+ * Clients first: their components are the smallest, so a budget that runs out leaves them decided.
+ */
+export function componentExplorations(
+  cluster: ClusterModel,
+  scope: Scope,
+  properties: readonly ClusterProperty[],
+): { readonly slot: Slot; readonly judged: ClusterProperty[]; readonly view: Kept }[] {
+  const slotsInOrder = [...scopeSlots(scope)].sort((a, b) => (a.type === b.type ? 0 : a.type === 'client' ? -1 : 1));
+  return [false, true].flatMap((rotation) =>
+    slotsInOrder.flatMap((slot) => {
+      const judged = properties.filter((p) => readsSlot(p, slot) && readsRotation(p, cluster) === rotation);
+      return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope, cluster) }];
+    }),
+  );
+}
+
 /** Explores every component of the scope with the properties that read it; combines the findings. */
 export function verifyPacked(
   cluster: ClusterModel,
@@ -290,26 +321,14 @@ export function verifyPacked(
   let transitions = 0;
   let bytes = 0;
   let stopped: string | undefined;
-  // Each component is explored once per view: the properties that read the rotation (a returning
-  // member's debt, which multiplies a Web Messenger account's states) apart from the rest, so that the
-  // others never pay for it, and a rotation property found violated early stops its own search early.
-  // The rotation's explorations come last: they are the largest, and a budget that runs out in them
-  // leaves every other property decided.
+  // Each component is explored once per view (`componentExplorations`).
   //
   // Components whose rows follow the same rules from the same initial row (`RowComponent.signature`: a
   // user, a domain and a private key where every member may hold one, say) are explored once, and each
   // property judged on the rows decoded as its own component.
-  // Clients first: their components are the smallest, so a budget that runs out leaves them decided.
-  const slotsInOrder = [...scopeSlots(scope)].sort((a, b) => (a.type === b.type ? 0 : a.type === 'client' ? -1 : 1));
-  const viewsOf = [false, true].flatMap((rotation) =>
-    slotsInOrder.flatMap((slot) => {
-      const judged = properties.filter((p) => readsSlot(p, slot) && readsRotation(p, cluster) === rotation);
-      return judged.length === 0 ? [] : [{ slot, judged, view: viewFor(judged, scope, cluster) }];
-    }),
-  );
   const groups: { slot: Slot; packed: RowComponent; judged: ClusterProperty[]; decoders: RowComponent[] }[] = [];
   const bySignature = new Map<string, (typeof groups)[number]>();
-  for (const { slot, judged, view } of viewsOf) {
+  for (const { slot, judged, view } of componentExplorations(cluster, scope, properties)) {
     // The view of a merged exploration is the union of its members' views.
     const packed = new RowComponent(cluster, scope, slot, view);
     const signature = packed.signature(packed.encode(project(initialState(cluster), slot)));

@@ -11,7 +11,16 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { PRESETS } from '../config/presets.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { DEFAULT_HOURS, makeScope, type Scope } from '../model/enabled.ts';
+import { describe, expect, it } from 'vitest';
+import { compileCluster } from '../model/cluster.ts';
+import { describeSlot } from '../model/projection.ts';
+import { ringSymmetries } from '../model/symmetry.ts';
+import { subjectProperty } from '../pgp/target.ts';
+import { componentExplorations } from '../pgp/verify.ts';
+import { PROPERTIES } from '../properties/index.ts';
 import { configCorpus, seeded } from './config-corpus.ts';
+import { compareEvaluations, describeDisagreement } from './equivalence.ts';
+import { objectEvaluation, rowEvaluation } from './evaluations.ts';
 
 export interface EquivalenceCase {
   readonly name: string;
@@ -49,3 +58,32 @@ export function equivalenceCases(): EquivalenceCase[] {
     }),
   ];
 }
+
+/**
+ * The harness's tests for these cases: for each, every exploration the explorer makes of its components
+ * (`componentExplorations`), object backend against row backend, to `depth` actions. A failure names the
+ * case, the component, what disagreed (the action type, settling, a property, a declaration) and the path.
+ */
+export function describeEquivalence(cases: readonly EquivalenceCase[], depth: number): void {
+  describe.each(cases.map((c) => [c.name, c] as const))('the object and row backends agree on %s', (_name, c) => {
+    it(`on every component's states to depth ${depth}: enabled sets, successors, settling, verdicts, declarations`, () => {
+      const cluster = compileCluster(c.config);
+      const all = [...PROPERTIES, ...PROPERTIES.flatMap((p) => subjectProperty(p) ?? [])].filter((p) => p.notApplicable(cluster) === undefined);
+      const group = ringSymmetries(cluster);
+      let states = 0;
+      const problems: string[] = [];
+      for (const exploration of componentExplorations(cluster, c.scope, all)) {
+        const result = compareEvaluations(objectEvaluation(cluster, c.scope, exploration, all), rowEvaluation(cluster, c.scope, exploration, group), depth, 3);
+        states += result.states;
+        for (const d of result.disagreements) problems.push(`${describeSlot(exploration.slot)}: ${describeDisagreement(d)}`);
+        if (problems.length > 0) break;
+      }
+      if (problems.length > 0) expect.fail(`${c.name}:\n  ${problems.join('\n  ')}`);
+      // Not vacuous: the case was explored.
+      expect(states).toBeGreaterThan(depth);
+    });
+  });
+}
+
+/** How deep the harness goes (`EQUIVALENCE_DEPTH=4` for a deeper run). */
+export const EQUIVALENCE_DEPTH = Number(process.env.EQUIVALENCE_DEPTH ?? 3);

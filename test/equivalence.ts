@@ -32,6 +32,8 @@ export interface Evaluation<S> {
   key(state: S): string;
   /** The common currency states are compared in. */
   compare(state: S): string;
+  /** What is wrong with a state on its own (a declaration it breaks), each naming what: checked on every state visited. */
+  problems?(state: S): string[];
 }
 
 export interface Disagreement {
@@ -85,6 +87,7 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
   for (let d = 0; d <= depth && level.length > 0 && out.length < limit; d++) {
     const next: Node<A, B>[] = [];
     for (const node of level) {
+      for (const problem of [...(a.problems?.(node.a) ?? []), ...(b.problems?.(node.b) ?? [])]) disagree(problem, node.path);
       // Verdicts.
       const fa = a.findings(node.a);
       const fb = b.findings(node.b);

@@ -1,61 +1,60 @@
 /**
- * The evaluations the equivalence harness (`test/equivalence.ts`) compares, for one component of one
- * config and scope: the object backend (immer states, as replay and the narrator see them) and the row
- * backend (the rows exploration runs on, judged as the explorer judges them); and, while the rules move,
- * the frozen copy of the rules as they stood before (`test/oracle/`).
+ * The two evaluations of the rules the equivalence harness (`test/equivalence.ts`) compares, for one
+ * exploration of one component (a record of the scope, or a client) of one config and scope, as the
+ * explorer makes it (`componentExplorations`: which properties it judges, what its rows keep):
+ *
+ * - the object backend: `step`, `whyDisabled` and `settle` on immer states, the properties' own `check`
+ *   (what replay, trace files and the narrator see);
+ * - the row backend: the same rules through a `RowView`, judged as the explorer judges them
+ *   (`ComponentSpace.judge`, memoized on collapsed rows).
+ *
+ * States are compared as rows: an object state by its row (`RowLayout.encode`), a row by itself. Each side
+ * also checks what holds of a state on its own: the object backend, each property's declaration (`reads`:
+ * a property holds on a component it does not read; `holdsWithoutDebts`); the row backend, with the
+ * config's symmetries, that a row's canonical form is the least of its relabellings and judged alike.
  */
 import type { ClusterModel } from '../model/cluster.ts';
 import { initialState } from '../model/cluster.ts';
 import { RowComponent } from '../model/component.ts';
 import { outsideScope, type Scope } from '../model/enabled.ts';
-import { project, type Slot } from '../model/projection.ts';
-import { KEEP_ALL, type Kept } from '../model/row.ts';
+import { describeSlot, project, type Slot } from '../model/projection.ts';
+import type { Kept } from '../model/row.ts';
 import { settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, whyDisabled } from '../model/step.ts';
 import { identity } from '../model/symmetry.ts';
-import { subjectProperty } from '../pgp/target.ts';
 import { readsSlot, SlotSpace } from '../pgp/verify.ts';
-import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
+import type { ClusterProperty } from '../properties/index.ts';
 import type { Evaluation, SettleMode } from './equivalence.ts';
-import { candidateActions as oracleCandidates, outsideScope as oracleOutsideScope } from './oracle/enabled.ts';
-import { stateKey } from './oracle/fingerprint.ts';
-import { PackedSlot } from './oracle/packed.ts';
-import { ownerSlot as oracleOwnerSlot, scopeSlots as oracleScopeSlots } from './oracle/projection.ts';
-import { settle as oracleSettle } from './oracle/settle.ts';
-import { applyAction as oracleApply, whyDisabled as oracleWhyDisabled } from './oracle/step.ts';
 
-/** The properties and their subjects that apply to a config and read this component. */
-export function judgedOn(cluster: ClusterModel, slot: Slot): ClusterProperty[] {
-  return [...PROPERTIES, ...PROPERTIES.flatMap((p) => subjectProperty(p) ?? [])].filter((p) => p.notApplicable(cluster) === undefined && readsSlot(p, slot));
+/** One exploration, as `componentExplorations` makes them. */
+export interface Exploration {
+  readonly slot: Slot;
+  readonly judged: readonly ClusterProperty[];
+  readonly view: Kept;
 }
 
-/** The canonical key of a component's state as the rules stood before (with the clock when the scope bounds it): the common currency. */
-function canonical(cluster: ClusterModel, scope: Scope, state: ClusterState): string {
-  return `${scope.maxClock === undefined ? '' : `${state.clock}#`}${stateKey(cluster, state, identity(cluster.size))}`;
+function findingOf(p: ClusterProperty, cluster: ClusterModel, state: ClusterState): boolean {
+  const outcome = p.check(cluster, state);
+  return p.kind === 'sometimes' ? outcome.holds : !outcome.holds;
 }
 
-function findingsOf(cluster: ClusterModel, judged: readonly ClusterProperty[], state: ClusterState): boolean[] {
-  return judged.map((p) => {
-    const outcome = p.check(cluster, state);
-    return p.kind === 'sometimes' ? outcome.holds : !outcome.holds;
-  });
-}
-
-/** The component's candidates, as the rules before listed them: every shared action of the scope and the component's own. */
-function oracleSlotCandidates(cluster: ClusterModel, scope: Scope, slot: Slot) {
-  const slots = oracleScopeSlots(scope);
-  const index = slots.findIndex((s) => JSON.stringify(s) === JSON.stringify(slot));
-  return oracleCandidates(cluster, scope).filter((action) => {
-    const owner = oracleOwnerSlot(slots, action);
-    return owner === 'shared' || owner === index;
-  });
-}
-
-/** The object backend on one component's (projected) states. */
-export function objectEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot): Evaluation<ClusterState> {
-  const candidates = new RowComponent(cluster, scope, slot).candidates.map((c) => c.action);
-  const judged = judgedOn(cluster, slot);
+/** The object backend on one component's (projected) states. `all` are every applicable property and subject, for the declaration checks. */
+export function objectEvaluation(
+  cluster: ClusterModel,
+  scope: Scope,
+  { slot, judged, view }: Exploration,
+  all: readonly ClusterProperty[],
+): Evaluation<ClusterState> {
+  const component = new RowComponent(cluster, scope, slot, view);
+  const candidates = component.candidates.map((c) => c.action);
+  const words = new Int32Array(component.words);
+  const asRow = (state: ClusterState) => {
+    component.pack(component.encode(state), words);
+    return words.join(',');
+  };
+  const unread = all.filter((p) => !readsSlot(p, slot));
+  const withoutDebts = judged.filter((p) => p.holdsWithoutDebts === true);
   return {
     name: 'the object backend',
     candidates,
@@ -67,18 +66,49 @@ export function objectEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot
       const settled = settle(cluster, state, mode);
       return { state: settled.state, quiescent: settled.quiescent };
     },
-    findings: (state) => findingsOf(cluster, judged, state),
-    key: (state) => canonical(cluster, scope, state),
-    compare: (state) => canonical(cluster, scope, state),
+    findings: (state) => judged.map((p) => findingOf(p, cluster, state)),
+    key: asRow,
+    compare: asRow,
+    problems: (state) => [
+      // `reads`: a property that does not read this component holds on it (or, `sometimes`, is not reached).
+      ...unread
+        .filter((p) => findingOf(p, cluster, state))
+        .map(
+          (p) =>
+            `${p.name}: its \`reads\` leaves out ${describeSlot(slot)}, yet it ${p.kind === 'sometimes' ? 'is reached' : 'fails'} on that component alone: declare what it reads (properties/types.ts, PropertyReads)`,
+        ),
+      // `holdsWithoutDebts`: where no member owes anything, the property holds.
+      ...(state.members.every((m) => Object.keys(m.owedAtReturn).length === 0)
+        ? withoutDebts.filter((p) => findingOf(p, cluster, state) !== (p.kind === 'sometimes')).map((p) => `${p.name}: holdsWithoutDebts, yet it fails where nobody owes anything`)
+        : []),
+    ],
   };
 }
 
-/** The row backend on one component's rows, judged as the explorer judges them. */
-export function rowEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot, kept: Kept = KEEP_ALL): Evaluation<Int32Array> {
-  const component = new RowComponent(cluster, scope, slot, kept);
-  const judged = judgedOn(cluster, slot);
+/** The row backend on one component's rows, judged as the explorer judges them, with the config's symmetries. */
+export function rowEvaluation(cluster: ClusterModel, scope: Scope, { slot, judged, view }: Exploration, group: readonly (readonly number[])[]): Evaluation<Int32Array> {
+  const component = new RowComponent(cluster, scope, slot, view);
   const space = new SlotSpace(cluster, component, judged, [identity(cluster.size)]);
+  const symmetric = new SlotSpace(cluster, component, judged, group);
   const words = new Int32Array(space.words);
+  const canonical = new Int32Array(space.words);
+  const asRow = (row: Int32Array) => {
+    component.pack(row, words);
+    return words.join(',');
+  };
+  const relabelled = component.newRow();
+  const least = (row: Int32Array) =>
+    group
+      .map((perm) => {
+        const inverse = perm.map((_, p) => perm.indexOf(p));
+        component.relabel(row, perm, inverse, relabelled);
+        component.pack(relabelled, words);
+        return Array.from(words, (w) => w >>> 0);
+      })
+      .reduce((a, b) => {
+        const k = b.findIndex((w, i) => w !== a[i]);
+        return k !== -1 && b[k]! < a[k]! ? b : a;
+      });
   return {
     name: 'the row backend',
     candidates: component.candidates.map((c) => c.action),
@@ -100,62 +130,19 @@ export function rowEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot, k
       component.pack(row, words);
       return judged.map((_, p) => space.judge(p, words, 0) !== undefined);
     },
-    key: (row) => {
+    key: asRow,
+    compare: asRow,
+    problems: (row) => {
+      if (group.length === 1) return [];
+      const problems: string[] = [];
+      // The canonical row under the ring's symmetries is the least packing of its relabellings, and judged alike.
+      symmetric.canonical(row, canonical);
+      if (Array.from(canonical, (w) => w >>> 0).join(',') !== least(row).join(',')) problems.push('symmetry: the canonical row is not the least of its relabellings');
       component.pack(row, words);
-      return words.join(',');
+      judged.forEach((p, i) => {
+        if ((symmetric.judge(i, canonical, 0) !== undefined) !== (space.judge(i, words, 0) !== undefined)) problems.push(`symmetry: ${p.name} is judged differently on a relabelled row`);
+      });
+      return problems;
     },
-    compare: (row) => canonical(cluster, scope, component.decode(row)),
-  };
-}
-
-/** The immer model as it stood before the rules moved (`test/oracle/`). */
-export function oracleObjectEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot): Evaluation<ClusterState> {
-  const candidates = oracleSlotCandidates(cluster, scope, slot);
-  const judged = judgedOn(cluster, slot);
-  return {
-    name: 'the immer model before',
-    candidates,
-    judged: judged.map((p) => p.name),
-    initial: () => project(initialState(cluster), slot),
-    enabled: (state, c) => oracleWhyDisabled(cluster, state, candidates[c]!) === undefined && oracleOutsideScope(scope, state, candidates[c]!) === undefined,
-    step: (state, c) => oracleApply(cluster, state, candidates[c]!),
-    settle: (state, mode: SettleMode) => {
-      const settled = oracleSettle(cluster, state, mode);
-      return { state: settled.state, quiescent: settled.quiescent };
-    },
-    findings: (state) => findingsOf(cluster, judged, state),
-    key: (state) => canonical(cluster, scope, state),
-    compare: (state) => canonical(cluster, scope, state),
-  };
-}
-
-/** The hand-written packed rules as they stood before the rules moved (`test/oracle/packed.ts`), judged on decoded rows. */
-export function oracleRowEvaluation(cluster: ClusterModel, scope: Scope, slot: Slot): Evaluation<Int32Array> {
-  const packed = new PackedSlot(cluster, scope, slot);
-  const judged = judgedOn(cluster, slot);
-  const words = new Int32Array(packed.words);
-  return {
-    name: 'the packed rules before',
-    candidates: packed.candidates.map((c) => c.action),
-    judged: judged.map((p) => p.name),
-    initial: () => packed.encode(project(initialState(cluster), slot)),
-    enabled: (row, c) => packed.enabled(row, c),
-    step: (row, c) => {
-      const next = Int32Array.from(row);
-      packed.apply(next, c);
-      return next;
-    },
-    settle: (row, mode) => {
-      const next = Int32Array.from(row);
-      packed.endFaults(next, mode);
-      const quiescent = packed.settle(next);
-      return { state: next, quiescent };
-    },
-    findings: (row) => findingsOf(cluster, judged, packed.decode(row)),
-    key: (row) => {
-      packed.pack(row, words);
-      return words.join(',');
-    },
-    compare: (row) => canonical(cluster, scope, packed.decode(row)),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The PGP spaces of the packed explorer (`SlotSpace`, `pgp/verify.ts`) built again in a worker thread of
+ * The PGP spaces of the packed explorer (`SlotSpace`, `pgp/verify.ts`, on the rules' row backend) built again in a worker thread of
  * the parallel explorer (`checker/packed-parallel.ts`): the recipe of a space (what it was built from:
  * the config, the scope, the component and its view, the properties by name, the symmetry group), and
  * `buildSpace`, which a worker calls with it. A space judged on a property that is not in the catalogue
@@ -9,7 +9,8 @@ import type { PackedSpace, ParallelOptions, SpaceRecipe } from '../checker/packe
 import type { ClusterConfig } from '../config/schema.ts';
 import { compileCluster } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
-import { PackedSlot, type PackedView } from '../model/packed.ts';
+import { RowComponent } from '../model/component.ts';
+import type { Kept } from '../model/row.ts';
 import type { Slot } from '../model/projection.ts';
 import { type ClusterProperty, findProperty, PROPERTIES } from '../properties/index.ts';
 import { subjectProperty } from './target.ts';
@@ -21,10 +22,10 @@ type PropertyName = { readonly property: string } | { readonly subjectOf: string
 interface SlotRecipe {
   readonly config: ClusterConfig;
   readonly scope: Scope;
-  readonly component: { readonly slot: Slot; readonly view: PackedView };
+  readonly component: { readonly slot: Slot; readonly view: Kept };
   readonly judged: readonly PropertyName[];
   /** For each judged property, the component it is judged on (`SlotSpace.decoders`). */
-  readonly decoders: readonly { readonly slot: Slot; readonly view: PackedView }[];
+  readonly decoders: readonly { readonly slot: Slot; readonly view: Kept }[];
   readonly group: readonly (readonly number[])[];
 }
 
@@ -48,9 +49,9 @@ export function slotSpaceRecipe(space: PackedSpace): SpaceRecipe | undefined {
   const data: SlotRecipe = {
     config: space.cluster.config,
     scope: space.packed.scope,
-    component: { slot: space.packed.slot, view: space.packed.view },
+    component: { slot: space.packed.slot, view: space.packed.kept },
     judged: judged as PropertyName[],
-    decoders: space.decoders.map((d) => ({ slot: d.slot, view: d.view })),
+    decoders: space.decoders.map((d) => ({ slot: d.slot, view: d.kept })),
     group: space.group,
   };
   return { module: import.meta.url, data };
@@ -59,8 +60,8 @@ export function slotSpaceRecipe(space: PackedSpace): SpaceRecipe | undefined {
 /** Builds the space of a recipe (in a worker thread). */
 export function buildSpace(data: SlotRecipe): SlotSpace {
   const cluster = compileCluster(data.config);
-  const packed = new PackedSlot(cluster, data.scope, data.component.slot, data.component.view);
-  const decoders = data.decoders.map((d) => new PackedSlot(cluster, data.scope, d.slot, d.view));
+  const packed = new RowComponent(cluster, data.scope, data.component.slot, data.component.view);
+  const decoders = data.decoders.map((d) => new RowComponent(cluster, data.scope, d.slot, d.view));
   return new SlotSpace(cluster, packed, data.judged.map(propertyOf), data.group, decoders);
 }
 

@@ -39,7 +39,7 @@ export function withinScope(scope: Scope, v: View, type: ActionType, args: Args,
 
 /** Why an action lies outside the scope (`withinScope`), if it does. */
 export function outsideScope(scope: Scope, model: ClusterModel, state: ClusterState, action: Action): string | undefined {
-  if (action.type !== 'write' && action.type !== 'advanceTime') return undefined;
+  if (!(action.type === 'write' && scope.writeOnce === true) && !(action.type === 'advanceTime' && scope.maxClock !== undefined)) return undefined;
   const args = declarationOf(action).resolve(model, action);
   if (typeof args === 'string') return undefined;
   const ids = action.type === 'write' ? [recordId(action.record)] : [];

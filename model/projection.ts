@@ -133,7 +133,8 @@ export function clusterDecomposition(model: ClusterModel, scope: Scope, group: r
 export function canonicalStateKey(model: ClusterModel, state: ClusterState, perm?: readonly number[], scope: Scope = TIMED_SCOPE): string {
   const ids = new Set<RecordId>([DEFAULT_POLICY, ...recordLanes(state)]);
   const slots: Slot[] = [...[...ids].sort().map((id): Slot => ({ type: 'record', id })), ...Object.keys(state.clients).sort().map((client): Slot => ({ type: 'client', client }))];
-  return slots.map((slot) => `${describeSlot(slot)}=${layoutOf(model, scope, slot).key(project(state, slot), perm)}`).join('|');
+  // A row reads only its own component of a state: no projection needed.
+  return slots.map((slot) => `${describeSlot(slot)}=${layoutOf(model, scope, slot).key(state, perm)}`).join('|');
 }
 
 const layouts = new WeakMap<ClusterModel, WeakMap<Scope, Map<string, RowLayout>>>();

@@ -161,6 +161,22 @@ const SOURCE_ACCOUNT = -2;
 const SOURCE_CLIENT = -3;
 const SOURCE_LINKS = -10;
 
+// Module-level helpers rather than closures: `encode` runs for every state a key is asked of.
+
+/** Adds a version to the distinct versions seen. */
+function noteVersion(stamps: number[], v: number | undefined): void {
+  if (v !== undefined && !stamps.includes(v)) stamps.push(v);
+}
+
+/** A version's rank among the distinct versions (1 the oldest), 0 for none. */
+function rankIn(stamps: readonly number[], v: number | undefined): number {
+  return v === undefined ? 0 : stamps.indexOf(v) + 1;
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
 /** One component's rows: their layout, how a state becomes a row and back, canonical form, packing, relabelling. */
 export class RowLayout {
   readonly n: number;
@@ -296,6 +312,7 @@ export class RowLayout {
     this.keepsOwed = this.bits[F_OWED * n]! > 0;
     this.owedFields = Int32Array.from(packed.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.ranks = new Int32Array(maxRank + 2);
+    this.keyWords = new Int32Array(this.words);
   }
 
   at(field: number, member: number): number {
@@ -363,26 +380,21 @@ export class RowLayout {
         row[this.at(F_STALE, i)] = cachedAt + this.retention <= m.purgedAt ? 1 : 0;
       }
     }
-    // Versions as ranks among the versions present (held, owed, acknowledged): `normalize` renumbers them.
-    const stamps: number[] = [];
-    const note = (v: number | undefined) => {
-      if (v !== undefined && !stamps.includes(v)) stamps.push(v);
-    };
-    const owed = (m: MemberState) => (this.keepsOwed ? m.owedAtReturn[id] : undefined);
-    for (const m of state.members) {
-      note(m.records[id]);
-      note(owed(m));
-    }
+    // Versions as ranks among the versions present (held, owed, acknowledged): only their order matters.
     const acked = this.kept.acknowledged ? state.acknowledged[id] : undefined;
-    note(acked);
-    stamps.sort((a, b) => a - b);
-    const rank = (v: number | undefined) => (v === undefined ? 0 : stamps.indexOf(v) + 1);
+    const stamps: number[] = [];
+    for (const m of state.members) {
+      noteVersion(stamps, m.records[id]);
+      if (this.keepsOwed) noteVersion(stamps, m.owedAtReturn[id]);
+    }
+    noteVersion(stamps, acked);
+    if (stamps.length > 1) stamps.sort(byNumber);
     for (let i = 0; i < n; i++) {
       const m = state.members[i]!;
-      row[this.at(F_RANK, i)] = rank(m.records[id]);
-      row[this.at(F_OWED, i)] = rank(owed(m));
+      row[this.at(F_RANK, i)] = rankIn(stamps, m.records[id]);
+      row[this.at(F_OWED, i)] = this.keepsOwed ? rankIn(stamps, m.owedAtReturn[id]) : 0;
     }
-    row[this.sc(S_ACK)] = rank(acked);
+    row[this.sc(S_ACK)] = rankIn(stamps, acked);
     const ackedAt = state.acknowledgedCachedAt[id];
     if (this.cache && acked !== undefined && ackedAt !== undefined) row[this.sc(S_ACK_AGE)] = clock - ackedAt;
     for (const link in state.cutLinks) {
@@ -512,10 +524,14 @@ export class RowLayout {
       this.relabel(row, perm, inverse, out);
       row = out;
     }
-    const words = new Int32Array(this.words);
+    const words = this.keyWords;
     this.pack(row, words);
-    return words.join(',');
+    let key = '';
+    for (let w = 0; w < words.length; w++) key += `${words[w]},`;
+    return key;
   }
+
+  private readonly keyWords: Int32Array;
 
   // -------------------------------------------------------------------------------------------------
   // Canonical form

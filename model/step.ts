@@ -19,7 +19,7 @@ import type { Scope } from './enabled.ts';
 import { ownEntry } from './keyed.ts';
 import { ObjectView, recordLanes } from './object-view.ts';
 import type { Slot } from './projection.ts';
-import { clientUser, isCacheKind, isRecordKind, type RecordKind, recordId } from './records.ts';
+import { clientUser, isCacheKind, isRecordKind, type RecordId, type RecordKind, recordId } from './records.ts';
 import { owedOf } from './rotation.ts';
 import type { ClusterState } from './state.ts';
 import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
@@ -654,13 +654,43 @@ export function applyEffect(model: ClusterModel, declaration: Declaration<Action
 }
 
 /** The lanes of a state an action reads and changes: its owner's, or every record and client. */
-function lanesOf(state: ClusterState, owner: Slot | undefined): { ids: ReturnType<typeof recordLanes>; names: string[] } {
-  if (owner === undefined) return { ids: recordLanes(state), names: Object.keys(state.clients) };
-  return owner.type === 'record' ? { ids: [owner.id], names: [] } : { ids: [clientUser(owner.client)], names: [owner.client] };
+/** An action with its fields resolved against a model, once (`resolvedOf`). */
+interface Resolved {
+  readonly declaration: Declaration<Action>;
+  /** Its fields, or what is wrong with them. */
+  readonly args: Args | string;
+  /** Its owner's component; undefined for a shared action. */
+  readonly owner: Slot | undefined;
+  /** The lanes of the owner's component (for an owned action). */
+  readonly ids: readonly RecordId[];
+  readonly names: readonly string[];
 }
 
-function ownerOf(declaration: Declaration<Action>, action: Action): Slot | undefined {
-  return declaration.owner === 'shared' ? undefined : declaration.owner(action);
+const resolutions = new WeakMap<ClusterModel, WeakMap<Action, Resolved>>();
+
+/** An action resolved against a model, memoized by the action object (candidates are resolved once). */
+function resolvedOf(model: ClusterModel, action: Action): Resolved {
+  let byAction = resolutions.get(model);
+  if (byAction === undefined) {
+    byAction = new WeakMap();
+    resolutions.set(model, byAction);
+  }
+  let resolved = byAction.get(action);
+  if (resolved === undefined) {
+    const declaration = declarationOf(action);
+    const args = declaration.resolve(model, action);
+    const owner = declaration.owner === 'shared' || typeof args === 'string' ? undefined : declaration.owner(action);
+    const ids = owner === undefined ? [] : owner.type === 'record' ? [owner.id] : [clientUser(owner.client)];
+    const names = owner?.type === 'client' ? [owner.client] : [];
+    resolved = { declaration, args, owner, ids, names };
+    byAction.set(action, resolved);
+  }
+  return resolved;
+}
+
+/** The reason code of a resolved action's precondition in a state (its owner's lanes only). */
+function preconditionIn(model: ClusterModel, state: ClusterState, { declaration, args, owner, ids, names }: Resolved): Why | undefined {
+  return declaration.precondition(model, new ObjectView(model, state, ids, names), args as Args, owner === undefined ? -1 : 0);
 }
 
 /**
@@ -668,33 +698,26 @@ function ownerOf(declaration: Declaration<Action>, action: Action): Slot | undef
  * actions; replaying a disabled one is an error that names the step.
  */
 export function whyDisabled(model: ClusterModel, state: ClusterState, action: Action): string | undefined {
-  const declaration = declarationOf(action);
-  const args = declaration.resolve(model, action);
-  if (typeof args === 'string') return args;
-  const owner = ownerOf(declaration, action);
-  const { ids, names } = owner === undefined ? { ids: [], names: [] } : lanesOf(state, owner);
-  const why = declaration.precondition(model, new ObjectView(model, state, ids, names), args, owner === undefined ? -1 : 0);
-  return why === undefined ? undefined : REASONS[why]({ model, state, action, m: args.m });
+  const resolved = resolvedOf(model, action);
+  if (typeof resolved.args === 'string') return resolved.args;
+  const why = preconditionIn(model, state, resolved);
+  return why === undefined ? undefined : REASONS[why]({ model, state, action, m: resolved.args.m });
 }
 
 /** Whether an action is enabled in this state (`whyDisabled` without its sentence). */
 export function isEnabled(model: ClusterModel, state: ClusterState, action: Action): boolean {
-  const declaration = declarationOf(action);
-  const args = declaration.resolve(model, action);
-  if (typeof args === 'string') return false;
-  const owner = ownerOf(declaration, action);
-  const { ids, names } = owner === undefined ? { ids: [], names: [] } : lanesOf(state, owner);
-  return declaration.precondition(model, new ObjectView(model, state, ids, names), args, owner === undefined ? -1 : 0) === undefined;
+  const resolved = resolvedOf(model, action);
+  return typeof resolved.args !== 'string' && preconditionIn(model, state, resolved) === undefined;
 }
 
 /** Applies an action assumed enabled. Use `step` unless the precondition was already checked. */
 export function applyAction(model: ClusterModel, state: ClusterState, action: Action): ClusterState {
-  const declaration = declarationOf(action);
-  const args = declaration.resolve(model, action) as Args;
-  const owner = ownerOf(declaration, action);
-  const { ids, names } = lanesOf(state, owner);
+  const { declaration, args, owner, ids, names } = resolvedOf(model, action);
+  // A shared action changes every record and client the state holds; an owned one its owner's.
+  const lanes = owner === undefined ? recordLanes(state) : ids;
+  const clients = owner === undefined ? Object.keys(state.clients) : names;
   return produce(state, (draft) => {
-    applyEffect(model, declaration, new ObjectView(model, draft, ids, names), args, owner === undefined ? -1 : 0);
+    applyEffect(model, declaration, new ObjectView(model, draft, lanes, clients), args as Args, owner === undefined ? -1 : 0);
   });
 }
 

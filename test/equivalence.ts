@@ -84,8 +84,11 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
   const seen = new Set<string>([a.key(start.a)]);
   let states = 1;
   let transitions = 0;
-  for (let d = 0; d <= depth && level.length > 0 && out.length < limit; d++) {
+  // States reached by `depth` actions are compared by their currency (their successors' currency is
+  // what the last transitions are compared by); every state before them is also judged, settled and stepped.
+  for (let d = 0; d < depth && level.length > 0 && out.length < limit; d++) {
     const next: Node<A, B>[] = [];
+    const last = d === depth - 1;
     for (const node of level) {
       for (const problem of [...(a.problems?.(node.a) ?? []), ...(b.problems?.(node.b) ?? [])]) disagree(problem, node.path);
       // Verdicts.
@@ -101,7 +104,6 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
         if (sa.quiescent !== sb.quiescent || a.compare(sa.state) !== b.compare(sb.state))
           disagree(`settling (${mode === 'all' ? 'every fault ended' : 'links healed, survivors'}): the settled states differ`, node.path);
       }
-      if (d === depth) continue;
       // Enabled sets and successors.
       for (let c = 0; c < candidates.length; c++) {
         const action = candidates[c]!;
@@ -124,7 +126,7 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
         if (seen.has(ka)) continue;
         seen.add(ka);
         states++;
-        next.push({ a: na, b: nb, path });
+        if (!last) next.push({ a: na, b: nb, path });
       }
     }
     level = next;

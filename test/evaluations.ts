@@ -66,7 +66,11 @@ export function objectEvaluation(
       const settled = settle(cluster, state, mode);
       return { state: settled.state, quiescent: settled.quiescent };
     },
-    findings: (state) => judged.map((p) => findingOf(p, cluster, state)),
+    findings: (state) => {
+      const out: boolean[] = [];
+      for (const p of judged) out.push(findingOf(p, cluster, state));
+      return out;
+    },
     key: asRow,
     compare: asRow,
     problems: (state) => [
@@ -128,7 +132,9 @@ export function rowEvaluation(cluster: ClusterModel, scope: Scope, { slot, judge
     },
     findings: (row) => {
       component.pack(row, words);
-      return judged.map((_, p) => space.judge(p, words, 0) !== undefined);
+      const out: boolean[] = [];
+      for (let p = 0; p < judged.length; p++) out.push(space.judge(p, words, 0) !== undefined);
+      return out;
     },
     key: asRow,
     compare: asRow,

@@ -6,7 +6,7 @@
  * The plan product: a state is the plan's position (the steps taken so far, and which members the plan
  * has down) with the cluster's state; its transitions are the plan's next step, or any unplanned action
  * the config allows (writes, replication, enrollments, joins, and members going down and coming back
- * within `maxDown`, besides the plan's own). It is explored on the packed rows of `model/packed.ts`, one
+ * within `maxDown`, besides the plan's own). It is explored on the rules' row backend (`model/component.ts`), one
  * component at a time (exact by the per-record rule: every plan step is a shared action), by the
  * model-agnostic packed explorer (`checker/packed.ts`), so a verdict rests on every reachable state
  * within the stated bounds. Each property is judged at each position separately, so the first unsafe
@@ -42,7 +42,7 @@ import { describeValue } from '../io/zod-problems.ts';
 import type { Action } from '../model/actions.ts';
 import { type ClusterModel, compileCluster, initialState, linkKey } from '../model/cluster.ts';
 import { makeScope, type Scope, scopeFor } from '../model/enabled.ts';
-import { PackedSlot, PACKED_MAX_MEMBERS } from '../model/packed.ts';
+import { RowComponent } from '../model/component.ts';
 import { project, scopeSlots, type Slot } from '../model/projection.ts';
 import { replicateToQuiescence } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -328,22 +328,24 @@ export function describePlanAction(a: PlanAction): string {
 }
 
 /**
- * What the plan product needs of a component's rows, and where it gets them: the packed evaluation of
- * the model's rules (`model/packed.ts`), used through these members only (candidates, enabledness and
+ * What the plan product needs of a component's rows, and where it gets them: the rules' row backend
+ * (`model/component.ts`), used through these members only (candidates, enabledness and
  * effect by candidate, settling and ending faults on a row, packing and decoding), so that another row
  * backend with the same members takes its place in `componentRows` alone.
  */
 type ComponentRows = Pick<
-  PackedSlot,
+  RowComponent,
   'words' | 'candidates' | 'slot' | 'newRow' | 'pack' | 'unpack' | 'encode' | 'decode' | 'enabled' | 'apply' | 'settle' | 'endFaults' | 'clearOwed' | 'collapseForVerdict'
 >;
 
 function componentRows(model: ClusterModel, scope: Scope, slot: Slot, judged: readonly ClusterProperty[]): ComponentRows {
-  return new PackedSlot(model, scope, slot, viewFor(judged, scope, model));
+  return new RowComponent(model, scope, slot, viewFor(judged, scope, model));
 }
 
 /** Where a row keeps the plan's position: the steps taken, the members the plan has down and those it has out of traffic. */
-const MARK_BITS = PACKED_MAX_MEMBERS;
+/** The most members a plan takes: its marks (members planned down, out of traffic) are bits of one word each. */
+const PLAN_MAX_MEMBERS = 8;
+const MARK_BITS = PLAN_MAX_MEMBERS;
 const MARK_MASK = (1 << MARK_BITS) - 1;
 const planWord = (at: number, marks: PlanMarks) => (at << (2 * MARK_BITS)) | (marks.drained << MARK_BITS) | marks.planned;
 const positionOf = (word: number) => word >>> (2 * MARK_BITS);
@@ -680,7 +682,7 @@ export function planBounds(config: ClusterConfig, scope: Scope, cutLinks: boolea
 export function explorePlan(config: ClusterConfig, steps: readonly PlanStep[], options: PlanOptions): PlanExploration {
   const started = performance.now();
   const model = planModel(config);
-  if (model.size > PACKED_MAX_MEMBERS) throw new Error(`a plan is checked on the packed rows, which take at most ${PACKED_MAX_MEMBERS} members`);
+  if (model.size > PLAN_MAX_MEMBERS) throw new Error(`a plan takes at most ${PLAN_MAX_MEMBERS} members (its marks are bits of one word)`);
   const { checked, notExplored } = planProperties(model, options.properties);
   const reads = scopeFor(checked);
   const scope: Scope = { ...makeScope(1, reads.clients.length, []), keys: reads.keys, hours: [] };

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`, first part: the exhaustive verdicts (`explore` and `check` on the packed rows of
- * `model/packed.ts`), beside the targets they are measured against. Medians of repeated runs in this one
+ * `model/component.ts`), beside the targets they are measured against. Medians of repeated runs in this one
  * process; wall-clock seconds and, since this machine is shared, the CPU seconds of the process too.
  *
  * - `explore --preset dmz-ring`, all properties, default bounds (target: exhausted in under 1 s);

@@ -17,7 +17,7 @@ import { oneLine, shellCommand } from '../io/untrusted.ts';
 /**
  * With `--hours`, time passes at most `horizon` hours by default: 14 days, an SKM key's validity (so a
  * lapse is within reach) and past a keyserver key's default time to live. The canonical key keeps time
- * relative (`model/fingerprint.ts`), so the space is finite without a horizon too (`--horizon none`), but
+ * relative (`model/row.ts`), so the space is finite without a horizon too (`--horizon none`), but
  * how long ago each copy of each key was cached multiplies it: `--hours 336` on long-outage explores
  * 34,700 states with the default horizon and 204,984 without one (README, "Exhaustive exploration").
  */

@@ -10,7 +10,7 @@
  * superseded, not lost. The order is total, so replication always converges on one winner.
  *
  * Only the order of versions matters to the model, never their numbers, so an explorer may renumber
- * them (see `model/fingerprint.ts`).
+ * them (see `model/row.ts`).
  *
  * A stamp packs (write number, writer's ring position) into one number; numeric order is version order.
  */

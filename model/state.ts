@@ -3,7 +3,7 @@
  * Members are held in ring order (the order of `members` in the config, which is the join order).
  *
  * Everything here is JSON-like (no Maps, Sets or classes). Hours are absolute (since the start) and grow
- * without a bound, but the canonical key keeps them relative to the clock (`model/fingerprint.ts`); each
+ * without a bound, but the canonical key keeps them relative to the clock (`model/row.ts`); each
  * member takes at most one major upgrade and one minor update per release, and stamps grow only with writes.
  */
 import type { AccountMode } from '../config/schema.ts';

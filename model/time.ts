@@ -1,6 +1,6 @@
 /**
  * Time (docs/model.md, modelling assumptions): the clock, key-cache retention and SKM key validity. Time passes without a
- * bound; the canonical key of a state keeps time relative to the clock (`model/fingerprint.ts`), which is
+ * bound; the canonical key of a state keeps time relative to the clock (`model/row.ts`), which is
  * what keeps an exploration's state space finite.
  */
 import type { ClusterConfig } from '../config/schema.ts';

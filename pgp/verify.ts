@@ -1,11 +1,11 @@
 /**
- * Exhaustive exploration of a cluster config on the packed evaluation of the model (`model/packed.ts`),
+ * Exhaustive exploration of a cluster config on the rules' row backend (`model/component.ts`),
  * one component (record or client) at a time, with the generic packed explorer (`checker/packed.ts`).
  *
  * Each component is explored on its own against the shared faults; a property that must hold of every
  * component is violated when one component's exploration violates it (the shortest over all of them);
  * a `sometimes` property is reached when one component reaches it. Exact when the decomposition is
- * (`model/projection.test.ts`, `model/packed.test.ts`).
+ * (`model/decomposition.test.ts`), and the row backend agrees with the object backend (`test/equivalence.ts`).
  *
  * Verdicts are the properties' own (`property.check` on a decoded state), memoized by what decides them:
  * an `eventually` property judged on the settled state depends only on the state once its faults have

@@ -51,13 +51,13 @@ export interface ClusterProperty {
   /**
    * What the property reads, so that an explorer keeps only that (TLC's VIEW) and judges it only where it
    * can fail; leaving a field out says "reads everything of that sort". A test checks each declaration
-   * (`model/packed.test.ts`: dropping the rest changes no verdict).
+   * (the equivalence harness, `test/evaluations.ts`: on a component it does not read, the property holds).
    */
   readonly reads?: PropertyReads;
   /**
    * True for a property that holds on every state in which no member owes anything (every
    * `owedAtReturn` empty): an explorer need not judge such states at all (`pgp/verify.ts`; checked on
-   * random states by `model/packed.test.ts`). Not inherited by its subject.
+   * every state the equivalence harness visits, `test/evaluations.ts`). Not inherited by its subject.
    */
   readonly holdsWithoutDebts?: boolean;
   /**

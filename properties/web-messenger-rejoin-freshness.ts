@@ -19,7 +19,7 @@ export const webMessengerRejoinFreshness: ClusterProperty = {
   statement:
     'Every member in the Web Messenger rotation holds every account that its live peers held when it last returned (recovered or joined), at the version they held or newer, among the accounts it may hold.',
   // A balancer that holds returning members out keeps every member that owes something out of rotation,
-  // so what is owed cannot change the verdict there (model/packed.test.ts checks this declaration).
+  // so what is owed cannot change the verdict there (the equivalence harness, test/equivalence.ts, checks this declaration).
   reads: { kinds: ['wmAccount'], rotation: (model) => !model.config.loadBalancer.holdsRejoiningMembers },
   // It looks only at what members owe: with no debts there is nothing to miss.
   holdsWithoutDebts: true,

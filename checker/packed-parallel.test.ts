@@ -97,6 +97,23 @@ describe('the packed explorer on the two-phase commit', () => {
     expect(result.threads).toBe(1);
   });
 
+  it('an error in this thread ends the exploration, and the next one starts afresh', () => {
+    /** Judges like the two-phase commit until its 300th state, then fails (the worker threads' copies do not). */
+    class Failing extends TwoPhaseSpace {
+      private judged = 0;
+      override judge(p: number, from: Int32Array, offset: number): string | undefined {
+        if (++this.judged > 300 * this.properties.length) throw new Error('judging failed');
+        return super.judge(p, from, offset);
+      }
+    }
+    const config = configs[1]!;
+    const parallel = { workers: 2, chunk: 7, fromLevel: 1, waitForThreads: true, recipe: (s: PackedSpace) => (s as TwoPhaseSpace).recipe() };
+    expect(() => explorePacked(new Failing(config), { maxDepth: 1000, maxStates: 1_000_000, parallel })).toThrow('judging failed');
+    const after = explorePacked(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000, parallel });
+    expect(after.threads).toBe(2);
+    expect(comparable(after)).toEqual(comparable(explorePacked(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000 })));
+  });
+
   it('a thread that fails ends the exploration with its error', () => {
     expect(() =>
       explorePacked(new TwoPhaseSpace(configs[0]!), {

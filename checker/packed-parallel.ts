@@ -453,7 +453,7 @@ class Threads implements Parallel {
     this.chunk = Math.max(1, options.chunk ?? PARALLEL_CHUNK);
   }
 
-  /** Starts the threads (those not yet in the pool) building the space: an eighth of the way to `fromLevel`. */
+  /** Starts the threads (those not yet in the pool) building the space: a quarter of the way to `fromLevel`. */
   private prepare(): Thread[] {
     if (this.threads !== undefined) return this.threads;
     while (pool.length < this.options.workers - 1) pool.push(spawn());
@@ -463,7 +463,7 @@ class Threads implements Parallel {
   }
 
   ready(levelSize: number): boolean {
-    if (this.threads === undefined && levelSize * 8 < this.fromLevel) return false;
+    if (this.threads === undefined && levelSize * 4 < this.fromLevel) return false;
     const threads = this.prepare();
     if (levelSize < this.fromLevel) return false;
     const failed = threads.map(failureOf).find((f) => f !== undefined);
@@ -488,6 +488,16 @@ class Threads implements Parallel {
 
   run(search: Search): void {
     handovers++;
+    try {
+      this.explore(search);
+    } catch (error) {
+      // The other threads may be waiting at a barrier that will never open: they are not used again.
+      resetPool();
+      throw error;
+    }
+  }
+
+  private explore(search: Search): void {
     const threads = this.threads!;
     const parties = threads.length + 1;
     const words = search.words;

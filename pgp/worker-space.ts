@@ -5,6 +5,7 @@
  * `buildSpace`, which a worker calls with it. A space judged on a property that is not in the catalogue
  * (nor a catalogue property's subject) has no recipe, and is explored in one thread.
  */
+import { availableParallelism } from 'node:os';
 import type { PackedSpace, ParallelOptions, SpaceRecipe } from '../checker/packed.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { compileCluster } from '../model/cluster.ts';
@@ -65,7 +66,11 @@ export function buildSpace(data: SlotRecipe): SlotSpace {
   return new SlotSpace(cluster, packed, data.judged.map(propertyOf), data.group, decoders);
 }
 
-/** The packed explorer's `parallel` option for PGP spaces on `workers` threads (undefined for one). */
+/**
+ * The packed explorer's `parallel` option for PGP spaces on `workers` threads, at most one per core
+ * (undefined for one).
+ */
 export function pgpParallel(workers: number): ParallelOptions | undefined {
-  return workers > 1 ? { workers, recipe: slotSpaceRecipe } : undefined;
+  const threads = Math.min(workers, availableParallelism());
+  return threads > 1 ? { workers: threads, recipe: slotSpaceRecipe } : undefined;
 }

@@ -153,9 +153,12 @@ function grow(buffer: Growable, words: number): Int32Array {
   return view(buffer);
 }
 
-/** The party a row belongs to. */
+/**
+ * The party a row belongs to: by the hash's low 16 bits (the table's slot is chosen by its high bits),
+ * in integer arithmetic (a modulo of an unsigned 32-bit hash is a floating-point one).
+ */
 export function ownerOf(hash: number, parties: number): number {
-  return (hash >>> 0) % parties;
+  return ((hash & 0xffff) * parties) >>> 16;
 }
 
 /** Waits at a barrier of all parties; `watch` (this thread's) is called while it waits, and may throw. */

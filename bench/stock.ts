@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { ACCOUNT_MODES, type ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
-import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster, initialState } from '../model/cluster.ts';
 import { DEFAULT_HOURS, DEFAULT_SCOPE } from '../model/enabled.ts';
 import { RECORD_KINDS } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -24,7 +24,7 @@ let stockSteps = 0;
 
 class ClusterCommand implements fc.Command<Holder, Holder> {
   constructor(
-    private readonly model: ClusterModel,
+    private readonly model: CompiledCluster,
     private readonly action: Action,
     private readonly afterEach: readonly ClusterProperty[],
   ) {}
@@ -46,7 +46,7 @@ class ClusterCommand implements fc.Command<Holder, Holder> {
   }
 }
 
-export function stockCommands(model: ClusterModel, afterEach: readonly ClusterProperty[]) {
+export function stockCommands(model: CompiledCluster, afterEach: readonly ClusterProperty[]) {
   const ids = model.members.map((m) => m.id);
   const member = fc.constantFrom(...ids);
   const kinds = RECORD_KINDS.filter((kind) => DEFAULT_SCOPE.keys[kind].length > 0);

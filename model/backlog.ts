@@ -32,7 +32,7 @@
  */
 import type { AccountMode, ClusterConfig, Workload } from '../config/schema.ts';
 import type { Action, MemberId } from './actions.ts';
-import { type ClusterModel, compileCluster, initialState } from './cluster.ts';
+import { type CompiledCluster, compileCluster, initialState } from './cluster.ts';
 import { RECORD_KINDS, type RecordId, type RecordKind } from './records.ts';
 import { replicateToQuiescence, replicationRound, roundHops } from './settle.ts';
 import type { ClusterState } from './state.ts';
@@ -130,7 +130,7 @@ function probeRecord(kind: BacklogKind, writer: MemberId): RecordId {
 }
 
 /** The model the analysis runs: the config with one member allowed down for the whole horizon. */
-function analysisModel(config: ClusterConfig, accountMode: AccountMode): ClusterModel {
+function analysisModel(config: ClusterConfig, accountMode: AccountMode): CompiledCluster {
   return compileCluster({
     ...config,
     webMessenger: { ...config.webMessenger, accountMode },
@@ -139,7 +139,7 @@ function analysisModel(config: ClusterConfig, accountMode: AccountMode): Cluster
 }
 
 /** Applies actions that must be enabled (the analysis builds only enabled traces). */
-function apply(model: ClusterModel, state: ClusterState, actions: readonly Action[]): ClusterState {
+function apply(model: CompiledCluster, state: ClusterState, actions: readonly Action[]): ClusterState {
   let s = state;
   for (const action of actions) {
     const why = whyDisabled(model, s, action);
@@ -149,7 +149,7 @@ function apply(model: ClusterModel, state: ClusterState, actions: readonly Actio
   return s;
 }
 
-function settled(model: ClusterModel, state: ClusterState): ClusterState {
+function settled(model: CompiledCluster, state: ClusterState): ClusterState {
   return replicateToQuiescence(model, state).state;
 }
 
@@ -157,7 +157,7 @@ function settled(model: ClusterModel, state: ClusterState): ClusterState {
  * The state an outage of `m` starts from: the initial state, with the accounts Web Messenger messages
  * will change created beforehand (one per member that may create it) and replicated; then `m` crashes.
  */
-function outageStart(model: ClusterModel, m: MemberId): { start: ClusterState; live: MemberId[] } {
+function outageStart(model: CompiledCluster, m: MemberId): { start: ClusterState; live: MemberId[] } {
   let s = initialState(model);
   const live = s.members.filter((x) => x.status === 'up' && x.id !== m).map((x) => x.id);
   for (const w of live) {
@@ -175,7 +175,7 @@ function probeWrite(kind: BacklogKind, writer: MemberId): Action {
 }
 
 /** Whether `m` holds the probe after it was made at the outage's start, `age` hours passed, and `m` returned. */
-function owedAtAge(model: ClusterModel, afterWrite: ClusterState, m: MemberId, record: RecordId, age: number): boolean {
+function owedAtAge(model: CompiledCluster, afterWrite: ClusterState, m: MemberId, record: RecordId, age: number): boolean {
   let s = afterWrite;
   if (age > 0) s = apply(model, s, [{ type: 'advanceTime', hours: age }]);
   s = settled(model, apply(model, s, [{ type: 'recover', member: m }]));
@@ -183,7 +183,7 @@ function owedAtAge(model: ClusterModel, afterWrite: ClusterState, m: MemberId, r
 }
 
 /** The probe's window: the hours before `m`'s return within which such a change is still owed (see the header). */
-function windowOf(model: ClusterModel, afterWrite: ClusterState, m: MemberId, record: RecordId, horizon: number): number | null {
+function windowOf(model: CompiledCluster, afterWrite: ClusterState, m: MemberId, record: RecordId, horizon: number): number | null {
   if (!owedAtAge(model, afterWrite, m, record, 0)) return 0;
   if (owedAtAge(model, afterWrite, m, record, horizon)) return null;
   // Owed at age `lo`, not at age `hi`: the window is `lo + 1` hours (ages 0 to lo).
@@ -198,7 +198,7 @@ function windowOf(model: ClusterModel, afterWrite: ClusterState, m: MemberId, re
 }
 
 /** The first outage length (hours) at which a client enrolled at `m` has lost its SKM key, if any. */
-function skmLapse(model: ClusterModel, m: MemberId, horizon: number): number | null {
+function skmLapse(model: CompiledCluster, m: MemberId, horizon: number): number | null {
   const enroll: Action = { type: 'enroll', client: `${PROBE}-client`, member: m };
   const s0 = initialState(model);
   if (whyDisabled(model, s0, enroll) !== undefined) return null;

@@ -9,7 +9,7 @@ import { INITIAL_STAMP } from './stamps.ts';
 import { retentionHours } from './time.ts';
 import { emptyKeyed } from './keyed.ts';
 
-export interface ClusterModel {
+export interface CompiledCluster {
   readonly config: ClusterConfig;
   /** Member configs in ring order. */
   readonly members: readonly MemberConfig[];
@@ -43,7 +43,7 @@ export function isWebMessengerEligible(config: ClusterConfig, member: MemberConf
   return runsService(member, 'webMessenger') && (set === 'all' || set.includes(member.id));
 }
 
-export function compileCluster(config: ClusterConfig): ClusterModel {
+export function compileCluster(config: ClusterConfig): CompiledCluster {
   const members = config.members;
   const everyone = members.map(() => true);
   return {
@@ -75,7 +75,7 @@ export function compileCluster(config: ClusterConfig): ClusterModel {
  * Every member starts up with the cluster's default policy, on the current release, owing nothing; a
  * member with `joinsLater` starts outside the cluster, waiting.
  */
-export function initialState(model: ClusterModel): ClusterState {
+export function initialState(model: CompiledCluster): ClusterState {
   const member = (m: MemberConfig): MemberState => ({
     id: m.id,
     status: m.joinsLater ? 'waiting' : 'up',
@@ -103,11 +103,11 @@ export function initialState(model: ClusterModel): ClusterState {
 }
 
 /** The key of the link between two members: both ids in ring order. */
-export function linkKey(model: ClusterModel, a: number, b: number): string {
+export function linkKey(model: CompiledCluster, a: number, b: number): string {
   const [first, second] = a < b ? [a, b] : [b, a];
   return `${model.members[first]!.id}|${model.members[second]!.id}`;
 }
 
-export function memberAt(model: ClusterModel, id: MemberId): number | undefined {
+export function memberAt(model: CompiledCluster, id: MemberId): number | undefined {
   return model.position.get(id);
 }

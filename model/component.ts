@@ -4,7 +4,7 @@
  * candidate's precondition and effect are its declaration's own, resolved once.
  */
 import type { Action } from './actions.ts';
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { candidateActions, type Scope, withinScope } from './enabled.ts';
 import { ownerSlot, type Slot, scopeSlots } from './projection.ts';
 import { KEEP_ALL, type Kept, RowLayout, RowView } from './row.ts';
@@ -31,7 +31,7 @@ export class RowComponent extends RowLayout {
   private readonly sent: RowView;
   private readonly scratch: Int32Array;
 
-  constructor(model: ClusterModel, scope: Scope, slot: Slot, kept: Kept = KEEP_ALL) {
+  constructor(model: CompiledCluster, scope: Scope, slot: Slot, kept: Kept = KEEP_ALL) {
     super(model, scope, slot, kept);
     const slots = scopeSlots(scope);
     const index = slots.findIndex((s) => (s.type === 'record' ? slot.type === 'record' && s.id === slot.id : slot.type === 'client' && s.client === slot.client));

@@ -3,7 +3,7 @@
  * steps that random search and exploration draw from. Only enabled actions are ever generated (docs/model.md, actions).
  */
 import type { Action, ActionType } from './actions.ts';
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { RECORD_KINDS, type RecordKind, recordId, SAME_RULES_AS } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { ObjectView } from './object-view.ts';
@@ -38,7 +38,7 @@ export function withinScope(scope: Scope, v: View, type: ActionType, args: Args,
 }
 
 /** Why an action lies outside the scope (`withinScope`), if it does. */
-export function outsideScope(scope: Scope, model: ClusterModel, state: ClusterState, action: Action): string | undefined {
+export function outsideScope(scope: Scope, model: CompiledCluster, state: ClusterState, action: Action): string | undefined {
   if (!(action.type === 'write' && scope.writeOnce === true) && !(action.type === 'advanceTime' && scope.maxClock !== undefined)) return undefined;
   const args = declarationOf(action).resolve(model, action);
   if (typeof args === 'string') return undefined;
@@ -111,7 +111,7 @@ export const DEFAULT_SCOPE: Scope = scopeFor([{}]);
  * Every action of the scope, enabled or not, in a fixed order: each declaration's candidates (`ACTIONS`),
  * in the order of the declarations, those of an `interleaved` one alternating with the previous one's.
  */
-export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
+export function candidateActions(model: CompiledCluster, scope: Scope): Action[] {
   const out: Action[] = [];
   let group: (readonly Action[])[] = [];
   const flush = () => {
@@ -130,7 +130,7 @@ export function candidateActions(model: ClusterModel, scope: Scope): Action[] {
 
 /** The candidates enabled in this state: each checked against its own type's precondition directly. */
 export function enabledActions(
-  model: ClusterModel,
+  model: CompiledCluster,
   state: ClusterState,
   candidates: readonly Action[],
   scope: Scope = DEFAULT_SCOPE,

@@ -8,7 +8,7 @@
  * drafts are written.
  */
 import type { Draft } from 'immer';
-import { type ClusterModel, linkKey } from './cluster.ts';
+import { type CompiledCluster, linkKey } from './cluster.ts';
 import { ownEntry } from './keyed.ts';
 import { clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
 import { makeStamp } from './stamps.ts';
@@ -49,7 +49,7 @@ export class ObjectView implements View {
   private d: Draft<ClusterState>;
 
   constructor(
-    readonly model: ClusterModel,
+    readonly model: CompiledCluster,
     public state: ClusterState | Draft<ClusterState>,
     /** The record of each record lane. */
     public ids: readonly RecordId[],
@@ -240,11 +240,11 @@ export class ObjectView implements View {
 }
 
 /** A read-only view of a state with these records as its lanes (and these clients). */
-export function viewOf(model: ClusterModel, state: ClusterState, ids: readonly RecordId[] = [], names: readonly string[] = []): ObjectView {
+export function viewOf(model: CompiledCluster, state: ClusterState, ids: readonly RecordId[] = [], names: readonly string[] = []): ObjectView {
   return new ObjectView(model, state, ids, names);
 }
 
-const readers = new WeakMap<ClusterModel, ObjectView>();
+const readers = new WeakMap<CompiledCluster, ObjectView>();
 const NO_NAMES: readonly string[] = [];
 const ONE_LANE = new Map<RecordId, readonly RecordId[]>();
 
@@ -253,7 +253,7 @@ const ONE_LANE = new Map<RecordId, readonly RecordId[]>();
  * read before the next question is asked (the one-line questions of `model/topology.ts` and
  * `model/desktop.ts` about a `ClusterState`, which properties ask in loops).
  */
-export function readerOf(model: ClusterModel, state: ClusterState, id?: RecordId, client?: string): ObjectView {
+export function readerOf(model: CompiledCluster, state: ClusterState, id?: RecordId, client?: string): ObjectView {
   let ids: readonly RecordId[] = NO_NAMES as readonly RecordId[];
   if (id !== undefined) {
     ids = ONE_LANE.get(id) ?? [id];

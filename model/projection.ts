@@ -14,7 +14,7 @@
  * against the full model on random traces.
  */
 import type { Action } from './actions.ts';
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { RowLayout } from './row.ts';
 import { faultEndings, replicationRound, roundLimit, type SettleMode } from './settle.ts';
 import { makeScope, type Scope } from './enabled.ts';
@@ -103,7 +103,7 @@ export function ownerSlot(slots: readonly Slot[], action: Action): number | 'sha
  * The decomposition of a cluster over a scope, in the shape the checker's component engine takes: its
  * components, projection, owners and canonical keys (with the ring's symmetries).
  */
-export function clusterDecomposition(model: ClusterModel, scope: Scope, group: readonly (readonly number[])[]) {
+export function clusterDecomposition(model: CompiledCluster, scope: Scope, group: readonly (readonly number[])[]) {
   const slots = scopeSlots(scope);
   // Each component's canonical key is its row (`model/row.ts`): the one canonical form of a state.
   const layouts = slots.map((slot) => new RowLayout(model, scope, slot));
@@ -130,17 +130,17 @@ export function clusterDecomposition(model: ClusterModel, scope: Scope, group: r
  * holds or remembers, the default policy, each client), relabelled by `perm` when one is given. Two states
  * with the same key behave the same from then on. The scope says how time is kept (its steps, its horizon).
  */
-export function canonicalStateKey(model: ClusterModel, state: ClusterState, perm?: readonly number[], scope: Scope = TIMED_SCOPE): string {
+export function canonicalStateKey(model: CompiledCluster, state: ClusterState, perm?: readonly number[], scope: Scope = TIMED_SCOPE): string {
   const ids = new Set<RecordId>([DEFAULT_POLICY, ...recordLanes(state)]);
   const slots: Slot[] = [...[...ids].sort().map((id): Slot => ({ type: 'record', id })), ...Object.keys(state.clients).sort().map((client): Slot => ({ type: 'client', client }))];
   // A row reads only its own component of a state: no projection needed.
   return slots.map((slot) => `${describeSlot(slot)}=${layoutOf(model, scope, slot).key(state, perm)}`).join('|');
 }
 
-const layouts = new WeakMap<ClusterModel, WeakMap<Scope, Map<string, RowLayout>>>();
+const layouts = new WeakMap<CompiledCluster, WeakMap<Scope, Map<string, RowLayout>>>();
 
 /** A component's row layout, made once per model, scope and component. */
-function layoutOf(model: ClusterModel, scope: Scope, slot: Slot): RowLayout {
+function layoutOf(model: CompiledCluster, scope: Scope, slot: Slot): RowLayout {
   let byScope = layouts.get(model);
   if (byScope === undefined) {
     byScope = new WeakMap();

@@ -16,7 +16,7 @@
  * is never replicated to it, and a member outside the Web Messenger replication set receives no account
  * data, so neither is owed; otherwise such a member would be held out of rotation for ever.
  */
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import type { RecordId } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
 import { mayHoldOnceInLane } from './topology.ts';
@@ -26,7 +26,7 @@ import { NONE, type RecordLane, UP, type Version, type View } from './view.ts';
  * What `member`, returning now, owes of the record of lane `r`: the newest version its live peers hold,
  * when it is a Web Messenger account it may hold; else `NONE`.
  */
-export function owedOf(model: ClusterModel, v: View, r: RecordLane, member: number): Version {
+export function owedOf(model: CompiledCluster, v: View, r: RecordLane, member: number): Version {
   if (v.kind(r) !== 'wmAccount' || !model.runsWebMessenger[member] || !mayHoldOnceInLane(model, v, r, member)) return NONE;
   let owed = NONE;
   for (let peer = 0; peer < model.size; peer++) {
@@ -47,7 +47,7 @@ export function caughtUp(member: MemberState): boolean {
 }
 
 /** Whether the load balancer sends Web Messenger users to this member now. */
-export function inRotation(model: ClusterModel, state: ClusterState, member: number): boolean {
+export function inRotation(model: CompiledCluster, state: ClusterState, member: number): boolean {
   const m = state.members[member]!;
   return m.status === 'up' && model.runsWebMessenger[member]! && (!model.config.loadBalancer.holdsRejoiningMembers || caughtUp(m));
 }

@@ -23,7 +23,7 @@
  * hours stay exact), and rows without a horizon keep no absolute clock. An exploration on rows is exact for
  * every trace whose time stays within that cap; the reports say time passes "unbounded" in that sense.
  */
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { DEFAULT_HOURS, type Scope } from './enabled.ts';
 import { emptyKeyed, ownEntry } from './keyed.ts';
 import type { Slot } from './projection.ts';
@@ -216,7 +216,7 @@ export class RowLayout {
   private readonly ranks: Int32Array;
 
   constructor(
-    readonly model: ClusterModel,
+    readonly model: CompiledCluster,
     readonly scope: Scope,
     readonly slot: Slot,
     readonly kept: Kept = KEEP_ALL,

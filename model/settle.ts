@@ -20,7 +20,7 @@
  */
 import { produce } from 'immer';
 import type { Action } from './actions.ts';
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { ObjectView, recordLanes } from './object-view.ts';
 import type { RecordId } from './records.ts';
 import type { ClusterState } from './state.ts';
@@ -41,7 +41,7 @@ export interface Settled {
 }
 
 /** Far more rounds than any finite backlog needs: each round moves every record at least one hop. */
-export function roundLimit(model: ClusterModel): number {
+export function roundLimit(model: CompiledCluster): number {
   return 4 * model.size + 8;
 }
 
@@ -61,7 +61,7 @@ export type Ending = (type: 'recover' | 'heal' | 'upgrade', m: number, b: number
  * upgrades, each told to `end` as it is decided (which may apply it: no decision reads what an earlier
  * ending changes).
  */
-export function endingsOf(model: ClusterModel, v: View, mode: SettleMode, end: Ending): void {
+export function endingsOf(model: CompiledCluster, v: View, mode: SettleMode, end: Ending): void {
   const n = model.size;
   if (mode === 'all') for (let m = 0; m < n; m++) if (v.status(m) === DOWN) end('recover', m, -1, false);
   if (v.cutCount() > 0) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (v.isCut(a, b)) end('heal', a, b, false);
@@ -86,7 +86,7 @@ export function endingsOf(model: ClusterModel, v: View, mode: SettleMode, end: E
  * state the round began with) and delivered into `v`. Whether anything was sent; each sender is marked in
  * `senders` when given.
  */
-export function roundOn(model: ClusterModel, v: View, sent: View, senders?: boolean[]): boolean {
+export function roundOn(model: CompiledCluster, v: View, sent: View, senders?: boolean[]): boolean {
   let any = false;
   for (let from = 0; from < model.size; from++) {
     if (sent.status(from) !== UP) continue;
@@ -103,7 +103,7 @@ export function roundOn(model: ClusterModel, v: View, sent: View, senders?: bool
 // The same rules on a `ClusterState`.
 
 /** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
-export function faultEndings(model: ClusterModel, state: ClusterState, mode: SettleMode): Action[] {
+export function faultEndings(model: CompiledCluster, state: ClusterState, mode: SettleMode): Action[] {
   const id = (m: number) => model.members[m]!.id;
   const out: Action[] = [];
   endingsOf(model, new ObjectView(model, state, []), mode, (type, m, b, major) =>
@@ -113,7 +113,7 @@ export function faultEndings(model: ClusterModel, state: ClusterState, mode: Set
 }
 
 /** The actions that end every fault: recover each down member, heal each cut link, upgrade the laggards. */
-export function endFaults(model: ClusterModel, state: ClusterState): Action[] {
+export function endFaults(model: CompiledCluster, state: ClusterState): Action[] {
   return faultEndings(model, state, 'all');
 }
 
@@ -124,7 +124,7 @@ export interface Hop {
 }
 
 /** One synchronous round's hops on a state: every live member's replication hop (`sendOf`), computed on the same state. */
-export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
+export function roundHops(model: CompiledCluster, state: ClusterState): Hop[] {
   const ids = recordLanes(state);
   const v = new ObjectView(model, state, ids);
   const hops: Hop[] = [];
@@ -141,11 +141,11 @@ export function roundHops(model: ClusterModel, state: ClusterState): Hop[] {
 }
 
 /** One synchronous round of replication, or undefined when it would deliver nothing (quiescence). */
-export function replicationRound(model: ClusterModel, state: ClusterState): ClusterState | undefined {
+export function replicationRound(model: CompiledCluster, state: ClusterState): ClusterState | undefined {
   return round(model, state, recordLanes(state)).state;
 }
 
-function round(model: ClusterModel, state: ClusterState, ids: readonly RecordId[], senders?: boolean[]): { state: ClusterState | undefined } {
+function round(model: CompiledCluster, state: ClusterState, ids: readonly RecordId[], senders?: boolean[]): { state: ClusterState | undefined } {
   const sent = new ObjectView(model, state, ids);
   let any = false;
   const next = produce(state, (draft) => {
@@ -154,7 +154,7 @@ function round(model: ClusterModel, state: ClusterState, ids: readonly RecordId[
   return { state: any ? next : undefined };
 }
 
-export function replicateToQuiescence(model: ClusterModel, start: ClusterState, prefix: readonly Action[] = []): Settled {
+export function replicateToQuiescence(model: CompiledCluster, start: ClusterState, prefix: readonly Action[] = []): Settled {
   const actions = [...prefix];
   const ids = recordLanes(start);
   let state = start;
@@ -176,16 +176,16 @@ export function replicateToQuiescence(model: ClusterModel, start: ClusterState, 
   return { state, rounds: limit, hops, quiescent: false, actions };
 }
 
-function applyAll(model: ClusterModel, state: ClusterState, actions: readonly Action[]): ClusterState {
+function applyAll(model: CompiledCluster, state: ClusterState, actions: readonly Action[]): ClusterState {
   if (actions.length === 0) return state;
   return actions.reduce((s, a) => applyAction(model, s, a), state);
 }
 
 /** Settling is deterministic, so each (model, state) is settled once, however many properties ask. */
 function memoized(
-  settleOnce: (model: ClusterModel, state: ClusterState) => Settled,
-): (model: ClusterModel, state: ClusterState) => Settled {
-  const cache = new WeakMap<ClusterModel, WeakMap<ClusterState, Settled>>();
+  settleOnce: (model: CompiledCluster, state: ClusterState) => Settled,
+): (model: CompiledCluster, state: ClusterState) => Settled {
+  const cache = new WeakMap<CompiledCluster, WeakMap<ClusterState, Settled>>();
   return (model, state) => {
     let byState = cache.get(model);
     if (!byState) {
@@ -214,7 +214,7 @@ export const settleAll = settleBy('all');
 /** Links heal but down members stay down; the live members replicate to quiescence. */
 export const settleSurvivors = settleBy('survivors');
 
-export function settle(model: ClusterModel, state: ClusterState, mode: SettleMode): Settled {
+export function settle(model: CompiledCluster, state: ClusterState, mode: SettleMode): Settled {
   return mode === 'all' ? settleAll(model, state) : settleSurvivors(model, state);
 }
 

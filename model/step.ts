@@ -13,7 +13,7 @@
 import { produce } from 'immer';
 import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action, ActionType, MemberId } from './actions.ts';
-import { type ClusterModel, linkKey, runsService } from './cluster.ts';
+import { type CompiledCluster, linkKey, runsService } from './cluster.ts';
 import { reachesServer } from './desktop.ts';
 import type { Scope } from './enabled.ts';
 import { ownEntry } from './keyed.ts';
@@ -62,7 +62,7 @@ function needsUp(v: SharedView, m: number): Why | undefined {
  * actions). A switch rather than a ts-pattern match because it runs for every write candidate on the hot
  * path; the `never` check keeps it exhaustive (a new record kind is a compile error here).
  */
-function writeRule(model: ClusterModel, v: View, r: RecordLane, m: number): Why | undefined {
+function writeRule(model: CompiledCluster, v: View, r: RecordLane, m: number): Why | undefined {
   const config = model.members[m]!;
   const kind = v.kind(r);
   switch (kind) {
@@ -103,7 +103,7 @@ const NO_MEMBER_REACHES = -3;
  * of the cluster in ring order that the joiner can reach sponsors the join (modelling choice: members are
  * peers, KB 153198).
  */
-export function sponsorOf(model: ClusterModel, v: SharedView, joiner: number): number {
+export function sponsorOf(model: CompiledCluster, v: SharedView, joiner: number): number {
   const sponsor = model.sponsor;
   if (v.status(sponsor) === UP) return v.isCut(sponsor, joiner) ? SPONSOR_CUT : sponsor;
   if (model.config.assumptions.joinWhenSponsorDown === 'waits') return SPONSOR_DOWN_WAITS;
@@ -112,7 +112,7 @@ export function sponsorOf(model: ClusterModel, v: SharedView, joiner: number): n
 }
 
 /** A persistent change on member `m`: a new version of the record, acknowledged to the writer. */
-function writeRecord(model: ClusterModel, v: View, r: RecordLane, m: number): void {
+function writeRecord(model: CompiledCluster, v: View, r: RecordLane, m: number): void {
   const version = v.newVersion(r, m);
   v.setHeld(r, m, version);
   const clock = v.clock();
@@ -138,7 +138,7 @@ export function isMajorUpgrade(action: Extract<Action, { type: 'upgrade' }>): bo
 
 /** What a sentence about a disabled action reads: the model, the state, the action and its resolved fields. */
 interface ReasonContext {
-  readonly model: ClusterModel;
+  readonly model: CompiledCluster;
   readonly state: ClusterState;
   readonly action: Action;
   readonly m: number;
@@ -271,22 +271,22 @@ export interface Declaration<A extends Action> {
   /** One line, like a sentence: `write user:alice on m2`. */
   readonly describe: (action: A) => string;
   /** Its fields resolved (`Args`), or what is wrong with them (an unknown member, a malformed field). */
-  readonly resolve: (model: ClusterModel, action: A) => Args | string;
+  readonly resolve: (model: CompiledCluster, action: A) => Args | string;
   /**
    * Why it is not enabled in a view (docs/model.md, actions), or undefined when it is. It reads the shared
    * part and, for an owned action, its owner's lane (`lane`; -1 for a shared action).
    */
-  readonly precondition: (model: ClusterModel, v: View, args: Args, lane: number) => Why | undefined;
+  readonly precondition: (model: CompiledCluster, v: View, args: Args, lane: number) => Why | undefined;
   /** Its effect on one record lane (a shared action: on every lane; a write: on its record's). */
-  readonly record?: (model: ClusterModel, v: View, r: RecordLane, args: Args) => void;
+  readonly record?: (model: CompiledCluster, v: View, r: RecordLane, args: Args) => void;
   /** Its effect on one client lane (a shared action: on every lane; an enrollment: on its client's). */
-  readonly client?: (model: ClusterModel, v: View, c: ClientLane, args: Args) => void;
+  readonly client?: (model: CompiledCluster, v: View, c: ClientLane, args: Args) => void;
   /** Its effect on the shared part, after its effects on the lanes. */
-  readonly shared?: (model: ClusterModel, v: View, args: Args) => void;
+  readonly shared?: (model: CompiledCluster, v: View, args: Args) => void;
   /** The component it belongs to (the per-record rule, above `ACTIONS`). */
   readonly owner: Owner<A>;
   /** Every action of this type within a scope, enabled or not, in a fixed order. */
-  readonly candidates: (model: ClusterModel, scope: Scope) => A[];
+  readonly candidates: (model: CompiledCluster, scope: Scope) => A[];
   /**
    * Its candidates alternate one for one with those of the declaration before it (`crash m1`, `recover
    * m1`, `crash m2`, ...): a fault and its undo stay side by side in the candidate order, which random
@@ -295,18 +295,18 @@ export interface Declaration<A extends Action> {
   readonly interleaved?: true;
 }
 
-function unknownMember(model: ClusterModel, id: unknown): string {
+function unknownMember(model: CompiledCluster, id: unknown): string {
   return `unknown member ${JSON.stringify(id)}; members are ${model.members.map((m) => m.id).join(', ')}`;
 }
 
 /** Resolves an action's `member` to its ring position. */
-function onMember(model: ClusterModel, id: MemberId, extra: Omit<Args, 'm' | 'b'> = {}): Args | string {
+function onMember(model: CompiledCluster, id: MemberId, extra: Omit<Args, 'm' | 'b'> = {}): Args | string {
   const m = model.position.get(id);
   return m === undefined ? unknownMember(model, id) : { m, b: -1, ...extra };
 }
 
 /** Resolves a link's two members. */
-function onLink(model: ClusterModel, a: MemberId, b: MemberId): Args | string {
+function onLink(model: CompiledCluster, a: MemberId, b: MemberId): Args | string {
   const x = model.position.get(a);
   const y = model.position.get(b);
   if (x === undefined) return unknownMember(model, a);
@@ -610,13 +610,13 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
 };
 
 /** The candidates of an action on a member: one per member, in ring order. */
-function eachMember<T extends 'crash' | 'recover' | 'replicate' | 'remove'>(type: T): (model: ClusterModel) => ActionOf<T>[] {
+function eachMember<T extends 'crash' | 'recover' | 'replicate' | 'remove'>(type: T): (model: CompiledCluster) => ActionOf<T>[] {
   return (model) => model.members.map((m) => ({ type, member: m.id }) as ActionOf<T>);
 }
 
 /** The candidates of an action on a link: one per pair of members, in ring order. */
-function eachLink<T extends 'partition' | 'heal'>(type: T): (model: ClusterModel) => ActionOf<T>[] {
-  const ids = (model: ClusterModel) => model.members.map((m) => m.id);
+function eachLink<T extends 'partition' | 'heal'>(type: T): (model: CompiledCluster) => ActionOf<T>[] {
+  const ids = (model: CompiledCluster) => model.members.map((m) => m.id);
   return (model) => ids(model).flatMap((a, i) => ids(model).slice(i + 1).map((b) => ({ type, a, b }) as ActionOf<T>));
 }
 
@@ -640,7 +640,7 @@ export function describeAction(action: Action): string {
  * Applies a declaration's effect to a view: an owned action's on its owner's lane (`lane`), a shared
  * action's on every record lane and every client lane, then on the shared part.
  */
-export function applyEffect(model: ClusterModel, declaration: Declaration<Action>, v: View, args: Args, lane: number): void {
+export function applyEffect(model: CompiledCluster, declaration: Declaration<Action>, v: View, args: Args, lane: number): void {
   if (declaration.owner !== 'shared') {
     // An owned action changes its owner's lane alone: a write its record, an enrollment its client.
     if (declaration.record !== undefined) declaration.record(model, v, lane, args);
@@ -666,10 +666,10 @@ interface Resolved {
   readonly names: readonly string[];
 }
 
-const resolutions = new WeakMap<ClusterModel, WeakMap<Action, Resolved>>();
+const resolutions = new WeakMap<CompiledCluster, WeakMap<Action, Resolved>>();
 
 /** An action resolved against a model, memoized by the action object (candidates are resolved once). */
-function resolvedOf(model: ClusterModel, action: Action): Resolved {
+function resolvedOf(model: CompiledCluster, action: Action): Resolved {
   let byAction = resolutions.get(model);
   if (byAction === undefined) {
     byAction = new WeakMap();
@@ -689,7 +689,7 @@ function resolvedOf(model: ClusterModel, action: Action): Resolved {
 }
 
 /** The reason code of a resolved action's precondition in a state (its owner's lanes only). */
-function preconditionIn(model: ClusterModel, state: ClusterState, { declaration, args, owner, ids, names }: Resolved): Why | undefined {
+function preconditionIn(model: CompiledCluster, state: ClusterState, { declaration, args, owner, ids, names }: Resolved): Why | undefined {
   return declaration.precondition(model, new ObjectView(model, state, ids, names), args as Args, owner === undefined ? -1 : 0);
 }
 
@@ -697,7 +697,7 @@ function preconditionIn(model: ClusterModel, state: ClusterState, { declaration,
  * Why an action is not enabled in this state, or undefined when it is. Generators produce only enabled
  * actions; replaying a disabled one is an error that names the step.
  */
-export function whyDisabled(model: ClusterModel, state: ClusterState, action: Action): string | undefined {
+export function whyDisabled(model: CompiledCluster, state: ClusterState, action: Action): string | undefined {
   const resolved = resolvedOf(model, action);
   if (typeof resolved.args === 'string') return resolved.args;
   const why = preconditionIn(model, state, resolved);
@@ -705,13 +705,13 @@ export function whyDisabled(model: ClusterModel, state: ClusterState, action: Ac
 }
 
 /** Whether an action is enabled in this state (`whyDisabled` without its sentence). */
-export function isEnabled(model: ClusterModel, state: ClusterState, action: Action): boolean {
+export function isEnabled(model: CompiledCluster, state: ClusterState, action: Action): boolean {
   const resolved = resolvedOf(model, action);
   return typeof resolved.args !== 'string' && preconditionIn(model, state, resolved) === undefined;
 }
 
 /** Applies an action assumed enabled. Use `step` unless the precondition was already checked. */
-export function applyAction(model: ClusterModel, state: ClusterState, action: Action): ClusterState {
+export function applyAction(model: CompiledCluster, state: ClusterState, action: Action): ClusterState {
   const { declaration, args, owner, ids, names } = resolvedOf(model, action);
   // A shared action changes every record and client the state holds; an owned one its owner's.
   const lanes = owner === undefined ? recordLanes(state) : ids;
@@ -722,7 +722,7 @@ export function applyAction(model: ClusterModel, state: ClusterState, action: Ac
 }
 
 /** Applies an action, or throws `DisabledActionError` saying why it is not enabled. */
-export function step(model: ClusterModel, state: ClusterState, action: Action): ClusterState {
+export function step(model: CompiledCluster, state: ClusterState, action: Action): ClusterState {
   const why = whyDisabled(model, state, action);
   if (why !== undefined) throw new DisabledActionError(why);
   return applyAction(model, state, action);

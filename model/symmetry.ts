@@ -11,10 +11,10 @@
  * configs (a sponsor that differs, a DMZ) it is the identity alone, and symmetry reduction changes
  * nothing, soundly.
  */
-import { type ClusterModel, isWebMessengerEligible } from './cluster.ts';
+import { type CompiledCluster, isWebMessengerEligible } from './cluster.ts';
 
 /** What the model reads about a member, as one comparable string. */
-function behaviour(model: ClusterModel, i: number, roleMatters: boolean): string {
+function behaviour(model: CompiledCluster, i: number, roleMatters: boolean): string {
   const m = model.members[i]!;
   return JSON.stringify([
     m.zone,
@@ -30,7 +30,7 @@ function behaviour(model: ClusterModel, i: number, roleMatters: boolean): string
  * The rotations of the ring that map every member to an interchangeable one, as permutations
  * (`perm[p]` = the position that position `p` is relabelled from); the identity comes first.
  */
-export function ringSymmetries(model: ClusterModel): number[][] {
+export function ringSymmetries(model: CompiledCluster): number[][] {
   const n = model.size;
   // The model reads the sponsor role only to join a waiting member through it.
   const roleMatters = model.members.some((m) => m.joinsLater);

@@ -3,7 +3,7 @@
  * assumptions). Each rule is stated once, on a view (`model/view.ts`), and read by every engine; the
  * functions at the end ask the same rules about a `ClusterState` (properties, the narrator, messages).
  */
-import type { ClusterModel } from './cluster.ts';
+import type { CompiledCluster } from './cluster.ts';
 import { readerOf } from './object-view.ts';
 import { isCacheKind, type RecordId, type RecordKind } from './records.ts';
 import type { ClusterState } from './state.ts';
@@ -33,14 +33,14 @@ export function faultsIn(v: SharedView): number {
  *   its home member (the vendor's note on account modes);
  * - everything else on every member (KB 153723, KB 153198).
  */
-export function mayHoldOnceInLane(model: ClusterModel, v: View, r: RecordLane, m: number): boolean {
+export function mayHoldOnceInLane(model: CompiledCluster, v: View, r: RecordLane, m: number): boolean {
   const kind = v.kind(r);
   if (kind === 'wmAccount' && v.accountHome(r) !== -1 && v.accountMode(r) === HOME_SERVER) return v.accountHome(r) === m;
   return model.onRing[kind][m]!;
 }
 
 /** `mayHoldOnceInLane` for a member of the cluster now (up or down). */
-export function mayHoldLane(model: ClusterModel, v: View, r: RecordLane, m: number): boolean {
+export function mayHoldLane(model: CompiledCluster, v: View, r: RecordLane, m: number): boolean {
   return isInCluster(v, m) && mayHoldOnceInLane(model, v, r, m);
 }
 
@@ -57,7 +57,7 @@ export function mayHoldLane(model: ClusterModel, v: View, r: RecordLane, m: numb
  * - A member still waiting to join is in no ring: every member skips it until it joins, and then it takes
  *   its place in ring order (KB 153721; the ring order is the config order).
  */
-export function successorOf(model: ClusterModel, v: SharedView, from: number, kind: RecordKind): number {
+export function successorOf(model: CompiledCluster, v: SharedView, from: number, kind: RecordKind): number {
   const ring = model.onRing[kind];
   const n = model.size;
   const fixed = model.isDmz[from]!;
@@ -103,7 +103,7 @@ export function deliverable(v: SharedView, from: number, to: number): boolean {
 }
 
 /** Whether the copy of a cached key member `m` holds is past its retention at `hour` (never, for other kinds). */
-export function pastRetention(model: ClusterModel, v: View, r: RecordLane, m: number, hour: number): boolean {
+export function pastRetention(model: CompiledCluster, v: View, r: RecordLane, m: number, hour: number): boolean {
   const kind = v.kind(r);
   return isCacheKind(kind) && v.held(r, m) !== NONE && v.cachedAt(r, m) + model.retention[kind] <= hour;
 }
@@ -118,7 +118,7 @@ export function pastRetention(model: ClusterModel, v: View, r: RecordLane, m: nu
  * The codes say first whether there is something to send, then why it cannot go: `TARGET_NOT_UP`,
  * `LINK_CUT` and `OTHER_RELEASE` are a send the successor needs and does not get.
  */
-export function sendOf(model: ClusterModel, v: View, r: RecordLane, from: number): number {
+export function sendOf(model: CompiledCluster, v: View, r: RecordLane, from: number): number {
   const mine = v.held(r, from);
   if (mine === NONE) return NOTHING_HELD;
   const clock = v.clock();
@@ -149,7 +149,7 @@ export const OTHER_RELEASE = -8;
  * cached key, when it was cached) unless it already holds one at least as new (two senders may reach one
  * receiver in a round) that is not past its retention.
  */
-export function deliverTo(model: ClusterModel, v: View, sent: View, r: RecordLane, from: number, to: number): void {
+export function deliverTo(model: CompiledCluster, v: View, sent: View, r: RecordLane, from: number, to: number): void {
   const version = sent.held(r, from);
   const theirs = v.held(r, to);
   const cache = isCacheKind(v.kind(r));
@@ -159,7 +159,7 @@ export function deliverTo(model: ClusterModel, v: View, sent: View, r: RecordLan
 }
 
 /** One replication hop of the record of lane `r` from `from`, computed on `sent` and delivered into `v`; whether it delivered. */
-export function hopLane(model: ClusterModel, v: View, sent: View, r: RecordLane, from: number): boolean {
+export function hopLane(model: CompiledCluster, v: View, sent: View, r: RecordLane, from: number): boolean {
   const to = sendOf(model, sent, r, from);
   if (to < 0) return false;
   deliverTo(model, v, sent, r, from, to);
@@ -178,37 +178,37 @@ export function inCluster(state: ClusterState, member: number): boolean {
   return status === UP || status === DOWN;
 }
 
-export function isCut(model: ClusterModel, state: ClusterState, a: number, b: number): boolean {
+export function isCut(model: CompiledCluster, state: ClusterState, a: number, b: number): boolean {
   return readerOf(model, state).isCut(a, b);
 }
 
 /** Members down or removed: what the fault budget `maxDown` counts. */
-export function faultsInUse(model: ClusterModel, state: ClusterState): number {
+export function faultsInUse(model: CompiledCluster, state: ClusterState): number {
   return faultsIn(readerOf(model, state));
 }
 
 /** Whether a member of the cluster may store this record now (`mayHoldLane`). */
-export function mayHold(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
+export function mayHold(model: CompiledCluster, state: ClusterState, member: number, id: RecordId): boolean {
   return mayHoldLane(model, readerOf(model, state, id), 0, member);
 }
 
 /** Whether a member, once in the cluster, may store this record (`mayHoldOnceInLane`). */
-export function mayHoldOnceIn(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
+export function mayHoldOnceIn(model: CompiledCluster, state: ClusterState, member: number, id: RecordId): boolean {
   return mayHoldOnceInLane(model, readerOf(model, state, id), 0, member);
 }
 
 /** The member `from` sends records of `kind` to (`successorOf`), or undefined when the ring holds no other member. */
-export function successor(model: ClusterModel, state: ClusterState, from: number, kind: RecordKind): number | undefined {
+export function successor(model: CompiledCluster, state: ClusterState, from: number, kind: RecordKind): number | undefined {
   const next = successorOf(model, readerOf(model, state), from, kind);
   return next === -1 ? undefined : next;
 }
 
 /** Whether `from` can deliver to `to` right now (`deliverable`). */
-export function canDeliver(model: ClusterModel, state: ClusterState, from: number, to: number): boolean {
+export function canDeliver(model: CompiledCluster, state: ClusterState, from: number, to: number): boolean {
   return deliverable(readerOf(model, state), from, to);
 }
 
 /** Whether the copy of a cached key that `member` holds is past its retention now (`pastRetention`); false for other kinds. */
-export function isPastRetention(model: ClusterModel, state: ClusterState, member: number, id: RecordId): boolean {
+export function isPastRetention(model: CompiledCluster, state: ClusterState, member: number, id: RecordId): boolean {
   return pastRetention(model, readerOf(model, state, id), 0, member, state.clock);
 }

@@ -7,7 +7,7 @@
  */
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
-import { type ClusterModel, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, initialState } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import { findProperty } from '../properties/index.ts';
@@ -40,7 +40,7 @@ export function searched({ basis }: Pick<Judgement, 'basis'>): string {
 }
 
 /** The state the trace leads to, or undefined when it does not replay (it always should). */
-function replay(model: ClusterModel, actions: readonly Action[]): ClusterState | undefined {
+function replay(model: CompiledCluster, actions: readonly Action[]): ClusterState | undefined {
   try {
     return actions.reduce((state, action) => step(model, state, action), initialState(model));
   } catch {
@@ -49,7 +49,7 @@ function replay(model: ClusterModel, actions: readonly Action[]): ClusterState |
 }
 
 /** The explanation and recommendation for one result of `property` (by default, the catalogue's of that name). */
-export function advise(model: ClusterModel, result: Judgement, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
+export function advise(model: CompiledCluster, result: Judgement, property: ClusterProperty | undefined = findProperty(result.property)): Advice {
   const entry = property?.advice;
   const context: AdviceContext = { model, config: model.config, searched: searched(result), proven: result.basis?.basis === 'exhaustive' };
   if (result.verdict === 'not-applicable') {

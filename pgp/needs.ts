@@ -7,7 +7,7 @@
  */
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
-import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster, initialState } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import type { ClusterProperty } from '../properties/types.ts';
@@ -37,7 +37,7 @@ function namedBy(action: Action): string[] {
 }
 
 /** Every state of a trace, the initial one first, or undefined when it does not replay (it always should). */
-function replayed(model: ClusterModel, actions: readonly Action[]): ClusterState[] | undefined {
+function replayed(model: CompiledCluster, actions: readonly Action[]): ClusterState[] | undefined {
   const states = [initialState(model)];
   try {
     for (const action of actions) states.push(step(model, states.at(-1)!, action));

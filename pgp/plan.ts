@@ -40,7 +40,7 @@ import { formatProblem, validateConfig } from '../config/validate.ts';
 import { suggest } from '../io/suggest.ts';
 import { describeValue } from '../io/zod-problems.ts';
 import type { Action } from '../model/actions.ts';
-import { type ClusterModel, compileCluster, initialState, linkKey } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster, initialState, linkKey } from '../model/cluster.ts';
 import { makeScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { RowComponent } from '../model/component.ts';
 import { project, scopeSlots, type Slot } from '../model/projection.ts';
@@ -189,11 +189,11 @@ export function planConfig(config: ClusterConfig): ClusterConfig {
   return result.config;
 }
 
-export function planModel(config: ClusterConfig): ClusterModel {
+export function planModel(config: ClusterConfig): CompiledCluster {
   return compileCluster(planConfig(config));
 }
 
-function memberIndex(model: ClusterModel, id: string): number {
+function memberIndex(model: CompiledCluster, id: string): number {
   return model.position.get(id)!;
 }
 
@@ -216,7 +216,7 @@ export const NO_MARKS: PlanMarks = { planned: 0, drained: 0 };
  * The packed space takes the same steps on rows (`PlanSpace.takeStep`); `pgp/plan.test.ts` checks that
  * they agree.
  */
-export function takeStep(model: ClusterModel, state: ClusterState, marks: PlanMarks, step: PlanStep): { state: ClusterState; marks: PlanMarks } | string {
+export function takeStep(model: CompiledCluster, state: ClusterState, marks: PlanMarks, step: PlanStep): { state: ClusterState; marks: PlanMarks } | string {
   if (step.type === 'settle') return { state: replicateToQuiescence(model, state).state, marks };
   const m = memberIndex(model, step.member);
   const bit = 1 << m;
@@ -273,7 +273,7 @@ function trafficAt(action: Action): string | undefined {
 }
 
 /** An unplanned action the plan product allows in this state (besides the model's own preconditions). */
-export function unplannedAllowed(model: ClusterModel, state: ClusterState, marks: PlanMarks, action: Action, cutLinks: boolean): boolean {
+export function unplannedAllowed(model: CompiledCluster, state: ClusterState, marks: PlanMarks, action: Action, cutLinks: boolean): boolean {
   const traffic = trafficAt(action);
   if (traffic !== undefined && (marks.drained & (1 << memberIndex(model, traffic))) !== 0) return false;
   switch (action.type) {
@@ -298,7 +298,7 @@ export function unplannedAllowed(model: ClusterModel, state: ClusterState, marks
  * A property judged at a plan's position (module comment): the availability properties with the planned
  * members held down, the others as `check` judges them.
  */
-export function judgeInPlan(model: ClusterModel, property: ClusterProperty, state: ClusterState, planned: number): Outcome {
+export function judgeInPlan(model: CompiledCluster, property: ClusterProperty, state: ClusterState, planned: number): Outcome {
   if (!holdsPlannedDown(property)) return property.check(model, state);
   let s = state;
   state.members.forEach((m, i) => {
@@ -338,7 +338,7 @@ type ComponentRows = Pick<
   'words' | 'candidates' | 'slot' | 'newRow' | 'pack' | 'unpack' | 'encode' | 'decode' | 'enabled' | 'apply' | 'settle' | 'endFaults' | 'clearOwed' | 'collapseForVerdict'
 >;
 
-function componentRows(model: ClusterModel, scope: Scope, slot: Slot, judged: readonly ClusterProperty[]): ComponentRows {
+function componentRows(model: CompiledCluster, scope: Scope, slot: Slot, judged: readonly ClusterProperty[]): ComponentRows {
   return new RowComponent(model, scope, slot, viewFor(judged, scope, model));
 }
 
@@ -391,7 +391,7 @@ export class PlanSpace implements PackedSpace {
   private readonly ends: PackedSet;
 
   constructor(
-    readonly model: ClusterModel,
+    readonly model: CompiledCluster,
     readonly packed: ComponentRows,
     readonly judged: readonly ClusterProperty[],
     readonly steps: readonly PlanStep[],
@@ -649,7 +649,7 @@ export interface PlanExploration extends PlanBasis {
 }
 
 /** The properties a plan is checked against: those that apply, time aside. */
-export function planProperties(model: ClusterModel, names: readonly string[]): { checked: ClusterProperty[]; notExplored: { property: string; reason: string }[] } {
+export function planProperties(model: CompiledCluster, names: readonly string[]): { checked: ClusterProperty[]; notExplored: { property: string; reason: string }[] } {
   const selected = PROPERTIES.filter((p) => p.kind !== 'sometimes' && (names.length === 0 || names.includes(p.name)));
   const notExplored: { property: string; reason: string }[] = [];
   const checked: ClusterProperty[] = [];
@@ -748,7 +748,7 @@ function slotHash(slot: Slot): number {
  * A plan trace replayed on the plain model, step by step: every state (the initial one first) and the
  * members the plan has down in each. Throws when a step does not replay (it always should).
  */
-export function replayPlan(model: ClusterModel, trace: readonly PlanAction[]): { states: ClusterState[]; marks: PlanMarks[] } {
+export function replayPlan(model: CompiledCluster, trace: readonly PlanAction[]): { states: ClusterState[]; marks: PlanMarks[] } {
   const states = [initialState(model)];
   const marks = [NO_MARKS];
   for (const a of trace) {
@@ -767,7 +767,7 @@ export function replayPlan(model: ClusterModel, trace: readonly PlanAction[]): {
 }
 
 /** The words of a violation at the end of a plan trace, from the plain model (as `check` takes them). */
-function messageOf(model: ClusterModel, _steps: readonly PlanStep[], property: ClusterProperty, trace: readonly PlanAction[]): string | undefined {
+function messageOf(model: CompiledCluster, _steps: readonly PlanStep[], property: ClusterProperty, trace: readonly PlanAction[]): string | undefined {
   const { states, marks } = replayPlan(model, trace);
   const outcome = judgeInPlan(model, property, states.at(-1)!, marks.at(-1)!.planned);
   if (outcome.holds) throw new Error(`internal error: the plan trace for ${property.name} does not violate it on the plain model`);
@@ -775,7 +775,7 @@ function messageOf(model: ClusterModel, _steps: readonly PlanStep[], property: C
 }
 
 /** A cut link's key, for reports. */
-export function linkOf(model: ClusterModel, a: string, b: string): string {
+export function linkOf(model: CompiledCluster, a: string, b: string): string {
   return linkKey(model, memberIndex(model, a), memberIndex(model, b));
 }
 
@@ -862,7 +862,7 @@ export interface PlanFind extends PlanBasis {
 }
 
 /** A group relabelled by a permutation of ring positions (a symmetry of the config). */
-function relabelled(model: ClusterModel, group: PlanGroup, perm: readonly number[]): string {
+function relabelled(model: CompiledCluster, group: PlanGroup, perm: readonly number[]): string {
   const id = (member: string) => model.members[perm[memberIndex(model, member)]!]!.id;
   return JSON.stringify(group.steps.map((s) => (s.type === 'settle' ? s : { ...s, member: id(s.member) })));
 }

@@ -12,7 +12,7 @@ import { replaySteps } from '../checker/replay.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
-import { type ClusterModel, linkKey } from '../model/cluster.ts';
+import { type CompiledCluster, linkKey } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import { viewOf } from '../model/object-view.ts';
 import { deliveryBlock, LINK_CUT, OTHER_RELEASE, sendOf, successorOf, TARGET_NOT_UP } from '../model/topology.ts';
@@ -116,13 +116,13 @@ export function tellStates(target: Target, actions: readonly Action[], states: r
   return { kind: 'ran', initial: states[0]!, steps, final: states[actions.length]! };
 }
 
-function actorOf(cluster: ClusterModel, action: Action): string | undefined {
+function actorOf(cluster: CompiledCluster, action: Action): string | undefined {
   const member = (action as { readonly member?: unknown }).member;
   return typeof member === 'string' && cluster.position.has(member) ? member : undefined;
 }
 
 function tellStep(
-  cluster: ClusterModel,
+  cluster: CompiledCluster,
   step: number,
   action: Action,
   before: ClusterState,
@@ -150,7 +150,7 @@ function tellStep(
  * that successor got nothing, as the topology rules say (`successorOf`, `deliveryBlock`). The point of
  * KB 161304 is that this happens silently, so the replay says it.
  */
-function idleReplication(cluster: ClusterModel, state: ClusterState, member: string): string {
+function idleReplication(cluster: CompiledCluster, state: ClusterState, member: string): string {
   const from = cluster.position.get(member)!;
   const v = viewOf(cluster, state);
   const kinds = [...new Set(Object.keys(state.members[from]!.records).map((id) => kindOf(id as RecordId)))].sort();
@@ -171,7 +171,7 @@ function idleReplication(cluster: ClusterModel, state: ClusterState, member: str
 }
 
 /** Why `from` cannot deliver to `to`, in words, from the rule's code (`deliveryBlock`, `sendOf`); undefined when it can. */
-function undeliverable(cluster: ClusterModel, state: ClusterState, from: number, to: number, code: number, whom: string): string | undefined {
+function undeliverable(cluster: CompiledCluster, state: ClusterState, from: number, to: number, code: number, whom: string): string | undefined {
   const target = state.members[to]!;
   switch (code) {
     case TARGET_NOT_UP:
@@ -201,7 +201,7 @@ export interface BlockedSend {
  * unreachable") when that successor cannot receive it. Asked of the replication rule itself (`sendOf`: a
  * send the successor needs and cannot receive); an internal member re-routes, so it never appears here.
  */
-export function blockedSends(cluster: ClusterModel, state: ClusterState): BlockedSend[] {
+export function blockedSends(cluster: CompiledCluster, state: ClusterState): BlockedSend[] {
   const out: BlockedSend[] = [];
   const ids = [...new Set(state.members.flatMap((m) => Object.keys(m.records) as RecordId[]))].sort();
   const v = viewOf(cluster, state, ids);
@@ -224,7 +224,7 @@ export function blockedSends(cluster: ClusterModel, state: ClusterState): Blocke
   return out;
 }
 
-function version(cluster: ClusterModel, stamp: Stamp): string {
+function version(cluster: CompiledCluster, stamp: Stamp): string {
   return describeVersion(cluster, stamp);
 }
 
@@ -242,13 +242,13 @@ const MEMBER_BOOKKEEPING: ReadonlySet<string> = new Set(['cachedAt', 'purgedAt',
  */
 const STATE_BOOKKEEPING: ReadonlySet<string> = new Set(['acknowledged', 'writes', 'acknowledgedCachedAt']);
 
-function writerOf(cluster: ClusterModel, stamp: Stamp): string | undefined {
+function writerOf(cluster: CompiledCluster, stamp: Stamp): string | undefined {
   const writer = stampWriter(stamp);
   return writer === undefined ? undefined : cluster.members[writer]?.id;
 }
 
 /** Reads the state difference as events, grouped per member. */
-export function eventsOf(cluster: ClusterModel, before: ClusterState, after: ClusterState, changes: readonly StateChange[]): StoryEvent[] {
+export function eventsOf(cluster: CompiledCluster, before: ClusterState, after: ClusterState, changes: readonly StateChange[]): StoryEvent[] {
   const status: StoryEvent[] = [];
   const received = new Map<string, RecordVersion[]>();
   const owed = new Map<string, RecordVersion[]>();

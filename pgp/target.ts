@@ -8,7 +8,7 @@ import type { Model, Property } from '../checker/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
-import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster, initialState } from '../model/cluster.ts';
 import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -52,7 +52,7 @@ export function subjectProperty(property: ClusterProperty): ClusterProperty | un
  * A property as the generic checker takes it (`checker/plugin.ts`), bound to a cluster; `onlyTime` is
  * why an exploration in which time does not pass leaves it out (for a property only time can break).
  */
-export function instanceProperty(cluster: ClusterModel, property: ClusterProperty, onlyTime?: string): InstanceProperty<ClusterState> {
+export function instanceProperty(cluster: CompiledCluster, property: ClusterProperty, onlyTime?: string): InstanceProperty<ClusterState> {
   const subject = subjectProperty(property);
   return {
     name: property.name,
@@ -66,7 +66,7 @@ export function instanceProperty(cluster: ClusterModel, property: ClusterPropert
 
 export interface Target {
   readonly config: ClusterConfig;
-  readonly cluster: ClusterModel;
+  readonly cluster: CompiledCluster;
   /** The plain model: every action through immer. */
   readonly model: Model<ClusterState, Action>;
   /** The same model on the component engine (`checker/components.ts`), which search runs on. */
@@ -75,7 +75,7 @@ export interface Target {
   readonly properties: readonly BoundProperty[];
 }
 
-export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCOPE): Model<ClusterState, Action> {
+export function checkableModel(cluster: CompiledCluster, scope: Scope = DEFAULT_SCOPE): Model<ClusterState, Action> {
   const candidates = candidateActions(cluster, scope);
   return {
     initial: initialState(cluster),
@@ -88,7 +88,7 @@ export function checkableModel(cluster: ClusterModel, scope: Scope = DEFAULT_SCO
 }
 
 export function componentEngine(
-  cluster: ClusterModel,
+  cluster: CompiledCluster,
   scope: Scope = DEFAULT_SCOPE,
   group: readonly (readonly number[])[] = [identity(cluster.size)],
 ): ComponentEngine<ClusterState, Action> {
@@ -96,7 +96,7 @@ export function componentEngine(
 }
 
 /** A property as the component engine takes it: combined over components, settled through its tables. */
-export function componentProperty(cluster: ClusterModel, property: ClusterProperty): ComponentProperty<ClusterState> {
+export function componentProperty(cluster: CompiledCluster, property: ClusterProperty): ComponentProperty<ClusterState> {
   const { settles, judge } = property;
   return {
     name: property.name,

@@ -14,7 +14,7 @@
  */
 import { Arena, type PackedFinding, type PackedOptions, type PackedResult, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
-import { type ClusterModel, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
 import { RowComponent } from '../model/component.ts';
 import { project, type Slot, scopeSlots } from '../model/projection.ts';
@@ -68,13 +68,13 @@ export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
 }
 
 /** Whether a property reads the rotation on this config (`PropertyReads.rotation`). */
-export function readsRotation(property: ClusterProperty, cluster: ClusterModel): boolean {
+export function readsRotation(property: ClusterProperty, cluster: CompiledCluster): boolean {
   const rotation = property.reads?.rotation;
   return typeof rotation === 'function' ? rotation(cluster) : rotation === true;
 }
 
 /** What each component must keep for these properties and this scope (TLC's VIEW). */
-export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: ClusterModel): Kept {
+export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: CompiledCluster): Kept {
   const rotation = properties.some((p) => readsRotation(p, cluster));
   const acknowledged = scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
   return { rotation, acknowledged };
@@ -111,7 +111,7 @@ export class SlotSpace implements PackedSpace {
   readonly decoders: readonly RowComponent[];
 
   constructor(
-    readonly cluster: ClusterModel,
+    readonly cluster: CompiledCluster,
     readonly packed: RowComponent,
     readonly judged: readonly ClusterProperty[],
     readonly group: readonly (readonly number[])[],
@@ -289,7 +289,7 @@ export class SlotSpace implements PackedSpace {
  * Clients first: their components are the smallest, so a budget that runs out leaves them decided.
  */
 export function componentExplorations(
-  cluster: ClusterModel,
+  cluster: CompiledCluster,
   scope: Scope,
   properties: readonly ClusterProperty[],
 ): { readonly slot: Slot; readonly judged: ClusterProperty[]; readonly view: Kept }[] {
@@ -304,7 +304,7 @@ export function componentExplorations(
 
 /** Explores every component of the scope with the properties that read it; combines the findings. */
 export function verifyPacked(
-  cluster: ClusterModel,
+  cluster: CompiledCluster,
   scope: Scope,
   properties: readonly ClusterProperty[],
   group: readonly (readonly number[])[],

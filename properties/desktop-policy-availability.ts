@@ -1,4 +1,4 @@
-import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
 import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
@@ -11,7 +11,7 @@ import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, moreRunning, noOutages, patc
  * The first enrolled client that some choice of members down (within the budget left after removals)
  * leaves without a member to download its policy from, after settling, and the smallest such choice.
  */
-function stranded(model: ClusterModel, s: ClusterState): { client: string; member: string; down: number[] } | undefined {
+function stranded(model: CompiledCluster, s: ClusterState): { client: string; member: string; down: number[] } | undefined {
   const clusterHostname = model.config.loadBalancer.clusterHostname;
   const canServe = (m: number, user: string) =>
     runsService(model.members[m]!, 'desktop') && s.members[m]!.records[user as `user:${string}`] !== undefined && s.members[m]!.records[DEFAULT_POLICY] !== undefined;

@@ -4,7 +4,7 @@
  * property file. The advice itself lives with its property (`PropertyAdvice` in `./types.ts`).
  */
 import type { ClusterConfig, Service } from '../config/schema.ts';
-import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { successor } from '../model/topology.ts';
@@ -16,29 +16,29 @@ export function list(items: readonly string[], conjunction: 'and' | 'or' = 'and'
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
-export function ids(model: ClusterModel, members: readonly number[], conjunction: 'and' | 'or' = 'and'): string {
+export function ids(model: CompiledCluster, members: readonly number[], conjunction: 'and' | 'or' = 'and'): string {
   return list(
     members.map((m) => model.members[m]!.id),
     conjunction,
   );
 }
 
-export function indexes(model: ClusterModel, keep: (m: ClusterModel['members'][number]) => boolean): number[] {
+export function indexes(model: CompiledCluster, keep: (m: CompiledCluster['members'][number]) => boolean): number[] {
   return model.members.flatMap((m, i) => (keep(m) ? [i] : []));
 }
 
-export function running(model: ClusterModel, service: Service): number[] {
+export function running(model: CompiledCluster, service: Service): number[] {
   return indexes(model, (m) => runsService(m, service));
 }
 
 /** The fault budget left after removals: how many more members "any maxDown down" takes down. */
-export function budgetLeft(model: ClusterModel, state: ClusterState): number {
+export function budgetLeft(model: CompiledCluster, state: ClusterState): number {
   const removed = state.members.filter((m) => m.status === 'removed').length;
   return Math.max(0, model.config.faults.maxDown - removed);
 }
 
 /** Live members that hold `id` and run `service`. */
-export function liveHolders(model: ClusterModel, state: ClusterState, id: RecordId, service: Service): number[] {
+export function liveHolders(model: CompiledCluster, state: ClusterState, id: RecordId, service: Service): number[] {
   return state.members.flatMap((m, i) =>
     m.status === 'up' && m.records[id] !== undefined && runsService(model.members[i]!, service) ? [i] : [],
   );
@@ -67,7 +67,7 @@ export function noOutages(context: AdviceContext): string | undefined {
  * live: where a change stops. `status` says which kind of absence to look for.
  */
 export function strandingDmzMember(
-  model: ClusterModel,
+  model: CompiledCluster,
   state: ClusterState,
   id: RecordId,
   newest: number,
@@ -91,7 +91,7 @@ export const DMZ_SUCCESSOR: Recommendation = {
 };
 
 /** KB 161304's advice for this config: the private-key clause only for DMZ members that host private keys. */
-export function dmzSuccessorFor(model: ClusterModel): Recommendation {
+export function dmzSuccessorFor(model: CompiledCluster): Recommendation {
   const dmz = indexes(model, (m) => m.zone === 'dmz');
   const withKeys = dmz.filter((m) => model.members[m]!.privateKeys);
   const fixed = dmz.map((m) => `${model.members[m]!.id}'s successor ${model.members[(m + 1) % model.size]!.id}`);
@@ -113,14 +113,14 @@ export function setting(config: ClusterConfig, path: readonly string[], value: u
 }
 
 /** A member's field set to a value: `members[i].<field>`. */
-export function memberSetting<F extends 'zone' | 'services' | 'privateKeys'>(model: ClusterModel, member: number, field: F, value: MemberConfigOf<F>): ConfigChange {
+export function memberSetting<F extends 'zone' | 'services' | 'privateKeys'>(model: CompiledCluster, member: number, field: F, value: MemberConfigOf<F>): ConfigChange {
   return { path: ['members', member, field], value, was: model.members[member]![field] };
 }
 
-type MemberConfigOf<F extends 'zone' | 'services' | 'privateKeys'> = ClusterModel['members'][number][F];
+type MemberConfigOf<F extends 'zone' | 'services' | 'privateKeys'> = CompiledCluster['members'][number][F];
 
 /** A member's services with one more, after those it runs. */
-export function withService(model: ClusterModel, member: number, service: Service): ConfigChange {
+export function withService(model: CompiledCluster, member: number, service: Service): ConfigChange {
   const has = model.members[member]!.services;
   return memberSetting(model, member, 'services', has.includes(service) ? [...has] : [...has, service]);
 }
@@ -130,7 +130,7 @@ export function patch(summary: string, by: AdviceOrigin, source: string, changes
 }
 
 /** The internal members the fault budget asks to run a service as well: more than maxDown run it, each named with its change. */
-export function moreRunning(model: ClusterModel, service: Service) {
+export function moreRunning(model: CompiledCluster, service: Service) {
   return membersToAdd(
     model,
     (m) => runsService(m, service),
@@ -157,8 +157,8 @@ export const CLUSTER_HOSTNAME: PatchRule = ({ config }) =>
  * DMZ member is never asked (keeping it out is the DMZ-mode choice, KB 153723).
  */
 export function membersToAdd(
-  model: ClusterModel,
-  has: (m: ClusterModel['members'][number]) => boolean,
+  model: CompiledCluster,
+  has: (m: CompiledCluster['members'][number]) => boolean,
   lacks: (member: number) => { readonly words: string; readonly changes: readonly ConfigChange[] },
   want: number,
 ): { readonly member: number; readonly words: string; readonly changes: readonly ConfigChange[] }[] {

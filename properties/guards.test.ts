@@ -1,7 +1,7 @@
 /** The `sometimes` guards of the lifecycle faults: each reached on one trace and not on another. */
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../model/actions.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import { cluster, crash, days, enroll, recover, replicate, run, threeAndAJoiner, threeMembers, upgrade, write, minorUpdate } from '../test/helpers.ts';
 import { clientCutOff } from './client-cut-off.ts';
 import { expiredKeyHeld } from './expired-key-held.ts';
@@ -9,7 +9,7 @@ import { joinPendingSponsorDown } from './join-pending-sponsor-down.ts';
 import { mixedReleases } from './mixed-releases.ts';
 import type { ClusterProperty } from './types.ts';
 
-const reached = (p: ClusterProperty, model: ClusterModel, actions: readonly Action[]) => p.check(model, run(model, actions)).holds;
+const reached = (p: ClusterProperty, model: CompiledCluster, actions: readonly Action[]) => p.check(model, run(model, actions)).holds;
 
 describe('mixed-releases', () => {
   const upgrading = cluster({ members: threeMembers, faults: { upgrades: true } });

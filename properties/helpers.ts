@@ -1,6 +1,6 @@
 /** Small readings of a cluster state shared by several properties. */
 import type { Service } from '../config/schema.ts';
-import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type Stamp, stampSequence, stampWriter } from '../model/stamps.ts';
@@ -8,12 +8,12 @@ import { isPastRetention } from '../model/topology.ts';
 import { inCluster, mayHold } from '../model/topology.ts';
 
 /** `write #2, on m3`, or `the initial version`. */
-export function describeVersion(model: ClusterModel, stamp: Stamp): string {
+export function describeVersion(model: CompiledCluster, stamp: Stamp): string {
   const writer = stampWriter(stamp);
   return writer === undefined ? 'the initial version' : `write #${stampSequence(stamp)}, on ${model.members[writer]!.id}`;
 }
 
-export function names(model: ClusterModel, members: readonly number[]): string {
+export function names(model: CompiledCluster, members: readonly number[]): string {
   return members.map((m) => model.members[m]!.id).join(', ');
 }
 
@@ -21,7 +21,7 @@ export function names(model: ClusterModel, members: readonly number[]): string {
  * The newest version of each record among the given members, leaving out cached keys past their retention
  * (they go at their holder's next purge, and replication does not spread them: KB 162609).
  */
-export function newestAmong(model: ClusterModel, state: ClusterState, members: readonly number[]): Map<RecordId, Stamp> {
+export function newestAmong(model: CompiledCluster, state: ClusterState, members: readonly number[]): Map<RecordId, Stamp> {
   const newest = new Map<RecordId, Stamp>();
   for (const m of members) {
     const records = state.members[m]!.records;
@@ -52,7 +52,7 @@ export function membersWhere(state: ClusterState, keep: (status: ClusterState['m
  * again at version 1): replication replaces such a copy.
  */
 export function firstDivergence(
-  model: ClusterModel,
+  model: CompiledCluster,
   state: ClusterState,
   members: readonly number[],
 ): { id: RecordId; newest: Stamp; lacking: number[] } | undefined {
@@ -85,7 +85,7 @@ export function combinations<T>(items: readonly T[], k: number): T[][] {
   return out;
 }
 
-export function anyMemberRuns(model: ClusterModel, service: Service): boolean {
+export function anyMemberRuns(model: CompiledCluster, service: Service): boolean {
   return model.members.some((m) => runsService(m, service));
 }
 
@@ -96,7 +96,7 @@ export function anyMemberRuns(model: ClusterModel, service: Service): boolean {
 export function holdsRecordOf(description: string, ...kinds: readonly RecordKind[]) {
   return {
     description,
-    occurs: (_model: ClusterModel, state: ClusterState) =>
+    occurs: (_model: CompiledCluster, state: ClusterState) =>
       state.members.some((m) => Object.keys(m.records).some((id) => kinds.includes(kindOf(id as RecordId)))),
   };
 }
@@ -104,7 +104,7 @@ export function holdsRecordOf(description: string, ...kinds: readonly RecordKind
 /** A property's subject: a desktop client is enrolled. */
 export const CLIENT_ENROLLED = {
   description: 'a desktop client is enrolled',
-  occurs: (_model: ClusterModel, state: ClusterState) => Object.keys(state.clients).length > 0,
+  occurs: (_model: CompiledCluster, state: ClusterState) => Object.keys(state.clients).length > 0,
 };
 
 /** Records of one kind that some member of the cluster holds. */
@@ -118,7 +118,7 @@ export function heldRecords(state: ClusterState, kind: RecordKind): RecordId[] {
  * For the availability properties: after settling, every choice of members to take down within what is
  * left of the fault budget (`maxDown` minus members removed), and the live members that remain.
  */
-export function outageChoices(model: ClusterModel, settled: ClusterState): { down: number[]; live: number[] }[] {
+export function outageChoices(model: CompiledCluster, settled: ClusterState): { down: number[]; live: number[] }[] {
   const up = membersWhere(settled, (s) => s === 'up');
   const removed = settled.members.filter((m) => m.status === 'removed').length;
   const budget = Math.max(0, model.config.faults.maxDown - removed);
@@ -132,14 +132,14 @@ export function outageChoices(model: ClusterModel, settled: ClusterState): { dow
  * live ones among `serving`), or undefined when no choice within the budget can. This decides "with any
  * maxDown members down" without trying every choice of them.
  */
-export function outageDefeating(model: ClusterModel, settled: ClusterState, serving: readonly number[]): number[] | undefined {
+export function outageDefeating(model: CompiledCluster, settled: ClusterState, serving: readonly number[]): number[] | undefined {
   const removed = settled.members.filter((m) => m.status === 'removed').length;
   const budget = Math.max(0, model.config.faults.maxDown - removed);
   const live = serving.filter((m) => settled.members[m]!.status === 'up');
   return live.length <= budget ? live : undefined;
 }
 
-export function withDownText(model: ClusterModel, down: readonly number[]): string {
+export function withDownText(model: CompiledCluster, down: readonly number[]): string {
   return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
 }
 

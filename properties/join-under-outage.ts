@@ -3,7 +3,7 @@ import { applyAction, whyDisabled } from '../model/step.ts';
 import { isPastRetention } from '../model/topology.ts';
 import { mayHold } from '../model/topology.ts';
 import { describeVersion, newestAmong, outageChoices, rounds, withDownText } from './helpers.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type ClusterProperty, holds, type Outcome, violated } from './types.ts';
 import { argued, list } from './explain.ts';
@@ -49,7 +49,7 @@ export const joinUnderOutage: ClusterProperty = {
  * The judgement, and the choice of members down it fails with: after settling, for every choice of
  * `maxDown` members down, each waiting member joins and must catch up with the live members.
  */
-function joinFailure(model: ClusterModel, state: ClusterState): { outcome: Outcome; down?: number[] } {
+function joinFailure(model: CompiledCluster, state: ClusterState): { outcome: Outcome; down?: number[] } {
   const settled = settleAll(model, state);
   const s = settled.state;
   if (!settled.quiescent) return { outcome: violated(`replication did not quiesce within ${rounds(settled.rounds)}`, settled.rounds) };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { searchRandom } from '../checker/random.ts';
 import { checkableModel } from '../pgp/target.ts';
 import type { Action } from '../model/actions.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import { makeScope } from '../model/enabled.ts';
 import type { RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -31,12 +31,12 @@ import { skmKeysStayValid } from './skm-keys-stay-valid.ts';
 import type { ClusterProperty } from './types.ts';
 import { webMessengerRejoinFreshness } from './web-messenger-rejoin-freshness.ts';
 
-function outcome(property: ClusterProperty, model: ClusterModel, actions: readonly Action[]) {
+function outcome(property: ClusterProperty, model: CompiledCluster, actions: readonly Action[]) {
   return property.check(model, run(model, actions));
 }
 
 /** An `always` property judged on every state of a trace: the first failure, or holds. */
-function always(property: ClusterProperty, model: ClusterModel, actions: readonly Action[]) {
+function always(property: ClusterProperty, model: CompiledCluster, actions: readonly Action[]) {
   let state = run(model, []);
   for (const action of [undefined, ...actions]) {
     if (action) state = run(model, [action], state);

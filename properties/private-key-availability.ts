@@ -1,4 +1,4 @@
-import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { keyOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { anyMemberRuns, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
@@ -9,15 +9,15 @@ import { argued, ids, indexes, list, memberSetting, membersToAdd, noOutages, pat
 const SOURCE = 'KB 153723; seed article KB 153198';
 
 /** A member that can decrypt and sign for internal users: it may hold their private keys and runs mail. */
-const keyMember = (m: ClusterModel['members'][number]) => m.privateKeys && runsService(m, 'mail');
+const keyMember = (m: CompiledCluster['members'][number]) => m.privateKeys && runsService(m, 'mail');
 
 /** How many key members the fault budget asks for: more than maxDown, and at least two (KB 153723). */
-function wanted(model: ClusterModel): number {
+function wanted(model: CompiledCluster): number {
   return Math.max(2, model.config.faults.maxDown + 1);
 }
 
 /** The internal members to make key members, each with what it lacks: the fewest changes that reach `wanted`. */
-function additions(model: ClusterModel) {
+function additions(model: CompiledCluster) {
   return membersToAdd(
     model,
     keyMember,
@@ -41,7 +41,7 @@ function additions(model: ClusterModel) {
  * on no live member running mail, after settling: the key, every member holding it, and the smallest such
  * choice. What the judgement, the advice and the report's hypothetical outage all read.
  */
-function unavailableKey(model: ClusterModel, s: ClusterState): { id: RecordId; holders: number[]; down: number[] } | undefined {
+function unavailableKey(model: CompiledCluster, s: ClusterState): { id: RecordId; holders: number[]; down: number[] } | undefined {
   for (const id of heldRecords(s, 'privateKey')) {
     const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'mail') && m.records[id] !== undefined ? [i] : []));
     const down = outageDefeating(model, s, serving);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { searchRandom } from '../checker/random.ts';
 import { checkableModel } from '../pgp/target.ts';
 import type { Action } from '../model/actions.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { cluster, crash, enroll, partition, remove, run, threeMembers, write } from '../test/helpers.ts';
 import { desktopPolicyAvailability } from './desktop-policy-availability.ts';
@@ -23,7 +23,7 @@ import { survivorConvergence } from './survivor-convergence.ts';
 import type { ClusterProperty } from './types.ts';
 import { webMessengerAvailability } from './web-messenger-availability.ts';
 
-function outcome(property: ClusterProperty, model: ClusterModel, actions: readonly Action[]) {
+function outcome(property: ClusterProperty, model: CompiledCluster, actions: readonly Action[]) {
   return property.check(model, run(model, actions));
 }
 

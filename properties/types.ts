@@ -8,7 +8,7 @@
  * - `sometimes`: a state that must be reachable, so that the other properties do not pass vacuously.
  */
 import type { ClusterConfig } from '../config/schema.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import type { RecordKind } from '../model/records.ts';
 import { type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
@@ -32,8 +32,8 @@ export interface ClusterProperty {
   /** Precise enough to decide any trace. */
   readonly statement: string;
   /** A reason the property does not apply to this config (docs/properties.md `not-applicable`), or undefined. */
-  notApplicable(model: ClusterModel): string | undefined;
-  check(model: ClusterModel, state: ClusterState): Outcome;
+  notApplicable(model: CompiledCluster): string | undefined;
+  check(model: CompiledCluster, state: ClusterState): Outcome;
   /**
    * For an `eventually` property judged on a settled state: how the state settles, and the judgement
    * of the settled state. A checker may then settle states its own (memoized) way; `check` is always
@@ -42,7 +42,7 @@ export interface ClusterProperty {
   readonly settles?: SettleMode;
   /** True for a property that only time passing can break (an exploration without time steps cannot). */
   readonly needsTime?: boolean;
-  judge?(model: ClusterModel, settled: SettledView): Outcome;
+  judge?(model: CompiledCluster, settled: SettledView): Outcome;
   /**
    * For an `eventually` property without `judge` whose `check` depends on the state only through
    * `settle(state, mode)`: that mode (an explorer may then memoize its verdict by the settled state).
@@ -67,7 +67,7 @@ export interface ClusterProperty {
    */
   readonly subject?: {
     readonly description: string;
-    occurs(model: ClusterModel, state: ClusterState): boolean;
+    occurs(model: CompiledCluster, state: ClusterState): boolean;
   };
   /**
    * What a person reads beside the verdict (the risk report): why, in the terms of the config, and what
@@ -120,7 +120,7 @@ export type PatchRule = (context: AdviceContext) => ConfigPatch | readonly Confi
 
 /** What advice reads: the compiled config, and what the verdict rests on in words (`500 random traces`). */
 export interface AdviceContext {
-  readonly model: ClusterModel;
+  readonly model: CompiledCluster;
   readonly config: ClusterConfig;
   readonly searched: string;
   /**
@@ -165,7 +165,7 @@ export interface PropertyAdvice {
    * takes down (ring positions), the smallest choice that defeats it in the state a violation ends in; a
    * report shows them as hypothetical failures. Undefined where no choice does.
    */
-  outage?(model: ClusterModel, state: ClusterState): readonly number[] | undefined;
+  outage?(model: CompiledCluster, state: ClusterState): readonly number[] | undefined;
 }
 
 export interface PropertyReads {
@@ -177,7 +177,7 @@ export interface PropertyReads {
    * Whether it reads what a returning member owes (the load balancer's rotation), or, as a function of the
    * config, where it does: a config in which that cannot change its verdict need not keep it.
    */
-  readonly rotation?: boolean | ((model: ClusterModel) => boolean);
+  readonly rotation?: boolean | ((model: CompiledCluster) => boolean);
   /** Whether it reads the acknowledged version of each record. */
   readonly acknowledged?: boolean;
 }
@@ -193,7 +193,7 @@ export interface SettledView {
 export function judgedAfterSettling(
   spec: Omit<ClusterProperty, 'kind' | 'check' | 'settles' | 'judge' | 'settledBy'> & {
     readonly settles: SettleMode;
-    judge(model: ClusterModel, settled: SettledView): Outcome;
+    judge(model: CompiledCluster, settled: SettledView): Outcome;
   },
 ): ClusterProperty {
   return { ...spec, kind: 'eventually', check: (model, state) => spec.judge(model, settle(model, state, spec.settles)) };

@@ -1,4 +1,4 @@
-import { type ClusterModel, runsService } from '../model/cluster.ts';
+import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { keyOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { anyMemberRuns, heldRecords, holdsRecordOf, outageDefeating, withDownText } from './helpers.ts';
@@ -19,7 +19,7 @@ const ONLY_NEW_ACCOUNTS =
 
 
 /** The members that run Web Messenger but are left out of its replication set. */
-function leftOut(model: ClusterModel): number[] {
+function leftOut(model: CompiledCluster): number[] {
   const set = model.config.webMessenger.replication;
   return set === 'all' ? [] : indexes(model, (m) => runsService(m, 'webMessenger') && !set.includes(m.id));
 }
@@ -28,7 +28,7 @@ function leftOut(model: ClusterModel): number[] {
  * The first account that some choice of members down (within the budget left after removals) leaves on
  * no live member running Web Messenger, after settling, and the smallest such choice.
  */
-function unavailableAccount(model: ClusterModel, s: ClusterState): { id: RecordId; down: number[] } | undefined {
+function unavailableAccount(model: CompiledCluster, s: ClusterState): { id: RecordId; down: number[] } | undefined {
   for (const id of heldRecords(s, 'wmAccount')) {
     const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
     const down = outageDefeating(model, s, serving);

@@ -10,7 +10,7 @@
  * model's own topology rules, not from action types, so a new action type needs no change here.
  */
 import type { ClusterConfig } from '../config/schema.ts';
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { type BlockedSend, blockedSends, cutLinks, describeEvents, type StoryEvent, type StoryStep } from '../pgp/story.ts';
 import { oneLine, wellFormed } from '../io/untrusted.ts';
@@ -33,7 +33,7 @@ export interface DiagramInput {
   /** Where the trace comes from (a file name): a comment in the source, not drawn. */
   readonly source?: string;
   readonly config: ClusterConfig;
-  readonly cluster: ClusterModel;
+  readonly cluster: CompiledCluster;
   /** The state before the first step. */
   readonly initial: ClusterState;
   readonly steps: readonly StoryStep[];

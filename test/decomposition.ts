@@ -14,7 +14,7 @@ import { checkableModel } from '../pgp/target.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { Action, ActionType } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
-import { type ClusterModel, compileCluster } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster } from '../model/cluster.ts';
 import { candidateActions, type Scope } from '../model/enabled.ts';
 import { canonicalStateKey } from '../model/projection.ts';
 import { describeSlot, ownerSlot, project, type Slot, scopeSlots } from '../model/projection.ts';
@@ -30,7 +30,7 @@ export class DecompositionCheck {
   readonly seen = new Set<ActionType>();
 
   constructor(
-    readonly cluster: ClusterModel,
+    readonly cluster: CompiledCluster,
     scope: Scope,
   ) {
     this.model = checkableModel(cluster, scope);

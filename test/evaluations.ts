@@ -13,7 +13,7 @@
  * a property holds on a component it does not read; `holdsWithoutDebts`); the row backend, with the
  * config's symmetries, that a row's canonical form is the least of its relabellings and judged alike.
  */
-import type { ClusterModel } from '../model/cluster.ts';
+import type { CompiledCluster } from '../model/cluster.ts';
 import { initialState } from '../model/cluster.ts';
 import { RowComponent } from '../model/component.ts';
 import { outsideScope, type Scope } from '../model/enabled.ts';
@@ -34,14 +34,14 @@ export interface Exploration {
   readonly view: Kept;
 }
 
-function findingOf(p: ClusterProperty, cluster: ClusterModel, state: ClusterState): boolean {
+function findingOf(p: ClusterProperty, cluster: CompiledCluster, state: ClusterState): boolean {
   const outcome = p.check(cluster, state);
   return p.kind === 'sometimes' ? outcome.holds : !outcome.holds;
 }
 
 /** The object backend on one component's (projected) states. `all` are every applicable property and subject, for the declaration checks. */
 export function objectEvaluation(
-  cluster: ClusterModel,
+  cluster: CompiledCluster,
   scope: Scope,
   { slot, judged, view }: Exploration,
   all: readonly ClusterProperty[],
@@ -90,7 +90,7 @@ export function objectEvaluation(
 }
 
 /** The row backend on one component's rows, judged as the explorer judges them, with the config's symmetries. */
-export function rowEvaluation(cluster: ClusterModel, scope: Scope, { slot, judged, view }: Exploration, group: readonly (readonly number[])[]): Evaluation<Int32Array> {
+export function rowEvaluation(cluster: CompiledCluster, scope: Scope, { slot, judged, view }: Exploration, group: readonly (readonly number[])[]): Evaluation<Int32Array> {
   const component = new RowComponent(cluster, scope, slot, view);
   const space = new SlotSpace(cluster, component, judged, [identity(cluster.size)]);
   const symmetric = new SlotSpace(cluster, component, judged, group);

@@ -2,20 +2,20 @@
 import type { ClusterConfigInput } from '../config/schema.ts';
 import { resolveConfig } from '../config/validate.ts';
 import type { Action } from '../model/actions.ts';
-import { type ClusterModel, compileCluster, initialState } from '../model/cluster.ts';
+import { type CompiledCluster, compileCluster, initialState } from '../model/cluster.ts';
 import type { RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import { expect } from 'vitest';
 
-export function cluster(input: Omit<ClusterConfigInput, 'name'> & { name?: string }): ClusterModel {
+export function cluster(input: Omit<ClusterConfigInput, 'name'> & { name?: string }): CompiledCluster {
   return compileCluster(resolveConfig({ name: 'test', ...input }));
 }
 
 export const threeMembers = [{ id: 'm1' }, { id: 'm2' }, { id: 'm3' }];
 
 /** The state after a list of actions (each must be enabled). */
-export function run(model: ClusterModel, actions: readonly Action[], from: ClusterState = initialState(model)): ClusterState {
+export function run(model: CompiledCluster, actions: readonly Action[], from: ClusterState = initialState(model)): ClusterState {
   return actions.reduce((state, action) => step(model, state, action), from);
 }
 

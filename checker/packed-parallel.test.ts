@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { TwoPhaseSpace } from '../test/two-phase-commit-packed.ts';
 import { unpackTwoPhase } from '../test/two-phase-commit-packed.ts';
 import { twoPhaseInstance } from '../test/two-phase-commit.ts';
-import { explorePacked, type PackedResult, type PackedSpace } from './packed.ts';
+import { exploreRows, type RowExploration, type RowSpace } from './packed.ts';
 
 /** A result without what depends on the machine (time, memory) or on the threads that took part. */
-function comparable(result: PackedResult) {
+function comparable(result: RowExploration) {
   const { seconds, bytesPerState, queueBytesPerState, threads, ...rest } = result;
   return { ...rest, findings: result.findings.map((f) => ({ ...f, states: f.states?.map((row) => Array.from(row)) ?? null })) };
 }
 
 /** The plain breadth-first search, one state at a time, by its rows' text: what the explorer must agree with. */
-function reference(space: PackedSpace) {
+function reference(space: RowSpace) {
   const words = space.words;
   const row = new Int32Array(words);
   space.initial(row);
@@ -48,7 +48,7 @@ const configs = [
 describe('the packed explorer on the two-phase commit', () => {
   it.each(configs)('$name: the plain breadth-first search’s states, transitions and shortest findings, whose traces replay on the model', (config) => {
     const space = new TwoPhaseSpace(config);
-    const result = explorePacked(space, { maxDepth: 1000, maxStates: 1_000_000 });
+    const result = exploreRows(space, { maxDepth: 1000, maxStates: 1_000_000 });
     const plain = reference(space);
     expect(result.exhausted).toBe(!config.buggy);
     if (!config.buggy) expect({ states: result.states, transitions: result.transitions }).toEqual({ states: plain.states, transitions: plain.transitions });
@@ -70,7 +70,7 @@ describe('the packed explorer on the two-phase commit', () => {
       { maxDepth: 1000, maxStates: 300 },
       { maxDepth: 4, maxStates: 1_000_000 },
     ]) {
-      const alone = explorePacked(new TwoPhaseSpace(config), limits);
+      const alone = exploreRows(new TwoPhaseSpace(config), limits);
       expect(alone.threads).toBe(1);
       for (const [workers, chunk] of [
         [2, 1],
@@ -78,7 +78,7 @@ describe('the packed explorer on the two-phase commit', () => {
         [2, 1000],
       ] as const) {
         const space = new TwoPhaseSpace(config);
-        const together = explorePacked(space, {
+        const together = exploreRows(space, {
           ...limits,
           parallel: { workers, chunk, fromLevel: 1, waitForThreads: true, recipe: (s) => (s as TwoPhaseSpace).recipe() },
         });
@@ -89,7 +89,7 @@ describe('the packed explorer on the two-phase commit', () => {
   });
 
   it('a space without a recipe is explored in this thread', () => {
-    const result = explorePacked(new TwoPhaseSpace(configs[0]!), {
+    const result = exploreRows(new TwoPhaseSpace(configs[0]!), {
       maxDepth: 1000,
       maxStates: 1_000_000,
       parallel: { workers: 2, fromLevel: 1, waitForThreads: true, recipe: () => undefined },
@@ -107,16 +107,16 @@ describe('the packed explorer on the two-phase commit', () => {
       }
     }
     const config = configs[1]!;
-    const parallel = { workers: 2, chunk: 7, fromLevel: 1, waitForThreads: true, recipe: (s: PackedSpace) => (s as TwoPhaseSpace).recipe() };
-    expect(() => explorePacked(new Failing(config), { maxDepth: 1000, maxStates: 1_000_000, parallel })).toThrow('judging failed');
-    const after = explorePacked(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000, parallel });
+    const parallel = { workers: 2, chunk: 7, fromLevel: 1, waitForThreads: true, recipe: (s: RowSpace) => (s as TwoPhaseSpace).recipe() };
+    expect(() => exploreRows(new Failing(config), { maxDepth: 1000, maxStates: 1_000_000, parallel })).toThrow('judging failed');
+    const after = exploreRows(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000, parallel });
     expect(after.threads).toBe(2);
-    expect(comparable(after)).toEqual(comparable(explorePacked(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000 })));
+    expect(comparable(after)).toEqual(comparable(exploreRows(new TwoPhaseSpace(config), { maxDepth: 1000, maxStates: 1_000_000 })));
   });
 
   it('a thread that fails ends the exploration with its error', () => {
     expect(() =>
-      explorePacked(new TwoPhaseSpace(configs[0]!), {
+      exploreRows(new TwoPhaseSpace(configs[0]!), {
         maxDepth: 1000,
         maxStates: 1_000_000,
         parallel: { workers: 2, fromLevel: 1, waitForThreads: true, recipe: () => ({ module: new URL('../test/no-such-module.ts', import.meta.url).href, data: null }) },

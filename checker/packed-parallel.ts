@@ -31,7 +31,7 @@
  * the process end when nothing else runs).
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { PackedSpace, ParallelOptions, SpaceRecipe } from './packed.ts';
+import type { RowSpace, ParallelOptions, SpaceRecipe } from './packed.ts';
 import type { Search } from './packed-search.ts';
 import { hashRow, type RowTable, Rows } from './visited.ts';
 
@@ -199,7 +199,7 @@ export class Party {
   private sink = 0;
 
   constructor(
-    private readonly space: PackedSpace,
+    private readonly space: RowSpace,
     private readonly me: number,
     private readonly shared: Shared,
     readonly table: RowTable,
@@ -434,7 +434,7 @@ export interface Parallel {
 }
 
 /** The threads for one exploration of `space`, or undefined when it cannot be built elsewhere. */
-export function startParallel(space: PackedSpace, options: ParallelOptions): Parallel | undefined {
+export function startParallel(space: RowSpace, options: ParallelOptions): Parallel | undefined {
   if (options.workers <= 1) return undefined;
   const recipe = options.recipe(space);
   if (recipe === undefined) return undefined;
@@ -448,7 +448,7 @@ class Threads implements Parallel {
   private readonly chunk: number;
 
   constructor(
-    private readonly space: PackedSpace,
+    private readonly space: RowSpace,
     private readonly recipe: SpaceRecipe,
     private readonly options: ParallelOptions,
   ) {

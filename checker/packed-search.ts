@@ -5,7 +5,7 @@
  * level's end and goes on with it on worker threads; either way the states are numbered in the order
  * this thread would have found them, so the result is the same.
  */
-import type { PackedFinding, PackedOptions, PackedResult, PackedSpace } from './packed.ts';
+import type { RowFinding, RowExploreOptions, RowExploration, RowSpace } from './packed.ts';
 import { hashRow, RowTable, Rows, TraceLinks } from './visited.ts';
 
 /** Transitions between two looks at the clock (progress) and at the memory guard. */
@@ -49,8 +49,8 @@ export class Search {
   private sink = 0;
 
   constructor(
-    readonly space: PackedSpace,
-    readonly options: PackedOptions,
+    readonly space: RowSpace,
+    readonly options: RowExploreOptions,
   ) {
     const words = space.words;
     this.words = words;
@@ -199,11 +199,11 @@ export class Search {
     return rows;
   }
 
-  result(): PackedResult {
+  result(): RowExploration {
     const decided = this.open === 0;
     const exhausted = !this.bounded && !decided;
     this.peakQueueBytes = Math.max(this.peakQueueBytes, this.current.bytes + this.next.bytes);
-    const findings = this.space.properties.map((property, p): PackedFinding => {
+    const findings = this.space.properties.map((property, p): RowFinding => {
       const at = this.found[p]!;
       if (at === -1 || at >= this.states) return { name: property.name, kind: property.kind, path: null, states: null, message: null };
       const path = this.links.path(at);

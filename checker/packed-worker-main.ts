@@ -4,7 +4,7 @@
  * Messages come one at a time, in order; a failure is posted on the port and flagged in `status`.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
-import type { PackedSpace, SpaceRecipe } from './packed.ts';
+import type { RowSpace, SpaceRecipe } from './packed.ts';
 import { Party, type Shared } from './packed-parallel.ts';
 import { hashRow, RowTable } from './visited.ts';
 
@@ -13,7 +13,7 @@ type Message =
   | { readonly type: 'join'; readonly me: number; readonly shared: Shared; readonly table: Int32Array };
 
 const { port, status } = workerData as { port: MessagePort; status: Int32Array };
-let space: PackedSpace | undefined;
+let space: RowSpace | undefined;
 let queue = Promise.resolve();
 
 function fail(error: unknown): void {
@@ -24,7 +24,7 @@ function fail(error: unknown): void {
 
 async function handle(message: Message): Promise<void> {
   if (message.type === 'build') {
-    const module = (await import(message.recipe.module)) as { buildSpace?: (data: unknown) => PackedSpace };
+    const module = (await import(message.recipe.module)) as { buildSpace?: (data: unknown) => RowSpace };
     if (typeof module.buildSpace !== 'function') throw new Error(`${message.recipe.module} exports no buildSpace(data)`);
     space = module.buildSpace(message.recipe.data);
     Atomics.store(status, 0, message.id);

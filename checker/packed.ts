@@ -7,7 +7,7 @@
  * exploration goes on over worker threads, each holding the states whose hash falls to it, level by
  * level (`checker/packed-parallel.ts`): the same states, transitions, findings and traces.
  *
- * The explorer knows nothing about the model: a `PackedSpace` gives it the initial state, the successors
+ * The explorer knows nothing about the model: a `RowSpace` gives it the initial state, the successors
  * of a state (already canonical, under whatever symmetry the space applies) and the judgement of a state
  * for each property. Since the search goes level by level, the first finding of each property is at the
  * least depth: its trace is one of the shortest.
@@ -16,7 +16,8 @@ import { startParallel } from './packed-parallel.ts';
 import { Search } from './packed-search.ts';
 import type { PropertyKind } from './types.ts';
 
-export interface PackedSpace {
+/** A model's state space for the row explorer (`exploreRows`): every state a row of 32-bit words. */
+export interface RowSpace {
   /** 32-bit words per state. */
   readonly words: number;
   /** Writes the initial state. */
@@ -37,7 +38,7 @@ export interface PackedSpace {
   judge(p: number, from: Int32Array, offset: number): string | undefined;
 }
 
-export interface PackedOptions {
+export interface RowExploreOptions {
   readonly maxDepth: number;
   readonly maxStates: number;
   readonly onProgress?: (progress: { states: number; transitions: number; depth: number; seconds: number }) => void;
@@ -48,7 +49,7 @@ export interface PackedOptions {
 }
 
 /**
- * How to build a `PackedSpace` in another thread: a module (its URL) that exports `buildSpace(data)`,
+ * How to build a `RowSpace` in another thread: a module (its URL) that exports `buildSpace(data)`,
  * and the data, which must survive structured cloning. Built from the same recipe, the space must
  * behave as the original: the same initial row, successors and judgements.
  */
@@ -61,7 +62,7 @@ export interface ParallelOptions {
   /** Threads in all, this one included (1: none started). */
   readonly workers: number;
   /** The recipe of a space, or undefined when it cannot be built elsewhere (it is then explored in this thread). */
-  readonly recipe: (space: PackedSpace) => SpaceRecipe | undefined;
+  readonly recipe: (space: RowSpace) => SpaceRecipe | undefined;
   /** The threads take over from the first level with at least this many states (default `PARALLEL_LEVEL`). */
   readonly fromLevel?: number;
   /** States expanded between two exchanges of successors (default `PARALLEL_CHUNK`). */
@@ -70,7 +71,7 @@ export interface ParallelOptions {
   readonly waitForThreads?: boolean;
 }
 
-export interface PackedFinding {
+export interface RowFinding {
   readonly name: string;
   readonly kind: PropertyKind;
   /** The candidates along the shortest path to the finding, or null when there is none. */
@@ -80,7 +81,7 @@ export interface PackedFinding {
   readonly message: string | null;
 }
 
-export interface PackedResult {
+export interface RowExploration {
   readonly states: number;
   readonly transitions: number;
   /** Every level up to this depth was explored completely. */
@@ -98,11 +99,11 @@ export interface PackedResult {
   readonly queueBytesPerState?: number;
   /** Threads that took part in the exploration (this one included). */
   readonly threads?: number;
-  readonly findings: readonly PackedFinding[];
+  readonly findings: readonly RowFinding[];
 }
 
 /** A growable array of 32-bit ints (rows, parents, candidates). */
-export class Arena {
+export class IntList {
   data: Int32Array;
   length = 0;
   constructor(capacity = 1 << 16) {
@@ -130,10 +131,10 @@ export class Arena {
  * entry is told apart by those bits most of the time without reading that row from the arena. The table
  * stays at most half full, so `index + 1` always fits in k bits.
  */
-export class PackedSet {
+export class RowSet {
   private table: Int32Array;
   private mask: number;
-  readonly rows: Arena;
+  readonly rows: IntList;
   size = 0;
 
   constructor(
@@ -144,7 +145,7 @@ export class PackedSet {
     while (size < capacity * 2) size <<= 1;
     this.table = new Int32Array(size);
     this.mask = size - 1;
-    this.rows = new Arena(width * capacity);
+    this.rows = new IntList(width * capacity);
   }
 
   private hash(data: Int32Array, at: number): number {
@@ -206,7 +207,8 @@ export class PackedSet {
   }
 }
 
-export function explorePacked(space: PackedSpace, options: PackedOptions): PackedResult {
+/** Explores a `RowSpace` breadth first, within the options' caps: its states, transitions and each property's first (shortest) finding. */
+export function exploreRows(space: RowSpace, options: RowExploreOptions): RowExploration {
   const search = new Search(space, options);
   const parallel = options.parallel !== undefined && options.parallel.workers > 1 ? startParallel(space, options.parallel) : undefined;
   while (search.levelsLeft()) {

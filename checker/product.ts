@@ -11,7 +11,7 @@
  */
 import type { ComponentEngine, ComponentProperty, Tuple } from './components.ts';
 import { Checkpoints, type ExploreOptions, type ExploreResult, type Finding, findingVerdict, type PropertyFinding } from './explore.ts';
-import { Arena, PackedSet } from './packed.ts';
+import { IntList, RowSet } from './packed.ts';
 
 export interface ProductResult<A> extends ExploreResult<A> {
   /** Bytes held by the visited set, the frontier rows and the parent links, per visited state. */
@@ -26,11 +26,11 @@ export function exploreProduct<S, A>(
   const started = performance.now();
   const width = engine.decomposition.slots;
   const group = engine.groupSize;
-  const visited = new PackedSet(width);
+  const visited = new RowSet(width);
   /** The row actually reached, per state (the frontier expands these). */
-  const reached = new Arena(width << 16);
-  const parent = new Arena();
-  const via = new Arena();
+  const reached = new IntList(width << 16);
+  const parent = new IntList();
+  const via = new IntList();
   const found: (number | undefined)[] = properties.map(() => undefined);
   const messages: (string | undefined)[] = properties.map(() => undefined);
 

@@ -34,7 +34,7 @@
  * down. Properties only time can break are not explored (no time passes).
  */
 import type { Bounds } from '../checker/verdict.ts';
-import { Arena, explorePacked, type PackedFinding, type PackedSpace, PackedSet } from '../checker/packed.ts';
+import { IntList, exploreRows, type RowFinding, type RowSpace, RowSet } from '../checker/packed.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { suggest } from '../io/suggest.ts';
@@ -367,7 +367,7 @@ const MODES: readonly Mode[] = ['all', 'survivors', 'state', 'plan'];
  * every position separately (property `p` at position `k` is entry `p * positions + k`), so that the
  * shortest finding at each position comes out of one exploration.
  */
-export class PlanSpace implements PackedSpace {
+export class PlanSpace implements RowSpace {
   readonly words: number;
   readonly properties: readonly { readonly name: string; readonly kind: ClusterProperty['kind'] }[];
   readonly positions: number;
@@ -375,9 +375,9 @@ export class PlanSpace implements PackedSpace {
   private readonly next: Int32Array;
   private readonly key: Int32Array;
   private readonly keyPacked: Int32Array;
-  private readonly keySets: PackedSet[];
-  private readonly endedSets: PackedSet[];
-  private readonly endedKey: Arena[];
+  private readonly keySets: RowSet[];
+  private readonly endedSets: RowSet[];
+  private readonly endedKey: IntList[];
   private readonly memo: (string | null)[][];
   private readonly modes: Mode[];
   private readonly byMember: { crash: number; recover: number; upgrade: number; minor: number; replicate: number }[];
@@ -388,7 +388,7 @@ export class PlanSpace implements PackedSpace {
   /** A digest of the rows at the plan's end (its last position): orders that reach the same rows there go on alike. */
   endDigest = 0;
   endRows = 0;
-  private readonly ends: PackedSet;
+  private readonly ends: RowSet;
 
   constructor(
     readonly model: CompiledCluster,
@@ -398,16 +398,16 @@ export class PlanSpace implements PackedSpace {
     readonly cutLinks: boolean,
   ) {
     this.words = 1 + packed.words;
-    this.ends = new PackedSet(this.words, 256);
+    this.ends = new RowSet(this.words, 256);
     this.positions = steps.length + 1;
     this.properties = judged.flatMap((p) => Array.from({ length: this.positions }, (_, k) => ({ name: `${p.name}@${k}`, kind: p.kind })));
     this.row = packed.newRow();
     this.next = packed.newRow();
     this.key = packed.newRow();
     this.keyPacked = new Int32Array(packed.words);
-    this.keySets = MODES.map(() => new PackedSet(packed.words, 256));
-    this.endedSets = MODES.map(() => new PackedSet(packed.words, 256));
-    this.endedKey = MODES.map(() => new Arena(256));
+    this.keySets = MODES.map(() => new RowSet(packed.words, 256));
+    this.endedSets = MODES.map(() => new RowSet(packed.words, 256));
+    this.endedKey = MODES.map(() => new IntList(256));
     this.memo = judged.map(() => []);
     this.modes = judged.map(modeOf);
     this.actions = packed.candidates.map((c) => c.action);
@@ -597,7 +597,7 @@ export class PlanSpace implements PackedSpace {
   }
 
   /** The plan trace along a finding's path. */
-  realize(finding: PackedFinding): PlanAction[] {
+  realize(finding: RowFinding): PlanAction[] {
     let index = 0;
     return finding.path!.map((c) => (c === this.actions.length ? { kind: 'step', index, step: this.steps[index++]! } : { kind: 'unplanned', action: this.actions[c]! }));
   }
@@ -697,7 +697,7 @@ export function explorePlan(config: ClusterConfig, steps: readonly PlanStep[], o
     const judged = checked.filter((p) => readsSlot(p, slot));
     if (judged.length === 0) continue;
     const space = new PlanSpace(model, componentRows(model, scope, slot, judged), judged, steps, options.cutLinks);
-    const result = explorePacked(space, {
+    const result = exploreRows(space, {
       maxDepth: Number.MAX_SAFE_INTEGER,
       maxStates: options.maxStates,
       ...(options.firstFinding ? { stop: () => (space.found ? 'a violation was found' : undefined) } : {}),

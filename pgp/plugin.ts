@@ -61,7 +61,7 @@ export const EXPLORED_MAX_MEMBERS = 8;
  * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
  * `partial`) when the budget ran out first; and why it stopped.
  */
-export function explorePacked(
+export function exploreForCheck(
   target: Target,
   names: readonly string[],
   budget: number,
@@ -148,7 +148,7 @@ export function pgpInstance(target: Target, workers = 1): PgpInstance {
       const bound = target.properties.find((p) => p.property.name === name)!;
       return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });
     },
-    exploreFirst: (names, budget, onProgress) => explorePacked(target, names, budget, onProgress, workers),
+    exploreFirst: (names, budget, onProgress) => exploreForCheck(target, names, budget, onProgress, workers),
   };
 }
 

@@ -12,7 +12,7 @@
  * ended (`settle` is a function of it), so its memo is keyed by that; other properties by the whole row.
  * A property that does not read a component (`reads` in its declaration) is not judged on it.
  */
-import { Arena, type PackedFinding, type PackedOptions, type PackedResult, type PackedSpace, PackedSet, explorePacked } from '../checker/packed.ts';
+import { IntList, type RowFinding, type RowExploreOptions, type RowExploration, type RowSpace, RowSet, exploreRows } from '../checker/packed.ts';
 import type { Action } from '../model/actions.ts';
 import { type CompiledCluster, initialState } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
@@ -23,7 +23,7 @@ import { kindOf } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
 
 /** One component's exploration: the explorer's figures, the component, and the words of its rows. */
-export interface SlotExploration extends Omit<PackedResult, 'seconds' | 'findings'> {
+export interface SlotExploration extends Omit<RowExploration, 'seconds' | 'findings'> {
   readonly slot: Slot;
   readonly words: number;
 }
@@ -57,7 +57,7 @@ export interface VerifyResult {
 }
 
 /** The same as one packed exploration's: the caps apply to all the components' explorations together. */
-export type VerifyOptions = PackedOptions;
+export type VerifyOptions = RowExploreOptions;
 
 /** Whether a property reads this component at all (`reads` in its declaration; by default it reads every one). */
 export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
@@ -86,7 +86,7 @@ function memoMode(property: ClusterProperty): 'all' | 'survivors' | 'state' {
   return property.settles ?? property.settledBy ?? 'state';
 }
 
-export class SlotSpace implements PackedSpace {
+export class ComponentSpace implements RowSpace {
   readonly words: number;
   readonly properties: readonly { name: string; kind: ClusterProperty['kind'] }[];
   private readonly row: Int32Array;
@@ -94,12 +94,12 @@ export class SlotSpace implements PackedSpace {
   private readonly key: Int32Array;
   private readonly settleTry: Int32Array;
   private readonly keyPacked: Int32Array;
-  private readonly keySets: PackedSet[];
+  private readonly keySets: RowSet[];
   /** Per memo mode, the rows with their faults ended (before settling), and the key each settles to. */
-  private readonly endedSets: PackedSet[];
-  private readonly endedKey: Arena[];
+  private readonly endedSets: RowSet[];
+  private readonly endedKey: IntList[];
   /** Per memo mode, whether each key was settled on the row to quiescence (then it is the settled state). */
-  private readonly keyQuiet: Arena[];
+  private readonly keyQuiet: IntList[];
   private readonly memoResult: (string | null)[][];
   private readonly modes: ('all' | 'survivors' | 'state')[];
   private readonly withoutDebts: boolean[];
@@ -125,14 +125,14 @@ export class SlotSpace implements PackedSpace {
     this.key = packed.newRow();
     this.settleTry = packed.newRow();
     this.keyPacked = new Int32Array(this.words);
-    this.keySets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
-    this.endedSets = SlotSpace.MODES.map(() => new PackedSet(this.words, 256));
-    this.endedKey = SlotSpace.MODES.map(() => new Arena(256));
-    this.keyQuiet = SlotSpace.MODES.map(() => new Arena(256));
+    this.keySets = ComponentSpace.MODES.map(() => new RowSet(this.words, 256));
+    this.endedSets = ComponentSpace.MODES.map(() => new RowSet(this.words, 256));
+    this.endedKey = ComponentSpace.MODES.map(() => new IntList(256));
+    this.keyQuiet = ComponentSpace.MODES.map(() => new IntList(256));
     this.memoResult = judged.map(() => []);
     this.modes = judged.map(memoMode);
     this.withoutDebts = judged.map((p) => p.holdsWithoutDebts === true);
-    this.modeIndex = Int32Array.from(this.modes, (mode) => SlotSpace.MODES.indexOf(mode));
+    this.modeIndex = Int32Array.from(this.modes, (mode) => ComponentSpace.MODES.indexOf(mode));
     this.inverses = group.map((perm) => {
       const inverse = new Array<number>(perm.length);
       perm.forEach((from, p) => {
@@ -199,7 +199,7 @@ export class SlotSpace implements PackedSpace {
     const packed = this.packed;
     const key = this.key;
     packed.unpack(from, offset, key);
-    const mode = SlotSpace.MODES[m]!;
+    const mode = ComponentSpace.MODES[m]!;
     let quiet = false;
     if (mode !== 'state') {
       packed.endFaults(key, mode);
@@ -253,7 +253,7 @@ export class SlotSpace implements PackedSpace {
   }
 
   /** The real trace along a path of canonical states: under symmetry, the action whose successor matches each next state. */
-  realize(finding: PackedFinding, as: RowComponent = this.packed): Action[] {
+  realize(finding: RowFinding, as: RowComponent = this.packed): Action[] {
     const packed = this.packed;
     const path = finding.path!;
     // Slots of one signature list their candidates alike: index c is the same action but for the record written.
@@ -347,9 +347,9 @@ export function verifyPacked(
   const needed = properties.map((p) => groups.filter((g) => g.judged.includes(p)).length);
   for (const { slot, packed, judged, decoders } of groups) {
     for (const p of new Set(judged)) started_[properties.indexOf(p)]!++;
-    const space = new SlotSpace(cluster, packed, judged, group, decoders);
+    const space = new ComponentSpace(cluster, packed, judged, group, decoders);
     const before = { states, transitions };
-    const result = explorePacked(space, {
+    const result = exploreRows(space, {
       maxDepth: options.maxDepth,
       maxStates: options.maxStates - states,
       ...(options.stop ? { stop: options.stop } : {}),

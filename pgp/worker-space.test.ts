@@ -9,7 +9,7 @@ import { PROPERTIES } from '../properties/index.ts';
 import { exploreScope } from './explore.ts';
 import { subjectProperty } from './target.ts';
 import { type VerifyOptions, type VerifyResult, verifyPacked } from './verify.ts';
-import { pgpParallel, slotSpaceRecipe } from './worker-space.ts';
+import { pgpParallel, componentSpaceRecipe } from './worker-space.ts';
 
 /** A result without what depends on the machine (time, memory) or on the threads that took part. */
 function comparable(result: VerifyResult) {
@@ -38,7 +38,7 @@ describe('PGP spaces explored on worker threads (pgp/worker-space.ts)', () => {
       const alone = verifyPacked(cluster, scope, judged, ringSymmetries(cluster), options);
       const together = verifyPacked(cluster, scope, judged, ringSymmetries(cluster), {
         ...options,
-        parallel: { workers: 2, recipe: slotSpaceRecipe, fromLevel: 256, chunk: 499, waitForThreads: true },
+        parallel: { workers: 2, recipe: componentSpaceRecipe, fromLevel: 256, chunk: 499, waitForThreads: true },
       });
       expect(comparable(together)).toEqual(comparable(alone));
       // The threads took part where a component is large enough to have a level of 256 states.
@@ -53,7 +53,7 @@ describe('PGP spaces explored on worker threads (pgp/worker-space.ts)', () => {
     const result = verifyPacked(cluster, scope, [own], ringSymmetries(cluster), {
       maxDepth: 1000,
       maxStates: 1_000_000,
-      parallel: { workers: 2, recipe: slotSpaceRecipe, fromLevel: 1, waitForThreads: true },
+      parallel: { workers: 2, recipe: componentSpaceRecipe, fromLevel: 1, waitForThreads: true },
     });
     expect(result.states).toBeGreaterThan(100);
     expect(parallelHandovers()).toBe(before);

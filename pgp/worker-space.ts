@@ -1,12 +1,12 @@
 /**
- * The PGP spaces of the packed explorer (`SlotSpace`, `pgp/verify.ts`, on the rules' row backend) built again in a worker thread of
+ * The PGP spaces of the packed explorer (`ComponentSpace`, `pgp/verify.ts`, on the rules' row backend) built again in a worker thread of
  * the parallel explorer (`checker/packed-parallel.ts`): the recipe of a space (what it was built from:
  * the config, the scope, the component and its view, the properties by name, the symmetry group), and
  * `buildSpace`, which a worker calls with it. A space judged on a property that is not in the catalogue
  * (nor a catalogue property's subject) has no recipe, and is explored in one thread.
  */
 import { availableParallelism } from 'node:os';
-import type { PackedSpace, ParallelOptions, SpaceRecipe } from '../checker/packed.ts';
+import type { RowSpace, ParallelOptions, SpaceRecipe } from '../checker/packed.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { compileCluster } from '../model/cluster.ts';
 import type { Scope } from '../model/enabled.ts';
@@ -15,7 +15,7 @@ import type { Kept } from '../model/row.ts';
 import type { Slot } from '../model/projection.ts';
 import { type ClusterProperty, findProperty, PROPERTIES } from '../properties/index.ts';
 import { subjectProperty } from './target.ts';
-import { SlotSpace } from './verify.ts';
+import { ComponentSpace } from './verify.ts';
 
 /** A property by name: a catalogue property, or the subject of one (`subjectProperty`). */
 type PropertyName = { readonly property: string } | { readonly subjectOf: string };
@@ -25,7 +25,7 @@ interface SlotRecipe {
   readonly scope: Scope;
   readonly component: { readonly slot: Slot; readonly view: Kept };
   readonly judged: readonly PropertyName[];
-  /** For each judged property, the component it is judged on (`SlotSpace.decoders`). */
+  /** For each judged property, the component it is judged on (`ComponentSpace.decoders`). */
   readonly decoders: readonly { readonly slot: Slot; readonly view: Kept }[];
   readonly group: readonly (readonly number[])[];
 }
@@ -43,8 +43,8 @@ function propertyOf(name: PropertyName): ClusterProperty {
 }
 
 /** The recipe of a PGP space, or undefined when it cannot be built elsewhere. */
-export function slotSpaceRecipe(space: PackedSpace): SpaceRecipe | undefined {
-  if (!(space instanceof SlotSpace)) return undefined;
+export function componentSpaceRecipe(space: RowSpace): SpaceRecipe | undefined {
+  if (!(space instanceof ComponentSpace)) return undefined;
   const judged = space.judged.map(nameOf);
   if (judged.some((name) => name === undefined)) return undefined;
   const data: SlotRecipe = {
@@ -59,11 +59,11 @@ export function slotSpaceRecipe(space: PackedSpace): SpaceRecipe | undefined {
 }
 
 /** Builds the space of a recipe (in a worker thread). */
-export function buildSpace(data: SlotRecipe): SlotSpace {
+export function buildSpace(data: SlotRecipe): ComponentSpace {
   const cluster = compileCluster(data.config);
   const packed = new RowComponent(cluster, data.scope, data.component.slot, data.component.view);
   const decoders = data.decoders.map((d) => new RowComponent(cluster, data.scope, d.slot, d.view));
-  return new SlotSpace(cluster, packed, data.judged.map(propertyOf), data.group, decoders);
+  return new ComponentSpace(cluster, packed, data.judged.map(propertyOf), data.group, decoders);
 }
 
 /**
@@ -72,5 +72,5 @@ export function buildSpace(data: SlotRecipe): SlotSpace {
  */
 export function pgpParallel(workers: number): ParallelOptions | undefined {
   const threads = Math.min(workers, availableParallelism());
-  return threads > 1 ? { workers: threads, recipe: slotSpaceRecipe } : undefined;
+  return threads > 1 ? { workers: threads, recipe: componentSpaceRecipe } : undefined;
 }

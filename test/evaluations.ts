@@ -23,7 +23,7 @@ import { settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, whyDisabled } from '../model/step.ts';
 import { identity } from '../model/symmetry.ts';
-import { readsSlot, SlotSpace } from '../pgp/verify.ts';
+import { readsSlot, ComponentSpace } from '../pgp/verify.ts';
 import type { ClusterProperty } from '../properties/index.ts';
 import type { Evaluation, SettleMode } from './equivalence.ts';
 
@@ -92,8 +92,8 @@ export function objectEvaluation(
 /** The row backend on one component's rows, judged as the explorer judges them, with the config's symmetries. */
 export function rowEvaluation(cluster: CompiledCluster, scope: Scope, { slot, judged, view }: Exploration, group: readonly (readonly number[])[]): Evaluation<Int32Array> {
   const component = new RowComponent(cluster, scope, slot, view);
-  const space = new SlotSpace(cluster, component, judged, [identity(cluster.size)]);
-  const symmetric = new SlotSpace(cluster, component, judged, group);
+  const space = new ComponentSpace(cluster, component, judged, [identity(cluster.size)]);
+  const symmetric = new ComponentSpace(cluster, component, judged, group);
   const words = new Int32Array(space.words);
   const canonical = new Int32Array(space.words);
   const asRow = (row: Int32Array) => {

@@ -4,7 +4,7 @@
  * findings by the instance's own properties. And its recipe, so that the parallel explorer's worker
  * threads build it too (`buildSpace`): it shows that the parallel explorer knows nothing of PGP.
  */
-import type { PackedSpace, SpaceRecipe } from '../checker/packed.ts';
+import type { RowSpace, SpaceRecipe } from '../checker/packed.ts';
 import type { PropertyKind } from '../checker/types.ts';
 import { type RmState, type TmState, type TwoPhaseAction, type TwoPhaseConfig, type TwoPhaseState, twoPhaseInstance } from './two-phase-commit.ts';
 
@@ -45,7 +45,7 @@ export function unpackTwoPhase(word: number, n: number): TwoPhaseState {
   return { rm, tm, tmPrepared, prepared, commit, abort };
 }
 
-export class TwoPhaseSpace implements PackedSpace {
+export class TwoPhaseSpace implements RowSpace {
   readonly words = 1;
   readonly properties: readonly { readonly name: string; readonly kind: PropertyKind }[];
   /** Every action there is, in one order: a candidate is an index into it. */

@@ -59,14 +59,14 @@ function ours(config: ClusterConfig, property: string, runs: number, seed: numbe
   // The engine's time inside the model when the search first finds something (before shrinking).
   let modelSecondsAtFinding: number | undefined;
   const watched = {
-    ...bound.fast,
-    check: (state: Parameters<typeof bound.fast.check>[0]) => {
-      const outcome = bound.fast.check(state);
-      if (modelSecondsAtFinding === undefined && isFinding(bound.fast, outcome)) modelSecondsAtFinding = target.engine.modelSeconds;
+    ...bound.onEngine,
+    check: (state: Parameters<typeof bound.onEngine.check>[0]) => {
+      const outcome = bound.onEngine.check(state);
+      if (modelSecondsAtFinding === undefined && isFinding(bound.onEngine, outcome)) modelSecondsAtFinding = target.engine.modelSeconds;
       return outcome;
     },
   };
-  const result = searchRandom(target.fast, watched, { runs, seed, maxLength: 12, ...(lengths === undefined ? {} : { lengths }) });
+  const result = searchRandom(target.engineModel, watched, { runs, seed, maxLength: 12, ...(lengths === undefined ? {} : { lengths }) });
   const seconds = (performance.now() - started) / 1000;
   // Time to the first violation counts from before the target is built, as the stock approach's does.
   const found = result.foundAfterSeconds === undefined ? undefined : built + result.foundAfterSeconds;

@@ -63,12 +63,12 @@ describe('walks of varied lengths (RandomOptions.lengths)', () => {
     const target = makeTarget(preset.config);
     const bound = target.properties.find((p) => p.property.name === 'private-key-availability')!;
     const options = { runs: 5000, seed: 7, maxLength: 12, lengths: [1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1] };
-    const found = searchRandom(target.fast, bound.fast, options);
+    const found = searchRandom(target.engineModel, bound.onEngine, options);
     expect(found.verdict).toBe('violated');
     // The walks were of varied lengths: fewer actions were generated than walks of 12 would have.
     const generated = Object.values(found.generated).reduce((a, b) => a + b, 0);
     expect(generated).toBeLessThan(found.runs * 12 - 12);
-    const again = searchRandom(target.fast, bound.fast, { ...options, path: found.counterexample!.path });
+    const again = searchRandom(target.engineModel, bound.onEngine, { ...options, path: found.counterexample!.path });
     expect(again.verdict).toBe('violated');
     expect(again.counterexample!.actions).toEqual(found.counterexample!.actions);
   });

@@ -38,20 +38,20 @@ describe('replay judges a trace as search does', () => {
       const target = makeTarget(findPreset(name)!.config);
       // Walk the trace on the engine, as search does, and record each property's first finding.
       const actions: Action[] = [];
-      let tuple = target.fast.initial;
+      let tuple = target.engineModel.initial;
       const first = new Map<string, number>();
       const judge = (step: number) => {
-        for (const { property, notApplicable, fast } of target.properties) {
+        for (const { property, notApplicable, onEngine } of target.properties) {
           if (notApplicable !== undefined || first.has(property.name)) continue;
-          if (isFinding(fast, fast.check(tuple))) first.set(property.name, step);
+          if (isFinding(onEngine, onEngine.check(tuple))) first.set(property.name, step);
         }
       };
       judge(0);
       for (const choice of choices) {
-        const action = pickEnabled(target.fast, target.fast.enabled(tuple), choice);
+        const action = pickEnabled(target.engineModel, target.engineModel.enabled(tuple), choice);
         if (action === undefined) break;
         actions.push(action);
-        tuple = target.fast.step(tuple, action);
+        tuple = target.engineModel.step(tuple, action);
         judge(actions.length);
       }
       for (const v of judgeScenario(scenario(name, actions))) {

@@ -246,9 +246,9 @@ export interface ScenarioVerdict {
 
 /** Every property's verdict on a scenario's trace. */
 export function judgeScenario(loaded: LoadedScenario): ScenarioVerdict[] {
-  return loaded.target.properties.map(({ property, notApplicable, bound }) => {
+  return loaded.target.properties.map(({ property, notApplicable, onModel }) => {
     if (notApplicable !== undefined) return { property: property.name, verdict: 'not-applicable', violation: undefined, reason: notApplicable };
-    const violation = judgeTrace(loaded.target.model, bound, loaded.actions as Action[]);
+    const violation = judgeTrace(loaded.target.model, onModel, loaded.actions as Action[]);
     if (property.kind === 'sometimes')
       return { property: property.name, verdict: violation === undefined ? 'unreached' : 'reached', violation, reason: undefined };
     return { property: property.name, verdict: violation === undefined ? 'holds' : 'violated', violation, reason: undefined };

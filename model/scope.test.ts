@@ -52,7 +52,7 @@ describe('the scope of random search', () => {
     // As `check` searches (`runSearchTask` in pgp/check.ts): the config's target, the property and its subject.
     const search = (target: ReturnType<typeof makeTarget>) => {
       const bound = target.properties.find((p) => p.property.name === domainsOnTwoMembers.name)!;
-      return searchRandom(target.fast, bound.fast, { runs: 100, seed: 1, maxLength: 12, subject: bound.subject!.fast as never });
+      return searchRandom(target.engineModel, bound.onEngine, { runs: 100, seed: 1, maxLength: 12, subject: bound.subject!.onEngine as never });
     };
     const derived = search(makeTarget(config, catalogue));
     expect(derived.generated.write).toBeGreaterThan(0);

@@ -146,7 +146,7 @@ export function pgpInstance(target: Target, workers = 1): PgpInstance {
     properties: target.properties.map(({ property }) => instanceProperty(target.cluster, property, ONLY_TIME)),
     search: (name, options) => {
       const bound = target.properties.find((p) => p.property.name === name)!;
-      return searchRandom(target.fast, bound.fast, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.fast as Property<unknown> }) });
+      return searchRandom(target.engineModel, bound.onEngine, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.onEngine as Property<unknown> }) });
     },
     exploreFirst: (names, budget, onProgress) => exploreForCheck(target, names, budget, onProgress, workers),
   };

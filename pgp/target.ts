@@ -21,12 +21,12 @@ export interface BoundProperty {
   readonly property: ClusterProperty;
   /** Why it does not apply to this config, if it does not. */
   readonly notApplicable: string | undefined;
-  /** Bound to the plain model (replay, reports). */
-  readonly bound: Property<ClusterState>;
-  /** Bound to the component engine (search). */
-  readonly fast: Property<Tuple>;
+  /** Judged on the plain model's states (replay, reports). */
+  readonly onModel: Property<ClusterState>;
+  /** Judged on the component engine's tuples (random search). */
+  readonly onEngine: Property<Tuple>;
   /** Its subject as a `sometimes` property of its own (`subjectProperty`), bound to the engine; absent without one. */
-  readonly subject?: { readonly property: ClusterProperty; readonly fast: Property<Tuple> };
+  readonly subject?: { readonly property: ClusterProperty; readonly onEngine: Property<Tuple> };
 }
 
 /**
@@ -71,7 +71,8 @@ export interface Target {
   readonly model: Model<ClusterState, Action>;
   /** The same model on the component engine (`checker/components.ts`), which search runs on. */
   readonly engine: ComponentEngine<ClusterState, Action>;
-  readonly fast: Model<Tuple, Action>;
+  /** The plain model on the component engine: a state is a tuple of component ids (random search runs on it). */
+  readonly engineModel: Model<Tuple, Action>;
   readonly properties: readonly BoundProperty[];
 }
 
@@ -125,16 +126,16 @@ export function makeTarget(
     cluster,
     model: engine.base,
     engine,
-    fast: engine.asModel(),
+    engineModel: engine.asModel(),
     properties: properties.map((property) => {
       const check = (state: ClusterState) => property.check(cluster, state);
       const subject = subjectProperty(property);
       return {
         property,
         notApplicable: property.notApplicable(cluster),
-        bound: { name: property.name, kind: property.kind, check },
-        fast: engine.bind(componentProperty(cluster, property)),
-        ...(subject === undefined ? {} : { subject: { property: subject, fast: engine.bind(componentProperty(cluster, subject)) } }),
+        onModel: { name: property.name, kind: property.kind, check },
+        onEngine: engine.bind(componentProperty(cluster, property)),
+        ...(subject === undefined ? {} : { subject: { property: subject, onEngine: engine.bind(componentProperty(cluster, subject)) } }),
       };
     }),
   };

@@ -129,7 +129,7 @@ function failureOf(config: ClusterConfig, property: string, level: number, explo
   const target = makeTarget(config);
   const actions = explored.shortest ?? [];
   const bound = target.properties.find((p) => p.property.name === property)!;
-  const violation = violationOf(target.model, bound.bound, actions);
+  const violation = violationOf(target.model, bound.onModel, actions);
   if (violation === undefined) throw new Error(`internal error: the explored trace for ${property} does not violate it on the plain model`);
   const needs = riskNeeds(config, findProperty(property), actions, violation.step);
   const down = needs === undefined ? [] : config.members.map((m) => m.id).filter((id) => needs.down.includes(id) || needs.hypothetical.includes(id));

@@ -35,7 +35,7 @@ function renamed(actions: readonly Action[], from: string, to: string): Action[]
 describe('names spelled like Object.prototype properties', () => {
   it('the literal case of finding 5: a Home Server account named constructor, __proto__ or toString is violated like ivan', () => {
     const target = makeTarget(PRESETS.find((p) => p.name === 'home-server')!.config);
-    const bound = target.properties.find((p) => p.property.name === 'web-messenger-availability')!.bound;
+    const bound = target.properties.find((p) => p.property.name === 'web-messenger-availability')!.onModel;
     for (const key of ['ivan', 'constructor', '__proto__', 'toString']) {
       const run = runTrace(target.model, bound, [{ type: 'write', member: 'm1', record: { kind: 'wmAccount', key } }]);
       expect(run.kind === 'ran' && run.violation?.step).toBe(1);
@@ -55,9 +55,9 @@ describe('names spelled like Object.prototype properties', () => {
         fc.pre(names.length > 0);
         const from = names[which % names.length]!;
         const hostile = renamed(actions, from, name);
-        for (const { property, bound } of applicable) {
-          const ordinary = runTrace(target.model, bound, actions);
-          const other = runTrace(target.model, bound, hostile);
+        for (const { property, onModel } of applicable) {
+          const ordinary = runTrace(target.model, onModel, actions);
+          const other = runTrace(target.model, onModel, hostile);
           expect(other.kind, `${property.name}: ${JSON.stringify(hostile)}`).toBe('ran');
           if (ordinary.kind !== 'ran' || other.kind !== 'ran') continue;
           expect(other.violation?.step, property.name).toBe(ordinary.violation?.step);

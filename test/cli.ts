@@ -63,7 +63,7 @@ export function kb161304File(dir = tempDir()): string {
     { type: 'write', member: 'm3', record: { kind: 'user', key: 'alice' } },
   ];
   const property = target.properties.find((p) => p.property.name === 'survivor-convergence')!;
-  const outcome = property.bound.check(actions.reduce((s, a) => target.model.step(s, a), target.model.initial));
+  const outcome = property.onModel.check(actions.reduce((s, a) => target.model.step(s, a), target.model.initial));
   if (outcome.holds) throw new Error("KB 161304's case should violate survivor-convergence");
   const command = 'npx pgp-cluster-check check --preset dmz-ring --property survivor-convergence --seed 1';
   const document = buildCounterexample(target, 'survivor-convergence', actions, { step: 2, message: outcome.message }, { seed: 1, runs: 1, originalLength: 2, command });

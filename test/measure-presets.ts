@@ -22,7 +22,7 @@ const violationsOnly = process.argv.includes('--violations');
 for (const preset of PRESETS.filter((p) => only.length === 0 || only.includes(p.name))) {
   const target = makeTarget(preset.config);
   const expected = expectedViolations(preset);
-  for (const { property, notApplicable, fast } of target.properties) {
+  for (const { property, notApplicable, onEngine } of target.properties) {
     if (notApplicable !== undefined) continue;
     if (violationsOnly && !expected.includes(property.name)) continue;
     const started = performance.now();
@@ -32,7 +32,7 @@ for (const preset of PRESETS.filter((p) => only.length === 0 || only.includes(p.
     for (let seed = first; seed < first + seeds; seed++) {
       // The search as `check` runs it: on the component engine, every property of a config sharing it.
       const runs = runsFor(property.kind, { runs: DEFAULT_RUNS, seed, maxLength: DEFAULT_LENGTH, properties: [] }).runs;
-      const r = searchRandom(target.fast, fast, { runs, seed, maxLength: DEFAULT_LENGTH });
+      const r = searchRandom(target.engineModel, onEngine, { runs, seed, maxLength: DEFAULT_LENGTH });
       // A `sometimes` property should be reached; the others violated exactly when the preset says so.
       const found = r.verdict === 'violated' || r.verdict === 'reached';
       if (property.kind === 'sometimes' ? !found : found !== expected.includes(property.name)) wrong++;

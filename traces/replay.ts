@@ -86,7 +86,7 @@ export function replayCounterexample(loaded: LoadedCounterexample): Counterexamp
   const bound = target.properties.find((p) => p.property.name === property.name)!;
   // The loader ran the trace once, judging the property at every step: the story and the verdict are read
   // off that run (a file built in memory, not loaded, is run here once).
-  const run = loaded.run ?? runTrace(target.model, bound.bound, document.actions);
+  const run = loaded.run ?? runTrace(target.model, bound.onModel, document.actions);
   if (!('states' in run)) throw new Error(`internal error: ${file} step ${run.step} is not enabled: ${run.why}`);
   const story = tellStates(target, document.actions, run.states);
   const { violation, outcome, ok } = replayTrace({ document, property: instanceProperty(target.cluster, property), run });

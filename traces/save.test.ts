@@ -15,7 +15,7 @@ const found = { seed: 1, runs: 1, originalLength: 2 };
 
 function dmzDocument(actions: Action[]) {
   const bound = dmzRing.properties.find((p) => p.property.name === 'survivor-convergence')!;
-  const outcome = bound.bound.check(actions.reduce((s, a) => dmzRing.model.step(s, a), dmzRing.model.initial));
+  const outcome = bound.onModel.check(actions.reduce((s, a) => dmzRing.model.step(s, a), dmzRing.model.initial));
   if (outcome.holds) throw new Error('expected a violating trace');
   return buildCounterexample(dmzRing, 'survivor-convergence', actions, { step: actions.length, message: outcome.message }, found);
 }

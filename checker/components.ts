@@ -349,12 +349,12 @@ export class ComponentEngine<S, A> {
     let rounds: number | undefined;
     for (let slot = 0; slot < tuple.length; slot++) {
       const outcome = this.componentVerdict(property, tuple[slot]!);
-      if (outcome.rounds !== undefined) rounds = Math.max(rounds ?? 0, outcome.rounds);
+      if (outcome.settlingRounds !== undefined) rounds = Math.max(rounds ?? 0, outcome.settlingRounds);
       if (property.combine === 'all' && !outcome.holds) return outcome;
       if (property.combine === 'any' && outcome.holds) return outcome;
     }
     if (property.combine === 'any') return { holds: false, message: 'no component reaches it' };
-    return rounds === undefined ? { holds: true } : { holds: true, rounds };
+    return rounds === undefined ? { holds: true } : { holds: true, settlingRounds: rounds };
   }
 
   private readonly relabelled: Int32Array[] = [];

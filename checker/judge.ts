@@ -38,8 +38,8 @@ export interface PropertyCheck<A> {
   readonly finding: Finding<A> | null;
   /** Why the property does not apply to this config. */
   readonly reason: string | null;
-  /** The most replication hops any settling took (eventually properties): the violation's, or the search's most. */
-  readonly rounds: number | null;
+  /** The most rounds any settling took (eventually properties): the violation's, or the search's most; `rounds` in JSON. */
+  readonly settlingRounds: number | null;
   /** How often each action class was generated (random search). */
   readonly generated: Readonly<Record<string, number>>;
 }
@@ -65,7 +65,7 @@ export function judgeProperty<S, A>(
   const base = { property: property.name, kind: property.kind } as const;
   const reason = property.notApplicable;
   if (reason !== undefined || (outcome === undefined && explored === undefined))
-    return { ...base, seed: searchSeed, verdict: 'not-applicable', basis: null, finding: null, reason: reason ?? null, rounds: null, generated: {} };
+    return { ...base, seed: searchSeed, verdict: 'not-applicable', basis: null, finding: null, reason: reason ?? null, settlingRounds: null, generated: {} };
   if (explored !== undefined) {
     const trace = explored.shortest;
     const violation = trace === null ? undefined : violationOf(model, property.property, trace);
@@ -82,7 +82,7 @@ export function judgeProperty<S, A>(
             ...(stop === undefined ? {} : { stop }),
           };
     const finding = trace === null || violation === undefined ? null : { actions: trace, step: violation.step, message: violation.message, originalLength: trace.length, path: null };
-    return { ...base, seed: searchSeed, verdict: explored.verdict, basis, finding, reason: null, rounds: violation?.rounds ?? null, generated: {} };
+    return { ...base, seed: searchSeed, verdict: explored.verdict, basis, finding, reason: null, settlingRounds: violation?.settlingRounds ?? null, generated: {} };
   }
   const { seed, result } = outcome!;
   const found = result.counterexample;
@@ -97,14 +97,14 @@ export function judgeProperty<S, A>(
       ? null
       : { actions: found.actions, step: found.violation.step, message: found.violation.message, originalLength: found.originalLength, path: found.path ?? null };
   const judged = { ...base, seed, basis, finding, reason: null, generated: result.generated };
-  if (property.kind === 'sometimes') return { ...judged, verdict: result.verdict === 'reached' ? 'reached' : 'unreached', rounds: null };
+  if (property.kind === 'sometimes') return { ...judged, verdict: result.verdict === 'reached' ? 'reached' : 'unreached', settlingRounds: null };
   // No state the search judged had the property's subject: nothing was shown either way.
   // (A search stopped before its first trace judged nothing: it stays "holds", reported as stopped.)
   const vacuous = result.verdict !== 'violated' && result.subjectSeen === false && result.runs > 0;
   return {
     ...judged,
     verdict: result.verdict === 'violated' ? 'violated' : vacuous ? 'vacuous' : 'holds',
-    rounds: found?.violation.rounds ?? result.maxRounds ?? null,
+    settlingRounds: found?.violation.settlingRounds ?? result.maxSettlingRounds ?? null,
   };
 }
 
@@ -138,7 +138,7 @@ export function flatCheck<A>(check: PropertyCheck<A>) {
     step: finding?.step ?? null,
     message: finding?.message ?? (check.verdict === 'unreached' && basis?.basis === 'random' ? notReached(basis.runs) : null),
     reason: check.reason,
-    rounds: check.rounds,
+    rounds: check.settlingRounds,
     originalLength: finding?.originalLength ?? null,
     path: finding?.path ?? null,
     generated: check.generated,

@@ -57,8 +57,8 @@ export interface RandomResult<A> {
   readonly statesChecked: number;
   readonly seed: number;
   readonly counterexample: FoundViolation<A> | undefined;
-  /** The most rounds any outcome reported (`Outcome.rounds`: how long an `eventually` property's settling took). */
-  readonly maxRounds: number | undefined;
+  /** The most settling rounds any outcome reported (`Outcome.settlingRounds`: how long an `eventually` property's settling took). */
+  readonly maxSettlingRounds: number | undefined;
   /** How often each class of action was generated, over all traces run. */
   readonly generated: Readonly<Record<string, number>>;
   /** Seconds from the start of the search to the first finding (before shrinking); undefined without one. */
@@ -111,7 +111,7 @@ export function pickEnabled<S, A>(model: Model<S, A>, enabled: readonly A[], cho
 
 export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, options: RandomOptions): RandomResult<A> {
   const generated: Record<string, number> = {};
-  let maxRounds: number | undefined;
+  let maxSettlingRounds: number | undefined;
   let runs = 0;
   let statesChecked = 0;
   let firstLength: number | undefined;
@@ -128,7 +128,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
     const outcome = property.check(state);
     if (searching) statesChecked++;
     if (subject !== undefined && !subjectSeen && searching && subject.check(state).holds) subjectSeen = true;
-    if (outcome.rounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, outcome.rounds);
+    if (outcome.settlingRounds !== undefined) maxSettlingRounds = Math.max(maxSettlingRounds ?? 0, outcome.settlingRounds);
     return !isFinding(property, outcome);
   };
   let stopped: string | undefined;
@@ -181,7 +181,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
       statesChecked,
       seed: options.seed,
       counterexample: undefined,
-      maxRounds,
+      maxSettlingRounds,
       generated,
       ...(subject === undefined ? {} : { subjectSeen }),
       ...(stopped === undefined ? {} : { stopped }),
@@ -201,7 +201,7 @@ export function searchRandom<S, A>(model: Model<S, A>, property: Property<S>, op
       originalLength: firstLength ?? walk.length,
       path: details.counterexamplePath ?? '',
     },
-    maxRounds,
+    maxSettlingRounds,
     generated,
     ...(foundAfterSeconds === undefined ? {} : { foundAfterSeconds }),
     ...(stopped === undefined ? {} : { stopped: `shrinking stopped early: ${stopped}` }),

@@ -131,13 +131,13 @@ export function mergeShards<A>(outcomes: readonly SearchOutcome<A>[]): SearchOut
   const generated: Record<string, number> = {};
   let runs = 0;
   let statesChecked = 0;
-  let maxRounds: number | undefined;
+  let maxSettlingRounds: number | undefined;
   let subjectSeen: boolean | undefined;
   for (const { result } of outcomes) {
     if (result.subjectSeen !== undefined) subjectSeen = (subjectSeen ?? false) || result.subjectSeen;
     runs += result.runs;
     statesChecked += result.statesChecked;
-    if (result.maxRounds !== undefined) maxRounds = Math.max(maxRounds ?? 0, result.maxRounds);
+    if (result.maxSettlingRounds !== undefined) maxSettlingRounds = Math.max(maxSettlingRounds ?? 0, result.maxSettlingRounds);
     for (const [type, n] of Object.entries(result.generated)) generated[type] = (generated[type] ?? 0) + n;
   }
   const winner = outcomes.find((o) => o.result.counterexample !== undefined) ?? outcomes[0]!;
@@ -149,7 +149,7 @@ export function mergeShards<A>(outcomes: readonly SearchOutcome<A>[]): SearchOut
       runs,
       statesChecked,
       generated,
-      ...(maxRounds === undefined ? {} : { maxRounds }),
+      ...(maxSettlingRounds === undefined ? {} : { maxSettlingRounds }),
       ...(subjectSeen === undefined ? {} : { subjectSeen }),
       ...(stopped === undefined ? {} : { stopped }),
     },

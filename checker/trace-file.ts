@@ -250,7 +250,7 @@ export function traceDocument<C, A>(
     formatVersion: FORMAT_VERSION,
     property: check.property,
     expect: 'violated',
-    violation: { step: finding.step, message: finding.message, ...(check.rounds === null ? {} : { rounds: check.rounds }) },
+    violation: { step: finding.step, message: finding.message, ...(check.settlingRounds === null ? {} : { rounds: check.settlingRounds }) },
     actions: finding.actions.map((a) => plugin.encodeAction(a)),
     found: {
       seed: check.seed,

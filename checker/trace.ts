@@ -28,7 +28,7 @@ export function runTrace<S, A>(model: Model<S, A>, property: Property<S>, action
     const outcome = property.check(s);
     if (!isFinding(property, outcome)) return;
     const message = outcome.holds ? `${property.name} is reached` : outcome.message;
-    violation = { step, message, ...(outcome.rounds === undefined ? {} : { rounds: outcome.rounds }) };
+    violation = { step, message, ...(outcome.settlingRounds === undefined ? {} : { settlingRounds: outcome.settlingRounds }) };
   };
   // Every prefix of a trace is a trace of its own, judged where it ends (an `eventually` property by
   // settling that state), exactly as random search and exploration judge: so replay and search give the

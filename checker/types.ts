@@ -5,9 +5,13 @@
 
 export type PropertyKind = 'always' | 'eventually' | 'sometimes';
 
+/**
+ * A property's judgement of one state. `settlingRounds`: for a property judged on the state settled (an
+ * `eventually` property), the rounds the model's settling took (reported as a result's `rounds`).
+ */
 export type Outcome =
-  | { readonly holds: true; readonly rounds?: number }
-  | { readonly holds: false; readonly message: string; readonly rounds?: number };
+  | { readonly holds: true; readonly settlingRounds?: number }
+  | { readonly holds: false; readonly message: string; readonly settlingRounds?: number };
 
 export interface Model<S, A> {
   readonly initial: S;
@@ -39,5 +43,6 @@ export interface Property<S> {
 export interface Violation {
   readonly step: number;
   readonly message: string;
-  readonly rounds?: number;
+  /** The settling rounds of the judgement that found it (`Outcome.settlingRounds`). */
+  readonly settlingRounds?: number;
 }

@@ -104,7 +104,7 @@ function hypotheticalLines(replay: CounterexampleReplay): string[] {
 }
 
 function violationLine(property: string, v: Violation): string {
-  const rounds = v.rounds === undefined ? '' : ` (settling: ${v.rounds === 0 ? 'nothing was owed' : `${v.rounds} replication hop${v.rounds === 1 ? '' : 's'} until quiet`})`;
+  const rounds = v.settlingRounds === undefined ? '' : ` (settling: ${v.settlingRounds === 0 ? 'nothing was owed' : `${v.settlingRounds} replication hop${v.settlingRounds === 1 ? '' : 's'} until quiet`})`;
   return line(`${property} is violated after step ${v.step}: ${oneLine(v.message)}${rounds}`, '  ✗ ');
 }
 
@@ -179,7 +179,7 @@ function stepJson(s: StoryStep) {
 }
 
 function violationJson(property: string, v: Violation | undefined) {
-  return v === undefined ? null : { property, step: v.step, message: v.message, ...(v.rounds === undefined ? {} : { rounds: v.rounds }) };
+  return v === undefined ? null : { property, step: v.step, message: v.message, ...(v.settlingRounds === undefined ? {} : { rounds: v.settlingRounds }) };
 }
 
 export function counterexampleJson(replay: CounterexampleReplay) {

@@ -35,7 +35,7 @@ function result(property: string, verdict: JudgedResult['verdict'], actions: rea
     basis: extra.basis ?? { basis: 'random', runs: extra.runs ?? (verdict === 'violated' ? 3 : 500) },
     finding: found ? { actions, step: extra.step ?? actions.length, message: 'the checker says why', originalLength: actions.length + 4, path: extra.path ?? null } : null,
     reason: verdict === 'not-applicable' ? 'every member has privateKeys: true' : null,
-    rounds: 2,
+    settlingRounds: 2,
     generated: {},
     counterexample: null,
     expected: null,

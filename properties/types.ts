@@ -202,9 +202,9 @@ export function judgedAfterSettling(
 export const HOLDS: Outcome = { holds: true };
 
 export function violated(message: string, rounds?: number): Outcome {
-  return rounds === undefined ? { holds: false, message } : { holds: false, message, rounds };
+  return rounds === undefined ? { holds: false, message } : { holds: false, message, settlingRounds: rounds };
 }
 
 export function holds(rounds?: number): Outcome {
-  return rounds === undefined ? HOLDS : { holds: true, rounds };
+  return rounds === undefined ? HOLDS : { holds: true, settlingRounds: rounds };
 }

@@ -134,7 +134,7 @@ export function resultTable(results: readonly PropertyResult[]): string {
   // `rounds` counts replication hops until the cluster went quiet; 0 means nothing was owed.
   const rows = [['property', 'kind', 'verdict', 'basis', 'hops until quiet']];
   for (const r of results) {
-    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.rounds === null ? '-' : r.rounds === 0 ? 'nothing owed' : String(r.rounds)]);
+    rows.push([r.property, r.kind, verdictCell(r), basisCell(r), r.settlingRounds === null ? '-' : r.settlingRounds === 0 ? 'nothing owed' : String(r.settlingRounds)]);
   }
   return table(rows, '  ');
 }

@@ -134,7 +134,7 @@ function adviceFor(
   target: Target,
   property: Pick<ClusterProperty, 'name' | 'kind'>,
   actions: readonly Action[],
-  violation: { readonly step: number; readonly message: string; readonly rounds?: number | undefined } | undefined,
+  violation: { readonly step: number; readonly message: string; readonly settlingRounds?: number | undefined } | undefined,
   found: { readonly runs: number },
 ) {
   // A replay is neither a search nor an exploration: the advice reads its trace, and speaks of the search that found it.
@@ -202,7 +202,7 @@ export function checkHtml<R extends SummaryResult>(
 export interface ScenarioVerdictLike {
   readonly property: string;
   readonly verdict: string;
-  readonly violation: { readonly step: number; readonly message: string; readonly rounds?: number | undefined } | undefined;
+  readonly violation: { readonly step: number; readonly message: string; readonly settlingRounds?: number | undefined } | undefined;
   readonly reason: string | undefined;
 }
 

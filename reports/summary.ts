@@ -94,7 +94,7 @@ export function stoppedExplorations(results: readonly Based[]): StoppedExplorati
  * after the random search's own stop when there was one) and `budget`.
  */
 export function resultJson(r: PropertyResult) {
-  const { config, property, kind, counterexample, expected, seed: _seed, verdict: _verdict, basis, finding: _finding, reason: _reason, rounds: _rounds, generated: _generated, ...rest } = r;
+  const { config, property, kind, counterexample, expected, seed: _seed, verdict: _verdict, basis, finding: _finding, reason: _reason, settlingRounds: _settlingRounds, generated: _generated, ...rest } = r;
   const stop = stopOfBasis(basis);
   const flat = flatCheck(r);
   const why = stop === undefined ? undefined : `the exploration did not finish: ${stopReason(stop)}`;

@@ -61,7 +61,7 @@ export function settlingText(rounds: number): string {
 /** One property's block. `source` is how to name the config on a command line (`--config FILE`). */
 export function propertyReport(r: PropertyResult, source: string, width = terminalWidth()): string {
   const lines = [wrap(heading(r), '', '    ', width), labelled('why', oneLine(r.explanation), width)];
-  if (r.verdict === 'holds' && r.rounds !== null) lines.push(labelled('settling', settlingText(r.rounds), width));
+  if (r.verdict === 'holds' && r.settlingRounds !== null) lines.push(labelled('settling', settlingText(r.settlingRounds), width));
   if (r.verdict === 'violated') {
     const actions = r.finding?.actions ?? [];
     const length = actions.length;

@@ -196,7 +196,7 @@ export function saveViolation(store: CounterexampleStore, target: Target, result
     maxLength: options.maxLength,
     command: reproduceCommand(source, result),
   };
-  const violation = { step: finding.step, message: finding.message, ...(result.rounds === null ? {} : { rounds: result.rounds }) };
+  const violation = { step: finding.step, message: finding.message, ...(result.settlingRounds === null ? {} : { rounds: result.settlingRounds }) };
   const saved = saveFinding(store, target, result.property, finding.actions, violation, found);
   return { ...result, counterexample: saved.path, saved: saved.status };
 }

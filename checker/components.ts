@@ -9,7 +9,6 @@
  * reimplemented here; the engine is exact exactly when the decomposition is (see `Decomposition`), which
  * the model's tests check against the plain model.
  */
-import { type ExploreOptions, type ExploreProgress, type ExploreResult, explore, type PropertyFinding } from './explore.ts';
 import type { Model, Outcome, Property, PropertyKind } from './types.ts';
 
 export interface Decomposition<S, A> {
@@ -68,11 +67,6 @@ export interface ComponentProperty<S> {
 
 export type Tuple = Int32Array;
 
-function lessThan(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
-}
-
 const UNKNOWN = -1;
 const QUIET = -2;
 
@@ -98,9 +92,14 @@ export class ComponentEngine<S, A> {
   private readonly classOf: Int32Array;
   private readonly classNames: string[] = [];
   private readonly counts: Int32Array;
-  /** How many times the model's own step ran (table misses). */
+  /** How many times the model's own step or settling round ran (table misses). */
   modelSteps = 0;
-  /** Seconds spent inside those calls: the model's own work (immer), which no table can save the first time. */
+  /**
+   * Whether to time those calls (`modelSeconds`): off unless asked (the benchmark asks), so that a search
+   * does not read the clock twice per table miss.
+   */
+  timing = false;
+  /** With `timing`: seconds spent inside those calls, the model's own work (immer), which no table can save the first time. */
   modelSeconds = 0;
   readonly initial: Tuple;
 
@@ -159,12 +158,6 @@ export class ComponentEngine<S, A> {
     }
     if (memo[c] === 0) memo[c] = this.base.whyDisabled(this.components[component]!, this.candidates[c]!) === undefined ? 1 : 2;
     return memo[c] === 1;
-  }
-
-  /** Whether candidate `c` is enabled: decided by its owner component, or by any for a shared action. */
-  isEnabled(tuple: Tuple, c: number): boolean {
-    const owner = this.owners[c]!;
-    return this.componentAllows(tuple[owner === 'shared' ? 0 : owner]!, c);
   }
 
   /** The enabled shared actions of a component, and the enabled actions a slot owns, memoized. */
@@ -263,9 +256,9 @@ export class ComponentEngine<S, A> {
     let to = row[c]!;
     if (to === UNKNOWN) {
       this.modelSteps++;
-      const started = performance.now();
+      const started = this.timing ? performance.now() : 0;
       const after = this.base.step(this.components[component]!, this.candidates[c]!);
-      this.modelSeconds += (performance.now() - started) / 1000;
+      if (this.timing) this.modelSeconds += (performance.now() - started) / 1000;
       // A shared action changes only the shared state, so its result needs no projection and is the
       // same for every slot; an owned action's result is projected back onto its slot.
       to = this.intern(shared ? after : this.decomposition.project(after, slot), slot);
@@ -296,9 +289,9 @@ export class ComponentEngine<S, A> {
       let next = this.roundNext[at];
       if (next === undefined) {
         this.modelSteps++;
-        const started = performance.now();
+        const started = this.timing ? performance.now() : 0;
         const after = settling.round(this.components[at]!);
-        this.modelSeconds += (performance.now() - started) / 1000;
+        if (this.timing) this.modelSeconds += (performance.now() - started) / 1000;
         next = after === undefined ? QUIET : this.intern(after, slot);
         this.roundNext[at] = next;
       }
@@ -385,42 +378,6 @@ export class ComponentEngine<S, A> {
     return this.decomposition.keyUnder ? (this.decomposition.groupSize ?? 1) : 1;
   }
 
-  /** The canonical key of one component: the least of its relabellings. */
-  componentKey(component: number): number {
-    let best = this.relabelledId(component, 0);
-    for (let g = 1; g < this.groupSize; g++) best = Math.min(best, this.relabelledId(component, g));
-    return best;
-  }
-
-  /**
-   * The canonical key of a whole state: its components' ids, relabelled together by the symmetry that
-   * gives the least sequence. With no symmetry, the component ids themselves.
-   */
-  tupleKey(tuple: Tuple): string {
-    let best: number[] | undefined;
-    for (let g = 0; g < this.groupSize; g++) {
-      const candidate = Array.from(tuple, (component) => this.relabelledId(component, g));
-      if (best === undefined || lessThan(candidate, best)) best = candidate;
-    }
-    return String.fromCharCode(...best!.flatMap((id) => [id >>> 16, id & 0xffff]));
-  }
-
-  /** One component of a slot as a model of its own: the shared actions and the slot's own. */
-  slotModel(slot: number): Model<number, A> {
-    return {
-      initial: this.initial[slot]!,
-      enabled: (component) => [...this.sharedOf(component), ...this.ownedList(slot, component)].map((c) => this.candidates[c]!),
-      step: (component, action) => this.componentStep(slot, component, this.candidateIndex(action)!),
-      whyDisabled: (component, action) => this.base.whyDisabled(this.components[component]!, action),
-      describe: (action) => this.base.describe(action),
-      classify: (action) => this.base.classify(action),
-    };
-  }
-
-  bindComponent(property: ComponentProperty<S>): Property<number> {
-    return { name: property.name, kind: property.kind, check: (component) => this.componentVerdict(property, component) };
-  }
-
   /** The engine as a `Model` over tuples, for the random search, shrinking and exploration. */
   asModel(): Model<Tuple, A> {
     return {
@@ -447,66 +404,8 @@ export class ComponentEngine<S, A> {
     return { name: property.name, kind: property.kind, check: (tuple) => this.verdict(property, tuple) };
   }
 
-
   /** The full state a tuple stands for is not kept; this is the representative of one component. */
   component(tuple: Tuple, slot: number): S {
     return this.components[tuple[slot]!]!;
   }
-}
-
-/**
- * Exploring each component on its own, against the shared state, and combining the findings: a
- * property that must hold of every component is violated when one component's exploration violates
- * it, with that exploration's shortest trace (the shortest over all components); a `sometimes` property
- * is reached when one component reaches it. Exact when the decomposition is, and far smaller than the
- * product of the components.
- */
-export function exploreComponents<S, A>(
-  engine: ComponentEngine<S, A>,
-  properties: readonly ComponentProperty<S>[],
-  options: Omit<ExploreOptions<number>, 'key'>,
-): ExploreResult<A> & { readonly perSlot: readonly ExploreResult<A>[] } {
-  const started = performance.now();
-  const perSlot: ExploreResult<A>[] = [];
-  let statesBefore = 0;
-  let transitionsBefore = 0;
-  for (let slot = 0; slot < engine.decomposition.slots; slot++) {
-    const result = explore(engine.slotModel(slot), properties.map((p) => engine.bindComponent(p)), {
-      ...options,
-      maxStates: options.maxStates - statesBefore,
-      key: (component) => engine.componentKey(component),
-      ...(options.onProgress
-        ? {
-            onProgress: (p: ExploreProgress) =>
-              options.onProgress!({
-                states: statesBefore + p.states,
-                transitions: transitionsBefore + p.transitions,
-                depth: p.depth,
-                seconds: (performance.now() - started) / 1000,
-              }),
-          }
-        : {}),
-    });
-    perSlot.push(result);
-    statesBefore += result.states;
-    transitionsBefore += result.transitions;
-    if (result.stopped !== undefined) break;
-  }
-  const stopped = perSlot.find((r) => r.stopped !== undefined)?.stopped;
-  const results = properties.map((property, p): PropertyFinding<A> => {
-    const hits = perSlot.map((r) => r.results[p]!).filter((f) => f.shortest !== null);
-    const best = hits.reduce<PropertyFinding<A> | undefined>((a, f) => (a === undefined || f.shortest!.length < a.shortest!.length ? f : a), undefined);
-    if (best) return best;
-    return { name: property.name, kind: property.kind, verdict: property.kind === 'sometimes' ? 'unreached' : 'holds', shortest: null, message: null };
-  });
-  return {
-    states: statesBefore,
-    transitions: transitionsBefore,
-    depth: Math.max(...perSlot.map((r) => r.depth)),
-    exhausted: stopped === undefined && perSlot.every((r) => r.exhausted),
-    ...(stopped === undefined ? {} : { stopped }),
-    seconds: (performance.now() - started) / 1000,
-    results,
-    perSlot,
-  };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingVerdict } from '../checker/explore.ts';
 import type { PropertyKind } from '../checker/types.ts';
-import { exploreComponents } from '../checker/components.ts';
 import { explore } from '../checker/explore.ts';
 import { exploreProduct } from '../checker/product.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
@@ -13,7 +12,7 @@ import { PROPERTIES } from '../properties/index.ts';
 import { cli } from '../test/cli.ts';
 import { checkTarget } from '../pgp/check.ts';
 import { exploreConfig } from '../pgp/explore.ts';
-import { verifyPacked } from '../pgp/verify.ts';
+import { componentExplorations, exploreComponents } from '../pgp/verify.ts';
 import { checkableModel, componentEngine, componentProperty, makeTarget } from '../pgp/target.ts';
 
 /** A small scope: a record replicated everywhere, a private key, a Web Messenger account, a client. */
@@ -30,18 +29,16 @@ describe.each(PRESETS.map((p) => [p.name, p] as const))('explore on %s', (_name,
   const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
   const plainProperties = properties.map((p) => ({ name: p.name, kind: p.kind, check: (s: Parameters<typeof p.check>[1]) => p.check(cluster, s) }));
 
-  it('per record on packed rows, per record on the component engine and the compact product all give the full plain model’s verdicts and shortest lengths (depth 3)', () => {
+  it('per record on rows and the compact product on the component engine both give the full plain model’s verdicts and shortest lengths (depth 3)', () => {
     const plain = checkableModel(cluster, small);
     const full = explore(plain, plainProperties, { maxDepth: 3, maxStates: 5_000_000, key: (s) => canonicalStateKey(cluster, s) });
     const options = { maxDepth: 3, maxStates: 5_000_000 };
-    const perRecord = exploreComponents(componentEngine(cluster, small), properties.map((p) => componentProperty(cluster, p)), options);
-    expect(summary(perRecord.results)).toEqual(summary(full.results));
-    expect(perRecord.states).toBeLessThan(full.states);
     const product = exploreProduct(componentEngine(cluster, small), properties.map((p) => componentProperty(cluster, p)), options);
     expect(product.states).toBe(full.states);
     expect(summary(product.results)).toEqual(summary(full.results));
-    const packed = verifyPacked(cluster, small, properties, ringSymmetries(cluster), options);
-    expect(packed.findings.map((f, i) => `${f.name}: ${verdictOf(properties[i]!.kind, f.shortest)}, shortest ${f.shortest?.length ?? '-'}`)).toEqual(summary(full.results));
+    const perRecord = exploreComponents(cluster, small, properties, ringSymmetries(cluster), options);
+    expect(perRecord.findings.map((f, i) => `${f.name}: ${verdictOf(properties[i]!.kind, f.shortest)}, shortest ${f.shortest?.length ?? '-'}`)).toEqual(summary(full.results));
+    expect(perRecord.states).toBeLessThan(full.states);
   });
 
   it('symmetry reduction changes no verdict and no shortest length', () => {
@@ -110,12 +107,7 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
     const plain = checkableModel(cluster, scope);
     // The horizon makes the clock matter (how much time is left), so it is part of the plain key too.
     const full = explore(plain, checks, { maxDepth: TIME_DEPTH, maxStates: 5_000_000, key: (s) => `${s.clock}#${relative(s)}` });
-    const perRecord = exploreComponents(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
-      maxDepth: TIME_DEPTH,
-      maxStates: 5_000_000,
-    });
-    expect(summary(perRecord.results)).toEqual(summary(full.results));
-    // And the product on the engine visits exactly the plain model's states: without the clock in the
+    // The product on the engine visits exactly the plain model's states: without the clock in the
     // components' keys it would merge states with different time left (and visit fewer).
     const product = exploreProduct(componentEngine(cluster, scope), properties.map((p) => componentProperty(cluster, p)), {
       maxDepth: TIME_DEPTH,
@@ -123,8 +115,8 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
     });
     expect(product.states).toBe(full.states);
     expect(summary(product.results)).toEqual(summary(full.results));
-    // And the packed rows, with the clock in the row.
-    const packed = verifyPacked(cluster, scope, properties, ringSymmetries(cluster), { maxDepth: TIME_DEPTH, maxStates: 5_000_000 });
+    // And one record at a time on rows, with the clock in the row.
+    const packed = exploreComponents(cluster, scope, properties, ringSymmetries(cluster), { maxDepth: TIME_DEPTH, maxStates: 5_000_000 });
     expect(packed.findings.map((f, i) => `${f.name}: ${verdictOf(properties[i]!.kind, f.shortest)}, shortest ${f.shortest?.length ?? '-'}`)).toEqual(summary(full.results));
   });
 });
@@ -132,17 +124,17 @@ describe.each(['long-outage', 'recommended'])('explore with time passing on %s',
 describe('stopping early', () => {
   it('a search told to stop ends with what it found, marked not exhausted, and says why', () => {
     const cluster = compileCluster(PRESETS.find((p) => p.name === 'recommended')!.config);
-    const properties = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined).map((p) => componentProperty(cluster, p));
+    const applicable = PROPERTIES.filter((p) => p.notApplicable(cluster) === undefined);
+    const properties = applicable.map((p) => componentProperty(cluster, p));
     let asked = 0;
     const stop = () => (++asked >= 3 ? 'told to stop' : undefined);
-    const engine = componentEngine(cluster, timed);
-    const perRecord = exploreComponents(engine, properties, { maxDepth: 60, maxStates: 5_000_000, stop });
-    expect(perRecord).toMatchObject({ exhausted: false, stopped: 'told to stop' });
+    const perRecord = exploreComponents(cluster, timed, applicable, ringSymmetries(cluster), { maxDepth: 60, maxStates: 5_000_000, stop });
+    expect(perRecord).toMatchObject({ complete: false, stopped: 'told to stop' });
     expect(perRecord.states).toBeGreaterThan(0);
     // It stopped when told: asked no more, and no further component was explored.
     expect(asked).toBe(3);
     expect(perRecord.perSlot.at(-1)!.stopped).toBe('told to stop');
-    expect(perRecord.perSlot.length).toBeLessThan(engine.decomposition.slots);
+    expect(perRecord.perSlot.length).toBeLessThan(componentExplorations(cluster, timed, applicable).length);
     asked = 0;
     const product = exploreProduct(componentEngine(cluster, timed), properties, { maxDepth: 60, maxStates: 5_000_000, stop });
     expect(product).toMatchObject({ exhausted: false, stopped: 'told to stop' });

@@ -1,11 +1,12 @@
 /**
- * `explore`: exhaustive breadth-first exploration of a config within bounds, on the component engine.
+ * `explore`: exhaustive breadth-first exploration of a config within bounds.
  *
  * By default each component (each record of the scope, and each client) is explored on its own against
- * the shared faults (`exploreComponents`): every property here is a conjunction over records and
- * clients, and a record's fate depends only on the faults and the actions that touch it, so this is
- * exact (`model/projection.test.ts` checks the decomposition, `cli/explore.test.ts` checks that it gives
- * the full product's verdicts and shortest lengths) and far smaller. `--full` explores the full product.
+ * the shared faults, on the rules' row backend (`exploreComponents` in `pgp/verify.ts`): every property
+ * here is a conjunction over records and clients, and a record's fate depends only on the faults and the
+ * actions that touch it, so this is exact (`model/decomposition.test.ts` checks the decomposition,
+ * `cli/explore.test.ts` checks that it gives the full product's verdicts and shortest lengths) and far
+ * smaller. `--full` explores the full product, on the component engine (`checker/product.ts`).
  */
 import type { ComponentEngine } from '../checker/components.ts';
 import { type ExploreProgress, type ExploreResult, findingVerdict } from '../checker/explore.ts';
@@ -25,7 +26,7 @@ import { identity, ringSymmetries } from '../model/symmetry.ts';
 import type { Bounds } from '../checker/verdict.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { componentEngine, componentProperty, instanceProperty } from './target.ts';
-import { verifyPacked } from './verify.ts';
+import { exploreComponents } from './verify.ts';
 import { pgpParallel } from './worker-space.ts';
 
 export interface ExploreBounds {
@@ -124,7 +125,7 @@ export function exploreConfig(
   const componentProperties = applicable.map((p) => componentProperty(cluster, p));
   const packed = !choices.full;
   const result: ExploreResult<Action> & { bytesPerState?: number; depthComplete?: number } = packed
-    ? fromPacked(verifyPacked(cluster, exploreScope(bounds), applicable, group, options), applicable)
+    ? fromRows(exploreComponents(cluster, exploreScope(bounds), applicable, group, options), applicable)
     : exploreProduct(engine, componentProperties, options);
   const boundsText = describeBounds(config, bounds);
   const depthComplete = depthCompleteOf(result);
@@ -158,8 +159,8 @@ export function exploreConfig(
   };
 }
 
-/** The packed explorer's result in the shape of the other explorers'. */
-function fromPacked(result: ReturnType<typeof verifyPacked>, properties: readonly (typeof PROPERTIES)[number][]) {
+/** The row explorer's result in the shape of the other explorers'. */
+function fromRows(result: ReturnType<typeof exploreComponents>, properties: readonly (typeof PROPERTIES)[number][]) {
   return {
     states: result.states,
     transitions: result.transitions,

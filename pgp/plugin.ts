@@ -23,7 +23,7 @@ import { ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { describeBounds, exploreScope } from './explore.ts';
 import { instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
-import { verifyPacked } from './verify.ts';
+import { exploreComponents } from './verify.ts';
 import { pgpParallel } from './worker-space.ts';
 
 /**
@@ -80,7 +80,7 @@ export function exploreForCheck(
   const guard = memoryGuard('');
   const started = performance.now();
   const explore = (props: readonly ClusterProperty[], maxStates: number, offset: number) => {
-    const run = verifyPacked(cluster, exploreScope(bounds), props, ringSymmetries(cluster), {
+    const run = exploreComponents(cluster, exploreScope(bounds), props, ringSymmetries(cluster), {
       maxDepth: bounds.maxDepth,
       maxStates,
       stop: guard,

@@ -1,6 +1,6 @@
 /**
  * Exhaustive exploration of a cluster config on the rules' row backend (`model/component.ts`),
- * one component (record or client) at a time, with the generic packed explorer (`checker/packed.ts`).
+ * one component (record or client) at a time, with the generic row explorer (`exploreRows`, `checker/packed.ts`).
  *
  * Each component is explored on its own against the shared faults; a property that must hold of every
  * component is violated when one component's exploration violates it (the shortest over all of them);
@@ -302,8 +302,8 @@ export function componentExplorations(
   );
 }
 
-/** Explores every component of the scope with the properties that read it; combines the findings. */
-export function verifyPacked(
+/** Explores every component of the scope on rows (a `ComponentSpace` each, by `exploreRows`), with the properties that read it; combines the findings. */
+export function exploreComponents(
   cluster: CompiledCluster,
   scope: Scope,
   properties: readonly ClusterProperty[],

@@ -8,7 +8,7 @@ import { ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { exploreScope } from './explore.ts';
 import { subjectProperty } from './target.ts';
-import { type VerifyOptions, type VerifyResult, verifyPacked } from './verify.ts';
+import { type VerifyOptions, type VerifyResult, exploreComponents } from './verify.ts';
 import { pgpParallel, componentSpaceRecipe } from './worker-space.ts';
 
 /** A result without what depends on the machine (time, memory) or on the threads that took part. */
@@ -35,8 +35,8 @@ describe('PGP spaces explored on worker threads (pgp/worker-space.ts)', () => {
       if (judged.length === 0) continue;
       const options: VerifyOptions = { maxDepth: 1000, maxStates };
       const before = parallelHandovers();
-      const alone = verifyPacked(cluster, scope, judged, ringSymmetries(cluster), options);
-      const together = verifyPacked(cluster, scope, judged, ringSymmetries(cluster), {
+      const alone = exploreComponents(cluster, scope, judged, ringSymmetries(cluster), options);
+      const together = exploreComponents(cluster, scope, judged, ringSymmetries(cluster), {
         ...options,
         parallel: { workers: 2, recipe: componentSpaceRecipe, fromLevel: 256, chunk: 499, waitForThreads: true },
       });
@@ -50,7 +50,7 @@ describe('PGP spaces explored on worker threads (pgp/worker-space.ts)', () => {
     const cluster = compileCluster(PRESETS[0]!.config);
     const own = { ...PROPERTIES[0]!, name: 'my-own' };
     const before = parallelHandovers();
-    const result = verifyPacked(cluster, scope, [own], ringSymmetries(cluster), {
+    const result = exploreComponents(cluster, scope, [own], ringSymmetries(cluster), {
       maxDepth: 1000,
       maxStates: 1_000_000,
       parallel: { workers: 2, recipe: componentSpaceRecipe, fromLevel: 1, waitForThreads: true },

@@ -25,18 +25,10 @@ import { riskNeeds } from '../pgp/needs.ts';
 import { terminalWidth, wrapText } from '../reports/width.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { counterexampleReport, scenarioReport } from '../reports/pages.ts';
-import {
-  cutLinks,
-  describeConfig,
-  describeMembers,
-  type SettlingStory,
-  type Snapshot,
-  type Story,
-  type StoryStep,
-  snapshot,
-  tellStates,
-  tellTrace,
-} from '../pgp/story.ts';
+import { type Story, type StoryStep, tellStates, tellTrace } from '../pgp/story.ts';
+import type { SettlingStory } from '../pgp/story-settling.ts';
+import { cutLinks, describeMembers, type Snapshot, snapshot } from '../pgp/story-snapshot.ts';
+import { describeConfig } from '../pgp/story-words.ts';
 
 type Format = 'text' | 'json' | 'mermaid' | 'html';
 

@@ -4,7 +4,9 @@ import { diffStates } from '../checker/diff.ts';
 import { findPreset } from '../config/presets.ts';
 import type { ClusterState } from '../model/state.ts';
 import { crash, days, enroll, partition, recover, remove, replicate, upgrade, write } from '../test/helpers.ts';
-import { describeEvents, eventsOf, tellTrace } from './story.ts';
+import { tellTrace } from './story.ts';
+import { eventsOf } from './story-events.ts';
+import { describeEvents } from './story-words.ts';
 import { makeTarget } from './target.ts';
 
 const recommended = makeTarget(findPreset('recommended')!.config);

@@ -6,13 +6,16 @@
  * step it went down to the step it came back, a cut link is an orange block for as long as it lasts,
  * settling is a blue block and the violation a red one, with who holds what at that point.
  *
- * Like the text replay, it is drawn from the state differences of each step (`replay-story.ts`) and the
+ * Like the text replay, it is drawn from the state differences of each step (`pgp/story-events.ts`) and the
  * model's own topology rules, not from action types, so a new action type needs no change here.
  */
 import type { ClusterConfig } from '../config/schema.ts';
 import type { CompiledCluster } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
-import { type BlockedSend, blockedSends, cutLinks, describeEvents, type StoryEvent, type StoryStep } from '../pgp/story.ts';
+import type { StoryStep } from '../pgp/story.ts';
+import type { StoryEvent } from '../pgp/story-events.ts';
+import { cutLinks } from '../pgp/story-snapshot.ts';
+import { type BlockedSend, blockedSends, describeEvents } from '../pgp/story-words.ts';
 import { oneLine, wellFormed } from '../io/untrusted.ts';
 
 export interface DiagramViolation {

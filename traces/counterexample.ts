@@ -56,7 +56,8 @@ import { parseAction, parseClusterConfig, type PgpInstance, pgpPlugin } from '..
 
 /** One action of a file against the model's vocabulary (the PGP codec, `pgp/plugin.ts`). */
 export { actionFieldProblems } from '../pgp/plugin.ts';
-import { type Snapshot, tellTrace } from '../pgp/story.ts';
+import { tellTrace } from '../pgp/story.ts';
+import type { Snapshot } from '../pgp/story-snapshot.ts';
 import { makeTarget, type Target } from '../pgp/target.ts';
 
 /** The longest trace a counterexample or scenario file may hold (`checker/trace-file.ts`). */

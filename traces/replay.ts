@@ -16,7 +16,9 @@ import { describeAction } from '../model/step.ts';
 import { canonicalJson, type LoadedCounterexample } from './counterexample.ts';
 import { oneLine, shellCommand } from '../io/untrusted.ts';
 import { instanceProperty } from '../pgp/target.ts';
-import { type SettlingStory, type Snapshot, type Story, tellSettling, tellStates } from '../pgp/story.ts';
+import { type Story, tellStates } from '../pgp/story.ts';
+import { type SettlingStory, tellSettling } from '../pgp/story-settling.ts';
+import type { Snapshot } from '../pgp/story-snapshot.ts';
 
 export type { ReplayOutcome };
 

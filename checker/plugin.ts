@@ -62,6 +62,12 @@ export interface Instance<S, A> {
   /** The bounds the generic exploration rests on, in words (default: traces of any length). */
   readonly bounds?: Bounds;
   /**
+   * The plain model within the bounds `exploreFirst` rests on (one key of each sort, no time passing, say),
+   * when they are narrower than `model`'s: the cross-check of an exhaustive verdict searches it at random
+   * (`checker/cross-check.ts`). Default: `model`.
+   */
+  readonly exploredModel?: Model<S, A>;
+  /**
    * A faster random search of one property on an engine of the same model (the PGP component engine): it
    * must return what `searchRandom(model, property, options)` would decide, its trace of plain actions.
    */

@@ -22,7 +22,7 @@ import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { describeBounds, exploreScope } from './explore.ts';
-import { instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
+import { checkableModel, instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
 import { exploreComponents } from './verify.ts';
 import { pgpParallel } from './worker-space.ts';
 
@@ -39,6 +39,9 @@ export const CHECK_STATE_BUDGET = DEFAULT_STATE_BUDGET;
  * decides are left to random search), and traces of any length.
  */
 export const CHECK_BOUNDS = { writes: 1, clients: 1, maxDepth: 100_000, hours: [] as number[] } as const;
+
+/** The records, clients and time steps of `check`'s exploration (`CHECK_BOUNDS`). */
+const CHECK_SCOPE = exploreScope({ ...CHECK_BOUNDS, maxStates: CHECK_STATE_BUDGET });
 
 /** Why `check`'s exploration (no time passing) leaves a property to random search. */
 const ONLY_TIME = 'only time passing can break it, and time does not pass in these bounds';
@@ -80,7 +83,7 @@ export function exploreForCheck(
   const guard = memoryGuard('');
   const started = performance.now();
   const explore = (props: readonly ClusterProperty[], maxStates: number, offset: number) => {
-    const run = exploreComponents(cluster, exploreScope(bounds), props, ringSymmetries(cluster), {
+    const run = exploreComponents(cluster, CHECK_SCOPE, props, ringSymmetries(cluster), {
       maxDepth: bounds.maxDepth,
       maxStates,
       stop: guard,
@@ -143,6 +146,8 @@ export function pgpInstance(target: Target, workers = 1): PgpInstance {
   return {
     target,
     model: target.model,
+    // The cross-check of an exhaustive verdict walks the plain model within the exploration's own bounds.
+    exploredModel: checkableModel(target.cluster, CHECK_SCOPE),
     properties: target.properties.map(({ property }) => instanceProperty(target.cluster, property, ONLY_TIME)),
     search: (name, options) => {
       const bound = target.properties.find((p) => p.property.name === name)!;

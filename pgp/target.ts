@@ -11,6 +11,7 @@ import { describeAction } from '../model/step.ts';
 import { type CompiledCluster, compileCluster, initialState } from '../model/cluster.ts';
 import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { clusterDecomposition } from '../model/projection.ts';
+import { type Settled, type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
 import { applyAction, declarationOf, whyDisabled } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
@@ -48,17 +49,46 @@ export function subjectProperty(property: ClusterProperty): ClusterProperty | un
   };
 }
 
+/** States settled, by cluster, state and mode: settling is a pure function of them, and states are never changed in place. */
+const settledStates = new WeakMap<CompiledCluster, WeakMap<ClusterState, Partial<Record<SettleMode, Settled>>>>();
+
+/** A state settled in `mode`, once for all the properties judged on it that settle that way. */
+function settledOnce(cluster: CompiledCluster, state: ClusterState, mode: SettleMode): Settled {
+  let byState = settledStates.get(cluster);
+  if (byState === undefined) {
+    byState = new WeakMap();
+    settledStates.set(cluster, byState);
+  }
+  let modes = byState.get(state);
+  if (modes === undefined) {
+    modes = {};
+    byState.set(state, modes);
+  }
+  const known = modes[mode];
+  if (known !== undefined) return known;
+  const settled = settle(cluster, state, mode);
+  modes[mode] = settled;
+  return settled;
+}
+
 /**
  * A property as the generic checker takes it (`checker/plugin.ts`), bound to a cluster; `onlyTime` is
- * why an exploration in which time does not pass leaves it out (for a property only time can break).
+ * why an exploration in which time does not pass leaves it out (for a property only time can break). A
+ * property judged on the settled state (`settles` and `judge`: its `check` is `judge(settle(state))`)
+ * shares the settling of a state with the others that settle it the same way.
  */
 export function instanceProperty(cluster: CompiledCluster, property: ClusterProperty, onlyTime?: string): InstanceProperty<ClusterState> {
   const subject = subjectProperty(property);
+  const { settles, judge } = property;
+  const check =
+    settles !== undefined && judge !== undefined
+      ? (state: ClusterState) => judge(cluster, settledOnce(cluster, state, settles))
+      : (state: ClusterState) => property.check(cluster, state);
   return {
     name: property.name,
     kind: property.kind,
     notApplicable: property.notApplicable(cluster),
-    property: { name: property.name, kind: property.kind, check: (state) => property.check(cluster, state) },
+    property: { name: property.name, kind: property.kind, check },
     ...(subject === undefined ? {} : { subject: { name: subject.name, kind: 'sometimes', check: (state: ClusterState) => subject.check(cluster, state) } }),
     ...(property.needsTime === true && onlyTime !== undefined ? { unexplorable: onlyTime } : {}),
   };

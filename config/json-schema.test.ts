@@ -79,9 +79,18 @@ describe('the published JSON Schema', () => {
   });
 
   it('gives the default of every optional field: the value validation fills in', () => {
-    // Optional without a default: decided from other fields (role, switchTo), not part of the cluster, or "every member" (accept[].members);
-    // the workload block is left out of a resolved config and filled in by `resync` (`resolveWorkload`).
-    const noDefault = new Set(['$.$schema', '$.members[].role', '$.webMessenger.switchTo', '$.accept[].members', '$.workload']);
+    // Optional without a default: decided from other fields (role, switchTo, maxSiteSplits from the sites), not part of the
+    // cluster, "every member" (accept[].members), or none (a member in no site); the workload block is left out of a
+    // resolved config and filled in by `resync` (`resolveWorkload`).
+    const noDefault = new Set([
+      '$.$schema',
+      '$.members[].role',
+      '$.members[].site',
+      '$.webMessenger.switchTo',
+      '$.faults.maxSiteSplits',
+      '$.accept[].members',
+      '$.workload',
+    ]);
     const config = resolveConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
     const validated = validateConfig({ members: [{ id: 'm1' }, { id: 'm2' }] });
     if (!validated.ok) throw new Error('a minimal config should be valid');

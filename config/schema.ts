@@ -123,6 +123,12 @@ export const memberSchema = z
       .boolean()
       .default(false)
       .describe('The member starts outside the cluster and joins later through the Sponsor (KB 153721).'),
+    site: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('The site (data centre, office) the member is in: a site split cuts every link between its members and the rest at once (faults.maxSiteSplits).'),
   })
   .describe('A member of the cluster: a PGP Encryption Server. Given only an id, it is the vendor\'s recommended member.');
 
@@ -181,6 +187,15 @@ export const faultsSchema = z
       .default(DEFAULT_MAX_CUT_LINKS)
       .describe(
         'With partitions: at most this many links cut at once (a fault budget for links, like maxDown for members; default 1). It bounds what is checked: a report names it among the bounds of every verdict.',
+      ),
+    maxSiteSplits: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_MEMBERS)
+      .optional()
+      .describe(
+        'At most this many sites split off from the rest at once: a site split cuts every link between the members of a site (members[].site) and all others, and heals them all at once. Default: 1 when the members name two or more sites, else 0 (at most the number of sites).',
       ),
     removeMember: z
       .boolean()
@@ -344,8 +359,24 @@ type ParsedMember = ParsedConfig['members'][number];
 /** A member with every default applied and its role decided. */
 export type MemberConfig = Omit<ParsedMember, 'role'> & { readonly role: Role };
 
+/** The fault budget with every default applied (`maxSiteSplits` follows from the sites: `siteSplitBudget`). */
+export type FaultsConfig = Omit<ParsedConfig['faults'], 'maxSiteSplits'> & { readonly maxSiteSplits: number };
+
 /** A config with every default applied: what the model runs on and what counterexample files record. */
-export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema' | 'accept'> & { readonly members: readonly MemberConfig[] };
+export type ClusterConfig = Omit<ParsedConfig, 'members' | '$schema' | 'accept' | 'faults'> & {
+  readonly members: readonly MemberConfig[];
+  readonly faults: FaultsConfig;
+};
+
+/** The sites the members name, in the order they first appear. */
+export function sitesOf(members: readonly { readonly site?: string | undefined }[]): string[] {
+  return [...new Set(members.flatMap((m) => (m.site === undefined ? [] : [m.site])))];
+}
+
+/** The default budget of site splits: one when the members name two or more sites (one can split off), else none. */
+export function siteSplitBudget(members: readonly { readonly site?: string | undefined }[]): number {
+  return sitesOf(members).length >= 2 ? 1 : 0;
+}
 
 /**
  * The published JSON Schema (`schema/cluster-config.schema.json`): generated from `clusterConfigSchema`

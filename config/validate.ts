@@ -19,6 +19,8 @@ import {
   MEMBER_ID_PATTERN,
   type MemberConfig,
   SUPPORTED_MEMBERS,
+  siteSplitBudget,
+  sitesOf,
 } from './schema.ts';
 import {
   describeValue,
@@ -315,6 +317,20 @@ const outageLengthWithoutOutages: CrossFieldRule = ({ section }, { warning }) =>
     warning('faults.maxOutageDays', 'has no effect with maxDown: 0: no member is ever down, so no outage lasts any time; raise maxDown to check outages');
 };
 
+/** A site split needs sites to split: at most as many at once as the members name. */
+const siteSplits: CrossFieldRule = ({ members, section }, { error }) => {
+  const splits = section('faults')?.maxSiteSplits;
+  if (members === undefined || typeof splits !== 'number' || !Number.isInteger(splits) || splits <= 0) return;
+  const sites = sitesOf(members.map((m) => ({ site: typeof m.fields.site === 'string' ? m.fields.site : undefined })));
+  if (splits > sites.length)
+    error(
+      'faults.maxSiteSplits',
+      sites.length === 0
+        ? `${splits} needs sites to split, and no member names one: give members a site (members[].site), or leave maxSiteSplits out`
+        : `${splits} is out of range; valid: 0 to ${sites.length} (the sites the members name: ${sites.map((s) => JSON.stringify(s)).join(', ')})`,
+    );
+};
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   holdingWithoutBalancer,
   switchToSameMode,
@@ -326,6 +342,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   knownMemberReferences,
   replicationTargetsRunWebMessenger,
   faultBudget,
+  siteSplits,
 ];
 
 function crossFieldProblems(root: Record<string, unknown>): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
@@ -403,7 +420,8 @@ export function validateConfig(document: unknown): ConfigResult {
   ];
   if (!parsed.success || errors.length > 0) return { ok: false, errors: byDocumentOrder(document, errors) };
   const { $schema: _ignored, accept, ...rest } = parsed.data;
-  const config: ClusterConfig = { ...rest, members: resolveRoles(rest.members) };
+  const members = resolveRoles(rest.members);
+  const config: ClusterConfig = { ...rest, members, faults: { ...rest.faults, maxSiteSplits: rest.faults.maxSiteSplits ?? siteSplitBudget(members) } };
   return { ok: true, config, accept, warnings: byDocumentOrder(document, crossField.warnings) };
 }
 

@@ -17,6 +17,10 @@ export type Action =
   | { readonly type: 'partition'; readonly a: MemberId; readonly b: MemberId }
   /** The link is restored. */
   | { readonly type: 'heal'; readonly a: MemberId; readonly b: MemberId }
+  /** A site (`members[].site`) is split off: every link between its members and the others is down at once. */
+  | { readonly type: 'splitSite'; readonly site: string }
+  /** The split site is joined again: every one of those links is back at once. */
+  | { readonly type: 'healSite'; readonly site: string }
   /** A persistent change made on the member: creates or updates the record. */
   | { readonly type: 'write'; readonly member: MemberId; readonly record: RecordRef }
   /** One replication hop: the member sends to its current successor on each kind's ring. */

@@ -1,7 +1,7 @@
 /**
  * A config compiled for fast lookups, and the initial state it starts from.
  */
-import type { ClusterConfig, MemberConfig, Service } from '../config/schema.ts';
+import { type ClusterConfig, type MemberConfig, type Service, sitesOf } from '../config/schema.ts';
 import type { MemberId } from './actions.ts';
 import { type CacheKind, DEFAULT_POLICY, type RecordKind } from './records.ts';
 import type { ClusterState, MemberState } from './state.ts';
@@ -28,6 +28,9 @@ export interface CompiledCluster {
   readonly runsDesktop: readonly boolean[];
   /** Hours each kind of cached key is kept (KB 162609). */
   readonly retention: Readonly<Record<CacheKind, number>>;
+  /** The sites the members name (`members[].site`), in order of first appearance, and each member's (-1: none). */
+  readonly sites: readonly string[];
+  readonly siteOf: readonly number[];
 }
 
 export function runsService(member: MemberConfig, service: Service): boolean {
@@ -45,6 +48,7 @@ export function isWebMessengerEligible(config: ClusterConfig, member: MemberConf
 
 export function compileCluster(config: ClusterConfig): CompiledCluster {
   const members = config.members;
+  const sites = sitesOf(members);
   const everyone = members.map(() => true);
   return {
     config,
@@ -68,6 +72,8 @@ export function compileCluster(config: ClusterConfig): CompiledCluster {
     runsWebMessenger: members.map((m) => runsService(m, 'webMessenger')),
     runsDesktop: members.map((m) => runsService(m, 'desktop')),
     retention: { cachedKey: retentionHours(config, 'cachedKey'), fetchedKey: retentionHours(config, 'fetchedKey') },
+    sites,
+    siteOf: members.map((m) => (m.site === undefined ? -1 : sites.indexOf(m.site))),
   };
 }
 
@@ -91,12 +97,14 @@ export function initialState(model: CompiledCluster): ClusterState {
   return {
     members: model.members.map(member),
     cutLinks: {},
+    splitSites: emptyKeyed(),
     // Keyed by names from the input: no prototype (model/keyed.ts).
     accounts: emptyKeyed(),
     clients: emptyKeyed(),
     writes: 0,
     acknowledged: {},
     acknowledgedCachedAt: {},
+    overwritten: {},
     clock: 0,
     accountMode: model.config.webMessenger.accountMode,
   };

@@ -8,7 +8,7 @@ import type { CompiledCluster } from './cluster.ts';
 import { candidateActions, type Scope, withinScope } from './enabled.ts';
 import { ownerSlot, type Slot, scopeSlots } from './projection.ts';
 import { KEEP_ALL, type Kept, RowLayout, RowView } from './row.ts';
-import { type Ending, endingsOf, roundLimit, roundOn, type SettleMode } from './settle.ts';
+import { type Ending, type EndingType, endingsOf, roundLimit, roundOn, type SettleMode } from './settle.ts';
 import { ACTIONS, type Args, applyEffect, type Declaration, declarationOf } from './step.ts';
 import { UP } from './view.ts';
 
@@ -26,7 +26,7 @@ export class RowComponent extends RowLayout {
   /** Every shared action of the scope, and the component's own (its record's writes, its client's enrollments). */
   readonly candidates: readonly Candidate[];
   private readonly view: RowView;
-  private readonly endingArgs: { readonly [T in 'recover' | 'heal' | 'upgrade']: readonly Args[] };
+  private readonly endingArgs: { readonly [T in EndingType]: readonly Args[] };
   private readonly applyEnding: Ending;
   private readonly sent: RowView;
   private readonly scratch: Int32Array;
@@ -48,6 +48,7 @@ export class RowComponent extends RowLayout {
     const n = model.size;
     this.endingArgs = {
       recover: Array.from({ length: n }, (_, m) => ({ m, b: -1 })),
+      healSite: model.sites.map((_, site) => ({ m: -1, b: -1, site })),
       heal: Array.from({ length: n * n }, (_, at) => ({ m: Math.floor(at / n), b: at % n })),
       upgrade: Array.from({ length: 2 * n }, (_, at) => ({ m: at >> 1, b: -1, major: (at & 1) === 1 })),
     };
@@ -55,10 +56,12 @@ export class RowComponent extends RowLayout {
     const recover = ACTIONS.recover as unknown as Declaration<Action>;
     const heal = ACTIONS.heal as unknown as Declaration<Action>;
     const upgrade = ACTIONS.upgrade as unknown as Declaration<Action>;
-    const { recover: recoverArgs, heal: healArgs, upgrade: upgradeArgs } = this.endingArgs;
+    const healSite = ACTIONS.healSite as unknown as Declaration<Action>;
+    const { recover: recoverArgs, heal: healArgs, healSite: healSiteArgs, upgrade: upgradeArgs } = this.endingArgs;
     this.applyEnding = (type, m, b, major) => {
       if (type === 'recover') applyEffect(model, recover, this.view, recoverArgs[m]!, -1);
       else if (type === 'heal') applyEffect(model, heal, this.view, healArgs[m * n + b]!, -1);
+      else if (type === 'healSite') applyEffect(model, healSite, this.view, healSiteArgs[m]!, -1);
       else applyEffect(model, upgrade, this.view, upgradeArgs[m * 2 + (major ? 1 : 0)]!, -1);
     };
     this.view = new RowView(this);

@@ -35,6 +35,7 @@ export function recordLanes(state: ClusterState): RecordId[] {
     for (const id in m.owedAtReturn) ids.add(id as RecordId);
   }
   for (const id in state.acknowledged) ids.add(id as RecordId);
+  for (const id in state.overwritten) ids.add(id as RecordId);
   for (const key in state.accounts) ids.add(`wmAccount:${key}`);
   return [...ids];
 }
@@ -106,6 +107,19 @@ export class ObjectView implements View {
   cutCount(): number {
     let count = 0;
     for (const _ in this.state.cutLinks) count++;
+    return count;
+  }
+  isSplit(site: number): boolean {
+    return ownEntry(this.state.splitSites, this.model.sites[site]!) === true;
+  }
+  setSplit(site: number, split: boolean): void {
+    const name = this.model.sites[site]!;
+    if (split) this.d.splitSites[name] = true;
+    else delete this.d.splitSites[name];
+  }
+  splitCount(): number {
+    let count = 0;
+    for (const _ in this.state.splitSites) count++;
     return count;
   }
   newAccountMode(): ModeCode {
@@ -187,6 +201,12 @@ export class ObjectView implements View {
     }
     this.d.acknowledged[id] = version;
     if (isCacheKind(this.kinds[r]!)) this.d.acknowledgedCachedAt[id] = cachedAt;
+  }
+  overwritten(r: RecordLane): boolean {
+    return this.state.overwritten[this.ids[r]!] === true;
+  }
+  markOverwritten(r: RecordLane): void {
+    this.d.overwritten[this.ids[r]!] = true;
   }
   accountHome(r: RecordLane): number {
     const account = ownEntry(this.state.accounts, keyOf(this.ids[r]!));

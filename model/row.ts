@@ -61,11 +61,13 @@ export const STATE_ENCODING: {
   cluster: {
     members: 'one column per member, in ring order',
     cutLinks: 'LINKS: a bit per pair of members',
+    splitSites: 'SPLIT: a bit per site',
     accounts: "ACCOUNT: a Web Messenger account's mode and home (its component's own)",
     clients: "CLIENT, SKM_AGE, CONTACT (a client's component's own)",
     writes: 'not kept: only the order of versions matters (RANK)',
     acknowledged: 'ACK: the rank of the newest acknowledged version',
     acknowledgedCachedAt: 'ACK_AGE: hours since, capped at the retention',
+    overwritten: 'OVERWRITTEN: a bit (kept where a property reads it)',
     clock: 'CLOCK when the scope bounds time (a horizon); else only hours relative to it',
     accountMode: 'MODE',
   },
@@ -120,7 +122,11 @@ const S_CLIENT = 5;
 const S_SKM_AGE = 6;
 /** The client has talked to a server since its SKM key was issued. */
 const S_CONTACT = 7;
-const SCALARS = 8;
+/** The sites split off from the rest: a bit per site (`CompiledCluster.sites`). */
+const S_SPLIT = 8;
+/** The record's acknowledged version was superseded by a write that could not see it (`ClusterState.overwritten`). */
+const S_OVERWRITTEN = 9;
+const SCALARS = 10;
 /** Cut links, a bit per pair of members, `LINK_BITS` to a word: the words before the scalars (`RowLayout.linksAt`). */
 const LINK_BITS = 31;
 
@@ -139,9 +145,11 @@ export interface Kept {
   readonly rotation: boolean;
   /** The acknowledged version (read by `no-lost-writes`, `removal-took-a-write`, and a write-once scope). */
   readonly acknowledged: boolean;
+  /** Whether the acknowledged version was overwritten unseen (`no-silent-overwrite`; it needs the acknowledged version). */
+  readonly overwritten: boolean;
 }
 
-export const KEEP_ALL: Kept = { rotation: true, acknowledged: true };
+export const KEEP_ALL: Kept = { rotation: true, acknowledged: true, overwritten: true };
 
 /** See `RowLayout.relabelPlan`. */
 export interface RelabelPlan {
@@ -154,11 +162,30 @@ export interface RelabelPlan {
   readonly bySignificance: { readonly source: Int32Array; readonly word: Int32Array; readonly shift: Int32Array; readonly mask: Int32Array };
   readonly linkMap: Int32Array;
   readonly inverse: Int32Array;
+  /** Each site's relabelled site (a symmetry maps the members of one site onto those of one site). */
+  readonly siteMap: Int32Array;
+}
+
+/** Where a relabelling of the members (`inverse[old]` = new) takes each site. */
+function siteMapOf(model: CompiledCluster, inverse: readonly number[] | Int32Array): Int32Array {
+  const map = new Int32Array(model.sites.length).fill(-1);
+  model.siteOf.forEach((site, m) => {
+    if (site !== -1) map[site] = model.siteOf[inverse[m]!]!;
+  });
+  return map;
+}
+
+/** A bit set of sites relabelled by a site map. */
+function relabelSites(split: number, map: Int32Array): number {
+  let out = 0;
+  for (let s = 0; s < map.length; s++) if (split & (1 << s)) out |= 1 << map[s]!;
+  return out;
 }
 
 /** `RelabelPlan.source` codes of the fields that name members: an account's home, a client's member, a word of cut links. */
 const SOURCE_ACCOUNT = -2;
 const SOURCE_CLIENT = -3;
+const SOURCE_SPLIT = -4;
 const SOURCE_LINKS = -10;
 
 // Module-level helpers rather than closures: `encode` runs for every state a key is asked of.
@@ -213,6 +240,8 @@ export class RowLayout {
   private readonly owedFields: Int32Array;
   /** Whether the layout keeps debts (`F_OWED`): else they are zero in every row. */
   readonly keepsOwed: boolean;
+  /** Whether the layout keeps the overwritten mark (`S_OVERWRITTEN`). */
+  readonly keepsOverwritten: boolean;
   private readonly ranks: Int32Array;
 
   constructor(
@@ -276,6 +305,8 @@ export class RowLayout {
       this.client !== undefined ? bitsFor(n) : 0,
       this.client !== undefined && time ? bitsFor(SKM_VALIDITY_HOURS) : 0,
       this.client !== undefined ? 1 : 0,
+      model.config.faults.maxSiteSplits > 0 ? model.sites.length : 0,
+      this.kept.overwritten && this.kept.acknowledged && this.recordId !== undefined ? 1 : 0,
     ];
     this.bits = new Int32Array(this.width);
     for (let f = 0; f < MEMBER_FIELDS; f++) for (let i = 0; i < n; i++) this.bits[f * n + i] = perMember[f]!;
@@ -310,6 +341,7 @@ export class RowLayout {
     this.fieldShift = Int32Array.from(packed, (f) => shift[f]!);
     this.fieldMask = Int32Array.from(packed, (f) => (this.bits[f]! === 32 ? -1 : (1 << this.bits[f]!) - 1));
     this.keepsOwed = this.bits[F_OWED * n]! > 0;
+    this.keepsOverwritten = this.bits[this.sc(S_OVERWRITTEN)]! > 0;
     this.owedFields = Int32Array.from(packed.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.ranks = new Int32Array(maxRank + 2);
     this.keyWords = new Int32Array(this.words);
@@ -395,6 +427,7 @@ export class RowLayout {
       row[this.at(F_OWED, i)] = this.keepsOwed ? rankIn(stamps, m.owedAtReturn[id]) : 0;
     }
     row[this.sc(S_ACK)] = rankIn(stamps, acked);
+    row[this.sc(S_OVERWRITTEN)] = this.bits[this.sc(S_OVERWRITTEN)]! > 0 && state.overwritten[id] === true ? 1 : 0;
     const ackedAt = state.acknowledgedCachedAt[id];
     if (this.cache && acked !== undefined && ackedAt !== undefined) row[this.sc(S_ACK_AGE)] = clock - ackedAt;
     for (const link in state.cutLinks) {
@@ -408,6 +441,9 @@ export class RowLayout {
       if (account !== undefined) row[this.sc(S_ACCOUNT)] = 1 + (account.mode === 'homeServer' ? n : 0) + this.model.position.get(account.home)!;
     }
     row[this.sc(S_MODE)] = state.accountMode === 'homeServer' ? 1 : 0;
+    let split = 0;
+    for (let s = 0; s < this.model.sites.length; s++) if (ownEntry(state.splitSites, this.model.sites[s]!) === true) split |= 1 << s;
+    row[this.sc(S_SPLIT)] = split;
     if (this.clocked) row[this.sc(S_CLOCK)] = clock;
     if (this.client !== undefined) {
       const client = ownEntry(state.clients, this.client);
@@ -477,6 +513,8 @@ export class RowLayout {
     maxRank = Math.max(maxRank, ack);
     const acknowledged: Record<RecordId, number> = ack > 0 ? { [id]: stamp(ack) } : {};
     const acknowledgedCachedAt: Record<RecordId, number> = ack > 0 && this.cache ? { [id]: clock - row[this.sc(S_ACK_AGE)]! } : {};
+    const overwritten: Record<RecordId, true> = {};
+    if (row[this.sc(S_OVERWRITTEN)] === 1) overwritten[id] = true;
     const accounts: ClusterState['accounts'] = emptyKeyed();
     const account = row[this.sc(S_ACCOUNT)]!;
     if (account > 0) {
@@ -496,14 +534,21 @@ export class RowLayout {
         lastContact: row[this.sc(S_CONTACT)] === 1 ? clock : issued,
       };
     }
+    const splitSites: Record<string, true> = emptyKeyed();
+    const split = row[this.sc(S_SPLIT)]!;
+    model.sites.forEach((site, s) => {
+      if (split & (1 << s)) splitSites[site] = true;
+    });
     return {
       members,
       cutLinks,
+      splitSites,
       accounts,
       clients,
       writes: maxRank,
       acknowledged,
       acknowledgedCachedAt,
+      overwritten,
       clock,
       accountMode: row[this.sc(S_MODE)] === 1 ? 'homeServer' : 'highAvailability',
     };
@@ -665,7 +710,15 @@ export class RowLayout {
     const n = this.n;
     const links = this.linksAt;
     const special = (f: number) =>
-      f >= links && f < links + this.linkWords ? SOURCE_LINKS - (f - links) : f === this.sc(S_ACCOUNT) ? SOURCE_ACCOUNT : f === this.sc(S_CLIENT) ? SOURCE_CLIENT : f;
+      f >= links && f < links + this.linkWords
+        ? SOURCE_LINKS - (f - links)
+        : f === this.sc(S_ACCOUNT)
+          ? SOURCE_ACCOUNT
+          : f === this.sc(S_CLIENT)
+            ? SOURCE_CLIENT
+            : f === this.sc(S_SPLIT)
+              ? SOURCE_SPLIT
+              : f;
     const source = Int32Array.from(this.fields, (f) => (f < MEMBER_FIELDS * n ? Math.floor(f / n) * n + perm[f % n]! : special(f)));
     // Each link's place, relabelled.
     const linkMap = new Int32Array(Math.max(1, (n * (n - 1)) / 2)).fill(-1);
@@ -677,7 +730,7 @@ export class RowLayout {
       shift: Int32Array.from(order, (k) => this.fieldShift[k]!),
       mask: Int32Array.from(order, (k) => this.fieldMask[k]!),
     };
-    return { source, bySignificance, linkMap, inverse: Int32Array.from(inverse) };
+    return { source, bySignificance, linkMap, inverse: Int32Array.from(inverse), siteMap: siteMapOf(this.model, inverse) };
   }
 
   /** The value of a field that names members (`source` one of the codes), relabelled by `plan`. */
@@ -698,6 +751,7 @@ export class RowLayout {
       }
       return v;
     }
+    if (source === SOURCE_SPLIT) return relabelSites(row[this.sc(S_SPLIT)]!, plan.siteMap);
     if (source === SOURCE_ACCOUNT) {
       const account = row[this.sc(S_ACCOUNT)]!;
       return account === 0 ? 0 : 1 + (account - 1 >= this.n ? this.n : 0) + plan.inverse[(account - 1) % this.n]!;
@@ -763,6 +817,7 @@ export class RowLayout {
     }
     const client = row[this.sc(S_CLIENT)]!;
     if (client > 0) out[this.sc(S_CLIENT)] = 1 + inverse[client - 1]!;
+    out[this.sc(S_SPLIT)] = relabelSites(row[this.sc(S_SPLIT)]!, siteMapOf(this.model, inverse));
   }
 
   /** The bits of each field: with the rules that read the component, what decides which rows it reaches. */
@@ -801,6 +856,9 @@ export class RowView implements View {
   private readonly ackAge: number;
   private readonly account: number;
   private readonly mode: number;
+  private readonly split: number;
+  private readonly overwrite: number;
+  private readonly keepsOverwrite: boolean;
   private readonly clockAt: number;
   private readonly clientAt: number;
   private readonly skm: number;
@@ -830,6 +888,9 @@ export class RowView implements View {
     this.ackAge = layout.sc(S_ACK_AGE);
     this.account = layout.sc(S_ACCOUNT);
     this.mode = layout.sc(S_MODE);
+    this.split = layout.sc(S_SPLIT);
+    this.overwrite = layout.sc(S_OVERWRITTEN);
+    this.keepsOverwrite = layout.keepsOverwritten;
     this.clockAt = layout.sc(S_CLOCK);
     this.clientAt = layout.sc(S_CLIENT);
     this.skm = layout.sc(S_SKM_AGE);
@@ -887,6 +948,21 @@ export class RowView implements View {
         x &= x - 1;
         count++;
       }
+    }
+    return count;
+  }
+  isSplit(site: number): boolean {
+    return (this.row[this.split]! & (1 << site)) !== 0;
+  }
+  setSplit(site: number, split: boolean): void {
+    this.put(this.split, split ? this.row[this.split]! | (1 << site) : this.row[this.split]! & ~(1 << site));
+  }
+  splitCount(): number {
+    let x = this.row[this.split]!;
+    let count = 0;
+    while (x !== 0) {
+      x &= x - 1;
+      count++;
     }
     return count;
   }
@@ -973,6 +1049,12 @@ export class RowView implements View {
     if (r !== 0 || !this.layout.kept.acknowledged) return;
     this.put(this.ack, version + 1);
     this.put(this.ackAge, version !== NONE && this.layout.cache ? this.c - cachedAt : 0);
+  }
+  overwritten(r: RecordLane): boolean {
+    return r === 0 && this.row[this.overwrite] === 1;
+  }
+  markOverwritten(r: RecordLane): void {
+    if (r === 0 && this.keepsOverwrite) this.put(this.overwrite, 1);
   }
   accountHome(_r: RecordLane): number {
     const account = this.row[this.account]!;

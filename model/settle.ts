@@ -53,8 +53,12 @@ export function roundLimit(model: CompiledCluster): number {
  */
 export type SettleMode = 'all' | 'survivors';
 
-/** A fault's ending: an action of `ACTIONS` (a recovery, a heal, an upgrade: `major` for upgrades) on member `m` (a link: `m`, `b`). */
-export type Ending = (type: 'recover' | 'heal' | 'upgrade', m: number, b: number, major: boolean) => void;
+/**
+ * A fault's ending: an action of `ACTIONS` (a recovery, a heal, a site joined again, an upgrade: `major`
+ * for upgrades) on member `m` (a link: `m` and `b`; a site split: the site `m`).
+ */
+export type Ending = (type: EndingType, m: number, b: number, major: boolean) => void;
+export type EndingType = 'recover' | 'heal' | 'healSite' | 'upgrade';
 
 /**
  * The actions that end the faults a settling ends, in order: recoveries (ring order), heals, then
@@ -65,6 +69,7 @@ export function endingsOf(model: CompiledCluster, v: View, mode: SettleMode, end
   const n = model.size;
   if (mode === 'all') for (let m = 0; m < n; m++) if (v.status(m) === DOWN) end('recover', m, -1, false);
   if (v.cutCount() > 0) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (v.isCut(a, b)) end('heal', a, b, false);
+  if (v.splitCount() > 0) for (let site = 0; site < model.sites.length; site++) if (v.isSplit(site)) end('healSite', site, -1, false);
   if (mode === 'survivors' || !model.config.faults.upgrades) return;
   let newest = -1;
   for (let m = 0; m < n; m++) if (isInCluster(v, m)) newest = Math.max(newest, v.major(m));
@@ -102,12 +107,20 @@ export function roundOn(model: CompiledCluster, v: View, sent: View, senders?: b
 
 // The same rules on a `ClusterState`.
 
-/** The actions that end the faults a settling ends, in order: recoveries, heals, then upgrades. */
+/** The actions that end the faults a settling ends, in order: recoveries, heals, sites joined again, then upgrades. */
 export function faultEndings(model: CompiledCluster, state: ClusterState, mode: SettleMode): Action[] {
   const id = (m: number) => model.members[m]!.id;
   const out: Action[] = [];
   endingsOf(model, new ObjectView(model, state, []), mode, (type, m, b, major) =>
-    out.push(type === 'heal' ? { type, a: id(m), b: id(b) } : type === 'upgrade' ? { type, member: id(m), major } : { type, member: id(m) }),
+    out.push(
+      type === 'heal'
+        ? { type, a: id(m), b: id(b) }
+        : type === 'healSite'
+          ? { type, site: model.sites[m]! }
+          : type === 'upgrade'
+            ? { type, member: id(m), major }
+            : { type, member: id(m) },
+    ),
   );
   return out;
 }

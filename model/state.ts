@@ -75,6 +75,8 @@ export interface ClusterState {
   readonly members: readonly MemberState[];
   /** Cut links, keyed by `linkKey` (the two ids in ring order, joined by "|"). */
   readonly cutLinks: Readonly<Record<string, true>>;
+  /** Sites split off from the rest (`members[].site`): every link between a split site's members and the others is down. */
+  readonly splitSites: Readonly<Record<string, true>>;
   /** Web Messenger accounts by key (the account directory: mode and home member). */
   readonly accounts: Readonly<Record<string, WebMessengerAccount>>;
   /** Enrolled desktop clients. */
@@ -88,6 +90,13 @@ export interface ClusterState {
   readonly acknowledged: Readonly<Record<RecordId, Stamp>>;
   /** For acknowledged cached keys: the hour their acknowledged version was cached. */
   readonly acknowledgedCachedAt: Readonly<Record<RecordId, number>>;
+  /**
+   * Records whose acknowledged version was superseded by a write made where it could not be seen: on a
+   * member that neither held it nor could reach a live member that did (a cut link or a site split in
+   * between). Last writer wins (`model/stamps.ts`), so that acknowledged write is silently lost
+   * (`no-silent-overwrite`). History: once set, it stays.
+   */
+  readonly overwritten: Readonly<Record<RecordId, true>>;
   /** Hours since the start of the trace. */
   readonly clock: number;
   /** The mode new Web Messenger accounts take (`webMessenger.accountMode`, until `setAccountMode`). */

@@ -23,7 +23,7 @@ import { clientUser, isCacheKind, isRecordKind, type RecordId, type RecordKind, 
 import { owedOf } from './rotation.ts';
 import type { ClusterState } from './state.ts';
 import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
-import { faultsIn, hopLane, mayHoldOnceInLane, pastRetention } from './topology.ts';
+import { faultsIn, hopLane, linkDown, mayHoldOnceInLane, pastRetention, reachesHolder } from './topology.ts';
 import {
   type ClientLane,
   DOWN,
@@ -33,6 +33,7 @@ import {
   NONE,
   type RecordLane,
   REMOVED,
+  type Version,
   type SharedView,
   UP,
   type View,
@@ -105,14 +106,22 @@ const NO_MEMBER_REACHES = -3;
  */
 export function sponsorOf(model: CompiledCluster, v: SharedView, joiner: number): number {
   const sponsor = model.sponsor;
-  if (v.status(sponsor) === UP) return v.isCut(sponsor, joiner) ? SPONSOR_CUT : sponsor;
+  if (v.status(sponsor) === UP) return linkDown(model, v, sponsor, joiner) ? SPONSOR_CUT : sponsor;
   if (model.config.assumptions.joinWhenSponsorDown === 'waits') return SPONSOR_DOWN_WAITS;
-  for (let m = 0; m < model.size; m++) if (m !== joiner && v.status(m) === UP && !v.isCut(m, joiner)) return m;
+  for (let m = 0; m < model.size; m++) if (m !== joiner && v.status(m) === UP && !linkDown(model, v, m, joiner)) return m;
   return NO_MEMBER_REACHES;
 }
 
-/** A persistent change on member `m`: a new version of the record, acknowledged to the writer. */
+/**
+ * A persistent change on member `m`: a new version of the record, acknowledged to the writer. When the
+ * record's acknowledged version is on a live member that `m` cannot reach (a cut link or a site split in
+ * between) and `m` lacks it, this write supersedes it unseen (last writer wins, `model/stamps.ts`): the
+ * record is marked overwritten (`no-silent-overwrite`). Modelling choice: the vendor documents no conflict
+ * rule (the cluster is multi-master, KB 153198).
+ */
 function writeRecord(model: CompiledCluster, v: View, r: RecordLane, m: number): void {
+  const acked = v.acked(r);
+  if (acked !== NONE && v.held(r, m) < acked && !reachesHolder(model, v, r, m, acked) && heldLive(model, v, r, acked)) v.markOverwritten(r);
   const version = v.newVersion(r, m);
   v.setHeld(r, m, version);
   const clock = v.clock();
@@ -123,6 +132,12 @@ function writeRecord(model: CompiledCluster, v: View, r: RecordLane, m: number):
   // A Web Messenger account's mode and home are fixed at its first creation anywhere in the cluster, with the
   // mode new accounts take at that moment (the vendor's note: a switch affects only accounts created afterwards).
   if (kind === 'wmAccount' && v.accountHome(r) === -1) v.setAccount(r, v.newAccountMode(), m);
+}
+
+/** Whether a live member holds the record of lane `r` at `version` or newer. */
+function heldLive(model: CompiledCluster, v: View, r: RecordLane, version: Version): boolean {
+  for (let m = 0; m < model.size; m++) if (v.status(m) === UP && v.held(r, m) >= version) return true;
+  return false;
 }
 
 /**
@@ -167,6 +182,11 @@ const REASONS = {
   cutBudgetSpent: ({ model, state }: ReasonContext) =>
     `the budget of cut links is spent (faults.maxCutLinks ${model.config.faults.maxCutLinks}: ${Object.keys(state.cutLinks).join(', ')})`,
   notCut: (c: ReasonContext) => `the link ${linkOf(c)} is not cut`,
+  splitsOff: () => 'site splits are not allowed by this config (faults.maxSiteSplits is 0)',
+  alreadySplit: ({ action }: ReasonContext) => `site ${(action as Extract<Action, { type: 'splitSite' }>).site} is already split off`,
+  splitBudgetSpent: ({ model, state }: ReasonContext) =>
+    `the budget of site splits is spent (faults.maxSiteSplits ${model.config.faults.maxSiteSplits}: ${Object.keys(state.splitSites).join(', ')} split off)`,
+  notSplit: ({ action }: ReasonContext) => `site ${(action as Extract<Action, { type: 'healSite' }>).site} is not split off`,
   noPrivateKeys: (c: ReasonContext) => `${memberId(c)} has privateKeys: false and may not store private keys`,
   noMailToCache: (c: ReasonContext) => `${memberId(c)} does not run mail, so it caches no keys from the mail flow`,
   noMailToFetch: (c: ReasonContext) => `${memberId(c)} does not run mail, so it fetches no keys from keyservers`,
@@ -186,7 +206,9 @@ const REASONS = {
   notJoinsLater: (c: ReasonContext) => `${memberId(c)} is in the cluster from the start (joinsLater is false)`,
   alreadyJoined: (c: ReasonContext) => `${memberId(c)} has already joined the cluster`,
   sponsorCut: (c: ReasonContext) =>
-    `${memberId(c)} cannot join: the link ${linkKey(c.model, c.model.sponsor, c.m)} between the Sponsor and ${memberId(c)} is cut`,
+    c.state.cutLinks[linkKey(c.model, c.model.sponsor, c.m)] === true
+      ? `${memberId(c)} cannot join: the link ${linkKey(c.model, c.model.sponsor, c.m)} between the Sponsor and ${memberId(c)} is cut`
+      : `${memberId(c)} cannot join: a site split separates it from the Sponsor ${c.model.members[c.model.sponsor]!.id}`,
   sponsorDownWaits: (c: ReasonContext) =>
     `${memberId(c)} cannot join: ${sponsorStatus(c)}, and a member joins through the Sponsor (KB 153721; assumptions.joinWhenSponsorDown is "waits")`,
   noMemberReaches: (c: ReasonContext) => `${memberId(c)} cannot join: ${sponsorStatus(c)}, and no other live member can reach ${memberId(c)}`,
@@ -262,6 +284,8 @@ export interface Args {
   readonly major?: boolean;
   readonly hours?: number;
   readonly mode?: ModeCode;
+  /** A site split's site (an index into the model's `sites`). */
+  readonly site?: number;
 }
 
 /** Everything about one action type: what `ACTIONS` holds for each. */
@@ -303,6 +327,15 @@ function unknownMember(model: CompiledCluster, id: unknown): string {
 function onMember(model: CompiledCluster, id: MemberId, extra: Omit<Args, 'm' | 'b'> = {}): Args | string {
   const m = model.position.get(id);
   return m === undefined ? unknownMember(model, id) : { m, b: -1, ...extra };
+}
+
+/** Resolves a site's name to its index. */
+function onSite(model: CompiledCluster, name: string): Args | string {
+  const site = model.sites.indexOf(name);
+  if (site !== -1) return { ...NO_MEMBER, site };
+  return model.sites.length === 0
+    ? `unknown site ${JSON.stringify(name)}: no member names a site (members[].site)`
+    : `unknown site ${JSON.stringify(name)}; sites are ${model.sites.join(', ')}`;
 }
 
 /** Resolves a link's two members. */
@@ -400,6 +433,31 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
     shared: (_model, v, { m: x, b: y }) => v.setCut(x, y, false),
     owner: 'shared',
     candidates: eachLink('heal'),
+    interleaved: true,
+  },
+  splitSite: {
+    fields: { site: 'string' },
+    describe: (a) => `split site ${a.site} off`,
+    resolve: (model, a) => onSite(model, a.site),
+    precondition: (model, v, { site }) => {
+      const budget = model.config.faults.maxSiteSplits;
+      if (budget === 0) return 'splitsOff';
+      if (v.isSplit(site!)) return 'alreadySplit';
+      return v.splitCount() < budget ? undefined : 'splitBudgetSpent';
+    },
+    // Every link between the site's members and the others goes down at once (`linkDown`), and comes back at once.
+    shared: (_model, v, { site }) => v.setSplit(site!, true),
+    owner: 'shared',
+    candidates: eachSite('splitSite'),
+  },
+  healSite: {
+    fields: { site: 'string' },
+    describe: (a) => `join site ${a.site} again`,
+    resolve: (model, a) => onSite(model, a.site),
+    precondition: (_model, v, { site }) => (v.isSplit(site!) ? undefined : 'notSplit'),
+    shared: (_model, v, { site }) => v.setSplit(site!, false),
+    owner: 'shared',
+    candidates: eachSite('healSite'),
     interleaved: true,
   },
   write: {
@@ -612,6 +670,11 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
 /** The candidates of an action on a member: one per member, in ring order. */
 function eachMember<T extends 'crash' | 'recover' | 'replicate' | 'remove'>(type: T): (model: CompiledCluster) => ActionOf<T>[] {
   return (model) => model.members.map((m) => ({ type, member: m.id }) as ActionOf<T>);
+}
+
+/** The candidates of an action on a site: one per site the members name, in order of first appearance. */
+function eachSite<T extends 'splitSite' | 'healSite'>(type: T): (model: CompiledCluster) => ActionOf<T>[] {
+  return (model) => model.sites.map((site) => ({ type, site }) as ActionOf<T>);
 }
 
 /** The candidates of an action on a link: one per pair of members, in ring order. */

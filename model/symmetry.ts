@@ -37,11 +37,31 @@ export function ringSymmetries(model: CompiledCluster): number[][] {
   const labels = model.members.map((_, i) => behaviour(model, i, roleMatters));
   const group: number[][] = [];
   for (let shift = 0; shift < n; shift++) {
-    if (labels.every((label, i) => label === labels[(i + shift) % n])) {
+    if (labels.every((label, i) => label === labels[(i + shift) % n]) && mapsSitesOntoSites(model, shift)) {
       group.push(Array.from({ length: n }, (_, p) => (p + shift) % n));
     }
   }
   return group;
+}
+
+/**
+ * Whether rotating the ring by `shift` maps the members of each site onto the members of one site, and
+ * the members without a site onto members without one: a site split then splits the image of a site (the
+ * row relabels the split sites with the members, `model/row.ts`).
+ */
+function mapsSitesOntoSites(model: CompiledCluster, shift: number): boolean {
+  const n = model.size;
+  const image = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const from = model.siteOf[i]!;
+    const to = model.siteOf[(i + shift) % n]!;
+    if ((from === -1) !== (to === -1)) return false;
+    if (from === -1) continue;
+    const known = image.get(from);
+    if (known !== undefined && known !== to) return false;
+    image.set(from, to);
+  }
+  return new Set(image.values()).size === image.size;
 }
 
 export function identity(n: number): number[] {

@@ -7,12 +7,49 @@ import type { CompiledCluster } from './cluster.ts';
 import { readerOf } from './object-view.ts';
 import { isCacheKind, type RecordId, type RecordKind } from './records.ts';
 import type { ClusterState } from './state.ts';
-import { DOWN, HOME_SERVER, NONE, REMOVED, type RecordLane, type SharedView, STATUS_CODE, UP, type View, WAITING } from './view.ts';
+import { DOWN, HOME_SERVER, NONE, REMOVED, type RecordLane, type SharedView, STATUS_CODE, UP, type Version, type View, WAITING } from './view.ts';
 
 /** Up or down: not removed, and not still waiting to join. */
 export function isInCluster(v: SharedView, m: number): boolean {
   const status = v.status(m);
   return status === UP || status === DOWN;
+}
+
+/**
+ * Whether the link between members `a` and `b` is down: cut (`partition`), or its two ends on either side
+ * of a site split (a split site's members reach each other, and nobody else).
+ */
+export function linkDown(model: CompiledCluster, v: SharedView, a: number, b: number): boolean {
+  return v.isCut(a, b) || splitApart(model, v, a, b);
+}
+
+/** Whether a site split separates members `a` and `b`: they are in different sites (or one has none), and one of theirs is split off. */
+export function splitApart(model: CompiledCluster, v: SharedView, a: number, b: number): boolean {
+  const sa = model.siteOf[a]!;
+  const sb = model.siteOf[b]!;
+  if (sa === sb) return false;
+  return (sa !== -1 && v.isSplit(sa)) || (sb !== -1 && v.isSplit(sb));
+}
+
+/**
+ * Whether member `from` can reach a live member holding the record of lane `r` at `version` or newer over
+ * links that are up (`linkDown`), through live members: whether a change made on it could see that version.
+ */
+export function reachesHolder(model: CompiledCluster, v: View, r: RecordLane, from: number, version: Version): boolean {
+  const n = model.size;
+  let seen = 1 << from;
+  let frontier = 1 << from;
+  while (frontier !== 0) {
+    let next = 0;
+    for (let a = 0; a < n; a++) {
+      if ((frontier & (1 << a)) === 0) continue;
+      if (v.held(r, a) >= version) return true;
+      for (let b = 0; b < n; b++) if ((seen & (1 << b)) === 0 && v.status(b) === UP && !linkDown(model, v, a, b)) next |= 1 << b;
+    }
+    seen |= next;
+    frontier = next;
+  }
+  return false;
 }
 
 /** Members down or removed: what the fault budget `maxDown` counts (docs/model.md, actions); a waiting member is not a fault. */
@@ -71,7 +108,7 @@ export function successorOf(model: CompiledCluster, v: SharedView, from: number,
       if (status === REMOVED && !stale) continue;
       return next;
     }
-    if (status === UP && !v.isCut(from, next)) return next;
+    if (status === UP && !linkDown(model, v, from, next)) return next;
   }
   return -1;
 }
@@ -90,16 +127,17 @@ export function successorOf(model: CompiledCluster, v: SharedView, from: number,
  * it (routing follows reachability, KB 161304); the sender sends and is refused, and its changes go no
  * further along the ring until the releases match.
  */
-export function deliveryBlock(v: SharedView, from: number, to: number): number {
+export function deliveryBlock(model: CompiledCluster, v: SharedView, from: number, to: number): number {
   if (v.status(to) !== UP) return TARGET_NOT_UP;
   if (v.isCut(from, to)) return LINK_CUT;
+  if (splitApart(model, v, from, to)) return SITE_SPLIT;
   if (v.major(to) !== v.major(from)) return OTHER_RELEASE;
   return 0;
 }
 
 /** Whether `from` can deliver to `to` right now (`deliveryBlock`). */
-export function deliverable(v: SharedView, from: number, to: number): boolean {
-  return deliveryBlock(v, from, to) === 0;
+export function deliverable(model: CompiledCluster, v: SharedView, from: number, to: number): boolean {
+  return deliveryBlock(model, v, from, to) === 0;
 }
 
 /** Whether the copy of a cached key member `m` holds is past its retention at `hour` (never, for other kinds). */
@@ -128,7 +166,7 @@ export function sendOf(model: CompiledCluster, v: View, r: RecordLane, from: num
   const theirs = v.held(r, to);
   if (!(theirs < mine || (theirs !== NONE && pastRetention(model, v, r, to, clock)))) return UP_TO_DATE;
   if (!mayHoldOnceInLane(model, v, r, to)) return MAY_NOT_HOLD;
-  const block = deliveryBlock(v, from, to);
+  const block = deliveryBlock(model, v, from, to);
   return block === 0 ? to : block;
 }
 
@@ -142,6 +180,7 @@ export const MAY_NOT_HOLD = -5;
 export const TARGET_NOT_UP = -6;
 export const LINK_CUT = -7;
 export const OTHER_RELEASE = -8;
+export const SITE_SPLIT = -9;
 
 /**
  * Delivers what `sendOf` decided on `sent` (the state the hop was computed on: a synchronous round computes
@@ -205,7 +244,12 @@ export function successor(model: CompiledCluster, state: ClusterState, from: num
 
 /** Whether `from` can deliver to `to` right now (`deliverable`). */
 export function canDeliver(model: CompiledCluster, state: ClusterState, from: number, to: number): boolean {
-  return deliverable(readerOf(model, state), from, to);
+  return deliverable(model, readerOf(model, state), from, to);
+}
+
+/** Whether a site split separates two members in this state (`splitApart`). */
+export function splitApartIn(model: CompiledCluster, state: ClusterState, a: number, b: number): boolean {
+  return splitApart(model, readerOf(model, state), a, b);
 }
 
 /** Whether the copy of a cached key that `member` holds is past its retention now (`pastRetention`); false for other kinds. */

@@ -60,6 +60,11 @@ export interface SharedView {
   setCut(a: number, b: number, cut: boolean): void;
   /** How many links are cut. */
   cutCount(): number;
+  /** Whether site `site` (an index into the model's `sites`) is split off from the rest; set it so. */
+  isSplit(site: number): boolean;
+  setSplit(site: number, split: boolean): void;
+  /** How many sites are split off. */
+  splitCount(): number;
   /** The mode new Web Messenger accounts take. */
   newAccountMode(): ModeCode;
   setNewAccountMode(mode: ModeCode): void;
@@ -96,6 +101,9 @@ export interface RecordsView {
   ackedCachedAt(r: RecordLane): number;
   /** Sets the acknowledged version (`NONE`: the write no longer counts, a purged cached key) and, for a cached key, its hour. */
   setAcked(r: RecordLane, version: Version, cachedAt: number): void;
+  /** Whether the record's acknowledged version was superseded by a write that could not see it; mark it so. */
+  overwritten(r: RecordLane): boolean;
+  markOverwritten(r: RecordLane): void;
   /** A Web Messenger account's home member and mode, fixed when it was first created; -1 when it was never created. */
   accountHome(r: RecordLane): number;
   accountMode(r: RecordLane): ModeCode;

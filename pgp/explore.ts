@@ -17,7 +17,7 @@ import {
   judgeExploration,
 } from '../checker/exploration.ts';
 import { exploreProduct } from '../checker/product.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import { type ClusterConfig, sitesOf } from '../config/schema.ts';
 import type { Action } from '../model/actions.ts';
 import { compileCluster } from '../model/cluster.ts';
 import { makeScope, type Scope } from '../model/enabled.ts';
@@ -190,6 +190,8 @@ export function describeBounds(config: ClusterConfig, bounds: ExploreBounds): Bo
     members: config.members.length,
     'members down at once': config.faults.maxDown,
     'links cut at once': config.faults.partitions ? Math.min(config.faults.maxCutLinks, (config.members.length * (config.members.length - 1)) / 2) : 0,
+    // Named only where the members name sites: a bound no other config has.
+    ...(sitesOf(config.members).length > 0 ? { 'sites split off at once': config.faults.maxSiteSplits } : {}),
     'keys per record kind': bounds.writes,
     clients: bounds.clients,
     'each record written': bounds.writeOnce ? 'at most once' : 'any number of times',

@@ -23,6 +23,10 @@ export interface RiskNeeds {
   readonly cut: readonly string[];
   /** Members the property takes down after replication quiesces (hypothetical: no action of the trace). */
   readonly hypothetical: readonly string[];
+  /** Sites the trace splits off at some step before the property fails. */
+  readonly split: readonly string[];
+  /** Sites the property splits off after replication quiesces (hypothetical: no action of the trace). */
+  readonly hypotheticalSplit: readonly string[];
 }
 
 /** Every member a risk needs: named, down, or taken down hypothetically, in ring order. */
@@ -62,11 +66,15 @@ export function riskNeeds(config: ClusterConfig, property: ClusterProperty | und
   const down = new Set(states.flatMap((s) => s.members.filter((m) => m.status === 'down' || m.status === 'removed').map((m) => m.id)));
   const cut = new Set(states.flatMap((s) => Object.keys(s.cutLinks)));
   const hypothetical = property?.advice?.outage?.(model, state) ?? [];
+  const split = new Set(states.flatMap((s) => Object.keys(s.splitSites)));
+  const hypotheticalSplit = property?.advice?.splitOff?.(model, state) ?? [];
   return {
     named: inRing(new Set(prefix.flatMap(namedBy))),
     down: inRing(down),
     back: inRing(down).filter((id) => state.members[model.position.get(id)!]!.status === 'up'),
     cut: [...cut].sort(),
     hypothetical: hypothetical.map((m) => ids[m]!),
+    split: model.sites.filter((site) => split.has(site)),
+    hypotheticalSplit: hypotheticalSplit.map((s) => model.sites[s]!),
   };
 }

@@ -668,6 +668,7 @@ export function planBounds(config: ClusterConfig, scope: Scope, cutLinks: boolea
     members: config.members.length,
     'unplanned members down at once': config.faults.maxDown,
     'links cut at once': cutLinks && config.faults.partitions ? config.faults.maxCutLinks : 0,
+    ...(config.members.some((m) => m.site !== undefined) ? { 'sites split off at once': 0 } : {}),
     'keys per record kind': 1,
     clients: scope.clients.length,
     'time steps (hours)': 'none: time does not pass',

@@ -27,6 +27,8 @@ export type StoryEvent =
   | { readonly kind: 'received'; readonly member: string; readonly records: readonly RecordVersion[] }
   | { readonly kind: 'lost'; readonly member: string; readonly records: readonly string[] }
   | { readonly kind: 'link'; readonly a: string; readonly b: string; readonly cut: boolean }
+  /** A site split off from the rest (every link between its members and the others down), or joined again. */
+  | { readonly kind: 'split'; readonly site: string; readonly split: boolean }
   | { readonly kind: 'client'; readonly client: string; readonly member: string }
   | { readonly kind: 'account'; readonly key: string; readonly mode: string; readonly home: string }
   /** A member came back while its live peers held Web Messenger accounts it lacks (KB 156803). */
@@ -112,6 +114,10 @@ export function eventsOf(cluster: CompiledCluster, before: ClusterState, after: 
       }
       if (typeof third === 'string' && MEMBER_BOOKKEEPING.has(third)) continue;
       rest.push(other(member, change));
+      continue;
+    }
+    if (top === 'splitSites' && typeof second === 'string' && change.path.length === 2) {
+      rest.push({ kind: 'split', site: second, split: change.after === true });
       continue;
     }
     if (top === 'cutLinks' && typeof second === 'string' && change.path.length === 2) {

@@ -9,7 +9,7 @@ import { viewOf } from '../model/object-view.ts';
 import { kindOf, type RecordId, type RecordKind } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
 import { formatHours } from '../model/time.ts';
-import { deliveryBlock, LINK_CUT, OTHER_RELEASE, sendOf, successorOf, TARGET_NOT_UP } from '../model/topology.ts';
+import { deliveryBlock, LINK_CUT, OTHER_RELEASE, SITE_SPLIT, sendOf, successorOf, TARGET_NOT_UP } from '../model/topology.ts';
 import { type RecordVersion, type StoryEvent, version, writerOf } from './story-events.ts';
 
 /**
@@ -28,8 +28,8 @@ export function idleReplication(cluster: CompiledCluster, state: ClusterState, m
     const reason =
       to === -1
         ? `no other member of the ${kind} ring is up and reachable`
-        : (undeliverable(cluster, state, from, to, deliveryBlock(v, from, to), 'its successor') ?? `its successor ${state.members[to]!.id} already holds everything it may take`) +
-          (deliveryBlock(v, from, to) === 0 ? '' : fixed);
+        : (undeliverable(cluster, state, from, to, deliveryBlock(cluster, v, from, to), 'its successor') ?? `its successor ${state.members[to]!.id} already holds everything it may take`) +
+          (deliveryBlock(cluster, v, from, to) === 0 ? '' : fixed);
     reasons.set(reason, [...(reasons.get(reason) ?? []), kind]);
   }
   if (reasons.size === 0) return `${member} holds nothing to send`;
@@ -47,9 +47,17 @@ function undeliverable(cluster: CompiledCluster, state: ClusterState, from: numb
       return whom === 'its successor' ? `the link to its successor ${target.id} is cut` : `the link ${linkKey(cluster, from, to)} is cut`;
     case OTHER_RELEASE:
       return `${whom} ${target.id} runs another release (KB 225396)`;
+    case SITE_SPLIT:
+      return `${whom === '' ? '' : `${whom} `}${target.id} is across a site split (${splitWords(cluster, state, from, to)})`.trimStart();
     default:
       return undefined;
   }
+}
+
+/** Which split separates two members, in words: `site dr is split off`. */
+export function splitWords(cluster: CompiledCluster, state: ClusterState, a: number, b: number): string {
+  const split = [cluster.siteOf[a]!, cluster.siteOf[b]!].filter((s) => s !== -1 && state.splitSites[cluster.sites[s]!] === true);
+  return split.map((s) => `site ${cluster.sites[s]} is split off`).join(', and ');
 }
 
 /** A send a DMZ member cannot make: its fixed successor is down, removed, cut off or on another release. */
@@ -77,7 +85,7 @@ export function blockedSends(cluster: CompiledCluster, state: ClusterState): Blo
     const byTarget = new Map<number, { code: number; records: RecordVersion[] }>();
     ids.forEach((id, r) => {
       const code = sendOf(cluster, v, r, from);
-      if (code !== TARGET_NOT_UP && code !== LINK_CUT && code !== OTHER_RELEASE) return;
+      if (code !== TARGET_NOT_UP && code !== LINK_CUT && code !== OTHER_RELEASE && code !== SITE_SPLIT) return;
       const to = successorOf(cluster, v, from, kindOf(id));
       const known = byTarget.get(to) ?? { code, records: [] };
       known.records.push({ id, version: version(cluster, sender.records[id]!), writer: writerOf(cluster, sender.records[id]!), replaced: undefined });
@@ -135,6 +143,13 @@ export function describeEvents(config: ClusterConfig, events: readonly StoryEven
           e.cut
             ? `the link ${e.a}|${e.b} is cut: ${e.a} and ${e.b} cannot reach each other`
             : `the link ${e.a}|${e.b} is restored`,
+        );
+        break;
+      case 'split':
+        lines.push(
+          e.split
+            ? `site ${e.site} is split off: its members reach each other and no other member`
+            : `site ${e.site} is joined again: its links to the other members are back`,
         );
         break;
       case 'client':

@@ -15,7 +15,7 @@ import { exploreFirst } from '../checker/explore-first.ts';
 import type { Explored, ExploreProgress } from '../checker/plugin.ts';
 import { largestHoldingLevels } from '../checker/levels.ts';
 import type { Bounds } from '../checker/verdict.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import { type ClusterConfig, sitesOf } from '../config/schema.ts';
 import { validateConfig, formatProblem } from '../config/validate.ts';
 import type { Action } from '../model/actions.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
@@ -34,7 +34,7 @@ export interface ToleranceFailure {
   readonly members: readonly string[];
   /** Of those, the members it has down or takes down hypothetically: the failing set. */
   readonly down: readonly string[];
-  /** The links it cuts. */
+  /** The links it cuts, and the sites it splits off (`site dr`). */
   readonly cut: readonly string[];
 }
 
@@ -101,7 +101,13 @@ export const FAULT_COLUMNS: readonly FaultColumn[] = [
     name: 'one cut link',
     means: 'one link cut at a time, every member up',
     applies: () => true,
-    variant: (config) => variant(config, { maxDown: 0, partitions: true, maxCutLinks: 1, removeMember: false }),
+    variant: (config) => variant(config, { maxDown: 0, partitions: true, maxCutLinks: 1, removeMember: false, maxSiteSplits: 0 }),
+  },
+  {
+    name: 'one site split',
+    means: 'one site split off from the rest at a time, every member up, no link cut',
+    applies: (config) => sitesOf(config.members).length >= 2,
+    variant: (config) => variant(config, { maxDown: 0, partitions: false, removeMember: false, maxSiteSplits: 1 }),
   },
 ];
 
@@ -114,7 +120,7 @@ function variant(config: ClusterConfig, faults: Partial<ClusterConfig['faults']>
 
 /** The config with `down` members down at once and no link cut: the members-down column's variant. */
 export function downVariant(config: ClusterConfig, down: number): ClusterConfig {
-  return variant(config, { maxDown: down, partitions: false });
+  return variant(config, { maxDown: down, partitions: false, maxSiteSplits: 0 });
 }
 
 export interface ToleranceOptions {
@@ -139,7 +145,7 @@ function failureOf(config: ClusterConfig, property: string, level: number, explo
     message: violation.message,
     members: needs === undefined ? [] : neededMembers(config, needs),
     down,
-    cut: needs?.cut ?? [],
+    cut: [...(needs?.cut ?? []), ...[...(needs?.split ?? []), ...(needs?.hypotheticalSplit ?? [])].map((site) => `site ${site}`)],
   };
 }
 
@@ -218,7 +224,7 @@ export async function tolerance(config: ClusterConfig, options: ToleranceOptions
       ),
     };
   });
-  const { 'members down at once': _down, 'links cut at once': _cut, ...rest } = bounds as Record<string, string | number | boolean>;
+  const { 'members down at once': _down, 'links cut at once': _cut, 'sites split off at once': _split, ...rest } = bounds as Record<string, string | number | boolean>;
   return {
     config: config.name,
     members: config.members.length,

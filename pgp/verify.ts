@@ -76,8 +76,10 @@ export function readsRotation(property: ClusterProperty, cluster: CompiledCluste
 /** What each component must keep for these properties and this scope (TLC's VIEW). */
 export function viewFor(properties: readonly ClusterProperty[], scope: Scope, cluster: CompiledCluster): Kept {
   const rotation = properties.some((p) => readsRotation(p, cluster));
-  const acknowledged = scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
-  return { rotation, acknowledged };
+  const overwritten = properties.some((p) => p.reads?.overwritten === true);
+  // Whether a write supersedes the acknowledged version unseen is read off the acknowledged version.
+  const acknowledged = overwritten || scope.writeOnce === true || properties.some((p) => p.reads?.acknowledged === true);
+  return { rotation, acknowledged, overwritten };
 }
 
 /** How a property's verdict on a row is memoized: on the row once its faults end, or on the row itself. */

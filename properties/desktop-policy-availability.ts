@@ -1,17 +1,17 @@
 import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import type { ClusterState } from '../model/state.ts';
 import { clientUser, DEFAULT_POLICY } from '../model/records.ts';
-import { anyMemberRuns, CLIENT_ENROLLED, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, CLIENT_ENROLLED, type Defeat, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, moreRunning, noOutages, patch, running } from './explain.ts';
+import { argued, budgetLeft, CLUSTER_HOSTNAME, ids, moreRunning, noOutages, patch, running, sitesLacking, siteWords, withService } from './explain.ts';
 
 
 /**
  * The first enrolled client that some choice of members down (within the budget left after removals)
  * leaves without a member to download its policy from, after settling, and the smallest such choice.
  */
-function stranded(model: CompiledCluster, s: ClusterState): { client: string; member: string; down: number[] } | undefined {
+function stranded(model: CompiledCluster, s: ClusterState): ({ client: string; member: string } & Defeat) | undefined {
   const clusterHostname = model.config.loadBalancer.clusterHostname;
   const canServe = (m: number, user: string) =>
     runsService(model.members[m]!, 'desktop') && s.members[m]!.records[user as `user:${string}`] !== undefined && s.members[m]!.records[DEFAULT_POLICY] !== undefined;
@@ -22,8 +22,8 @@ function stranded(model: CompiledCluster, s: ClusterState): { client: string; me
     const home = model.position.get(member)!;
     // The members the client may download from: any that can serve it, or only its own without a cluster host name.
     const serving = clusterHostname ? s.members.flatMap((_, i) => (canServe(i, user) ? [i] : [])) : canServe(home, user) ? [home] : [];
-    const down = outageDefeating(model, s, serving);
-    if (down !== undefined) return { client, member, down };
+    const defeat = outageDefeating(model, s, serving);
+    if (defeat !== undefined) return { client, member, ...defeat };
   }
   return undefined;
 }
@@ -33,7 +33,7 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
   group: 'core',
   source: 'KB 156803 (clients pinned to the server they enrolled with), KB 153217',
   statement:
-    'After replication quiesces, with any maxDown members down, every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
+    'After replication quiesces, with any maxDown members down (and any faults.maxSiteSplits sites split off, where users reach only the members on their side of the split), for the users on every side: every enrolled desktop client can download its policy: from its enrollment member, or with a cluster host name from any live desktop member holding its user and the policy.',
   reads: { kinds: [], clients: true },
   subject: CLIENT_ENROLLED,
   advice: {
@@ -67,10 +67,26 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
         const more = moreRunning(model, 'desktop');
         return patch(more.map((m) => m.words).join(', '), 'inference', 'KB 156803', more.flatMap((m) => m.changes));
       },
+      // On every side of a site split, members that run desktop (the host name reaches those on the user's side).
+      ({ model }) => {
+        if (!model.config.loadBalancer.clusterHostname) return undefined;
+        const perSite = sitesLacking(
+          model,
+          (m) => runsService(m, 'desktop'),
+          (member) => ({ words: `run desktop on ${model.members[member]!.id}`, changes: [withService(model, member, 'desktop')] }),
+        );
+        return patch(perSite.map((p) => p.words).join(', '), 'inference', 'KB 156803', perSite.flatMap((p) => p.changes));
+      },
     ],
     outage: (model, state) => stranded(model, settleAll(model, state).state)?.down,
+    splitOff: (model, state) => stranded(model, settleAll(model, state).state)?.split,
     violated({ model, state }) {
       const s = settleAll(model, state).state;
+      const found = stranded(model, s);
+      if (found !== undefined && found.split.length > 0)
+        return model.config.loadBalancer.clusterHostname
+          ? `With ${siteWords(model, found.split)} split off, the users on the side of ${ids(model, found.side)} reach only the members there, and ${found.down.length === 0 ? '' : `with ${ids(model, found.down)} down `}none of those that run desktop holds client ${found.client}'s user record and the policy, so it cannot download its policy.`
+          : `There is no cluster host name (loadBalancer.clusterHostname: false), so client ${found.client} is pinned to ${found.member}, where it enrolled (KB 156803); with ${siteWords(model, found.split)} split off, a user on the side of ${ids(model, found.side)} cannot reach it.`;
       const budget = budgetLeft(model, s);
       const desktop = running(model, 'desktop');
       for (const [client, { member }] of Object.entries(s.clients)) {
@@ -115,6 +131,9 @@ export const desktopPolicyAvailability: ClusterProperty = judgedAfterSettling({
     const why = model.config.loadBalancer.clusterHostname
       ? 'no live desktop member holds its user and policy'
       : `it is pinned to ${found.member}, where it enrolled, and there is no cluster host name (KB 156803)`;
-    return violated(`after replication went quiet, ${withDownText(model, found.down)}, client ${found.client} cannot download its policy: ${why}`, settled.rounds);
+    return violated(
+      `after replication went quiet, ${withDownText(model, found.down, found.split, found.side)}, client ${found.client} cannot download its policy: ${why}`,
+      settled.rounds,
+    );
   },
 });

@@ -23,8 +23,8 @@ export function ids(model: CompiledCluster, members: readonly number[], conjunct
   );
 }
 
-export function indexes(model: CompiledCluster, keep: (m: CompiledCluster['members'][number]) => boolean): number[] {
-  return model.members.flatMap((m, i) => (keep(m) ? [i] : []));
+export function indexes(model: CompiledCluster, keep: (m: CompiledCluster['members'][number], i: number) => boolean): number[] {
+  return model.members.flatMap((m, i) => (keep(m, i) ? [i] : []));
 }
 
 export function running(model: CompiledCluster, service: Service): number[] {
@@ -168,4 +168,35 @@ export function membersToAdd(
     .map((member) => ({ member, ...lacks(member) }))
     .sort((a, b) => a.changes.length - b.changes.length || a.member - b.member)
     .slice(0, want - have);
+}
+
+/**
+ * With site splits (`faults.maxSiteSplits`): in each site, the members asked to serve as well so that more
+ * of its members than faults.maxDown serve (or all of them, in a smaller site), and the changes each takes:
+ * then a split with members down still leaves every side a member that can serve. Internal members first,
+ * then in ring order. Empty without site splits.
+ */
+export function sitesLacking(
+  model: CompiledCluster,
+  has: (m: CompiledCluster['members'][number]) => boolean,
+  lacks: (member: number) => { readonly words: string; readonly changes: readonly ConfigChange[] },
+): { readonly site: string; readonly member: number; readonly words: string; readonly changes: readonly ConfigChange[] }[] {
+  if (model.config.faults.maxSiteSplits === 0) return [];
+  return model.sites.flatMap((site, s) => {
+    const members = indexes(model, (_m, i) => model.siteOf[i] === s);
+    const want = Math.min(members.length, model.config.faults.maxDown + 1);
+    const missing = want - members.filter((m) => has(model.members[m]!)).length;
+    if (missing <= 0) return [];
+    return members
+      .filter((m) => !has(model.members[m]!))
+      .sort((a, b) => Number(model.members[a]!.zone !== 'internal') - Number(model.members[b]!.zone !== 'internal') || a - b)
+      .slice(0, missing)
+      .map((member) => ({ site, member, ...lacks(member) }));
+  });
+}
+
+/** The sites of a split, in words: `site dr`, `sites dr and lab`. */
+export function siteWords(model: CompiledCluster, sites: readonly number[]): string {
+  const names = sites.map((s) => model.sites[s]!);
+  return `${names.length === 1 ? 'site' : 'sites'} ${names.join(' and ')}`;
 }

@@ -126,21 +126,51 @@ export function outageChoices(model: CompiledCluster, settled: ClusterState): { 
 }
 
 /**
- * For the availability properties, which are monotone (taking one more member down never makes a record
- * more available): whether some choice of members to take down, within what is left of the fault budget
- * (`maxDown` minus members removed), leaves none of `serving` live; and the smallest such choice (the
- * live ones among `serving`), or undefined when no choice within the budget can. This decides "with any
- * maxDown members down" without trying every choice of them.
+ * The faults an availability judgement supposes after settling: members taken down (`down`) and sites
+ * split off from the rest (`split`, indexes into the model's `sites`), and the side of the split whose
+ * users are left without service (`side`: its members; every member when nothing is split).
  */
-export function outageDefeating(model: CompiledCluster, settled: ClusterState, serving: readonly number[]): number[] | undefined {
+export interface Defeat {
+  readonly down: number[];
+  readonly split: number[];
+  readonly side: number[];
+}
+
+/**
+ * For the availability properties, which are monotone (taking one more member down, or splitting one more
+ * site off, never makes a record more available): whether some choice of members to take down, within
+ * what is left of the fault budget (`maxDown` minus members removed), and of sites to split off, within
+ * `faults.maxSiteSplits`, leaves the users of some side of the split without a live member of `serving`
+ * on their side (users reach only the members on their side); and the smallest such choice, or undefined
+ * when none within the budgets can. A side is a split site's members, or the members left in none of the
+ * split sites; a side with no member in the cluster has no users to serve. With no split the one side is
+ * the whole cluster ("with any maxDown members down"). Decided without trying every choice of members.
+ */
+export function outageDefeating(model: CompiledCluster, settled: ClusterState, serving: readonly number[]): Defeat | undefined {
   const removed = settled.members.filter((m) => m.status === 'removed').length;
   const budget = Math.max(0, model.config.faults.maxDown - removed);
   const live = serving.filter((m) => settled.members[m]!.status === 'up');
-  return live.length <= budget ? live : undefined;
+  const everyone = settled.members.map((_, i) => i);
+  let best: Defeat | undefined = live.length <= budget ? { down: live, split: [], side: everyone } : undefined;
+  const sites = model.sites.map((_, s) => s);
+  for (let k = 1; k <= Math.min(model.config.faults.maxSiteSplits, sites.length); k++)
+    for (const split of combinations(sites, k)) {
+      const sides = [...split.map((s) => everyone.filter((m) => model.siteOf[m] === s)), everyone.filter((m) => !split.includes(model.siteOf[m]!))];
+      for (const side of sides) {
+        if (!side.some((m) => inCluster(settled, m))) continue;
+        const here = live.filter((m) => side.includes(m));
+        if (here.length <= budget && (best === undefined || here.length + split.length < best.down.length + best.split.length)) best = { down: here, split, side };
+      }
+    }
+  return best;
 }
 
-export function withDownText(model: CompiledCluster, down: readonly number[]): string {
-  return down.length === 0 ? 'with every member up' : `with ${names(model, down)} down`;
+/** The faults a judgement supposes, in words: `with m1 down`, `with site dr split off, for users on the side of hq1, hq2`. */
+export function withDownText(model: CompiledCluster, down: readonly number[], split: readonly number[] = [], side: readonly number[] = []): string {
+  const members = down.length === 0 ? '' : `${names(model, down)} down`;
+  if (split.length === 0) return down.length === 0 ? 'with every member up' : `with ${members}`;
+  const sites = split.map((s) => `site ${model.sites[s]}`).join(' and ');
+  return `with ${sites} split off${members === '' ? '' : ` and ${members}`}, for users on the side of ${names(model, side)}`;
 }
 
 /**

@@ -7,8 +7,10 @@ import { dmzSuccessorUnreachable } from './dmz-successor-unreachable.ts';
 import { eventualConvergence } from './eventual-convergence.ts';
 import { joinUnderOutage } from './join-under-outage.ts';
 import { noLostWrites } from './no-lost-writes.ts';
+import { noSilentOverwrite } from './no-silent-overwrite.ts';
 import { outageBacklog } from './outage-backlog.ts';
 import { partitionDivergence } from './partition-divergence.ts';
+import { splitDivergence } from './split-divergence.ts';
 import { privateKeyAvailability } from './private-key-availability.ts';
 import { privateKeysStayPut } from './private-keys-stay-put.ts';
 import { mixedReleases } from './mixed-releases.ts';
@@ -31,6 +33,7 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   webMessengerAvailability,
   privateKeyAvailability,
   desktopPolicyAvailability,
+  noSilentOverwrite,
   joinUnderOutage,
   skmKeysStayValid,
   purgedKeysStayPurged,
@@ -39,6 +42,7 @@ export const PROPERTIES: readonly ClusterProperty[] = [
   // never reached the states that could break it.
   outageBacklog,
   partitionDivergence,
+  splitDivergence,
   dmzSuccessorUnreachable,
   removalTookAWrite,
   mixedReleases,

@@ -1,10 +1,10 @@
 import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { keyOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
-import { anyMemberRuns, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, type Defeat, heldRecords, holdsRecordOf, names, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, ids, indexes, list, memberSetting, membersToAdd, noOutages, patch, withService } from './explain.ts';
+import { argued, ids, indexes, list, memberSetting, membersToAdd, noOutages, patch, sitesLacking, siteWords, withService } from './explain.ts';
 
 const SOURCE = 'KB 153723; seed article KB 153198';
 
@@ -18,10 +18,12 @@ function wanted(model: CompiledCluster): number {
 
 /** The internal members to make key members, each with what it lacks: the fewest changes that reach `wanted`. */
 function additions(model: CompiledCluster) {
-  return membersToAdd(
-    model,
-    keyMember,
-    (member) => {
+  return membersToAdd(model, keyMember, keyMemberChanges(model), wanted(model));
+}
+
+/** What a member lacks to be a key member, in words and changes. */
+function keyMemberChanges(model: CompiledCluster) {
+  return (member: number) => {
       const m = model.members[member]!;
       const changes = [...(m.privateKeys ? [] : [memberSetting(model, member, 'privateKeys', true)]), ...(runsService(m, 'mail') ? [] : [withService(model, member, 'mail')])];
       const words =
@@ -31,9 +33,7 @@ function additions(model: CompiledCluster) {
             ? `let private keys replicate to ${m.id} (privateKeys: true)`
             : `run mail on ${m.id} (it already may hold private keys)`;
       return { words, changes };
-    },
-    wanted(model),
-  );
+    };
 }
 
 /**
@@ -41,12 +41,12 @@ function additions(model: CompiledCluster) {
  * on no live member running mail, after settling: the key, every member holding it, and the smallest such
  * choice. What the judgement, the advice and the report's hypothetical outage all read.
  */
-function unavailableKey(model: CompiledCluster, s: ClusterState): { id: RecordId; holders: number[]; down: number[] } | undefined {
+function unavailableKey(model: CompiledCluster, s: ClusterState): ({ id: RecordId; holders: number[] } & Defeat) | undefined {
   for (const id of heldRecords(s, 'privateKey')) {
     const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'mail') && m.records[id] !== undefined ? [i] : []));
-    const down = outageDefeating(model, s, serving);
-    if (down === undefined) continue;
-    return { id, holders: s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : [])), down };
+    const defeat = outageDefeating(model, s, serving);
+    if (defeat === undefined) continue;
+    return { id, holders: s.members.flatMap((m, i) => (m.records[id] !== undefined ? [i] : [])), ...defeat };
   }
   return undefined;
 }
@@ -56,7 +56,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
   group: 'core',
   source: 'seed article (KB 153198): "If the server that has private keys goes down..."; KB 153723',
   statement:
-    'After replication quiesces, with any maxDown members down, every private key is held by at least one live member running mail.',
+    'After replication quiesces, with any maxDown members down (and any faults.maxSiteSplits sites split off, where users reach only the members on their side of the split), for the users on every side: every private key is held by at least one live member running mail.',
   reads: { kinds: ['privateKey'] },
   subject: holdsRecordOf('a member holds a private key', 'privateKey'),
   advice: {
@@ -89,8 +89,14 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
         const added = additions(model);
         return patch(list(added.map((a) => a.words)), 'vendor', SOURCE, added.flatMap((a) => a.changes));
       },
+      // Our inference from the vendor's advice: key members on every side of a site split.
+      ({ model }) => {
+        const perSite = sitesLacking(model, keyMember, keyMemberChanges(model));
+        return patch(list(perSite.map((p) => p.words)), 'inference', SOURCE, perSite.flatMap((p) => p.changes));
+      },
     ],
     outage: (model, state) => unavailableKey(model, settleAll(model, state).state)?.down,
+    splitOff: (model, state) => unavailableKey(model, settleAll(model, state).state)?.split,
     violated({ model, state }) {
       const found = unavailableKey(model, settleAll(model, state).state);
       if (found === undefined) return undefined;
@@ -106,6 +112,8 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
             ? `the private key of ${key} is held only by ${ids(model, found.holders)}`
             : `the private key of ${key} is held by ${ids(model, found.holders)}, of which ${mail.length === 0 ? 'none runs' : `only ${ids(model, mail)} ${mail.length === 1 ? 'runs' : 'run'}`} mail`;
       const down = found.down.length === 0 ? 'as things stand' : `with ${ids(model, found.down)} down`;
+      if (found.split.length > 0)
+        return `With ${siteWords(model, found.split)} split off, the users on the side of ${ids(model, found.side)} reach only the members there, and ${found.down.length === 0 ? '' : `with ${ids(model, found.down)} down `}none of those that run mail holds the private key of ${key}, so none there can decrypt or sign for it.`;
       return `Only ${ids(model, keyMembers)} may hold internal users' private keys and run mail${others}, and ${held}; ${down}, no member can decrypt or sign for ${key}.`;
     },
     holds(context) {
@@ -134,7 +142,7 @@ export const privateKeyAvailability: ClusterProperty = judgedAfterSettling({
     const mail = found.holders.filter((m) => runsService(model.members[m]!, 'mail'));
     const running = mail.length === found.holders.length ? '' : `; of those, ${mail.length === 0 ? 'none runs mail' : `only ${names(model, mail)} ${mail.length === 1 ? 'runs' : 'run'} mail`}`;
     return violated(
-      `after replication went quiet, ${withDownText(model, found.down)}, the private key of ${keyOf(found.id)} (held only by ${names(model, found.holders)}${running}) is on no live member running mail`,
+      `after replication went quiet, ${withDownText(model, found.down, found.split, found.side)}, the private key of ${keyOf(found.id)} (held only by ${names(model, found.holders)}${running}) is on no live member running mail`,
       settled.rounds,
     );
   },

@@ -219,9 +219,9 @@ describe('removal-took-a-write (sometimes)', () => {
 });
 
 describe('the catalogue', () => {
-  // docs/properties.md names the seven core properties: a contract with other tools, so it is pinned here. The rest of
-  // the catalogue is whatever the files declare.
-  it('has the seven properties of docs/properties.md first, then those of the cluster\'s later life, then the sometimes guards', () => {
+  // docs/properties.md names the core properties (the seven, and no-silent-overwrite): a contract with other tools,
+  // so they are pinned here. The rest of the catalogue is whatever the files declare.
+  it('has the core properties of docs/properties.md first, then those of the cluster\'s later life, then the sometimes guards', () => {
     expect(PROPERTIES.filter((p) => p.group === 'core').map((p) => p.name)).toEqual([
       'eventual-convergence',
       'survivor-convergence',
@@ -230,6 +230,7 @@ describe('the catalogue', () => {
       'web-messenger-availability',
       'private-key-availability',
       'desktop-policy-availability',
+      'no-silent-overwrite',
     ]);
     const order = ['core', 'lifecycle', 'guard'];
     const groups = PROPERTIES.map((p) => order.indexOf(p.group));

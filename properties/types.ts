@@ -166,6 +166,11 @@ export interface PropertyAdvice {
    * report shows them as hypothetical failures. Undefined where no choice does.
    */
   outage?(model: CompiledCluster, state: ClusterState): readonly number[] | undefined;
+  /**
+   * For a property judged also "with any maxSiteSplits sites split off": the sites it splits off (indexes
+   * into the model's `sites`) in the smallest choice that defeats it; a report shows them as hypothetical.
+   */
+  splitOff?(model: CompiledCluster, state: ClusterState): readonly number[] | undefined;
 }
 
 export interface PropertyReads {
@@ -180,6 +185,8 @@ export interface PropertyReads {
   readonly rotation?: boolean | ((model: CompiledCluster) => boolean);
   /** Whether it reads the acknowledged version of each record. */
   readonly acknowledged?: boolean;
+  /** Whether it reads which records' acknowledged version was superseded unseen (`ClusterState.overwritten`). */
+  readonly overwritten?: boolean;
 }
 
 /** What a settled state's judgement reads: the settled state, the rounds it took, and whether it went quiet. */

@@ -1,12 +1,12 @@
 import { type CompiledCluster, runsService } from '../model/cluster.ts';
 import { keyOf, type RecordId } from '../model/records.ts';
 import type { ClusterState } from '../model/state.ts';
-import { anyMemberRuns, heldRecords, holdsRecordOf, outageDefeating, withDownText } from './helpers.ts';
+import { anyMemberRuns, type Defeat, heldRecords, holdsRecordOf, outageDefeating, withDownText } from './helpers.ts';
 import { type ClusterProperty, judgedAfterSettling, holds, violated } from './types.ts';
 import { ownEntry } from '../model/keyed.ts';
 import { isWebMessengerEligible } from '../model/cluster.ts';
 import { settleAll } from '../model/settle.ts';
-import { argued, ids, indexes, moreRunning, noOutages, patch, setting } from './explain.ts';
+import { argued, ids, indexes, moreRunning, noOutages, patch, setting, siteWords, sitesLacking, withService } from './explain.ts';
 
 const SOURCE = 'KB 153723; seed article KB 153198';
 
@@ -18,6 +18,16 @@ const ONLY_NEW_ACCOUNTS =
   'a mode applies to accounts created under it: accounts already created in Home Server mode stay on their home member (converting them is a matter for Support)';
 
 
+/** Web Messenger on a member, replicated to it: its service, and its place in the replication set. */
+function webMessengerOn(model: CompiledCluster, member: number) {
+  const set = model.config.webMessenger.replication;
+  const id = model.members[member]!.id;
+  return {
+    words: `run webMessenger on ${id}`,
+    changes: [withService(model, member, 'webMessenger'), ...(set === 'all' || set.includes(id) ? [] : [setting(model.config, ['webMessenger', 'replication'], [...set, id])])],
+  };
+}
+
 /** The members that run Web Messenger but are left out of its replication set. */
 function leftOut(model: CompiledCluster): number[] {
   const set = model.config.webMessenger.replication;
@@ -28,11 +38,11 @@ function leftOut(model: CompiledCluster): number[] {
  * The first account that some choice of members down (within the budget left after removals) leaves on
  * no live member running Web Messenger, after settling, and the smallest such choice.
  */
-function unavailableAccount(model: CompiledCluster, s: ClusterState): { id: RecordId; down: number[] } | undefined {
+function unavailableAccount(model: CompiledCluster, s: ClusterState): ({ id: RecordId } & Defeat) | undefined {
   for (const id of heldRecords(s, 'wmAccount')) {
     const serving = s.members.flatMap((m, i) => (runsService(model.members[i]!, 'webMessenger') && m.records[id] !== undefined ? [i] : []));
-    const down = outageDefeating(model, s, serving);
-    if (down !== undefined) return { id, down };
+    const defeat = outageDefeating(model, s, serving);
+    if (defeat !== undefined) return { id, ...defeat };
   }
   return undefined;
 }
@@ -42,7 +52,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
   group: 'core',
   source: 'seed article (KB 153198) on High Availability mode; KB 153723 (replication "All" on every member)',
   statement:
-    'After replication quiesces, with any maxDown members down, every Web Messenger account is held by at least one live member running webMessenger.',
+    'After replication quiesces, with any maxDown members down (and any faults.maxSiteSplits sites split off, where users reach only the members on their side of the split), for the users on every side: every Web Messenger account is held by at least one live member running webMessenger.',
   reads: { kinds: ['wmAccount'] },
   subject: holdsRecordOf('a member holds a Web Messenger account', 'wmAccount'),
   advice: {
@@ -76,6 +86,9 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
             : `add a member that runs webMessenger, so that more members than faults.maxDown (${config.faults.maxDown}) hold each account`,
         );
       }
+      const perSite = sitesLacking(model, (m) => isWebMessengerEligible(config, m), (member) => webMessengerOn(model, member));
+      if (perSite.length > 0)
+        steps.push(`${perSite.map((p) => p.words).join(', ')}, so that a site split leaves the users on every side a member with every account`);
       if (steps.length === 0)
         return {
           text: `Keep what this config already does, as the vendor recommends: accounts in High Availability mode, replicated to every member that runs webMessenger (${ids(model, eligible)}), more than faults.maxDown (${config.faults.maxDown}).`,
@@ -103,8 +116,14 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
         const more = moreRunning(model, 'webMessenger');
         return patch(more.map((m) => m.words).join(', '), 'vendor', SOURCE, more.flatMap((m) => m.changes));
       },
+      // Our inference from the vendor's advice (Web Messenger on every member): on every side of a site split.
+      ({ model, config }) => {
+        const perSite = sitesLacking(model, (m) => isWebMessengerEligible(config, m), (member) => webMessengerOn(model, member));
+        return patch(perSite.map((p) => p.words).join(', '), 'inference', SOURCE, perSite.flatMap((p) => p.changes));
+      },
     ],
     outage: (model, state) => unavailableAccount(model, settleAll(model, state).state)?.down,
+    splitOff: (model, state) => unavailableAccount(model, settleAll(model, state).state)?.split,
     violated({ model, state }) {
       const s = settleAll(model, state).state;
       const found = unavailableAccount(model, s);
@@ -112,6 +131,8 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
       const key = keyOf(found.id);
       const account = ownEntry(s.accounts, key);
       const down = found.down.length === 0 ? 'as things stand' : `with ${ids(model, found.down)} down`;
+      if (found.split.length > 0)
+        return `With ${siteWords(model, found.split)} split off, the users on the side of ${ids(model, found.side)} reach only the members there, and ${found.down.length === 0 ? '' : `with ${ids(model, found.down)} down `}none of those that run webMessenger holds account ${key}${indexes(model, (m, i) => found.side.includes(i) && isWebMessengerEligible(model.config, m)).length === 0 ? ' (none of them runs Web Messenger with replicated data at all)' : ''}.`;
       if (account?.mode === 'homeServer')
         return `Web Messenger accounts here are created in Home Server mode (${model.config.webMessenger.accountMode === 'homeServer' ? 'webMessenger.accountMode: "homeServer"' : 'after a switch to it: webMessenger.switchTo: "homeServer"'}), so account ${key} lives only on ${account.home}, the member that created it; ${down}, ${key} cannot use Web Messenger.`;
       const eligible = indexes(model, (m) => isWebMessengerEligible(model.config, m));
@@ -143,7 +164,7 @@ export const webMessengerAvailability: ClusterProperty = judgedAfterSettling({
     const account = ownEntry(s.accounts, keyOf(found.id));
     const how = account ? ` (a ${account.mode === 'homeServer' ? 'Home Server' : 'High Availability'} account created on ${account.home})` : '';
     return violated(
-      `after replication went quiet, ${withDownText(model, found.down)}, Web Messenger account ${keyOf(found.id)}${how} is held by no live member running webMessenger`,
+      `after replication went quiet, ${withDownText(model, found.down, found.split, found.side)}, Web Messenger account ${keyOf(found.id)}${how} is held by no live member running webMessenger`,
       settled.rounds,
     );
   },

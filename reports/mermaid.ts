@@ -95,6 +95,8 @@ function involved(config: ClusterConfig, events: readonly StoryEvent[], actor: s
     else if (e.kind === 'link') {
       names.add(e.a);
       names.add(e.b);
+    } else if (e.kind === 'split') {
+      for (const m of config.members) if (m.site === e.site) names.add(m.id);
     } else if (e.kind === 'client') names.add(e.member);
     else if (e.kind === 'account') names.add(e.home);
     else if (e.kind === 'other' && e.member) names.add(e.member);

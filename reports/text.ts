@@ -92,8 +92,11 @@ export function propertyReport(r: PropertyResult, source: string, width = termin
  */
 export function hypotheticalLine(r: PropertyResult): string | undefined {
   const down = r.needs?.hypothetical ?? [];
-  if (down.length === 0) return undefined;
-  return `then, hypothetically: ${list(down)} down (the property allows any faults.maxDown members down once replication has quiesced; no action of the trace takes ${down.length === 1 ? 'it' : 'them'} down)`;
+  const split = r.needs?.hypotheticalSplit ?? [];
+  if (down.length === 0 && split.length === 0) return undefined;
+  const what = [...(split.length === 0 ? [] : [`site ${list(split)} split off`]), ...(down.length === 0 ? [] : [`${list(down)} down`])];
+  const allows = [...(split.length === 0 ? [] : ['any faults.maxSiteSplits sites split off']), ...(down.length === 0 ? [] : ['any faults.maxDown members down'])];
+  return `then, hypothetically: ${what.join(' and ')} (the property allows ${allows.join(' and ')} once replication has quiesced; no action of the trace does it)`;
 }
 
 /** What a risk needs, for the summary: the members its trace names, what it has down or cut, and the hypothetical outage. */
@@ -113,6 +116,8 @@ export function needsText(config: ClusterConfig, r: PropertyResult): string {
   const failures = [
     ...(down.length === 0 ? [] : [`${list(down)} down${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`]),
     ...(needs.cut.length === 0 ? [] : [`${needs.cut.length === 1 ? 'link' : 'links'} ${list(needs.cut)} cut`]),
+    ...(needs.split.length === 0 ? [] : [`site ${list(needs.split)} split off`]),
+    ...(needs.hypotheticalSplit.length === 0 ? [] : [`site ${list(needs.hypotheticalSplit)} split off (hypothetically)`]),
   ];
   return failures.length === 0 ? `${named}; needs no failure` : `${named}; needs ${list(failures)}`;
 }

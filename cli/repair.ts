@@ -121,7 +121,8 @@ export const repairCommand = declareCommand({
     if (holding.length > 0) out.push(wrapText(`Not violated, nothing to repair: ${list(holding)}.`, width));
     if (accepted.length > 0) out.push(wrapText(`Accepted on purpose, left as they are: ${list(accepted)} (name one with --property to repair it).`, width));
     if (targets.length === 0) {
-      out.push(wrapText(`Nothing to repair: ${violated.length === 0 ? 'no property is violated' : 'every violation is accepted'} (${basisWords(original)}).`, width));
+      const why = named.length > 0 ? 'no property named is violated' : violated.length === 0 ? 'no property is violated' : 'every violation is accepted';
+      out.push(wrapText(`Nothing to repair: ${why} (${basisWords(original)}).`, width));
       io.out(out.join('\n'));
       return 0;
     }

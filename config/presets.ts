@@ -41,18 +41,12 @@ const base = { members: threeDefaultMembers, loadBalancer: { holdsRejoiningMembe
  * default shows this, unless it has no account a returning member could owe.
  */
 const REJOIN = 'web-messenger-rejoin-freshness';
-/**
- * A cut link with a member down (or a split site) splits a cluster of three in two, and both sides accept
- * writes: under last writer wins one side's change of a record is silently lost. Every preset whose faults
- * can split it shows this; dmz-ring's four members need more than one cut link and one member down.
- */
-const SPLIT_WRITE = 'no-silent-overwrite';
 
 export const PRESETS: readonly Preset[] = [
   preset(
     'recommended',
     "The vendor's recommended cluster: three members running every service, Web Messenger in High Availability mode replicated to all, a cluster host name behind a load balancer that holds returning members out until they catch up.",
-    { violates: [SPLIT_WRITE] },
+    { violates: [] },
     { members: threeDefaultMembers, loadBalancer: { clusterHostname: true, holdsRejoiningMembers: true } },
   ),
   preset(
@@ -67,61 +61,61 @@ export const PRESETS: readonly Preset[] = [
     'home-server',
     'Web Messenger in Home Server mode: each account lives only on the member that created it, so it is unreachable while that member is down.',
     // Home Server accounts are never replicated, so a returning member owes none: rejoin freshness holds.
-    { violates: ['web-messenger-availability', SPLIT_WRITE] },
+    { violates: ['web-messenger-availability'] },
     { members: threeDefaultMembers, webMessenger: { accountMode: 'homeServer' } },
   ),
   preset(
     'single-key-holder',
     "Only m1 may hold internal users' private keys (DMZ-mode private-key setting on the others): with m1 down, no member can decrypt or sign for them.",
-    { violates: ['private-key-availability', SPLIT_WRITE], alsoViolates: [REJOIN] },
+    { violates: ['private-key-availability'], alsoViolates: [REJOIN] },
     { members: [{ id: 'm1' }, { id: 'm2', privateKeys: false }, { id: 'm3', privateKeys: false }] },
   ),
   preset(
     'pinned-clients',
     'No cluster host name: each desktop client is pinned to the member it enrolled with and cannot download policy while that member is down (KB 156803).',
-    { violates: ['desktop-policy-availability', SPLIT_WRITE], alsoViolates: [REJOIN] },
+    { violates: ['desktop-policy-availability'], alsoViolates: [REJOIN] },
     { members: threeDefaultMembers, loadBalancer: { clusterHostname: false } },
   ),
   preset(
     'broken-member',
     'Members may be broken out of the cluster, which the vendor discourages: changes made on a member and not yet replicated leave with it.',
-    { violates: ['no-lost-writes', SPLIT_WRITE], alsoViolates: [REJOIN] },
+    { violates: ['no-lost-writes'], alsoViolates: [REJOIN] },
     { members: threeDefaultMembers, faults: { removeMember: true } },
   ),
   preset(
     'growing',
     'A fourth member joins later, through the Sponsor (KB 153721). While the Sponsor is down it cannot join: what happens then is undocumented, and by default (assumptions.joinWhenSponsorDown "waits") it waits.',
-    { violates: [SPLIT_WRITE], alsoViolates: ['join-under-outage'] },
+    { violates: [], alsoViolates: ['join-under-outage'] },
     { ...base, members: [...threeDefaultMembers, { id: 'm4', joinsLater: true }] },
   ),
   preset(
     'rolling-upgrade',
     'Members take a major upgrade one at a time (back up, install from ISO, restore: KB 153403). Members a major release apart do not replicate with each other (KB 225396), so the cluster diverges until every member runs the new release.',
-    { violates: ['survivor-convergence', SPLIT_WRITE] },
+    { violates: ['survivor-convergence'] },
     { ...base, faults: { upgrades: 'major' } },
   ),
   preset(
     'rolling-minor-update',
     "KB 225396's two servers, taking a minor update (a .pup file, KB 153403) one at a time. Updates are not propagated among members, and while they run different versions they continue to share cluster data (KB 180162): unlike a major upgrade, nothing diverges.",
-    { violates: [SPLIT_WRITE] },
+    { violates: [] },
     { ...base, members: [{ id: 'm1' }, { id: 'm2' }], faults: { upgrades: 'minor' } },
   ),
   preset(
     'long-outage',
     'No cluster host name, and a member may stay down three weeks: a desktop client pinned to it cannot download policy, and its SKM key, valid 14 days, lapses for want of a server to renew it (KB 156803, KB 157933).',
-    { violates: ['desktop-policy-availability', SPLIT_WRITE], alsoViolates: ['skm-keys-stay-valid'] },
+    { violates: ['desktop-policy-availability'], alsoViolates: ['skm-keys-stay-valid'] },
     { ...base, loadBalancer: { clusterHostname: false, holdsRejoiningMembers: true }, faults: { maxOutageDays: 21 } },
   ),
   preset(
     'mode-switch',
     'Web Messenger starts in Home Server mode and is switched to High Availability; the accounts created before the switch keep their mode, and stay on the one member that created them.',
-    { violates: ['web-messenger-availability', SPLIT_WRITE] },
+    { violates: ['web-messenger-availability'] },
     { ...base, webMessenger: { accountMode: 'homeServer', switchTo: 'highAvailability' } },
   ),
   preset(
     'no-holdout',
     'The load balancer sends Web Messenger users to a member the moment it returns, before replication has brought it the accounts created while it was down (KB 156803).',
-    { violates: [SPLIT_WRITE], alsoViolates: [REJOIN] },
+    { violates: [], alsoViolates: [REJOIN] },
     { members: threeDefaultMembers, loadBalancer: { holdsRejoiningMembers: false } },
   ),
 ];

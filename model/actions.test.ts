@@ -2,7 +2,7 @@
  * Every declared action type (`ACTIONS`, `model/step.ts`), piece by piece. The compiler already rejects
  * an `Action` without a declaration, or a declaration without one of its parts; this checks that the
  * parts agree, for every type the table declares (never a list written here): the type has candidates
- * in some preset and is enabled within a step of its start, its candidates are complete and load from a
+ * in some preset or example with sites (a site split needs them) and is enabled within a step of its start, its candidates are complete and load from a
  * trace file as they were written, its sentence is one line, and its declared owner agrees with the
  * per-record rule (`test/decomposition.ts`, as `model/decomposition.test.ts` checks it exhaustively). A
  * failure names the action type.
@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { actionFieldProblems, parseTraceDocument } from '../traces/counterexample.ts';
 import { PRESETS } from '../config/presets.ts';
-import { ACCOUNT_MODES, type ClusterConfig } from '../config/schema.ts';
+import { ACCOUNT_MODES, type ClusterConfig, sitesOf } from '../config/schema.ts';
+import { exampleConfigs } from '../test/equivalence-cases.ts';
 import { resolveConfig } from '../config/validate.ts';
 import { DecompositionCheck } from '../test/decomposition.ts';
 import type { Action, ActionType } from './actions.ts';
@@ -33,8 +34,11 @@ interface Node {
   readonly state: ClusterState;
 }
 
-/** Each preset with its checker, and the states within one step of its start. */
-const worlds = PRESETS.map(({ config }) => {
+/**
+ * Each preset, and each example that declares sites (only examples do, and a site split needs them), with
+ * its checker and the states within one step of its start.
+ */
+const worlds = [...PRESETS.map((p) => p.config), ...exampleConfigs().filter((c) => sitesOf(c.members).length > 0)].map((config) => {
   const check = new DecompositionCheck(compileCluster(config), scope);
   const start: Node = { trace: [], state: check.model.initial };
   const nodes = [start, ...check.model.enabled(start.state).map((a): Node => ({ trace: [a], state: check.model.step(start.state, a) }))];
@@ -55,8 +59,8 @@ const candidatesOf = (type: ActionType) => worlds.flatMap(({ check }) => check.c
 
 describe.each(ACTION_TYPES.map((t) => [t]))('the declaration of %s', (type) => {
   it('has candidates in some preset, and one is enabled within a step of its start', () => {
-    expect(candidatesOf(type).length, `${type}: no preset (config/presets.ts) gives it a candidate: see its declaration's candidates`).toBeGreaterThan(0);
-    expect(firstEnabled(type), `${type}: no candidate is enabled in a preset within one step of its start`).toBeDefined();
+    expect(candidatesOf(type).length, `${type}: no preset (config/presets.ts) or example gives it a candidate: see its declaration's candidates`).toBeGreaterThan(0);
+    expect(firstEnabled(type), `${type}: no candidate is enabled in a preset or example within one step of its start`).toBeDefined();
   });
 
   it('its candidates pass the trace-file loader, fields in their declared order, and a file of it loads as it was written', () => {
@@ -72,7 +76,7 @@ describe.each(ACTION_TYPES.map((t) => [t]))('the declaration of %s', (type) => {
       }
     }
     const found = firstEnabled(type);
-    if (found === undefined) return expect.fail(`${type}: no candidate is enabled in a preset within one step of its start, so no file of it was loaded`);
+    if (found === undefined) return expect.fail(`${type}: no candidate is enabled in a preset or example within one step of its start, so no file of it was loaded`);
     const loaded = parseTraceDocument(`${type}.json`, JSON.parse(JSON.stringify({ config: found.config, actions: found.trace })));
     expect(loaded.kind === 'scenario' ? JSON.stringify(loaded.actions) : loaded.kind, `${type}: a scenario file ending with it`).toBe(JSON.stringify(found.trace));
   });
@@ -113,6 +117,7 @@ function vocabulary(config: ClusterConfig, within: Scope): Action[] {
     hours: within.hours ?? [],
     mode: ACCOUNT_MODES,
     major: [true, false],
+    site: sitesOf(config.members),
   };
   return ACTION_TYPES.flatMap((type) =>
     Object.keys(ACTIONS[type].fields).reduce<Record<string, unknown>[]>(
@@ -127,14 +132,14 @@ function vocabulary(config: ClusterConfig, within: Scope): Action[] {
 }
 
 describe('candidate actions', () => {
-  it('every action of the vocabulary that is enabled within the scope is a candidate, in random states of every preset', () => {
+  it('every action of the vocabulary that is enabled within the scope is a candidate, in random states of every preset and example', () => {
     const within = makeScope(2, 2, [24, 14 * 24]);
     fc.assert(
-      fc.property(fc.constantFrom(...PRESETS), fc.array(fc.nat(), { maxLength: 12 }), (preset, choices) => {
-        const model = compileCluster(preset.config);
+      fc.property(fc.constantFrom(...worlds.map((w) => w.config)), fc.array(fc.nat(), { maxLength: 12 }), (config, choices) => {
+        const model = compileCluster(config);
         const candidates = candidateActions(model, within);
         const known = new Set(candidates.map((a) => JSON.stringify(a)));
-        const all = vocabulary(preset.config, within);
+        const all = vocabulary(config, within);
         let state = initialState(model);
         for (const choice of [...choices, -1]) {
           const enabled = candidates.filter((a) => whyDisabled(model, state, a) === undefined && outsideScope(within, model, state, a) === undefined);

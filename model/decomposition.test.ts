@@ -27,6 +27,12 @@ const configs: ClusterConfig[] = [
     faults: { maxDown: 1, removeMember: true, upgrades: true },
   }),
   resolveConfig({ name: 'pair', members: [{ id: 'a' }, { id: 'b' }], faults: { maxDown: 1, removeMember: true } }),
+  // Two sites, one splittable off: a site split and its heal act on every component alike.
+  resolveConfig({
+    name: 'sites',
+    members: [{ id: 'a', site: 'hq' }, { id: 'b', site: 'hq', zone: 'dmz', privateKeys: false }, { id: 'c', site: 'dr' }],
+    faults: { maxDown: 1, maxSiteSplits: 1, removeMember: true },
+  }),
 ];
 
 /** Two writes of two records, so that the actions taken from there (the third step) could couple them. */

@@ -65,6 +65,7 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
       clients: emptyKeyed(),
       acknowledged: pick(state.acknowledged, (r) => r === id),
       acknowledgedCachedAt: pick(state.acknowledgedCachedAt, (r) => r === id),
+      overwritten: pick(state.overwritten, (r) => r === id),
     };
   }
   const user = clientUser(slot.client);
@@ -82,6 +83,7 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
     clients: pick(state.clients, (c) => c === slot.client),
     acknowledged: pick(state.acknowledged, (r) => r === user),
     acknowledgedCachedAt: {},
+    overwritten: pick(state.overwritten, (r) => r === user),
   };
 }
 

@@ -4,7 +4,10 @@
  * the trace shows. The summary line, the trace, the Mermaid diagram and the HTML explorer show them.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findPreset } from '../config/presets.ts';
+import { resolveConfig } from '../config/validate.ts';
 import { findProperty } from '../properties/index.ts';
 import { cli, corpusFile } from '../test/cli.ts';
 import { crash, enroll, partition, recover, write } from '../test/helpers.ts';
@@ -15,13 +18,13 @@ const preset = (name: string) => findPreset(name)!.config;
 describe('riskNeeds', () => {
   it('an availability property: the members it takes down after settling, hypothetically', () => {
     const needs = riskNeeds(preset('single-key-holder'), findProperty('private-key-availability'), [write('m1', 'privateKey', 'alice')]);
-    expect(needs).toEqual({ named: ['m1'], down: [], back: [], cut: [], hypothetical: ['m1'] });
+    expect(needs).toEqual({ named: ['m1'], down: [], back: [], cut: [], split: [], hypothetical: ['m1'], hypotheticalSplit: [] });
     expect(neededMembers(preset('single-key-holder'), needs!)).toEqual(['m1']);
   });
 
   it('a convergence property: the members the trace has down', () => {
     const needs = riskNeeds(preset('dmz-ring'), findProperty('survivor-convergence'), [crash('m1'), write('m3', 'user', 'bob')]);
-    expect(needs).toEqual({ named: ['m1', 'm3'], down: ['m1'], back: [], cut: [], hypothetical: [] });
+    expect(needs).toEqual({ named: ['m1', 'm3'], down: ['m1'], back: [], cut: [], split: [], hypothetical: [], hypotheticalSplit: [] });
   });
 
   it('an outage that ended counts, marked as back; cut links count', () => {
@@ -31,9 +34,15 @@ describe('riskNeeds', () => {
     expect(neededMembers(preset('no-holdout'), needs!)).toEqual(['m1', 'm2', 'm3']);
   });
 
+  it('an availability property judged on each side of a split: the site it splits off, hypothetically', () => {
+    const config = resolveConfig(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'web-messenger-one-site.json'), 'utf8')));
+    const needs = riskNeeds(config, findProperty('web-messenger-availability'), [write('hq1', 'wmAccount', 'ivan')]);
+    expect(needs).toMatchObject({ down: [], split: [], hypotheticalSplit: ['hq'] });
+  });
+
   it('only up to the step the property fails', () => {
     const needs = riskNeeds(preset('pinned-clients'), findProperty('desktop-policy-availability'), [enroll('laptop1', 'm2'), crash('m3')], 1);
-    expect(needs).toEqual({ named: ['m2'], down: [], back: [], cut: [], hypothetical: ['m2'] });
+    expect(needs).toEqual({ named: ['m2'], down: [], back: [], cut: [], split: [], hypothetical: ['m2'], hypotheticalSplit: [] });
   });
 });
 

@@ -35,8 +35,7 @@ export const noSilentOverwrite: ClusterProperty = {
       for (const id in state.overwritten) {
         const rid = id as RecordId;
         const now = state.acknowledged[rid];
-        const writer = now === undefined ? undefined : stampWriter(now);
-        const by = writer === undefined ? 'a later write' : `${describeVersion(model, now!)} on ${model.members[writer]!.id}`;
+        const by = now === undefined || stampWriter(now) === undefined ? 'a later write' : describeVersion(model, now);
         return `${rid} was changed on both sides of a split: ${by} superseded a change it could not see (the members between were cut off), and under last writer wins that change is gone without a word. The vendor documents no conflict rule for its multi-master cluster (KB 153198); this tool reads it as last writer wins.`;
       }
       return undefined;
@@ -50,7 +49,12 @@ export const noSilentOverwrite: ClusterProperty = {
       return `In ${context.searched} no record was changed on both sides of a cut link${splits ? ' or a site split' : ''}.`;
     },
   },
-  notApplicable: () => undefined,
+  // A split between sites is what this property judges (issue 21): a cluster that names no sites has none.
+  // Two members cut apart by single links and outages can lose an edit the same way; the property is
+  // judged only where the members name their sites, so a cluster without sites keeps the verdicts its
+  // documentation gives (docs/properties.md), and gives each member its site to be judged.
+  notApplicable: (model) =>
+    model.sites.length >= 2 ? undefined : 'the members name fewer than two sites (members[].site), so no split between sites can separate them',
   check(_model, state) {
     for (const id in state.overwritten) {
       const rid = id as RecordId;

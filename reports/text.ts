@@ -96,7 +96,13 @@ export function hypotheticalLine(r: PropertyResult): string | undefined {
   if (down.length === 0 && split.length === 0) return undefined;
   const what = [...(split.length === 0 ? [] : [`site ${list(split)} split off`]), ...(down.length === 0 ? [] : [`${list(down)} down`])];
   const allows = [...(split.length === 0 ? [] : ['any faults.maxSiteSplits sites split off']), ...(down.length === 0 ? [] : ['any faults.maxDown members down'])];
-  return `then, hypothetically: ${what.join(' and ')} (the property allows ${allows.join(' and ')} once replication has quiesced; no action of the trace does it)`;
+  const none =
+    split.length === 0
+      ? `takes ${down.length === 1 ? 'it' : 'them'} down`
+      : down.length === 0
+        ? `splits ${split.length === 1 ? 'it' : 'them'} off`
+        : 'does either';
+  return `then, hypothetically: ${what.join(' and ')} (the property allows ${allows.join(' and ')} once replication has quiesced; no action of the trace ${none})`;
 }
 
 /** What a risk needs, for the summary: the members its trace names, what it has down or cut, and the hypothetical outage. */

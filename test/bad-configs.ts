@@ -84,7 +84,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     text: json({ nmae: 'lab', members: [{ id: 'm1', zon: 'dmz' }, { id: 'm2' }], fault: { maxDown: 1 } }),
     errors: [
       'FILE: nmae: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept, workload; did you mean "name"?',
-      'FILE: members[0].zon: unknown field; valid here: id, role, zone, services, privateKeys, joinsLater; did you mean "zone"?',
+      'FILE: members[0].zon: unknown field; valid here: id, role, zone, services, privateKeys, joinsLater, site; did you mean "zone"?',
       'FILE: fault: unknown field; valid here: $schema, name, members, webMessenger, loadBalancer, faults, keyCache, assumptions, accept, workload; did you mean "faults"?',
     ],
     jsonSchema: 'rejects',

@@ -36,7 +36,8 @@ export const CORPUS_SIZE = 50;
 const HOURS: readonly (readonly number[])[] = [[], [24], [1, 24, 336], DEFAULT_HOURS];
 const HORIZONS: readonly (number | undefined)[] = [undefined, undefined, 48, 400];
 
-function exampleConfigs(): ClusterConfig[] {
+/** The configs of `examples/`, by file name. */
+export function exampleConfigs(): ClusterConfig[] {
   const folder = join(import.meta.dirname, '..', 'examples');
   return readdirSync(folder)
     .filter((f) => f.endsWith('.json') && f !== 'expected.json')

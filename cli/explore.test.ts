@@ -7,7 +7,7 @@ import { expectedViolations, PRESETS } from '../config/presets.ts';
 import { compileCluster } from '../model/cluster.ts';
 import { DEFAULT_HOURS, type Scope } from '../model/enabled.ts';
 import { canonicalStateKey } from '../model/projection.ts';
-import { identity, ringSymmetries } from '../model/symmetry.ts';
+import { ringSymmetries } from '../model/symmetry.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { cli } from '../test/cli.ts';
 import { checkTarget } from '../pgp/check.ts';

@@ -23,7 +23,6 @@ import { RECORD_KINDS } from './records.ts';
 import type { ClusterState } from './state.ts';
 import { ACTIONS, applyAction, whyDisabled } from './step.ts';
 import { canonicalStateKey } from './projection.ts';
-import { identity } from './symmetry.ts';
 
 /** One key of every kind, one client, the default time steps. */
 const scope = makeScope(1, 1);

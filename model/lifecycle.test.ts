@@ -223,7 +223,6 @@ describe('minor updates and major upgrades (KB 153403, KB 180162, KB 225396)', (
   });
 
   it('the minor update is part of the canonical key', () => {
-    const identity = [0, 1, 2];
     expect(canonicalStateKey(model, run(model, [minorUpdate('m1')]))).not.toBe(canonicalStateKey(model, initialState(model)));
   });
 });

@@ -15,7 +15,7 @@ import { compileCluster } from './cluster.ts';
 import { makeScope } from './enabled.ts';
 import { canonicalStateKey } from './projection.ts';
 import { project, scopeSlots } from './projection.ts';
-import { identity, ringSymmetries } from './symmetry.ts';
+import { ringSymmetries } from './symmetry.ts';
 
 const extra = [
   resolveConfig({

@@ -20,7 +20,6 @@ import { type CacheKind, isCacheKind, kindOf, RECORD_KINDS, type RecordId } from
 import { SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS } from './time.ts';
 import { canonicalStateKey } from './projection.ts';
 import type { ClusterState } from './state.ts';
-import { identity } from './symmetry.ts';
 
 // Time steps from an hour to half a year, so that walks reach one state by different routes in time.
 const HOURS = [1, 12, 24, 13 * 24, 14 * 24, 180 * 24];

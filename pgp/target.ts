@@ -13,7 +13,7 @@ import { candidateActions, DEFAULT_SCOPE, enabledActions, outsideScope, type Sco
 import { clusterDecomposition } from '../model/projection.ts';
 import { type Settled, type SettleMode, settle } from '../model/settle.ts';
 import type { ClusterState } from '../model/state.ts';
-import { applyAction, declarationOf, whyDisabled } from '../model/step.ts';
+import { applyAction, whyDisabled } from '../model/step.ts';
 import { identity, ringSymmetries } from '../model/symmetry.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { HOLDS, violated } from '../properties/types.ts';

@@ -19,7 +19,6 @@ import { candidateActions, type Scope } from '../model/enabled.ts';
 import { canonicalStateKey } from '../model/projection.ts';
 import { describeSlot, ownerSlot, project, type Slot, scopeSlots } from '../model/projection.ts';
 import type { ClusterState } from '../model/state.ts';
-import { identity } from '../model/symmetry.ts';
 
 export class DecompositionCheck {
   readonly model: Model<ClusterState, Action>;

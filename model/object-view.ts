@@ -1,18 +1,19 @@
 /**
- * The object backend of the rules (`model/view.ts`): a view of a `ClusterState`, or of an immer draft of
- * one, with absolute hours and version stamps. `step` runs a rule on a draft of the whole state, its record
- * lanes every record the state holds or remembers (`recordLanes`) and its client lanes every enrolled client;
- * a question about one record (`mayHold`, say) reads a view with that record as its one lane.
+ * The object backend of the rules (`model/view.ts`): a view of a `ClusterState`, with absolute hours and
+ * version stamps. `step` runs a rule on a view of the whole state, its record lanes every record the state
+ * holds or remembers (`recordLanes`) and its client lanes every enrolled client; a question about one record
+ * (`mayHold`, say) reads a view with that record as its one lane.
  *
- * Writing through a view of a plain (frozen) state is a mistake the draft would have caught: only `step`'s
- * drafts are written.
+ * Writing is copy-on-write, as immer's `produce` does it (and with its result: `result()` is the new state,
+ * deeply frozen, sharing every part the rule left alone, and the state itself when nothing changed): the
+ * first write to a part copies it and its parents, once; a state the view was made on is never changed. It
+ * is immer's structural sharing without its proxies, which cost most of a step.
  */
-import type { Draft } from 'immer';
 import { type CompiledCluster, linkKey } from './cluster.ts';
 import { ownEntry } from './keyed.ts';
 import { clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
 import { makeStamp } from './stamps.ts';
-import type { ClusterState } from './state.ts';
+import type { ClusterState, DesktopClient, MemberState, WebMessengerAccount } from './state.ts';
 import {
   type ClientLane,
   HOME_SERVER,
@@ -46,12 +47,15 @@ export class ObjectView implements View {
   clients: number;
   /** Each lane's kind, read off its record id when first asked. */
   private kinds: (RecordKind | undefined)[] = [];
-  /** The state, writable when it is a draft. */
-  private d: Draft<ClusterState>;
+  /** Which parts of `state` are this view's own copies, written in place (the rest is shared with the state it was made on). */
+  private own = false;
+  private ownTop = 0;
+  private ownMembers = false;
+  private ownMember: number[] = [];
 
   constructor(
     readonly model: CompiledCluster,
-    public state: ClusterState | Draft<ClusterState>,
+    public state: ClusterState,
     /** The record of each record lane. */
     public ids: readonly RecordId[],
     /** The client of each client lane. */
@@ -60,13 +64,15 @@ export class ObjectView implements View {
     this.size = model.size;
     this.records = ids.length;
     this.clients = names.length;
-    this.d = state as Draft<ClusterState>;
   }
 
   /** The view pointed at another state and lanes (a reader reused for one question at a time). */
   retarget(state: ClusterState, ids: readonly RecordId[], names: readonly string[]): this {
     this.state = state;
-    this.d = state as Draft<ClusterState>;
+    this.own = false;
+    this.ownTop = 0;
+    this.ownMembers = false;
+    this.ownMember = [];
     if (this.ids !== ids) {
       this.ids = ids;
       this.kinds = [];
@@ -77,13 +83,75 @@ export class ObjectView implements View {
     return this;
   }
 
+  /** The state the writes made (the state itself when nothing changed), deeply frozen as immer freezes what it produces. */
+  result(): ClusterState {
+    return deepFreeze(this.state);
+  }
+
+  // Copy-on-write: each part is copied at its first write, with its parents.
+
+  private root(): Mutable<ClusterState> {
+    if (!this.own) {
+      this.state = copyOf(this.state);
+      this.own = true;
+    }
+    return this.state as Mutable<ClusterState>;
+  }
+  private member(m: number): Mutable<MemberState> {
+    const root = this.root();
+    if (!this.ownMembers) {
+      root.members = root.members.slice();
+      this.ownMembers = true;
+    }
+    const members = root.members as MemberState[];
+    const flags = this.ownMember[m] ?? 0;
+    if ((flags & 1) === 0) {
+      members[m] = copyOf(members[m]!);
+      this.ownMember[m] = flags | 1;
+    }
+    return members[m] as Mutable<MemberState>;
+  }
+  private memberPart<K extends 'records' | 'cachedAt' | 'owedAtReturn'>(m: number, part: K): Record<string, number> {
+    const member = this.member(m);
+    const bit = MEMBER_PARTS[part];
+    const flags = this.ownMember[m]!;
+    if ((flags & bit) === 0) {
+      member[part] = copyOf(member[part]);
+      this.ownMember[m] = flags | bit;
+    }
+    return member[part] as Record<string, number>;
+  }
+  private top<K extends TopPart>(part: K): Mutable<ClusterState>[K] {
+    const root = this.root();
+    const bit = TOP_PARTS[part];
+    if ((this.ownTop & bit) === 0) {
+      root[part] = copyOf(root[part]);
+      this.ownTop |= bit;
+    }
+    return root[part];
+  }
+  /** Sets a field of a part, copying the part only when the value changes (as immer does). */
+  private put<T>(read: Readonly<Record<string, T>>, write: () => Record<string, T>, key: string, value: T): void {
+    if (Object.is(read[key], value) && (value !== undefined || Object.hasOwn(read, key))) return;
+    write()[key] = value;
+  }
+  /** Deletes a field of a part, copying the part only when it has the field (as immer does). */
+  private drop(read: Readonly<Record<string, unknown>>, write: () => Record<string, unknown>, key: string): void {
+    if (!(key in read)) return;
+    delete write()[key];
+  }
+  private putMember<K extends 'status' | 'version' | 'minor' | 'purgedAt' | 'downSince' | 'upSince'>(m: number, field: K, value: MemberState[K]): void {
+    if (this.state.members[m]![field] === value) return;
+    this.member(m)[field] = value;
+  }
+
   // The shared part.
 
   status(m: number): StatusCode {
     return STATUS_CODE[this.state.members[m]!.status];
   }
   setStatus(m: number, status: StatusCode): void {
-    this.d.members[m]!.status = STATUS_NAME[status];
+    this.putMember(m, 'status', STATUS_NAME[status]);
   }
   major(m: number): number {
     return this.state.members[m]!.version;
@@ -92,17 +160,17 @@ export class ObjectView implements View {
     return this.state.members[m]!.minor;
   }
   setRelease(m: number, major: number, minor: number): void {
-    const member = this.d.members[m]!;
-    member.version = major;
-    member.minor = minor;
+    this.putMember(m, 'version', major);
+    this.putMember(m, 'minor', minor);
   }
   isCut(a: number, b: number): boolean {
     return this.state.cutLinks[linkKey(this.model, a, b)] === true;
   }
   setCut(a: number, b: number, cut: boolean): void {
     const key = linkKey(this.model, a, b);
-    if (cut) this.d.cutLinks[key] = true;
-    else delete this.d.cutLinks[key];
+    const write = () => this.top('cutLinks');
+    if (cut) this.put(this.state.cutLinks, write, key, true);
+    else this.drop(this.state.cutLinks, write, key);
   }
   cutCount(): number {
     let count = 0;
@@ -114,8 +182,9 @@ export class ObjectView implements View {
   }
   setSplit(site: number, split: boolean): void {
     const name = this.model.sites[site]!;
-    if (split) this.d.splitSites[name] = true;
-    else delete this.d.splitSites[name];
+    const write = () => this.top('splitSites');
+    if (split) this.put(this.state.splitSites, write, name, true);
+    else this.drop(this.state.splitSites, write, name);
   }
   splitCount(): number {
     let count = 0;
@@ -126,28 +195,29 @@ export class ObjectView implements View {
     return this.state.accountMode === 'homeServer' ? HOME_SERVER : 0;
   }
   setNewAccountMode(mode: ModeCode): void {
-    this.d.accountMode = MODE_NAME[mode];
+    const name = MODE_NAME[mode];
+    if (this.state.accountMode !== name) this.root().accountMode = name;
   }
   clock(): number {
     return this.state.clock;
   }
   passHours(hours: number): void {
-    this.d.clock += hours;
+    if (hours !== 0) this.root().clock += hours;
   }
   downSince(m: number): number {
     return this.state.members[m]!.downSince;
   }
   setDownSince(m: number, hour: number): void {
-    this.d.members[m]!.downSince = hour;
+    this.putMember(m, 'downSince', hour);
   }
   upSince(m: number): number {
     return this.state.members[m]!.upSince;
   }
   setUpSince(m: number, hour: number): void {
-    this.d.members[m]!.upSince = hour;
+    this.putMember(m, 'upSince', hour);
   }
   markPurged(m: number, hour: number): void {
-    this.d.members[m]!.purgedAt = hour;
+    this.putMember(m, 'purgedAt', hour);
   }
 
   // Record lanes.
@@ -164,27 +234,28 @@ export class ObjectView implements View {
     return this.state.members[m]!.records[this.ids[r]!] ?? NONE;
   }
   setHeld(r: RecordLane, m: number, version: Version): void {
-    const member = this.d.members[m]!;
+    const member = this.state.members[m]!;
     const id = this.ids[r]!;
     if (version === NONE) {
-      delete member.records[id];
-      delete member.cachedAt[id];
-    } else member.records[id] = version;
+      this.drop(member.records, () => this.memberPart(m, 'records'), id);
+      this.drop(this.state.members[m]!.cachedAt, () => this.memberPart(m, 'cachedAt'), id);
+    } else this.put(member.records, () => this.memberPart(m, 'records'), id, version);
   }
   cachedAt(r: RecordLane, m: number): number {
     return this.state.members[m]!.cachedAt[this.ids[r]!]!;
   }
   setCachedAt(r: RecordLane, m: number, hour: number): void {
-    this.d.members[m]!.cachedAt[this.ids[r]!] = hour;
+    this.put(this.state.members[m]!.cachedAt, () => this.memberPart(m, 'cachedAt'), this.ids[r]!, hour);
   }
   owed(r: RecordLane, m: number): Version {
     return this.state.members[m]!.owedAtReturn[this.ids[r]!] ?? NONE;
   }
   setOwed(r: RecordLane, m: number, version: Version): void {
-    const owed = this.d.members[m]!.owedAtReturn;
+    const owed = this.state.members[m]!.owedAtReturn;
+    const write = () => this.memberPart(m, 'owedAtReturn');
     const id = this.ids[r]!;
-    if (version === NONE) delete owed[id];
-    else owed[id] = version;
+    if (version === NONE) this.drop(owed, write, id);
+    else this.put(owed, write, id, version);
   }
   acked(r: RecordLane): Version {
     return this.state.acknowledged[this.ids[r]!] ?? NONE;
@@ -195,18 +266,18 @@ export class ObjectView implements View {
   setAcked(r: RecordLane, version: Version, cachedAt: number): void {
     const id = this.ids[r]!;
     if (version === NONE) {
-      delete this.d.acknowledged[id];
-      delete this.d.acknowledgedCachedAt[id];
+      this.drop(this.state.acknowledged, () => this.top('acknowledged'), id);
+      this.drop(this.state.acknowledgedCachedAt, () => this.top('acknowledgedCachedAt'), id);
       return;
     }
-    this.d.acknowledged[id] = version;
-    if (isCacheKind(this.kinds[r]!)) this.d.acknowledgedCachedAt[id] = cachedAt;
+    this.put(this.state.acknowledged, () => this.top('acknowledged'), id, version);
+    if (isCacheKind(this.kinds[r]!)) this.put(this.state.acknowledgedCachedAt, () => this.top('acknowledgedCachedAt'), id, cachedAt);
   }
   overwritten(r: RecordLane): boolean {
     return this.state.overwritten[this.ids[r]!] === true;
   }
   markOverwritten(r: RecordLane): void {
-    this.d.overwritten[this.ids[r]!] = true;
+    this.put(this.state.overwritten, () => this.top('overwritten'), this.ids[r]!, true as const);
   }
   accountHome(r: RecordLane): number {
     const account = ownEntry(this.state.accounts, keyOf(this.ids[r]!));
@@ -216,12 +287,13 @@ export class ObjectView implements View {
     return ownEntry(this.state.accounts, keyOf(this.ids[r]!))?.mode === 'homeServer' ? HOME_SERVER : 0;
   }
   setAccount(r: RecordLane, mode: ModeCode, home: number): void {
-    this.d.accounts[keyOf(this.ids[r]!)] = { mode: MODE_NAME[mode], home: this.model.members[home]!.id };
+    (this.top('accounts') as Record<string, WebMessengerAccount>)[keyOf(this.ids[r]!)] = { mode: MODE_NAME[mode], home: this.model.members[home]!.id };
   }
   newVersion(_r: RecordLane, writer: number): Version {
     // The cluster numbers its writes (`model/stamps.ts`): this is the next one, made by `writer`.
-    this.d.writes += 1;
-    return makeStamp(this.d.writes, writer);
+    const root = this.root();
+    root.writes += 1;
+    return makeStamp(root.writes, writer);
   }
 
   // Client lanes.
@@ -235,7 +307,7 @@ export class ObjectView implements View {
   }
   enroll(c: ClientLane, m: number): void {
     const clock = this.state.clock;
-    this.d.clients[this.names[c]!] = { member: this.model.members[m]!.id, skmIssued: clock, lastContact: clock };
+    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = { member: this.model.members[m]!.id, skmIssued: clock, lastContact: clock };
   }
   userLane(c: ClientLane): RecordLane {
     return this.ids.indexOf(clientUser(this.names[c]!));
@@ -255,7 +327,7 @@ export class ObjectView implements View {
   setSkm(c: ClientLane, issued: number, lastContact: number): void {
     const client = this.client(c)!;
     if (client.skmIssued === issued && client.lastContact === lastContact) return;
-    this.d.clients[this.names[c]!] = { member: client.member, skmIssued: issued, lastContact };
+    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = { member: client.member, skmIssued: issued, lastContact };
   }
 }
 
@@ -287,4 +359,25 @@ export function readerOf(model: CompiledCluster, state: ClusterState, id?: Recor
     return made;
   }
   return reader.retarget(state, ids, names);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type TopPart = 'cutLinks' | 'splitSites' | 'accounts' | 'clients' | 'acknowledged' | 'acknowledgedCachedAt' | 'overwritten';
+const TOP_PARTS: Record<TopPart, number> = { cutLinks: 1, splitSites: 2, accounts: 4, clients: 8, acknowledged: 16, acknowledgedCachedAt: 32, overwritten: 64 };
+const MEMBER_PARTS = { records: 2, cachedAt: 4, owedAtReturn: 8 } as const;
+
+/** A shallow copy, as immer makes one: an array's elements, an object's own fields with its prototype (none, for `emptyKeyed` records). */
+function copyOf<T>(value: T): T {
+  if (Array.isArray(value)) return value.slice() as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype) return { ...value };
+  return Object.assign(Object.create(proto), value);
+}
+
+/** Freezes a value and everything in it, stopping at what is frozen already (immer's auto-freeze). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
 }

@@ -159,12 +159,10 @@ export function replicationRound(model: CompiledCluster, state: ClusterState): C
 }
 
 function round(model: CompiledCluster, state: ClusterState, ids: readonly RecordId[], senders?: boolean[]): { state: ClusterState | undefined } {
+  // The round is computed on the state it began with and delivered into a copy-on-write view of it.
   const sent = new ObjectView(model, state, ids);
-  let any = false;
-  const next = produce(state, (draft) => {
-    any = roundOn(model, new ObjectView(model, draft, ids), sent, senders);
-  });
-  return { state: any ? next : undefined };
+  const v = new ObjectView(model, state, ids);
+  return { state: roundOn(model, v, sent, senders) ? v.result() : undefined };
 }
 
 export function replicateToQuiescence(model: CompiledCluster, start: ClusterState, prefix: readonly Action[] = []): Settled {

@@ -1,5 +1,5 @@
 /**
- * The state of a cluster: plain, immutable data (updated only through immer in `step.ts`).
+ * The state of a cluster: plain, immutable data (updated only copy-on-write, in `step.ts`).
  * Members are held in ring order (the order of `members` in the config, which is the join order).
  *
  * Everything here is JSON-like (no Maps, Sets or classes). Hours are absolute (since the start) and grow

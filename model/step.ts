@@ -3,14 +3,13 @@
  * its fields resolve, its precondition and effect (stated once, on a view: `model/view.ts`), the component
  * it belongs to and its candidates.
  *
- * Each rule is read by every engine: `step` runs it on an immer draft of a whole `ClusterState` (the
+ * Each rule is read by every engine: `step` runs it on a copy-on-write view of a whole `ClusterState` (the
  * object backend, `model/object-view.ts`), exploration on a row (`model/row.ts`). A precondition returns a
  * reason code (`Why`); the object backend renders it as a sentence (`REASONS`). An effect is lifted over a
  * view's lanes: `record` is a rule's effect on one record (given that record's lane alone), `client` on one
  * desktop client, `shared` on the shared part; a shared action's `record` and `client` run on every lane,
  * then its `shared` once; an owned action's on its owner's lane alone.
  */
-import { produce } from 'immer';
 import { ACCOUNT_MODES, allowsUpgrade } from '../config/schema.ts';
 import type { Action, ActionType, MemberId } from './actions.ts';
 import { type CompiledCluster, linkKey, runsService } from './cluster.ts';
@@ -779,9 +778,9 @@ export function applyAction(model: CompiledCluster, state: ClusterState, action:
   // A shared action changes every record and client the state holds; an owned one its owner's.
   const lanes = owner === undefined ? recordLanes(state) : ids;
   const clients = owner === undefined ? Object.keys(state.clients) : names;
-  return produce(state, (draft) => {
-    applyEffect(model, declaration, new ObjectView(model, draft, lanes, clients), args as Args, owner === undefined ? -1 : 0);
-  });
+  const v = new ObjectView(model, state, lanes, clients);
+  applyEffect(model, declaration, v, args as Args, owner === undefined ? -1 : 0);
+  return v.result();
 }
 
 /** Applies an action, or throws `DisabledActionError` saying why it is not enabled. */

@@ -3,7 +3,7 @@
  * once (`model/topology.ts`, `model/step.ts`, `model/settle.ts`, `model/time.ts`, `model/desktop.ts`,
  * `model/rotation.ts`) and evaluated on two backends:
  *
- * - the object backend (`model/object-view.ts`): a `ClusterState`, or an immer draft of one, with
+ * - the object backend (`model/object-view.ts`): a `ClusterState`, written copy-on-write, with
  *   absolute hours and version stamps: what `step`, replay, trace files, the narrator and the messages use;
  * - the row backend (`model/row.ts`): one component of the state (the shared part and one record, or one
  *   client) as a row of small integers, with versions as ranks and hours relative to the clock and capped

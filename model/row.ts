@@ -1069,6 +1069,10 @@ export class RowView implements View {
   }
   newVersion(r: RecordLane, _writer: number): Version {
     // A rank above every rank of the record present (held, owed, acknowledged); `normalize` renumbers.
+    // The acknowledged rank counts even though ranks are dense: when it is above every copy (its only holder
+    // was removed), a rank beside it would be taken for the acknowledged version itself, and the write would
+    // not be acknowledged anew (a cached key's acknowledgement would keep the lost write's hour and lapse
+    // early): `model/row-ack.test.ts`.
     const row = this.row;
     if (r !== 0) {
       let most = 0;

@@ -9,6 +9,7 @@
  * currency, `compare(state)`: two states agree when their currencies are equal. Canonical keys are
  * compared as a bijection: two states one evaluation calls the same must be the same for the other.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Action } from '../model/actions.ts';
 import { describeAction } from '../model/step.ts';
 
@@ -90,48 +91,106 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
     const next: Node<A, B>[] = [];
     const last = d === depth - 1;
     for (const node of level) {
-      for (const problem of [...(a.problems?.(node.a) ?? []), ...(b.problems?.(node.b) ?? [])]) disagree(problem, node.path);
-      // Verdicts.
-      const fa = a.findings(node.a);
-      const fb = b.findings(node.b);
-      fa.forEach((f, p) => {
-        if (f !== fb[p]) disagree(`the verdict of ${a.judged[p]}: ${a.name} ${f ? 'finds' : 'does not find'} it, ${b.name} ${fb[p] ? 'does' : 'does not'}`, node.path);
-      });
-      // Settling.
-      for (const mode of ['all', 'survivors'] as const) {
-        const sa = a.settle(node.a, mode);
-        const sb = b.settle(node.b, mode);
-        if (sa.quiescent !== sb.quiescent || a.compare(sa.state) !== b.compare(sb.state))
-          disagree(`settling (${mode === 'all' ? 'every fault ended' : 'links healed, survivors'}): the settled states differ`, node.path);
-      }
-      // Enabled sets and successors.
-      for (let c = 0; c < candidates.length; c++) {
-        const action = candidates[c]!;
-        const ea = a.enabled(node.a, c);
-        if (ea !== b.enabled(node.b, c)) {
-          disagree(`${action.type}: ${describeAction(action)} is ${ea ? '' : 'not '}enabled for ${a.name}, ${ea ? 'not ' : ''}for ${b.name}`, node.path);
-          continue;
-        }
-        if (!ea) continue;
-        transitions++;
-        const path = [...node.path, action];
-        const na = a.step(node.a, c);
-        const nb = b.step(node.b, c);
-        if (a.compare(na) !== b.compare(nb)) {
-          disagree(`${action.type}: the successor under ${describeAction(action)} differs`, path);
-          continue;
-        }
+      transitions += compareAt(a, b, node, disagree, (na, nb, path) => {
         const ka = a.key(na);
         checkKeys(ka, b.key(nb), path);
-        if (seen.has(ka)) continue;
+        if (seen.has(ka)) return;
         seen.add(ka);
         states++;
         if (!last) next.push({ a: na, b: nb, path });
-      }
+      });
     }
     level = next;
   }
   return { states, transitions, disagreements: out };
+}
+
+/**
+ * Compares `a` and `b` at one state: what is wrong with it on its own, its verdicts, its settling, and for
+ * each candidate whether it is enabled and its successor; `agreed` gets each successor both agree on.
+ * Returns the number of transitions (enabled candidates).
+ */
+function compareAt<A, B>(
+  a: Evaluation<A>,
+  b: Evaluation<B>,
+  node: Node<A, B>,
+  disagree: (what: string, path: readonly Action[]) => void,
+  agreed: (na: A, nb: B, path: readonly Action[], c: number) => void,
+): number {
+  const candidates = a.candidates;
+  let transitions = 0;
+  for (const problem of [...(a.problems?.(node.a) ?? []), ...(b.problems?.(node.b) ?? [])]) disagree(problem, node.path);
+  // Verdicts.
+  const fa = a.findings(node.a);
+  const fb = b.findings(node.b);
+  fa.forEach((f, p) => {
+    if (f !== fb[p]) disagree(`the verdict of ${a.judged[p]}: ${a.name} ${f ? 'finds' : 'does not find'} it, ${b.name} ${fb[p] ? 'does' : 'does not'}`, node.path);
+  });
+  // Settling.
+  for (const mode of ['all', 'survivors'] as const) {
+    const sa = a.settle(node.a, mode);
+    const sb = b.settle(node.b, mode);
+    if (sa.quiescent !== sb.quiescent || a.compare(sa.state) !== b.compare(sb.state))
+      disagree(`settling (${mode === 'all' ? 'every fault ended' : 'links healed, survivors'}): the settled states differ`, node.path);
+  }
+  // Enabled sets and successors.
+  for (let c = 0; c < candidates.length; c++) {
+    const action = candidates[c]!;
+    const ea = a.enabled(node.a, c);
+    if (ea !== b.enabled(node.b, c)) {
+      disagree(`${action.type}: ${describeAction(action)} is ${ea ? '' : 'not '}enabled for ${a.name}, ${ea ? 'not ' : ''}for ${b.name}`, node.path);
+      continue;
+    }
+    if (!ea) continue;
+    transitions++;
+    const path = [...node.path, action];
+    const na = a.step(node.a, c);
+    const nb = b.step(node.b, c);
+    if (a.compare(na) !== b.compare(nb)) {
+      disagree(`${action.type}: the successor under ${describeAction(action)} differs`, path);
+      continue;
+    }
+    agreed(na, nb, path, c);
+  }
+  return transitions;
+}
+
+/**
+ * Compares `a` and `b` along one path of actions (each a candidate, enabled on both sides) as
+ * `compareEvaluations` compares every state it reaches: at each state of the path, the last included,
+ * its declarations, verdicts, settling, enabled set and every successor. For a state deeper than the
+ * harness's depth, built on purpose. Returns the states of the path (the last where the path stopped).
+ */
+export function compareAlong<A, B>(a: Evaluation<A>, b: Evaluation<B>, path: readonly Action[], limit = 5): Comparison & { readonly a: A; readonly b: B } {
+  const out: Disagreement[] = [];
+  const disagree = (what: string, at: readonly Action[]) => {
+    if (out.length < limit) out.push({ what, path: at });
+  };
+  const candidates = a.candidates;
+  let node: Node<A, B> = { a: a.initial(), b: b.initial(), path: [] };
+  if (JSON.stringify(candidates) !== JSON.stringify(b.candidates)) disagree(`the candidates differ: ${a.name} lists ${candidates.length}, ${b.name} ${b.candidates.length}`, []);
+  else if (a.compare(node.a) !== b.compare(node.b)) disagree('the initial state', []);
+  let states = 1;
+  let transitions = 0;
+  for (let i = 0; i <= path.length && out.length === 0; i++) {
+    const want = i < path.length ? candidates.findIndex((c) => isDeepStrictEqual(c, path[i])) : -1;
+    if (i < path.length && want === -1) {
+      disagree(`the path's action ${describeAction(path[i]!)} is no candidate`, node.path);
+      break;
+    }
+    let taken: Node<A, B> | undefined;
+    transitions += compareAt(a, b, node, disagree, (na, nb, at, c) => {
+      if (c === want) taken = { a: na, b: nb, path: at };
+    });
+    if (i === path.length || out.length > 0) break;
+    if (taken === undefined) {
+      disagree(`the path's action ${describeAction(path[i]!)} is not enabled`, node.path);
+      break;
+    }
+    node = taken;
+    states++;
+  }
+  return { states, transitions, disagreements: out, a: node.a, b: node.b };
 }
 
 /** A disagreement in words: what, and the path that shows it. */

@@ -5,9 +5,9 @@
  * (`mayHold`, say) reads a view with that record as its one lane.
  *
  * Writing is copy-on-write, as immer's `produce` does it (and with its result: `result()` is the new state,
- * deeply frozen, sharing every part the rule left alone, and the state itself when nothing changed): the
- * first write to a part copies it and its parents, once; a state the view was made on is never changed. It
- * is immer's structural sharing without its proxies, which cost most of a step.
+ * sharing every part the rule left alone, and the state itself when nothing changed; what the view made is
+ * frozen): the first write to a part copies it and its parents, once; a state the view was made on is never
+ * changed. It is immer's structural sharing without its proxies, which cost most of a step.
  */
 import { type CompiledCluster, linkKey } from './cluster.ts';
 import { ownEntry } from './keyed.ts';
@@ -52,6 +52,8 @@ export class ObjectView implements View {
   private ownTop = 0;
   private ownMembers = false;
   private ownMember: number[] = [];
+  /** The parts this view made, to be frozen. */
+  private made: object[] = [];
 
   constructor(
     readonly model: CompiledCluster,
@@ -73,6 +75,7 @@ export class ObjectView implements View {
     this.ownTop = 0;
     this.ownMembers = false;
     this.ownMember = [];
+    this.made = [];
     if (this.ids !== ids) {
       this.ids = ids;
       this.kinds = [];
@@ -83,16 +86,24 @@ export class ObjectView implements View {
     return this;
   }
 
-  /** The state the writes made (the state itself when nothing changed), deeply frozen as immer freezes what it produces. */
+  /** The state the writes made (the state itself when nothing changed), what this view made frozen. */
   result(): ClusterState {
-    return deepFreeze(this.state);
+    for (const part of this.made) Object.freeze(part);
+    this.made = [];
+    return this.state;
+  }
+
+  /** A part this view made (a copy, or a new entry), frozen by `result`. */
+  private mine<T extends object>(part: T): T {
+    this.made.push(part);
+    return part;
   }
 
   // Copy-on-write: each part is copied at its first write, with its parents.
 
   private root(): Mutable<ClusterState> {
     if (!this.own) {
-      this.state = copyOf(this.state);
+      this.state = this.mine(copyOf(this.state));
       this.own = true;
     }
     return this.state as Mutable<ClusterState>;
@@ -100,13 +111,13 @@ export class ObjectView implements View {
   private member(m: number): Mutable<MemberState> {
     const root = this.root();
     if (!this.ownMembers) {
-      root.members = root.members.slice();
+      root.members = this.mine(root.members.slice());
       this.ownMembers = true;
     }
     const members = root.members as MemberState[];
     const flags = this.ownMember[m] ?? 0;
     if ((flags & 1) === 0) {
-      members[m] = copyOf(members[m]!);
+      members[m] = this.mine(copyOf(members[m]!));
       this.ownMember[m] = flags | 1;
     }
     return members[m] as Mutable<MemberState>;
@@ -116,7 +127,7 @@ export class ObjectView implements View {
     const bit = MEMBER_PARTS[part];
     const flags = this.ownMember[m]!;
     if ((flags & bit) === 0) {
-      member[part] = copyOf(member[part]);
+      member[part] = this.mine(copyOf(member[part]));
       this.ownMember[m] = flags | bit;
     }
     return member[part] as Record<string, number>;
@@ -125,7 +136,7 @@ export class ObjectView implements View {
     const root = this.root();
     const bit = TOP_PARTS[part];
     if ((this.ownTop & bit) === 0) {
-      root[part] = copyOf(root[part]);
+      root[part] = this.mine(copyOf(root[part]));
       this.ownTop |= bit;
     }
     return root[part];
@@ -287,7 +298,7 @@ export class ObjectView implements View {
     return ownEntry(this.state.accounts, keyOf(this.ids[r]!))?.mode === 'homeServer' ? HOME_SERVER : 0;
   }
   setAccount(r: RecordLane, mode: ModeCode, home: number): void {
-    (this.top('accounts') as Record<string, WebMessengerAccount>)[keyOf(this.ids[r]!)] = { mode: MODE_NAME[mode], home: this.model.members[home]!.id };
+    (this.top('accounts') as Record<string, WebMessengerAccount>)[keyOf(this.ids[r]!)] = this.mine({ mode: MODE_NAME[mode], home: this.model.members[home]!.id });
   }
   newVersion(_r: RecordLane, writer: number): Version {
     // The cluster numbers its writes (`model/stamps.ts`): this is the next one, made by `writer`.
@@ -307,7 +318,7 @@ export class ObjectView implements View {
   }
   enroll(c: ClientLane, m: number): void {
     const clock = this.state.clock;
-    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = { member: this.model.members[m]!.id, skmIssued: clock, lastContact: clock };
+    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = this.mine({ member: this.model.members[m]!.id, skmIssued: clock, lastContact: clock });
   }
   userLane(c: ClientLane): RecordLane {
     return this.ids.indexOf(clientUser(this.names[c]!));
@@ -327,7 +338,7 @@ export class ObjectView implements View {
   setSkm(c: ClientLane, issued: number, lastContact: number): void {
     const client = this.client(c)!;
     if (client.skmIssued === issued && client.lastContact === lastContact) return;
-    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = { member: client.member, skmIssued: issued, lastContact };
+    (this.top('clients') as Record<string, DesktopClient>)[this.names[c]!] = this.mine({ member: client.member, skmIssued: issued, lastContact });
   }
 }
 
@@ -372,12 +383,4 @@ function copyOf<T>(value: T): T {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype) return { ...value };
   return Object.assign(Object.create(proto), value);
-}
-
-/** Freezes a value and everything in it, stopping at what is frozen already (immer's auto-freeze). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return value;
 }

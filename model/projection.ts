@@ -134,15 +134,18 @@ export function clusterDecomposition(model: CompiledCluster, scope: Scope, group
  */
 export function canonicalStateKey(model: CompiledCluster, state: ClusterState, perm?: readonly number[], scope: Scope = TIMED_SCOPE): string {
   const ids = new Set<RecordId>([DEFAULT_POLICY, ...recordLanes(state)]);
-  const slots: Slot[] = [...[...ids].sort().map((id): Slot => ({ type: 'record', id })), ...Object.keys(state.clients).sort().map((client): Slot => ({ type: 'client', client }))];
+  const bySlot = layoutsOf(model, scope);
+  const parts: string[] = [];
   // A row reads only its own component of a state: no projection needed.
-  return slots.map((slot) => `${describeSlot(slot)}=${layoutOf(model, scope, slot).key(state, perm)}`).join('|');
+  for (const id of [...ids].sort()) parts.push(`${id}=${layoutOf(model, scope, bySlot, { type: 'record', id }).key(state, perm)}`);
+  for (const client of Object.keys(state.clients).sort()) parts.push(`client ${client}=${layoutOf(model, scope, bySlot, { type: 'client', client }).key(state, perm)}`);
+  return parts.join('|');
 }
 
 const layouts = new WeakMap<CompiledCluster, WeakMap<Scope, Map<string, RowLayout>>>();
 
-/** A component's row layout, made once per model, scope and component. */
-function layoutOf(model: CompiledCluster, scope: Scope, slot: Slot): RowLayout {
+/** The row layouts of a model and scope, by component (`describeSlot`). */
+function layoutsOf(model: CompiledCluster, scope: Scope): Map<string, RowLayout> {
   let byScope = layouts.get(model);
   if (byScope === undefined) {
     byScope = new WeakMap();
@@ -153,6 +156,11 @@ function layoutOf(model: CompiledCluster, scope: Scope, slot: Slot): RowLayout {
     bySlot = new Map();
     byScope.set(scope, bySlot);
   }
+  return bySlot;
+}
+
+/** A component's row layout, made once per model, scope and component. */
+function layoutOf(model: CompiledCluster, scope: Scope, bySlot: Map<string, RowLayout>, slot: Slot): RowLayout {
   const name = describeSlot(slot);
   let layout = bySlot.get(name);
   if (layout === undefined) {

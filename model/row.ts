@@ -200,6 +200,9 @@ function rankIn(stamps: readonly number[], v: number | undefined): number {
   return v === undefined ? 0 : stamps.indexOf(v) + 1;
 }
 
+/** The fields of hours relative to the clock, each per member. */
+const HOUR_FIELDS = [F_OUTAGE, F_BACK, F_CACHE_AGE, F_STALE];
+
 function byNumber(a: number, b: number): number {
   return a - b;
 }
@@ -345,6 +348,7 @@ export class RowLayout {
     this.owedFields = Int32Array.from(packed.flatMap((f, k) => (f >= F_OWED * n && f < (F_OWED + 1) * n ? [k] : [])));
     this.ranks = new Int32Array(maxRank + 2);
     this.keyWords = new Int32Array(this.words);
+    this.keyRow = new Int32Array(this.width);
   }
 
   at(field: number, member: number): number {
@@ -395,8 +399,12 @@ export class RowLayout {
 
   /** The row of a state projected onto this component (`model/projection.ts`' `project`), canonical. */
   encode(state: ClusterState): Int32Array {
+    return this.encodeInto(state, new Int32Array(this.width));
+  }
+
+  /** `encode` into a row of zeros. */
+  private encodeInto(state: ClusterState, row: Int32Array): Int32Array {
     const n = this.n;
-    const row = new Int32Array(this.width);
     const clock = state.clock;
     const id = this.lanes[0]!;
     for (let i = 0; i < n; i++) {
@@ -456,7 +464,7 @@ export class RowLayout {
     if (!this.time) {
       // Without time steps no hour ever differs from the start: the relative hours are all zero (and the
       // rules, read through a `RowView`, keep them so).
-      for (const field of [F_OUTAGE, F_BACK, F_CACHE_AGE, F_STALE]) for (let i = 0; i < n; i++) row[field * n + i] = 0;
+      for (const field of HOUR_FIELDS) for (let i = 0; i < n; i++) row[field * n + i] = 0;
       row[this.sc(S_ACK_AGE)] = 0;
       row[this.sc(S_SKM_AGE)] = 0;
     }
@@ -559,7 +567,8 @@ export class RowLayout {
    * the members when one is given (`perm[p]`: the member position `p` takes its part from), packed.
    */
   key(state: ClusterState, perm?: readonly number[]): string {
-    let row = this.encode(state);
+    // The row is packed at once, so one scratch row serves every key.
+    let row = this.encodeInto(state, this.keyRow.fill(0));
     if (perm !== undefined) {
       const inverse = new Array<number>(perm.length);
       perm.forEach((from, p) => {
@@ -577,6 +586,7 @@ export class RowLayout {
   }
 
   private readonly keyWords: Int32Array;
+  private readonly keyRow: Int32Array;
 
   // -------------------------------------------------------------------------------------------------
   // Canonical form

@@ -92,6 +92,8 @@ export class ComponentEngine<S, A> {
   private readonly classOf: Int32Array;
   private readonly classNames: string[] = [];
   private readonly counts: Int32Array;
+  /** The classes of each slot's own actions (a slot owns actions of a class or two: its writes, its enrollments). */
+  private readonly ownedClasses: Int32Array[];
   /** How many times the model's own step or settling round ran (table misses). */
   modelSteps = 0;
   /**
@@ -130,6 +132,7 @@ export class ComponentEngine<S, A> {
       return at;
     });
     this.counts = new Int32Array(this.classNames.length);
+    this.ownedClasses = this.owned.map((list) => Int32Array.from(new Set(list.map((c) => this.classOf[c]!))));
     this.initial = Int32Array.from({ length: slots }, (_, slot) => this.intern(decomposition.project(base.initial, slot), slot));
   }
 
@@ -206,7 +209,8 @@ export class ComponentEngine<S, A> {
     for (let slot = 0; slot < tuple.length; slot++) {
       const lists = this.byClass(this.ownedList(slot, tuple[slot]!), this.ownedByClass[slot]!, tuple[slot]!);
       owned[slot] = lists;
-      for (let k = 0; k < counts.length; k++) counts[k]! += lists[k]!.length;
+      const classes = this.ownedClasses[slot]!;
+      for (let i = 0; i < classes.length; i++) counts[classes[i]!]! += lists[classes[i]!]!.length;
     }
     let present = 0;
     for (let k = 0; k < counts.length; k++) if (counts[k]! > 0) present++;

@@ -366,11 +366,17 @@ async function mermaidStructure(text: string): Promise<{ actors: number; stateme
   return { actors: sequence.getActors().size, statements: sequence.getMessages().map((m) => m.type), directives: text.split('%%{').length - 1 };
 }
 
+let parser: Promise<DOMParser> | undefined;
+
+/** One DOM parser for every document (each parse makes a document of its own): a window is slow to make. */
+function domParser(): Promise<DOMParser> {
+  parser ??= import('jsdom').then(({ JSDOM }) => new new JSDOM('').window.DOMParser());
+  return parser;
+}
+
 /** What an HTML or SVG document is made of: its elements in document order, with the scripts and the policy. */
 async function markupStructure(text: string, type: 'text/html' | 'image/svg+xml'): Promise<string[]> {
-  const { JSDOM } = await import('jsdom');
-  const { window } = new JSDOM('');
-  const document = new window.DOMParser().parseFromString(text, type);
+  const document = (await domParser()).parseFromString(text, type);
   expect(document.getElementsByTagName('parsererror'), text.slice(0, 300)).toHaveLength(0);
   const visible = document.documentElement.textContent ?? '';
   expect(hasControlCharacter(visible.replace(/[\n\t]/g, '')), 'a control or bidirectional character reached the page raw').toBe(false);

@@ -29,7 +29,19 @@ import {
 } from './view.ts';
 
 /** Every record a state holds or remembers: on a member, owed, acknowledged, or a Web Messenger account's directory entry. */
-export function recordLanes(state: ClusterState): RecordId[] {
+export function recordLanes(state: ClusterState): readonly RecordId[] {
+  // A state is immutable: its lanes are listed once (a state is stepped by every enabled action, keyed, settled).
+  let lanes = lanesOf.get(state);
+  if (lanes === undefined) {
+    lanes = listLanes(state);
+    lanesOf.set(state, lanes);
+  }
+  return lanes;
+}
+
+const lanesOf = new WeakMap<ClusterState, readonly RecordId[]>();
+
+function listLanes(state: ClusterState): RecordId[] {
   const ids = new Set<RecordId>();
   for (const m of state.members) {
     for (const id in m.records) ids.add(id as RecordId);

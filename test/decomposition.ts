@@ -58,6 +58,9 @@ export class DecompositionCheck {
     const { model, slots } = this;
     const byType = new Map<ActionType, string[]>();
     const projections = slots.map((slot) => project(state, slot));
+    // Each projection's key, made once per state (every action owned elsewhere compares with it).
+    const projectedKeys: (string | undefined)[] = [];
+    const keyOfProjection = (i: number) => (projectedKeys[i] ??= this.key(projections[i]!));
     for (const action of this.candidates) {
       const problems = byType.get(action.type) ?? [];
       byType.set(action.type, problems);
@@ -87,7 +90,7 @@ export class DecompositionCheck {
           problems.push(
             `${what} couples records: on ${describeSlot(slot)} its effect depends on another component (the per-record rule, model/projection.ts)`,
           );
-        if (owner !== 'shared' && owner !== i && expected !== this.key(projected))
+        if (owner !== 'shared' && owner !== i && expected !== keyOfProjection(i))
           problems.push(`${what} changes ${describeSlot(slot)}, but its declared owner is ${ownerName}`);
         this.checked++;
       });

@@ -91,9 +91,10 @@ export function compareEvaluations<A, B>(a: Evaluation<A>, b: Evaluation<B>, dep
     const next: Node<A, B>[] = [];
     const last = d === depth - 1;
     for (const node of level) {
-      transitions += compareAt(a, b, node, disagree, (na, nb, path) => {
-        const ka = a.key(na);
-        checkKeys(ka, b.key(nb), path);
+      transitions += compareAt(a, b, node, disagree, (na, nb, path, _c, ca, cb) => {
+        // An evaluation whose key is its currency computes it once.
+        const ka = a.key === a.compare ? ca : a.key(na);
+        checkKeys(ka, b.key === b.compare ? cb : b.key(nb), path);
         if (seen.has(ka)) return;
         seen.add(ka);
         states++;
@@ -115,7 +116,7 @@ function compareAt<A, B>(
   b: Evaluation<B>,
   node: Node<A, B>,
   disagree: (what: string, path: readonly Action[]) => void,
-  agreed: (na: A, nb: B, path: readonly Action[], c: number) => void,
+  agreed: (na: A, nb: B, path: readonly Action[], c: number, ca: string, cb: string) => void,
 ): number {
   const candidates = a.candidates;
   let transitions = 0;
@@ -146,11 +147,13 @@ function compareAt<A, B>(
     const path = [...node.path, action];
     const na = a.step(node.a, c);
     const nb = b.step(node.b, c);
-    if (a.compare(na) !== b.compare(nb)) {
+    const ca = a.compare(na);
+    const cb = b.compare(nb);
+    if (ca !== cb) {
       disagree(`${action.type}: the successor under ${describeAction(action)} differs`, path);
       continue;
     }
-    agreed(na, nb, path, c);
+    agreed(na, nb, path, c, ca, cb);
   }
   return transitions;
 }

@@ -29,8 +29,10 @@ export function memoryGuard(advice: string, fraction = 0.85): () => string | und
   const heapAt = own ?? heapThreshold(heapLimit, fraction);
   const constrained = typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0;
   const machine = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
-  // The heap is read at every call (no system call); the process's resident size, which costs one, at every 64th.
+  // The heap is read at every call (no system call); the process's resident size, which costs one (reading
+  // /proc), at every 64th, and no more than ten times a second (a random search asks thousands of times a second).
   let calls = 0;
+  let nextRss = 0;
   return () => {
     const heapUsed = getHeapStatistics().used_heap_size;
     if (heapUsed >= heapAt)
@@ -38,6 +40,9 @@ export function memoryGuard(advice: string, fraction = 0.85): () => string | und
         ? `the heap reached ${mb(heapUsed)}, past the ${mb(own)} that ${HEAP_LIMIT_VARIABLE} allows ${advice}`
         : `the heap reached ${mb(heapUsed)} of its ${mb(heapLimit)} limit ${advice}`;
     if (calls++ % 64 !== 0) return undefined;
+    const now = performance.now();
+    if (now < nextRss) return undefined;
+    nextRss = now + 100;
     const rss = process.memoryUsage.rss();
     if (rss >= machine * fraction) return `the process reached ${mb(rss)} of the machine's ${mb(machine)} ${advice}`;
     return undefined;

@@ -18,12 +18,11 @@
  * Each rule is stated once, on a view (`model/view.ts`): the row backend settles rows with the same
  * functions (`endingsOf`, `roundOn`).
  */
-import { produce } from 'immer';
 import type { Action } from './actions.ts';
 import type { CompiledCluster } from './cluster.ts';
 import { ObjectView, recordLanes } from './object-view.ts';
 import type { RecordId } from './records.ts';
-import type { ClusterState } from './state.ts';
+import type { ClusterState, MemberState } from './state.ts';
 import { applyAction } from './step.ts';
 import { hopLane, isInCluster, sendOf } from './topology.ts';
 import { DOWN, UP, type View } from './view.ts';
@@ -232,7 +231,13 @@ export function settle(model: CompiledCluster, state: ClusterState, mode: Settle
 /** The state with the given members down on top of it (for "with any maxDown members down"). */
 export function withDown(state: ClusterState, down: readonly number[]): ClusterState {
   if (down.length === 0) return state;
-  return produce(state, (d) => {
-    for (const m of down) d.members[m]!.status = 'down';
-  });
+  // Copy-on-write, as a step writes (`ObjectView`): the members taken down are copied, the rest shared.
+  let members: MemberState[] | undefined;
+  for (const m of down) {
+    const member = (members ?? state.members)[m]!;
+    if (member.status === 'down') continue;
+    members ??= state.members.slice();
+    members[m] = Object.freeze({ ...member, status: 'down' });
+  }
+  return members === undefined ? state : Object.freeze({ ...state, members: Object.freeze(members) });
 }

@@ -37,20 +37,21 @@ export function scopeSlots(scope: Scope): Slot[] {
   ];
 }
 
-/** Members with only the records (and what they cached when, and what they are owed) that `keep` keeps. */
-function keepRecords(members: readonly MemberState[], keep: (id: RecordId) => boolean): MemberState[] {
-  return members.map((m) => ({
-    ...m,
-    records: pick(m.records, keep as (key: string) => boolean),
-    cachedAt: pick(m.cachedAt, keep as (key: string) => boolean),
-    owedAtReturn: pick(m.owedAtReturn, keep as (key: string) => boolean),
-  }));
+/** A record with only the entry stored under `key`, if any. */
+function pickOne<T>(from: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  const out = emptyKeyed<T>();
+  if (Object.hasOwn(from, key)) out[key] = from[key]!;
+  return out;
 }
 
-function pick<T>(from: Readonly<Record<string, T>>, keep: (key: string) => boolean): Record<string, T> {
-  const out = emptyKeyed<T>();
-  for (const key in from) if (keep(key)) out[key] = from[key]!;
-  return out;
+/** Members with only one record (and when they cached it, and what they are owed of it). */
+function keepRecord(members: readonly MemberState[], id: RecordId): MemberState[] {
+  return members.map((m) => ({
+    ...m,
+    records: pickOne(m.records, id),
+    cachedAt: pickOne(m.cachedAt, id),
+    owedAtReturn: pickOne(m.owedAtReturn, id),
+  }));
 }
 
 /** The state restricted to one component: the shared state plus that record, or that client. */
@@ -60,12 +61,12 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
     const key = id.slice(id.indexOf(':') + 1);
     return {
       ...state,
-      members: keepRecords(state.members, (r) => r === id),
-      accounts: id.startsWith('wmAccount:') ? pick(state.accounts, (k) => k === key) : emptyKeyed(),
+      members: keepRecord(state.members, id),
+      accounts: id.startsWith('wmAccount:') ? pickOne(state.accounts, key) : emptyKeyed(),
       clients: emptyKeyed(),
-      acknowledged: pick(state.acknowledged, (r) => r === id),
-      acknowledgedCachedAt: pick(state.acknowledgedCachedAt, (r) => r === id),
-      overwritten: pick(state.overwritten, (r) => r === id),
+      acknowledged: pickOne(state.acknowledged, id),
+      acknowledgedCachedAt: pickOne(state.acknowledgedCachedAt, id),
+      overwritten: pickOne(state.overwritten, id),
     };
   }
   const user = clientUser(slot.client);
@@ -80,10 +81,10 @@ export function project(state: ClusterState, slot: Slot): ClusterState {
       return { ...m, records, cachedAt: {}, owedAtReturn: {} };
     }),
     accounts: emptyKeyed(),
-    clients: pick(state.clients, (c) => c === slot.client),
-    acknowledged: pick(state.acknowledged, (r) => r === user),
+    clients: pickOne(state.clients, slot.client),
+    acknowledged: pickOne(state.acknowledged, user),
     acknowledgedCachedAt: {},
-    overwritten: pick(state.overwritten, (r) => r === user),
+    overwritten: pickOne(state.overwritten, user),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The cross-check of an exhaustive verdict, for any plug-in: after an exploration calls properties
  * verified (`holds`, `unreached` or `vacuous` on an `exhaustive` basis), a short random search on the
- * plain model within the same bounds (`Instance.exploredModel`, else `model`) looks for a state that
- * contradicts any of them, all at once. The exploration may run on another engine (PGP's rows); the plain
+ * plain model within the same bounds (`Instance.exploredModelsOf` for a property, else `exploredModel`,
+ * else `model`) looks for a state that contradicts any of them, all at once. The exploration may run on another engine (PGP's rows); the plain
  * model is the one replay, reports and trace files use, so a disagreement means that one of the two is
  * wrong and that no verdict can be trusted: `check` stops with an internal error naming the property and
  * the trace (`CrossCheckError`, exit 3 at the command line's boundary), and gives no verdict.
@@ -110,9 +110,21 @@ export function crossCheck<S, A>(
   walks = CROSS_CHECK_WALKS,
   length = CROSS_CHECK_LENGTH,
 ): Disagreement<A> | undefined {
-  const checks = checksOf(instance, claims);
-  if (checks.length === 0) return undefined;
-  const model: Model<S, A> = instance.exploredModel ?? instance.model;
+  // Each claim is walked within every bounds its verdict rests on; claims on the same bounds share walks.
+  const byModel = new Map<Model<S, A>, Check<S>[]>();
+  for (const check of checksOf(instance, claims)) {
+    const models = instance.exploredModelsOf?.(check.claim.property) ?? [instance.exploredModel ?? instance.model];
+    for (const model of models) byModel.set(model, [...(byModel.get(model) ?? []), check]);
+  }
+  for (const [model, checks] of byModel) {
+    const found = walkModel(model, checks, seed, walks, length);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The walks of one model (`crossCheck`): the first contradiction of these checks, shrunk, or undefined. */
+function walkModel<S, A>(model: Model<S, A>, checks: readonly Check<S>[], seed: number, walks: number, length: number): Disagreement<A> | undefined {
   const everywhere = checks.filter((c) => c.finding.kind !== 'eventually');
   const atEnds = checks.filter((c) => c.finding.kind === 'eventually');
   const contradicted = (node: Reached<S, A>, judged: readonly Check<S>[]): Disagreement<A> | undefined => {

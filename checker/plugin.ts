@@ -68,6 +68,12 @@ export interface Instance<S, A> {
    */
   readonly exploredModel?: Model<S, A>;
   /**
+   * Where one property's exhaustive verdict rests on other bounds than `exploredModel`'s (PGP's
+   * time-decided properties: one component at a time, each with its own time steps), the plain model
+   * within each of them: the cross-check walks every one. Default: `exploredModel`.
+   */
+  exploredModelsOf?(property: string): readonly Model<S, A>[];
+  /**
    * A faster random search of one property on an engine of the same model (the PGP component engine): it
    * must return what `searchRandom(model, property, options)` would decide, its trace of plain actions.
    */

@@ -30,7 +30,7 @@ import type { Slot } from './projection.ts';
 import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
 import { makeStamp } from './stamps.ts';
 import type { ClusterState, DesktopClient, MemberState } from './state.ts';
-import { HOURS_PER_DAY, SKM_VALIDITY_HOURS } from './time.ts';
+import { HOURS_PER_DAY, outageLimitHours, SKM_VALIDITY_HOURS } from './time.ts';
 import {
   type ClientLane,
   DOWN,
@@ -265,7 +265,7 @@ export class RowLayout {
     this.lanes = this.recordId !== undefined ? [this.recordId] : [clientUser(this.client!), DEFAULT_POLICY];
     this.cache = this.kind !== undefined && isCacheKind(this.kind);
     this.retention = this.cache ? model.retention[this.kind as CacheKind] : 0;
-    this.outageLimit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
+    this.outageLimit = outageLimitHours(model.config);
     const hours = scope.hours ?? DEFAULT_HOURS;
     const maxClock = scope.maxClock ?? Number.POSITIVE_INFINITY;
     this.time = hours.some((h) => h <= maxClock);

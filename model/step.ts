@@ -21,7 +21,7 @@ import type { Slot } from './projection.ts';
 import { clientUser, isCacheKind, isRecordKind, type RecordId, type RecordKind, recordId } from './records.ts';
 import { owedOf } from './rotation.ts';
 import type { ClusterState } from './state.ts';
-import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, passTime } from './time.ts';
+import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, outageLimitHours, passTime } from './time.ts';
 import { faultsIn, hopLane, linkDown, mayHoldOnceInLane, pastRetention, reachesHolder } from './topology.ts';
 import {
   type ClientLane,
@@ -220,7 +220,7 @@ const REASONS = {
     `time goes no further than ${formatHours(MAX_CLOCK_HOURS)} (${MAX_CLOCK_HOURS} hours) after the start, so the clock stays exact; it is at ${state.clock} hours, so at most ${MAX_CLOCK_HOURS - state.clock} more`,
   outageLimit: ({ model, state, action }: ReasonContext) => {
     const hours = (action as Extract<Action, { type: 'advanceTime' }>).hours;
-    const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
+    const limit = outageLimitHours(model.config);
     const m = state.members.find((member) => member.status === 'down' && state.clock + hours - member.downSince > limit)!;
     return `${m.id} has been down for ${formatHours(state.clock - m.downSince)}; ${formatHours(hours)} more would keep it down longer than faults.maxOutageDays (${formatHours(limit)})`;
   },
@@ -614,7 +614,7 @@ export const ACTIONS: { readonly [T in ActionType]: Declaration<ActionOf<T>> } =
       const clock = v.clock();
       if (hours! > MAX_CLOCK_HOURS - clock) return 'clockLimit';
       const to = clock + hours!;
-      const limit = model.config.faults.maxOutageDays * HOURS_PER_DAY;
+      const limit = outageLimitHours(model.config);
       for (let m = 0; m < model.size; m++) if (v.status(m) === DOWN && to - v.downSince(m) > limit) return 'outageLimit';
       return undefined;
     },

@@ -4,7 +4,7 @@
  * what keeps an exploration's state space finite.
  */
 import type { ClusterConfig } from '../config/schema.ts';
-import type { CacheKind } from './records.ts';
+import type { CacheKind, RecordKind } from './records.ts';
 import type { DesktopClient } from './state.ts';
 
 export const HOURS_PER_DAY = 24;
@@ -38,6 +38,35 @@ export const SKM_RENEWAL_LEAD_HOURS = HOURS_PER_DAY;
 /** How long a key of this cache kind is kept: 180 days from mail flow, the keyserver TTL when fetched (KB 162609). */
 export function retentionHours(config: ClusterConfig, kind: CacheKind): number {
   return kind === 'cachedKey' ? MAIL_CACHE_RETENTION_HOURS : config.keyCache.keyserverTtlHours;
+}
+
+/** The longest a member stays down (`faults.maxOutageDays`), in hours. */
+export function outageLimitHours(config: ClusterConfig): number {
+  return config.faults.maxOutageDays * HOURS_PER_DAY;
+}
+
+/**
+ * The time steps that prove what time decides about one component (desktop clients, or records of a
+ * cache kind), as `check` explores them: each threshold the rules compare that component's hours with,
+ * so that every one is reached in one step.
+ * - A client: its SKM key's renewal lead, renewal day and validity (KB 157933), and the outage limit.
+ * - A key fetched from a keyserver: the TTL (KB 162609), and the outage limit.
+ * - A key cached from mail: the 180-day retention (KB 162609). Not the outage limit: steps of two days
+ *   would make every age of a copy in 90 steps distinct (measured: past 3,000,000 states on the
+ *   three-member preset), so in these bounds time passes while a member is down only when the outage
+ *   limit is at least the retention.
+ * Every other record: none (the rules read no hours of theirs).
+ */
+export function thresholdSteps(config: ClusterConfig, component: 'client' | RecordKind): readonly number[] {
+  const steps =
+    component === 'client'
+      ? [SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS - SKM_RENEWAL_LEAD_HOURS, SKM_VALIDITY_HOURS, outageLimitHours(config)]
+      : component === 'fetchedKey'
+        ? [retentionHours(config, component), outageLimitHours(config)]
+        : component === 'cachedKey'
+          ? [retentionHours(config, component)]
+          : [];
+  return [...new Set(steps)].sort((a, b) => a - b);
 }
 
 /** `5 hours`, `1 day`, `14 days`, `2 days 3 hours`. */

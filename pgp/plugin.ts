@@ -9,7 +9,7 @@ import { findingVerdict } from '../checker/explore.ts';
 import { searchRandom } from '../checker/random.ts';
 import { memoryGuard } from '../checker/memory.ts';
 import { DEFAULT_STATE_BUDGET } from '../checker/explore-first.ts';
-import type { Property } from '../checker/types.ts';
+import type { Model, Property } from '../checker/types.ts';
 import { expectedViolations, PRESETS } from '../config/presets.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { suggest } from '../io/suggest.ts';
@@ -20,10 +20,12 @@ import { ACTION_TYPES, describeAction } from '../model/step.ts';
 import { ACTIONS } from '../model/step.ts';
 import type { ClusterState } from '../model/state.ts';
 import { ringSymmetries } from '../model/symmetry.ts';
+import type { Scope } from '../model/enabled.ts';
 import { type ClusterProperty, PROPERTIES } from '../properties/index.ts';
 import { describeBounds, exploreScope } from './explore.ts';
 import { checkableModel, instanceProperty, makeTarget, subjectProperty, type Target } from './target.ts';
 import { exploreComponents } from './verify.ts';
+import { timeExplorations, timeStepsText } from './check-time.ts';
 import { pgpParallel } from './worker-space.ts';
 
 /**
@@ -36,15 +38,13 @@ export const CHECK_STATE_BUDGET = DEFAULT_STATE_BUDGET;
 /**
  * The bounds of `check`'s exploration: one key per record kind and one client (they stand for any number:
  * every property is a conjunction over records and clients), no time passing (the properties time
- * decides are left to random search), and traces of any length.
+ * decides are explored apart, each component with its own time steps: `pgp/check-time.ts`), and traces
+ * of any length.
  */
 export const CHECK_BOUNDS = { writes: 1, clients: 1, maxDepth: 100_000, hours: [] as number[] } as const;
 
 /** The records, clients and time steps of `check`'s exploration (`CHECK_BOUNDS`). */
 const CHECK_SCOPE = exploreScope({ ...CHECK_BOUNDS, maxStates: CHECK_STATE_BUDGET });
-
-/** Why `check`'s exploration (no time passing) leaves a property to random search. */
-const ONLY_TIME = 'only time passing can break it, and time does not pass in these bounds';
 
 /** A config made checkable: the generic instance, and the PGP target behind it (its cluster, its engines). */
 export interface PgpInstance extends Instance<ClusterState, Action> {
@@ -60,9 +60,11 @@ export const EXPLORED_MAX_MEMBERS = 8;
 
 /**
  * Exhaustive exploration of a target's properties within `CHECK_BOUNDS` and the state budget, on the
- * rules' row backend (`pgp/verify.ts`). Returns what it decided, by property name: every property it
- * explored when it finished (basis `exhaustive`), or only the findings (each a real trace, basis
- * `partial`) when the budget ran out first; and why it stopped.
+ * rules' row backend (`pgp/verify.ts`): the timeless properties with no time passing, then each
+ * component a time-decided property reads with its own time steps (`pgp/check-time.ts`), while the
+ * budget lasts. Returns what it decided, by property name: every property whose explorations all
+ * finished (basis `exhaustive`), or only the findings (each a real trace, basis `partial`) where one ran
+ * out first; and why it stopped.
  */
 export function exploreForCheck(
   target: Target,
@@ -82,73 +84,125 @@ export function exploreForCheck(
   // (The remedy is the stop's own: `stopRemedy` in checker/verdict.ts.)
   const guard = memoryGuard('');
   const started = performance.now();
-  const explore = (props: readonly ClusterProperty[], maxStates: number, offset: number) => {
-    const run = exploreComponents(cluster, CHECK_SCOPE, props, ringSymmetries(cluster), {
+  let used = 0;
+  let stop: ExploredFirst<Action>['stop'] = null;
+  /**
+   * One exploration within what is left of the budget; undefined once the budget or the guard has stopped
+   * one. A search for subjects (`subjects`) that runs out only leaves its verdicts as they are: it is not
+   * the stop a report names.
+   */
+  const explore = (scope: Scope, props: readonly ClusterProperty[], subjects = false) => {
+    if (stop !== null || props.length === 0) return undefined;
+    const maxStates = budget - used;
+    if (maxStates <= 0) {
+      if (!subjects) stop = { cause: 'state-budget', states: used, budget };
+      return undefined;
+    }
+    const offset = used;
+    const run = exploreComponents(cluster, scope, props, ringSymmetries(cluster), {
       maxDepth: bounds.maxDepth,
       maxStates,
       stop: guard,
       parallel: pgpParallel(workers),
       ...(onProgress ? { onProgress: (p: ExploreProgress) => onProgress({ states: offset + p.states, seconds: (performance.now() - started) / 1000 }) } : {}),
     });
+    used += run.states;
     // A stop before the budget is the guard's (the cap stops at the budget).
-    const stopped = run.stopped !== undefined && run.states < maxStates ? run.stopped : undefined;
-    return { run, stopped };
+    if (run.stopped !== undefined && !subjects)
+      stop = run.states < maxStates ? { cause: 'memory-guard', states: used, budget, detail: run.stopped } : { cause: 'state-budget', states: used, budget };
+    return run;
   };
-  const { run: result, stopped } = explore(properties, budget, 0);
-  const stop: ExploredFirst<Action>['stop'] =
-    result.stopped === undefined
-      ? null
-      : stopped === undefined
-        ? { cause: 'state-budget', states: result.states, budget }
-        : { cause: 'memory-guard', states: result.states, budget, detail: stopped };
+  // Every exploration: its scope, the properties judged in it, and the time steps its bounds name.
+  const timeless = properties.filter((p) => p.needsTime !== true);
+  const timed = timeExplorations(target.config, cluster, properties);
+  const explorations = [
+    { scope: CHECK_SCOPE, judged: timeless, time: undefined },
+    ...timed.map((t) => ({ scope: t.scope, judged: t.judged, time: t })),
+  ];
+  const runs = explorations.map((e) => explore(e.scope, e.judged));
   const described = describeBounds(target.config, bounds);
-  properties.forEach((property, p) => {
-    const finding = result.findings[p]!;
-    const found = finding.shortest !== null;
+  // Per property: its findings in every exploration that judged it.
+  const judgedIn = (property: ClusterProperty) => explorations.flatMap((e, i) => (e.judged.includes(property) ? [i] : []));
+  const boundsOf = (property: ClusterProperty) => {
+    const time = judgedIn(property).flatMap((i) => explorations[i]!.time ?? []);
+    return time.length === 0 ? described : { ...described, 'time steps (hours)': timeStepsText(time), 'time passes up to (hours)': 'unbounded' };
+  };
+  const complete = new Set<ClusterProperty>();
+  for (const property of properties) {
+    const findings = judgedIn(property).map((i) => {
+      const run = runs[i];
+      return run === undefined ? undefined : run.findings[explorations[i]!.judged.indexOf(property)]!;
+    });
+    const found = findings.filter((f) => f?.shortest != null).sort((a, b) => a!.shortest!.length - b!.shortest!.length)[0];
     // Every component this property reads explored to the end: its verdict is exhaustive, whatever the
     // budget did to the others'; otherwise only a finding counts (a real trace), and the rest is left to
     // random search.
-    const complete = finding.coverage === 'complete';
-    if (!found && !complete) return;
+    const whole = findings.every((f) => f?.coverage === 'complete');
+    if (found === undefined && !whole) continue;
+    if (whole) complete.add(property);
+    const depths = judgedIn(property).map((i) => runs[i]?.depthComplete ?? 0);
     decided.set(property.name, {
-      verdict: findingVerdict(property.kind, found),
-      basis: complete ? 'exhaustive' : 'partial',
-      states: finding.states,
-      bounds: described,
-      depthComplete: complete ? null : result.depthComplete,
-      shortest: finding.shortest,
-    });
-  });
-  // A property that holds in every reachable state, yet whose subject occurs in none, is vacuous.
-  const holding = properties.filter((p) => decided.get(p.name)?.verdict === 'holds' && decided.get(p.name)?.basis === 'exhaustive');
-  const subjects = holding.flatMap((p) => {
-    const subject = subjectProperty(p);
-    return subject === undefined ? [] : [{ property: p, subject }];
-  });
-  if (subjects.length > 0 && stopped === undefined) {
-    // A search for the subjects stopped early leaves every verdict as it was (only a complete one says vacuous).
-    const { run: found } = explore(
-      subjects.map((s) => s.subject),
-      Math.max(1, budget - result.states),
-      result.states,
-    );
-    subjects.forEach(({ property }, i) => {
-      const finding = found.findings[i]!;
-      if (finding.shortest === null && finding.coverage === 'complete') decided.set(property.name, { ...decided.get(property.name)!, verdict: 'vacuous' });
+      verdict: findingVerdict(property.kind, found !== undefined),
+      basis: whole ? 'exhaustive' : 'partial',
+      states: findings.reduce((sum, f) => sum + (f?.states ?? 0), 0),
+      bounds: boundsOf(property),
+      depthComplete: whole ? null : Math.min(...depths),
+      shortest: found?.shortest ?? null,
     });
   }
+  // A property that holds in every reachable state, yet whose subject occurs in none of them, is vacuous:
+  // its subject is looked for in each of its explorations, while the budget lasts (a search for the
+  // subjects stopped early leaves every verdict as it was: only a complete one says vacuous).
+  const holding = properties.filter((p) => complete.has(p) && decided.get(p.name)?.verdict === 'holds' && subjectProperty(p) !== undefined);
+  const subjectReached = new Map<ClusterProperty, boolean>();
+  explorations.forEach((e) => {
+    const mine = holding.filter((p) => e.judged.includes(p));
+    const found = explore(
+      e.scope,
+      mine.map((p) => subjectProperty(p)!),
+      true,
+    );
+    mine.forEach((p, i) => {
+      const finding = found?.findings[i];
+      const reached = finding === undefined || finding.shortest !== null || finding.coverage !== 'complete';
+      subjectReached.set(p, (subjectReached.get(p) ?? false) || reached);
+    });
+  });
+  for (const p of holding) if (subjectReached.get(p) === false) decided.set(p.name, { ...decided.get(p.name)!, verdict: 'vacuous' });
   return { decided, stop };
+}
+
+/**
+ * The plain model within each bounds a property's exhaustive verdict in `check` rests on (what the
+ * cross-check walks): `CHECK_SCOPE`'s for a timeless property, each component's time scope for a
+ * time-decided one; one model per bounds, so that properties on the same bounds share their walks.
+ */
+function exploredModels(target: Target): { readonly timeless: Model<ClusterState, Action>; readonly of: (name: string) => readonly Model<ClusterState, Action>[] } {
+  const timeless = checkableModel(target.cluster, CHECK_SCOPE);
+  const timed = new Map<string, Model<ClusterState, Action>>();
+  const of = (name: string) => {
+    const property = target.properties.find((p) => p.property.name === name)?.property;
+    if (property?.needsTime !== true) return [timeless];
+    return timeExplorations(target.config, target.cluster, [property]).map((t) => {
+      const known = timed.get(t.component) ?? checkableModel(target.cluster, t.scope);
+      timed.set(t.component, known);
+      return known;
+    });
+  };
+  return { timeless, of };
 }
 
 /** A target as the generic checker takes it: random search on its component engine, exploration on the packed rows. */
 /** `workers`: threads for the exhaustive exploration of a large space (the same result on any number). */
 export function pgpInstance(target: Target, workers = 1): PgpInstance {
+  const explored = exploredModels(target);
   return {
     target,
     model: target.model,
     // The cross-check of an exhaustive verdict walks the plain model within the exploration's own bounds.
-    exploredModel: checkableModel(target.cluster, CHECK_SCOPE),
-    properties: target.properties.map(({ property }) => instanceProperty(target.cluster, property, ONLY_TIME)),
+    exploredModel: explored.timeless,
+    properties: target.properties.map(({ property }) => instanceProperty(target.cluster, property)),
+    exploredModelsOf: explored.of,
     search: (name, options) => {
       const bound = target.properties.find((p) => p.property.name === name)!;
       return searchRandom(target.engineModel, bound.onEngine, { ...options, ...(bound.subject === undefined ? {} : { subject: bound.subject.onEngine as Property<unknown> }) });

@@ -21,6 +21,7 @@ import type { Action } from '../model/actions.ts';
 import { findProperty, PROPERTIES } from '../properties/index.ts';
 import { violationOf } from '../checker/trace.ts';
 import { neededMembers, riskNeeds } from './needs.ts';
+import { timeExplorations, timeStepsText } from './check-time.ts';
 import { pgpInstance } from './plugin.ts';
 import { makeTarget } from './target.ts';
 
@@ -170,8 +171,10 @@ export async function tolerance(config: ClusterConfig, options: ToleranceOptions
   const record = (fault: string, level: number, run: ReturnType<typeof exploreVariant>) => {
     const states = Math.max(0, ...[...run.first.decided.values()].map((e) => e.states));
     explorations.push({ fault, level, states: run.first.stop?.states ?? states, seconds: run.seconds, finished: run.first.stop === null });
-    const any = [...run.first.decided.values()].find((e) => e.bounds !== undefined);
-    if (any !== undefined) bounds = any.bounds;
+    // The bounds of a timeless verdict (a time-decided one names its components' time steps too).
+    const decided = [...run.first.decided].filter(([, e]) => e.bounds !== undefined);
+    const any = decided.find(([name]) => PROPERTIES.find((p) => p.name === name)?.needsTime !== true) ?? decided[0];
+    if (any !== undefined) bounds = any[1].bounds;
   };
   const levels = await largestHoldingLevels<ToleranceFailure>(explorable, 0, mostDown, async (level, names) => {
     const variantConfig = downVariant(config, level);
@@ -225,6 +228,12 @@ export async function tolerance(config: ClusterConfig, options: ToleranceOptions
     };
   });
   const { 'members down at once': _down, 'links cut at once': _cut, 'sites split off at once': _split, ...rest } = bounds as Record<string, string | number | boolean>;
+  // What time decides was explored with time passing, each component with its own steps (`pgp/check-time.ts`).
+  const timed = timeExplorations(config, target.cluster, selected.filter((p) => explorable.includes(p.name)));
+  if (timed.length > 0) {
+    const names = [...new Set(timed.flatMap((t) => t.judged.map((p) => p.name)))];
+    rest['time steps (hours)'] = `none, but for ${names.join(' and ')}: ${timeStepsText(timed)}`;
+  }
   return {
     config: config.name,
     members: config.members.length,

@@ -26,7 +26,7 @@ export interface CheckTextOptions {
 
 export function checkText(results: readonly PropertyResult[], { configs, everyPreset, options, seconds, source, stale, width }: CheckTextOptions): string {
   const out: string[] = [];
-  const header = `every reachable state explored where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states (time not passing); otherwise, and for what only time decides, random search from seed ${options.seed}: up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
+  const header = `every reachable state explored where it fits ${(options.maxStates ?? CHECK_STATE_BUDGET).toLocaleString('en-US')} states (what time decides with time passing, the rest without); otherwise random search from seed ${options.seed}: up to ${options.runs} traces of up to ${options.maxLength} actions per property`;
   if (everyPreset) {
     out.push(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
     out.push(presetMatrix(configs.map((c) => c.name), results, width));

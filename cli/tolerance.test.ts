@@ -19,7 +19,7 @@ interface Row {
   faults: Record<string, { verdict: string; proven?: boolean }>;
 }
 
-async function table(...args: string[]): Promise<{ properties: Row[]; mostDown: number; columns: { name: string }[]; explorations: { finished: boolean }[] }> {
+async function table(...args: string[]): Promise<{ properties: Row[]; mostDown: number; columns: { name: string }[]; explorations: { finished: boolean }[]; bounds: Record<string, unknown> }> {
   const { status, out, err } = await cli('tolerance', ...args, '--json');
   expect(err).toBe('');
   expect(status).toBe(0);

@@ -30,7 +30,7 @@ import type { Slot } from './projection.ts';
 import { type CacheKind, clientUser, DEFAULT_POLICY, isCacheKind, keyOf, kindOf, type RecordId, type RecordKind } from './records.ts';
 import { makeStamp } from './stamps.ts';
 import type { ClusterState, DesktopClient, MemberState } from './state.ts';
-import { HOURS_PER_DAY, outageLimitHours, SKM_VALIDITY_HOURS } from './time.ts';
+import { outageLimitHours, SKM_VALIDITY_HOURS } from './time.ts';
 import {
   type ClientLane,
   DOWN,

@@ -21,7 +21,7 @@ import type { Slot } from './projection.ts';
 import { clientUser, isCacheKind, isRecordKind, type RecordId, type RecordKind, recordId } from './records.ts';
 import { owedOf } from './rotation.ts';
 import type { ClusterState } from './state.ts';
-import { DEFAULT_HOURS, formatHours, HOURS_PER_DAY, MAX_CLOCK_HOURS, outageLimitHours, passTime } from './time.ts';
+import { DEFAULT_HOURS, formatHours, MAX_CLOCK_HOURS, outageLimitHours, passTime } from './time.ts';
 import { faultsIn, hopLane, linkDown, mayHoldOnceInLane, pastRetention, reachesHolder } from './topology.ts';
 import {
   type ClientLane,

@@ -6,7 +6,7 @@
 import type { ClusterConfig } from '../config/schema.ts';
 import { oneLine } from '../io/untrusted.ts';
 import { CHECK_STATE_BUDGET, type CheckOptions, meetsExpectation, type PropertyResult, runsFor } from '../pgp/check.ts';
-import { generatedSummary, presetMatrix, violationReport } from './format.ts';
+import { generatedSummary, holdsCell, presetMatrix, violationReport } from './format.ts';
 import { stoppedExplorations } from './summary.ts';
 import { riskReport } from './text.ts';
 import { wrapText } from './width.ts';
@@ -30,8 +30,12 @@ export function checkText(results: readonly PropertyResult[], { configs, everyPr
   if (everyPreset) {
     out.push(`${wrapText(`pgp-cluster-check: every preset, ${header}`, width)}\n`);
     out.push(presetMatrix(configs.map((c) => c.name), results, width));
+    // The legend names only the words the matrix uses: "sampled" where some verdict is.
+    const sampled = results.some((r) => r.verdict === 'holds' && holdsCell(r) === 'sampled')
+      ? ' sampled: no violation in the random traces (or the states) searched;'
+      : '';
     out.push(
-      `\n${wrapText('verified: holds in every reachable state within the bounds (exhaustive); sampled: no violation in the random traces (or the states) searched; violated; n/a (not applicable); reached / unreached for the `sometimes` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.', width, '  ')}\n`,
+      `\n${wrapText(`verified: holds in every reachable state within the bounds (exhaustive);${sampled} violated; n/a (not applicable); reached / unreached for the \`sometimes\` properties that guard against vacuous passes; UPPER CASE! marks a verdict that differs from what the preset documents.`, width, '  ')}\n`,
     );
     // Every preset's exploration that did not finish (with one config, the risk report's summary says it).
     for (const stopped of stoppedExplorations(results)) out.push(`\n${wrapText(stopped.message, width, '', '  ')}\n`);

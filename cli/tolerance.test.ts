@@ -56,7 +56,7 @@ describe('tolerance', () => {
     expect(t.properties.find((p) => p.property === 'web-messenger-availability')).toMatchObject({ survivesDown: 0, firstFailure: { level: 1 } });
     // Home Server mode keeps clients on any live member: their SKM keys renew with every member but one down.
     expect(t.properties.find((p) => p.property === 'skm-keys-stay-valid')).toMatchObject({ survivesDown: 2, proven: true, notExplored: null });
-    expect(String(t.bounds['time steps (hours)'])).toMatch(/skm-keys-stay-valid.*desktop clients: 24, 48, 312, 336/);
+    expect(String(t.bounds['time steps (hours)'])).toMatch(/skm-keys-stay-valid.*desktop clients: 48, 312, 336/);
     const file = writeDoc(tempDir(), 'upgrades.json', { ...findPreset('rolling-upgrade')!.config, name: 'rolling' });
     const rolling = await table('--config', file, '--property', 'survivor-convergence');
     // Members on two major releases do not replicate (KB 225396): it breaks with no member down.

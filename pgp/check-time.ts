@@ -61,7 +61,7 @@ export function timeExplorations(config: ClusterConfig, cluster: CompiledCluster
   });
 }
 
-/** The time steps of the explorations that judged a property, in words: `desktop clients: 24, 312, 336, 48`. */
+/** The time steps of the explorations that judged a property, in words: `desktop clients: 48, 312, 336`. */
 export function timeStepsText(explorations: readonly TimeExploration[]): string {
   return explorations.map((e) => `${COMPONENT_WORDS[e.component]}: ${e.steps.length === 0 ? 'none' : e.steps.join(', ')}`).join('; ');
 }

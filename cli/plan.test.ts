@@ -6,7 +6,23 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/validate.ts';
-import { checkPlan, describeStep, explorePlan, judgeInPlan, NO_MARKS, planGroups, planModel, type PlanStep, replayPlan, takeStep } from '../pgp/plan.ts';
+import { makeScope } from '../model/enabled.ts';
+import { initialState } from '../model/cluster.ts';
+import { isEnabled } from '../model/step.ts';
+import {
+  checkPlan,
+  describeStep,
+  explorePlan,
+  judgeInPlan,
+  NO_MARKS,
+  planBounds,
+  planGroups,
+  planModel,
+  type PlanStep,
+  replayPlan,
+  takeStep,
+  unplannedAllowed,
+} from '../pgp/plan.ts';
 import { findProperty } from '../properties/index.ts';
 import { cli, overWidth, tempDir, writeDoc } from '../test/cli.ts';
 
@@ -99,6 +115,16 @@ describe('plan', () => {
       ['dr2', 6],
     ]);
     expect(describeStep({ type: 'upgrade', member: 'hq1', major: false })).toBe('upgrade hq1 (minor update)');
+  });
+
+  it('a plan splits no site: its bounds say none, and no unplanned action does', () => {
+    const config = configOf('examples/two-sites-split.json');
+    const model = planModel(config);
+    const state = initialState(model);
+    expect(planBounds(config, makeScope(1, 0, []), true)).toMatchObject({ 'sites split off at once': 0 });
+    expect(isEnabled(model, state, { type: 'splitSite', site: 'hq' })).toBe(true);
+    expect(unplannedAllowed(model, state, NO_MARKS, { type: 'splitSite', site: 'hq' }, true)).toBe(false);
+    // (The packed product's own copy of this rule, PlanSpace.unplannedAllowed, answers the same: a switch the compiler checks for every action type.)
   });
 
   it('text at 80 columns: the steps, the first unsafe step, its trace, what it rests on', async () => {

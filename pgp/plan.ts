@@ -289,7 +289,15 @@ export function unplannedAllowed(model: CompiledCluster, state: ClusterState, ma
     case 'partition':
     case 'heal':
       return cutLinks;
-    default:
+    case 'splitSite':
+    case 'healSite':
+      // No site splits in a plan's bounds (planBounds: 'sites split off at once' 0).
+      return false;
+    case 'write':
+    case 'replicate':
+    case 'enroll':
+    case 'join':
+    case 'setAccountMode':
       return true;
   }
 }
@@ -541,7 +549,14 @@ export class PlanSpace implements RowSpace {
       case 'partition':
       case 'heal':
         return this.cutLinks;
-      default:
+      case 'splitSite':
+      case 'healSite':
+        return false;
+      case 'write':
+      case 'replicate':
+      case 'enroll':
+      case 'join':
+      case 'setAccountMode':
         return true;
     }
   }

@@ -36,7 +36,8 @@ describe('check progress', () => {
   it('starts before the first search ends and states the cap, the rate and the memory', async () => {
     vi.stubEnv('COLUMNS', '200');
     const { io, drawn } = terminal();
-    const status = await run(['check', '--preset', 'recommended', '--runs', '30', '--seed', '1', '--no-save', '--workers', '1'], io);
+    // No exploration (--max-states 0): every property searched at random, so there are searches to draw.
+    const status = await run(['check', '--preset', 'recommended', '--runs', '30', '--seed', '1', '--no-save', '--workers', '1', '--max-states', '0'], io);
     expect(status).toBe(0);
     // The searches' lines (an exploration slow enough to draw its own comes before them).
     const lines = drawn.map((d) => d.replace('\r\x1b[2K', '')).filter((d) => d.startsWith('checking'));

@@ -22,7 +22,7 @@ const LISTED: Readonly<Record<string, CommandHelp>> = {
     usage:
       'pgp-cluster-check check [--preset NAME | --config FILE] [--property NAME]... [--max-states N] [--runs N] [--seed N] [--length N] [--path P] [--workers N] [--json] [--html FILE] [--save-dir DIR | --no-save]',
     summary:
-      'The properties of one config, or of every preset (the default): explored exhaustively where the reachable states fit --max-states, otherwise, and for the properties only time decides, random search. Each violation is saved as a counterexample file. Exit 0: nothing violated (or only risks the config accepts); 1: a violation; 2: bad input.',
+      'The properties of one config, or of every preset (the default): explored exhaustively where the reachable states fit --max-states (what only time decides with time passing, each component with the time steps its rules read), otherwise random search. Each violation is saved as a counterexample file. Exit 0: nothing violated (or only risks the config accepts); 1: a violation; 2: bad input.',
     flags: [
       ['--preset NAME', 'check a built-in preset (`pgp-cluster-check list` names them)'],
       ['--config FILE', 'check your own cluster config (JSON; see schema/cluster-config.schema.json)'],

@@ -1,7 +1,7 @@
 /**
  * What the commands about one config share (`repair`, `tolerance`, `plan`): `--config FILE` or `--preset
  * NAME` (one of them), the config document as written (a repaired config is written from it), and the
- * options of the checks they run, the same as `check`'s (a state budget, and for what only time decides
+ * options of the checks they run, the same as `check`'s (a state budget, and for what exploration does not decide
  * a random search from a seed).
  */
 import { randomInt } from 'node:crypto';
@@ -26,7 +26,7 @@ export const CHECK_FLAGS = {
     value: 'N',
     help: `the state budget of each exhaustive exploration (default ${CHECK_STATE_BUDGET.toLocaleString('en-US')}); what does not fit is searched at random`,
   },
-  runs: { type: 'string', value: 'N', help: `random traces per property, for what only time decides (default ${DEFAULT_RUNS})` },
+  runs: { type: 'string', value: 'N', help: `random traces per property, for what exploration does not decide (default ${DEFAULT_RUNS})` },
   seed: { type: 'string', value: 'N', help: 'the random seed (default: a fresh one, printed); the same seed gives the same run' },
   workers: { type: 'string', value: 'N', help: "worker threads for the random searches (default: the machine's cores)" },
 } as const satisfies Record<string, FlagDeclaration>;

@@ -10,7 +10,8 @@ import { findPreset } from '../config/presets.ts';
 import { validateConfig } from '../config/validate.ts';
 import { cli, overWidth, tempDir, writeDoc } from '../test/cli.ts';
 
-const FAST = ['--seed', '1', '--runs', '100', '--workers', '1'];
+// A budget the timeless explorations fit: what only time decides (larger spaces) is searched at random.
+const FAST = ['--seed', '1', '--runs', '100', '--max-states', '100000', '--workers', '1'];
 
 describe('repair', () => {
   it('--preset dmz-ring --json: a change set that compare confirms (the violations gone, nothing worse)', async () => {

@@ -112,7 +112,7 @@ export const repairCommand = declareCommand({
     }
     const out: string[] = [
       wrapText(
-        `pgp-cluster-check repair: ${one.label}; each changed config checked as check checks one: every reachable state where it fits ${(options.maxStates ?? 0).toLocaleString('en-US')} states, otherwise (and for what only time decides) random search from seed ${options.seed}`,
+        `pgp-cluster-check repair: ${one.label}; each changed config checked as check checks one: every reachable state where it fits ${(options.maxStates ?? 0).toLocaleString('en-US')} states (what time decides with time passing), otherwise random search from seed ${options.seed}`,
         width,
         '',
         '  ',

@@ -11,7 +11,7 @@ import { validateConfig } from '../config/validate.ts';
 import { cli, overWidth, tempDir, writeDoc } from '../test/cli.ts';
 
 // A budget the timeless explorations fit: what only time decides (larger spaces) is searched at random.
-const FAST = ['--seed', '1', '--runs', '100', '--max-states', '100000', '--workers', '1'];
+const FAST = ['--seed', '1', '--runs', '100', '--max-states', '30000', '--workers', '1'];
 
 describe('repair', () => {
   it('--preset dmz-ring --json: a change set that compare confirms (the violations gone, nothing worse)', async () => {

@@ -101,7 +101,7 @@ export class ComponentEngine<S, A> {
    * does not read the clock twice per table miss.
    */
   timing = false;
-  /** With `timing`: seconds spent inside those calls, the model's own work (immer), which no table can save the first time. */
+  /** With `timing`: seconds spent inside those calls, the model's own work (computing the new state), which no table can save the first time. */
   modelSeconds = 0;
   readonly initial: Tuple;
 

@@ -21,7 +21,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * The changes from `before` to `after`, leaf by leaf, in a stable order (the keys of `after` first, in its
  * order, then keys only `before` has). An added or removed object is one change holding the whole object.
- * Identical references are skipped without looking inside, so immer's structural sharing makes this cheap.
+ * Identical references are skipped without looking inside, so structural sharing (the model's copy on write, like immer's) makes this cheap.
  */
 export function diffStates(before: unknown, after: unknown, path: readonly (string | number)[] = []): StateChange[] {
   if (Object.is(before, after)) return [];

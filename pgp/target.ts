@@ -97,7 +97,7 @@ export function instanceProperty(cluster: CompiledCluster, property: ClusterProp
 export interface Target {
   readonly config: ClusterConfig;
   readonly cluster: CompiledCluster;
-  /** The plain model: every action through immer. */
+  /** The plain model: every action on the object backend (`model/object-view.ts`: copy on write, sharing what it does not change). */
   readonly model: Model<ClusterState, Action>;
   /** The same model on the component engine (`checker/components.ts`), which search runs on. */
   readonly engine: ComponentEngine<ClusterState, Action>;

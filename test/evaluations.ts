@@ -3,7 +3,7 @@
  * exploration of one component (a record of the scope, or a client) of one config and scope, as the
  * explorer makes it (`componentExplorations`: which properties it judges, what its rows keep):
  *
- * - the object backend: `step`, `whyDisabled` and `settle` on immer states, the properties' own `check`
+ * - the object backend: `step`, `whyDisabled` and `settle` on `ClusterState` objects (copied on write: `model/object-view.ts`), the properties' own `check`
  *   (what replay, trace files and the narrator see);
  * - the row backend: the same rules through a `RowView`, judged as the explorer judges them
  *   (`ComponentSpace.judge`, memoized on collapsed rows).

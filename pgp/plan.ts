@@ -39,7 +39,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { formatProblem, validateConfig } from '../config/validate.ts';
 import { suggest } from '../io/suggest.ts';
 import { describeValue } from '../io/zod-problems.ts';
-import type { Action } from '../model/actions.ts';
+import type { Action, ActionType } from '../model/actions.ts';
 import { type CompiledCluster, compileCluster, initialState, linkKey } from '../model/cluster.ts';
 import { makeScope, type Scope, scopeFor } from '../model/enabled.ts';
 import { RowComponent } from '../model/component.ts';
@@ -272,32 +272,50 @@ function trafficAt(action: Action): string | undefined {
   return action.type === 'write' || action.type === 'enroll' ? action.member : undefined;
 }
 
+/**
+ * What a plan allows of each unplanned action, declared once for the plain model and the packed product:
+ * `never` (upgrades are the plan's; a member broken out of the cluster is no failure a plan plans for; time
+ * does not pass; no site splits in a plan's bounds, `planBounds`), `crash` (an up member, within the
+ * unplanned budget), `recover` (a member the plan does not hold down), `cutLinks` (with `--cut-links`) or
+ * `always`. A new action type is a compile error here until it is placed.
+ */
+const UNPLANNED: Readonly<Record<ActionType, 'never' | 'crash' | 'recover' | 'cutLinks' | 'always'>> = {
+  upgrade: 'never',
+  remove: 'never',
+  advanceTime: 'never',
+  splitSite: 'never',
+  healSite: 'never',
+  crash: 'crash',
+  recover: 'recover',
+  partition: 'cutLinks',
+  heal: 'cutLinks',
+  write: 'always',
+  replicate: 'always',
+  enroll: 'always',
+  join: 'always',
+  setAccountMode: 'always',
+};
+
+/** The member a crash or a recovery names. */
+function memberOf(action: Action): string {
+  if (action.type !== 'crash' && action.type !== 'recover') throw new Error(`internal error: ${action.type} names no member to take down or bring back`);
+  return action.member;
+}
+
 /** An unplanned action the plan product allows in this state (besides the model's own preconditions). */
 export function unplannedAllowed(model: CompiledCluster, state: ClusterState, marks: PlanMarks, action: Action, cutLinks: boolean): boolean {
   const traffic = trafficAt(action);
   if (traffic !== undefined && (marks.drained & (1 << memberIndex(model, traffic))) !== 0) return false;
-  switch (action.type) {
-    case 'upgrade':
-    case 'remove':
-    case 'advanceTime':
-      // Upgrades are the plan's; a member broken out of the cluster is no failure a plan plans for; time does not pass.
+  switch (UNPLANNED[action.type]) {
+    case 'never':
       return false;
     case 'crash':
-      return unplannedDown(state, marks.planned) < model.config.faults.maxDown && state.members[memberIndex(model, action.member)]!.status === 'up';
+      return unplannedDown(state, marks.planned) < model.config.faults.maxDown && state.members[memberIndex(model, memberOf(action))]!.status === 'up';
     case 'recover':
-      return (marks.planned & (1 << memberIndex(model, action.member))) === 0;
-    case 'partition':
-    case 'heal':
+      return (marks.planned & (1 << memberIndex(model, memberOf(action)))) === 0;
+    case 'cutLinks':
       return cutLinks;
-    case 'splitSite':
-    case 'healSite':
-      // No site splits in a plan's bounds (planBounds: 'sites split off at once' 0).
-      return false;
-    case 'write':
-    case 'replicate':
-    case 'enroll':
-    case 'join':
-    case 'setAccountMode':
+    case 'always':
       return true;
   }
 }
@@ -535,28 +553,18 @@ export class PlanSpace implements RowSpace {
     const { planned, drained } = marks;
     const traffic = trafficAt(action);
     if (traffic !== undefined && (drained & (1 << memberIndex(this.model, traffic))) !== 0) return false;
-    switch (action.type) {
-      case 'upgrade':
-      case 'remove':
-      case 'advanceTime':
+    switch (UNPLANNED[action.type]) {
+      case 'never':
         return false;
       case 'crash': {
-        const m = memberIndex(this.model, action.member);
+        const m = memberIndex(this.model, memberOf(action));
         return this.isUp(row, m) && this.unplannedDown(row, planned) < this.model.config.faults.maxDown;
       }
       case 'recover':
-        return (planned & (1 << memberIndex(this.model, action.member))) === 0 && this.packed.enabled(row, c);
-      case 'partition':
-      case 'heal':
+        return (planned & (1 << memberIndex(this.model, memberOf(action)))) === 0 && this.packed.enabled(row, c);
+      case 'cutLinks':
         return this.cutLinks;
-      case 'splitSite':
-      case 'healSite':
-        return false;
-      case 'write':
-      case 'replicate':
-      case 'enroll':
-      case 'join':
-      case 'setAccountMode':
+      case 'always':
         return true;
     }
   }

@@ -56,6 +56,12 @@ export function stockCommands(model: CompiledCluster, afterEach: readonly Cluste
     cmd(member.map((m): Action => ({ type: 'recover', member: m }))),
     cmd(fc.tuple(member, member).map(([a, b]): Action => ({ type: 'partition', a, b }))),
     cmd(fc.tuple(member, member).map(([a, b]): Action => ({ type: 'heal', a, b }))),
+    ...(model.sites.length === 0
+      ? []
+      : [
+          cmd(fc.constantFrom(...model.sites).map((site): Action => ({ type: 'splitSite', site }))),
+          cmd(fc.constantFrom(...model.sites).map((site): Action => ({ type: 'healSite', site }))),
+        ]),
     cmd(
       fc
         .tuple(member, fc.constantFrom(...kinds))

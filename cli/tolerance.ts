@@ -101,7 +101,7 @@ export const toleranceCommand = declareCommand({
   name: 'tolerance',
   usage: '(--config FILE | --preset NAME) [--property NAME]... [--json] [--max-states N]',
   summary:
-    'Per property, how much failure the cluster survives: the most members down at once under which it holds (from none to all but one), and whether one cut link is survived; for each first failing level, the smallest failing set (members or link). One table; every cell rests on an exhaustive exploration within the stated bounds. Exit 0 when it ran, 2 on bad input.',
+    'Per property, how much failure the cluster survives: the most members down at once under which it holds (from none to all but one), whether one cut link is survived, and with sites whether one site split is; for each first failing level, the smallest failing set (members, link or site). One table; every cell rests on an exhaustive exploration within the stated bounds. Exit 0 when it ran, 2 on bad input.',
   flags: {
     ...CONFIG_FLAGS,
     property: { type: 'string', multiple: true, value: 'NAME', help: 'only this property (repeatable; default: every property but the guards)' },

@@ -96,7 +96,7 @@ export function generatedSummary(results: readonly PropertyResult[]): string {
   const totals: Record<string, number> = {};
   for (const r of results) for (const [type, n] of Object.entries(r.generated)) totals[type] = (totals[type] ?? 0) + n;
   const entries = Object.entries(totals).sort((a, b) => b[1] - a[1]);
-  return entries.length === 0 ? 'no actions generated' : entries.map(([type, n]) => `${type} ${n}`).join(', ');
+  return entries.length === 0 ? 'none (no random search generated an action)' : entries.map(([type, n]) => `${type} ${n}`).join(', ');
 }
 
 export function violationReport(result: PropertyResult, source: string, width = Number.POSITIVE_INFINITY): string {

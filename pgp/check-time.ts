@@ -12,6 +12,7 @@ import { makeScope, type Scope } from '../model/enabled.ts';
 import { RECORD_KINDS, type RecordKind } from '../model/records.ts';
 import { thresholdSteps } from '../model/time.ts';
 import type { ClusterProperty } from '../properties/index.ts';
+import { readsComponent } from './verify.ts';
 
 /** A component that time decides something about: desktop clients, or the records of one kind. */
 export type TimedComponent = 'client' | RecordKind;
@@ -35,12 +36,6 @@ export interface TimeExploration {
   /** One key (or one client) of this component only, time passing by `steps`, without a horizon. */
   readonly scope: Scope;
   readonly judged: readonly ClusterProperty[];
-}
-
-function readsComponent(property: ClusterProperty, component: TimedComponent): boolean {
-  const reads = property.reads;
-  if (reads === undefined) return true;
-  return component === 'client' ? reads.clients === true : reads.kinds === undefined || reads.kinds.includes(component);
 }
 
 /**

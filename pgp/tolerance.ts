@@ -173,7 +173,7 @@ export async function tolerance(config: ClusterConfig, options: ToleranceOptions
     explorations.push({ fault, level, states: run.first.stop?.states ?? states, seconds: run.seconds, finished: run.first.stop === null });
     // The bounds of a timeless verdict (a time-decided one names its components' time steps too).
     const decided = [...run.first.decided].filter(([, e]) => e.bounds !== undefined);
-    const any = decided.find(([name]) => PROPERTIES.find((p) => p.name === name)?.needsTime !== true) ?? decided[0];
+    const any = decided.find(([name]) => findProperty(name)?.needsTime !== true) ?? decided[0];
     if (any !== undefined) bounds = any[1].bounds;
   };
   const levels = await largestHoldingLevels<ToleranceFailure>(explorable, 0, mostDown, async (level, names) => {

@@ -19,7 +19,7 @@ import type { Scope } from '../model/enabled.ts';
 import { RowComponent } from '../model/component.ts';
 import { project, type Slot, scopeSlots } from '../model/projection.ts';
 import type { Kept, RelabelPlan } from '../model/row.ts';
-import { kindOf } from '../model/records.ts';
+import { kindOf, type RecordKind } from '../model/records.ts';
 import type { ClusterProperty } from '../properties/index.ts';
 
 /** One component's exploration: the explorer's figures, the component, and the words of its rows. */
@@ -61,10 +61,15 @@ export type VerifyOptions = RowExploreOptions;
 
 /** Whether a property reads this component at all (`reads` in its declaration; by default it reads every one). */
 export function readsSlot(property: ClusterProperty, slot: Slot): boolean {
+  return readsComponent(property, slot.type === 'client' ? 'client' : kindOf(slot.id));
+}
+
+/** Whether a property reads desktop clients (`client`) or the records of a kind (`readsSlot`, for any slot of it). */
+export function readsComponent(property: ClusterProperty, component: 'client' | RecordKind): boolean {
   const reads = property.reads;
   if (reads === undefined) return true;
-  if (slot.type === 'client') return reads.clients === true;
-  return reads.kinds === undefined || reads.kinds.includes(kindOf(slot.id));
+  if (component === 'client') return reads.clients === true;
+  return reads.kinds === undefined || reads.kinds.includes(component);
 }
 
 /** Whether a property reads the rotation on this config (`PropertyReads.rotation`). */
